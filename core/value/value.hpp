@@ -1,0 +1,175 @@
+// The one value type of the engine: what YAML, JSON, inventory vars, facts, module results and
+// template expressions all are. Python's data model as Ansible sees it: null, bool, int, float,
+// str, list and an insertion-ordered dict, plus opaque objects the template engine needs
+// (macros, loop objects, namespaces).
+//
+// Copies are cheap: strings, lists and maps are shared and copied on write.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace drover {
+
+class Value;
+class Map;
+using List = std::vector<Value>;
+
+// Engine-internal values (template macros, loop objects, namespace(), undefined markers).
+// They never come from files and never go to targets.
+class Object {
+public:
+  virtual ~Object() = default;
+  virtual std::string type_name() const = 0;
+};
+
+enum class Kind : std::uint8_t { null, boolean, integer, floating, string, list, map, object };
+
+// Marks carried by a value, meaningful on strings.
+enum class Mark : std::uint8_t {
+  none = 0,
+  unsafe = 1,  // `!unsafe`: never templated
+  secret = 2,  // came from the encrypted layer: redacted in every output
+  vault = 4,   // an inline `!vault` ciphertext not yet decrypted
+};
+constexpr Mark operator|(Mark a, Mark b) {
+  return static_cast<Mark>(static_cast<std::uint8_t>(a) | static_cast<std::uint8_t>(b));
+}
+constexpr bool has_mark(Mark set, Mark m) {
+  return (static_cast<std::uint8_t>(set) & static_cast<std::uint8_t>(m)) != 0;
+}
+
+class Value {
+public:
+  Value() = default;
+  Value(std::nullptr_t) {}
+  Value(bool b) : m_data(b) {}
+  Value(int i) : m_data(static_cast<std::int64_t>(i)) {}
+  Value(long i) : m_data(static_cast<std::int64_t>(i)) {}
+  Value(long long i) : m_data(static_cast<std::int64_t>(i)) {}
+  Value(unsigned i) : m_data(static_cast<std::int64_t>(i)) {}
+  Value(unsigned long i) : m_data(static_cast<std::int64_t>(i)) {}
+  Value(unsigned long long i) : m_data(static_cast<std::int64_t>(i)) {}
+  Value(double d) : m_data(d) {}
+  Value(const char* s) : m_data(std::make_shared<const std::string>(s)) {}
+  Value(std::string_view s) : m_data(std::make_shared<const std::string>(s)) {}
+  Value(std::string s) : m_data(std::make_shared<const std::string>(std::move(s))) {}
+  Value(const std::string& s, Mark mark) : m_data(std::make_shared<const std::string>(s)), m_mark(mark) {}
+  Value(List l) : m_data(std::make_shared<List>(std::move(l))) {}
+  Value(Map m);
+  Value(std::shared_ptr<Object> o) : m_data(std::move(o)) {}
+
+  static Value list(std::initializer_list<Value> items = {}) { return Value(List(items)); }
+  static Value map();
+
+  Kind kind() const { return static_cast<Kind>(m_data.index()); }
+  bool is_null() const { return kind() == Kind::null; }
+  bool is_bool() const { return kind() == Kind::boolean; }
+  bool is_int() const { return kind() == Kind::integer; }
+  bool is_float() const { return kind() == Kind::floating; }
+  bool is_number() const { return is_int() || is_float(); }
+  bool is_string() const { return kind() == Kind::string; }
+  bool is_list() const { return kind() == Kind::list; }
+  bool is_map() const { return kind() == Kind::map; }
+  bool is_object() const { return kind() == Kind::object; }
+
+  // Accessors assert the kind; check it first.
+  bool as_bool() const { return std::get<bool>(m_data); }
+  std::int64_t as_int() const { return std::get<std::int64_t>(m_data); }
+  double as_float() const { return std::get<double>(m_data); }
+  double as_number() const { return is_int() ? static_cast<double>(as_int()) : as_float(); }
+  const std::string& as_string() const { return *std::get<StringPtr>(m_data); }
+  const List& as_list() const { return *std::get<ListPtr>(m_data); }
+  const Map& as_map() const { return *std::get<MapPtr>(m_data); }
+  const std::shared_ptr<Object>& as_object() const { return std::get<ObjectPtr>(m_data); }
+
+  // Copy-on-write access to a container this value shares with others.
+  List& mutable_list();
+  Map& mutable_map();
+
+  // Map lookup: nullptr when this is not a map or has no such key.
+  const Value* find(std::string_view key) const;
+  // Map lookup that yields null for a missing key (or a non-map).
+  const Value& get(std::string_view key) const;
+  // String value or the fallback when this is not a string.
+  std::string get_string(std::string_view key, std::string_view fallback = "") const;
+  bool get_bool(std::string_view key, bool fallback = false) const;
+
+  Mark mark() const { return m_mark; }
+  bool is_unsafe() const { return has_mark(m_mark, Mark::unsafe); }
+  bool is_secret() const { return has_mark(m_mark, Mark::secret); }
+  Value& add_mark(Mark m) {
+    m_mark = m_mark | m;
+    return *this;
+  }
+  // True when this value or anything inside it is marked secret.
+  bool contains_secret() const;
+
+  // Python's truthiness: empty containers, "", 0, 0.0, None and False are false.
+  bool truthy() const;
+
+  // Python's ==: 1 == 1.0 == True; strings compare by content, containers elementwise.
+  friend bool operator==(const Value& a, const Value& b);
+  friend bool operator!=(const Value& a, const Value& b) { return !(a == b); }
+
+  // Python's type name: NoneType, bool, int, float, str, list, dict.
+  std::string type_name() const;
+
+private:
+  using StringPtr = std::shared_ptr<const std::string>;
+  using ListPtr = std::shared_ptr<List>;
+  using MapPtr = std::shared_ptr<Map>;
+  using ObjectPtr = std::shared_ptr<Object>;
+  std::variant<std::monostate, bool, std::int64_t, double, StringPtr, ListPtr, MapPtr, ObjectPtr> m_data;
+  Mark m_mark = Mark::none;
+};
+
+// A dict that keeps insertion order, like Python's. Lookups are linear while small and use a
+// hash index once it grows.
+class Map {
+public:
+  using Entry = std::pair<std::string, Value>;
+  Map() = default;
+  Map(std::initializer_list<Entry> entries);
+
+  std::size_t size() const { return m_entries.size(); }
+  bool empty() const { return m_entries.empty(); }
+  bool contains(std::string_view key) const { return index_of(key) != npos; }
+  const Value* find(std::string_view key) const;
+  Value* find(std::string_view key);
+  // Insert or overwrite; an overwritten key keeps its position, as in Python.
+  void set(std::string key, Value value);
+  Value& operator[](std::string_view key);
+  bool erase(std::string_view key);
+
+  auto begin() const { return m_entries.begin(); }
+  auto end() const { return m_entries.end(); }
+  auto begin() { return m_entries.begin(); }
+  auto end() { return m_entries.end(); }
+  const std::vector<Entry>& entries() const { return m_entries; }
+
+  friend bool operator==(const Map& a, const Map& b);
+
+private:
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+  static constexpr std::size_t k_index_threshold = 12;
+  std::size_t index_of(std::string_view key) const;
+  void rebuild_index();
+  std::vector<Entry> m_entries;
+  std::unordered_map<std::string, std::size_t> m_index;  // empty while small
+};
+
+inline Value::Value(Map m) : m_data(std::make_shared<Map>(std::move(m))) {}
+inline Value Value::map() { return Value(Map{}); }
+
+// Deep merge of b into a (b wins), the way Ansible's `combine(recursive=True)` merges dicts.
+Value merge_recursive(const Value& a, const Value& b);
+
+}  // namespace drover

@@ -1,0 +1,317 @@
+#include "core/value/yaml.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+namespace drover {
+
+namespace {
+
+constexpr std::size_t k_max_nodes = 5'000'000;  // "billion laughs" bound
+
+bool is_null_word(const std::string& s) {
+  return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL";
+}
+
+int bool_word(const std::string& s) {
+  static const char* yes[] = {"yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"};
+  static const char* no[] = {"no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"};
+  for (auto* w : yes)
+    if (s == w) return 1;
+  for (auto* w : no)
+    if (s == w) return 0;
+  return -1;
+}
+
+std::string strip_underscores(const std::string& s) {
+  std::string out;
+  for (char c : s)
+    if (c != '_') out += c;
+  return out;
+}
+
+bool parse_int(const std::string& s, std::int64_t& out) {
+  static const std::regex re(
+      R"(^[-+]?0b[0-1_]+$|^[-+]?0[0-7_]+$|^[-+]?(0|[1-9][0-9_]*)$|^[-+]?0x[0-9a-fA-F_]+$)");
+  static const std::regex sexagesimal(R"(^[-+]?[1-9][0-9_]*(:[0-5]?[0-9])+$)");
+  if (s.empty()) return false;
+  if (std::regex_match(s, sexagesimal)) {
+    bool neg = s[0] == '-';
+    std::string body = (s[0] == '-' || s[0] == '+') ? s.substr(1) : s;
+    std::int64_t total = 0;
+    std::stringstream ss(strip_underscores(body));
+    std::string part;
+    while (std::getline(ss, part, ':')) total = total * 60 + std::stoll(part);
+    out = neg ? -total : total;
+    return true;
+  }
+  if (!std::regex_match(s, re)) return false;
+  std::string t = strip_underscores(s);
+  bool neg = false;
+  if (t[0] == '-' || t[0] == '+') {
+    neg = t[0] == '-';
+    t = t.substr(1);
+  }
+  try {
+    std::int64_t v;
+    if (t.rfind("0b", 0) == 0) v = std::stoll(t.substr(2), nullptr, 2);
+    else if (t.rfind("0x", 0) == 0) v = std::stoll(t.substr(2), nullptr, 16);
+    else if (t.size() > 1 && t[0] == '0') v = std::stoll(t, nullptr, 8);
+    else v = std::stoll(t, nullptr, 10);
+    out = neg ? -v : v;
+    return true;
+  } catch (const std::out_of_range&) {
+    return false;  // too big for int64: stays a string
+  }
+}
+
+bool parse_float(const std::string& s, double& out) {
+  static const std::regex re(
+      R"(^[-+]?([0-9][0-9_]*)\.[0-9_]*([eE][-+][0-9]+)?$|^\.[0-9_]+([eE][-+][0-9]+)?$)");
+  static const std::regex inf(R"(^[-+]?\.(inf|Inf|INF)$)");
+  static const std::regex nan(R"(^\.(nan|NaN|NAN)$)");
+  if (std::regex_match(s, inf)) {
+    out = s[0] == '-' ? -INFINITY : INFINITY;
+    return true;
+  }
+  if (std::regex_match(s, nan)) {
+    out = NAN;
+    return true;
+  }
+  if (!std::regex_match(s, re)) return false;
+  out = std::stod(strip_underscores(s));
+  return true;
+}
+
+struct Converter {
+  const std::string& file;
+  std::size_t nodes = 0;
+
+  [[noreturn]] void fail(const YAML::Node& n, const std::string& msg, const std::string& hint = "") {
+    throw SourceError(location_of(n, file), msg, hint);
+  }
+
+  Value scalar(const YAML::Node& n) {
+    const std::string& tag = n.Tag();
+    const std::string& text = n.Scalar();
+    if (tag == "!") return Value(text);  // quoted
+    if (tag == "!unsafe") return Value(text, Mark::unsafe);
+    if (tag == "!vault" || tag == "!vault-encrypted") return Value(text, Mark::vault);
+    if (tag == "tag:yaml.org,2002:str") return Value(text);
+    if (tag == "tag:yaml.org,2002:int") {
+      std::int64_t i;
+      if (parse_int(text, i)) return Value(i);
+      fail(n, "'" + text + "' is not an integer (tagged !!int)");
+    }
+    if (tag == "tag:yaml.org,2002:float") {
+      double d;
+      if (parse_float(text, d)) return Value(d);
+      std::int64_t i;
+      if (parse_int(text, i)) return Value(static_cast<double>(i));
+      fail(n, "'" + text + "' is not a float (tagged !!float)");
+    }
+    if (tag == "tag:yaml.org,2002:bool") {
+      int b = bool_word(text);
+      if (b >= 0) return Value(b == 1);
+      fail(n, "'" + text + "' is not a boolean (tagged !!bool)");
+    }
+    if (tag == "tag:yaml.org,2002:null") return Value();
+    if (tag != "?" && !tag.empty())
+      fail(n, "unknown YAML tag '" + tag + "'",
+           "drover understands !unsafe, !vault and the standard !!str/!!int/!!float/!!bool/!!null tags");
+    return resolve_plain_scalar(text);
+  }
+
+  void merge_into(Map& out, const YAML::Node& src, const YAML::Node& at) {
+    if (src.IsMap()) {
+      Value merged = convert(src);
+      for (const auto& [k, v] : merged.as_map())
+        if (!out.contains(k)) out.set(k, v);
+    } else if (src.IsSequence()) {
+      for (const auto& item : src) merge_into(out, item, at);
+    } else {
+      fail(at, "a merge key (<<) must be followed by a mapping or a list of mappings");
+    }
+  }
+
+  std::string key_text(const YAML::Node& k) {
+    if (k.IsScalar()) {
+      Value v = scalar(k);
+      if (v.is_string()) return v.as_string();
+      if (v.is_null()) return "None";
+      if (v.is_bool()) return v.as_bool() ? "True" : "False";
+      if (v.is_int()) return std::to_string(v.as_int());
+      return k.Scalar();
+    }
+    fail(k, "mapping keys must be scalars");
+  }
+
+  Value convert(const YAML::Node& n) {
+    if (++nodes > k_max_nodes)
+      fail(n, "the document expands to more than 5,000,000 nodes through aliases",
+           "this looks like an alias bomb; remove the recursive anchors");
+    switch (n.Type()) {
+      case YAML::NodeType::Undefined:
+      case YAML::NodeType::Null: {
+        if (n.Type() == YAML::NodeType::Null && n.Tag() == "!") return Value("");
+        return Value();
+      }
+      case YAML::NodeType::Scalar: return scalar(n);
+      case YAML::NodeType::Sequence: {
+        List l;
+        l.reserve(n.size());
+        for (const auto& item : n) l.push_back(convert(item));
+        return Value(std::move(l));
+      }
+      case YAML::NodeType::Map: {
+        Map m;
+        std::vector<YAML::Node> merges;
+        for (const auto& kv : n) {
+          if (kv.first.IsScalar() && kv.first.Tag() == "?" && kv.first.Scalar() == "<<") {
+            merges.push_back(kv.second);
+            continue;
+          }
+          m.set(key_text(kv.first), convert(kv.second));
+        }
+        for (const auto& src : merges) merge_into(m, src, src);
+        return Value(std::move(m));
+      }
+    }
+    return Value();
+  }
+};
+
+}  // namespace
+
+SourceLocation location_of(const YAML::Node& node, const std::string& file) {
+  auto mark = node.Mark();
+  if (mark.is_null()) return {file, 0, 0};
+  return {file, mark.line + 1, mark.column + 1};
+}
+
+YAML::Node parse_yaml(std::string_view text, const std::string& file) {
+  try {
+    return YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    SourceLocation where{file, e.mark.is_null() ? 0 : e.mark.line + 1,
+                         e.mark.is_null() ? 0 : e.mark.column + 1};
+    throw SourceError(where, "YAML syntax error: " + e.msg,
+                      "check the indentation and quoting around this line");
+  }
+}
+
+YAML::Node load_yaml_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Fatal("cannot read '" + path + "': " + std::strerror(errno));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_yaml(ss.str(), path);
+}
+
+Value yaml_to_value(const YAML::Node& node, const std::string& file) {
+  Converter c{file};
+  return c.convert(node);
+}
+
+Value resolve_plain_scalar(const std::string& text) {
+  if (is_null_word(text)) return Value();
+  int b = bool_word(text);
+  if (b >= 0) return Value(b == 1);
+  std::int64_t i;
+  if (parse_int(text, i)) return Value(i);
+  double d;
+  if (parse_float(text, d)) return Value(d);
+  return Value(text);
+}
+
+Value parse_yaml_value(std::string_view text, const std::string& file) {
+  return yaml_to_value(parse_yaml(text, file), file);
+}
+
+Value load_yaml_value(const std::string& path) { return yaml_to_value(load_yaml_file(path), path); }
+
+namespace {
+
+std::string yaml_scalar(const Value& v) {
+  switch (v.kind()) {
+    case Kind::null: return "null";
+    case Kind::boolean: return v.as_bool() ? "true" : "false";
+    case Kind::integer: return std::to_string(v.as_int());
+    case Kind::floating: {
+      std::ostringstream os;
+      os.precision(17);
+      os << v.as_float();
+      return os.str();
+    }
+    case Kind::string: {
+      const std::string& s = v.as_string();
+      Value back = resolve_plain_scalar(s);
+      bool needs_quotes = !back.is_string() || s.empty() ||
+                          s.find_first_of(":#{}[],&*!|>'\"%@`\n") != std::string::npos ||
+                          s.front() == ' ' || s.back() == ' ' || s.front() == '-' || s.front() == '?';
+      if (!needs_quotes) return s;
+      std::string out = "'";
+      for (char c : s) {
+        if (c == '\'') out += "''";
+        else if (c == '\n') out += "\n\n";
+        else out += c;
+      }
+      return out + "'";
+    }
+    default: return "";
+  }
+}
+
+void emit(std::string& out, const Value& v, int indent, int level) {
+  std::string pad(static_cast<std::size_t>(indent * level), ' ');
+  if (v.is_map()) {
+    for (const auto& [k, child] : v.as_map()) {
+      out += pad + yaml_scalar(Value(k)) + ":";
+      if ((child.is_map() && !child.as_map().empty()) || (child.is_list() && !child.as_list().empty())) {
+        out += "\n";
+        emit(out, child, indent, child.is_list() ? level : level + 1);
+      } else if (child.is_map()) {
+        out += " {}\n";
+      } else if (child.is_list()) {
+        out += " []\n";
+      } else {
+        out += " " + yaml_scalar(child) + "\n";
+      }
+    }
+  } else if (v.is_list()) {
+    for (const auto& child : v.as_list()) {
+      if ((child.is_map() && !child.as_map().empty()) || (child.is_list() && !child.as_list().empty())) {
+        std::string nested;
+        emit(nested, child, indent, level + 1);
+        // put the first nested line on the dash line
+        std::string inner_pad(static_cast<std::size_t>(indent * (level + 1)), ' ');
+        out += pad + "-" + std::string(static_cast<std::size_t>(indent - 1), ' ') +
+               nested.substr(inner_pad.size());
+      } else if (child.is_map()) {
+        out += pad + "- {}\n";
+      } else if (child.is_list()) {
+        out += pad + "- []\n";
+      } else {
+        out += pad + "- " + yaml_scalar(child) + "\n";
+      }
+    }
+  } else {
+    out += pad + yaml_scalar(v) + "\n";
+  }
+}
+
+}  // namespace
+
+std::string value_to_yaml(const Value& v, int indent) {
+  std::string out;
+  if ((v.is_map() && v.as_map().empty())) return "{}\n";
+  if ((v.is_list() && v.as_list().empty())) return "[]\n";
+  emit(out, v, indent, 0);
+  return out;
+}
+
+}  // namespace drover
