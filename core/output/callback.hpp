@@ -1,0 +1,77 @@
+// The typed event interface every callback plugin implements. Events are emitted only by the
+// controller thread, in order; a callback never sees two events at once.
+//
+// Result maps use Ansible's field names (changed, failed, msg, rc, stdout, stderr, stdout_lines,
+// skipped, skip_reason, unreachable, results, item, ansible_loop_var, _ansible_no_log, ...).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/value/value.hpp"
+
+namespace drover::output {
+
+struct PlayInfo {
+  std::string name;        // may be empty: the banner then shows the hosts pattern
+  std::string hosts;       // the play's `hosts:` pattern
+  bool check_mode = false;
+};
+
+struct TaskInfo {
+  std::string name;        // the task's name, or the module name when it has none
+  std::string action;      // module/action name
+  std::string path;        // file:line of the task, for -v output
+  bool is_handler = false;
+  Value args;              // templated args when known (for ad hoc and -vvv)
+};
+
+enum class Status { ok, changed, failed, skipped, unreachable };
+
+struct HostResult {
+  std::string host;
+  TaskInfo task;
+  Status status = Status::ok;
+  Value result;              // the module/action result map (for loops: with `results`)
+  bool ignore_errors = false;  // failed, but the task said ignore_errors: prints "...ignoring"
+  bool delegated = false;
+  std::string delegate_host;
+};
+
+// One loop item's result, sent before the aggregated HostResult of a looped task.
+struct ItemResult {
+  std::string host;
+  TaskInfo task;
+  Status status = Status::ok;
+  Value result;  // has `item` (and `ansible_loop_var`)
+};
+
+struct HostStats {
+  int ok = 0, changed = 0, unreachable = 0, failures = 0, skipped = 0, rescued = 0, ignored = 0;
+};
+
+struct RunStats {
+  std::map<std::string, HostStats> hosts;  // sorted by host name, as Ansible's recap is
+};
+
+class Callback {
+public:
+  virtual ~Callback() = default;
+  virtual std::string name() const = 0;
+
+  virtual void on_playbook_start(const std::string& /*file*/) {}
+  virtual void on_play_start(const PlayInfo&) {}
+  virtual void on_no_hosts_matched() {}
+  virtual void on_no_hosts_remaining() {}
+  virtual void on_task_start(const TaskInfo&) {}
+  virtual void on_host_result(const HostResult&) {}
+  virtual void on_item_result(const ItemResult&) {}
+  virtual void on_warning(const std::string& /*message*/) {}
+  virtual void on_stats(const RunStats&) {}
+  virtual void on_playbook_end() {}
+};
+
+}  // namespace drover::output
