@@ -37,6 +37,7 @@ struct HostResult {
   Status status = Status::ok;
   Value result;              // the module/action result map (for loops: with `results`)
   bool ignore_errors = false;  // failed, but the task said ignore_errors: prints "...ignoring"
+  bool rescued = false;        // failed inside a block whose rescue section takes over
   bool delegated = false;
   std::string delegate_host;
 };

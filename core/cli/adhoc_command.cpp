@@ -1,0 +1,48 @@
+#include <iostream>
+
+#include "core/cli/commands.hpp"
+#include "core/cli/session.hpp"
+#include "core/playbook/args.hpp"
+#include "core/playbook/parser.hpp"
+#include "core/value/yaml.hpp"
+#include "plugins/action/action.hpp"
+
+namespace drover::cli {
+
+int run_adhoc_command(const std::vector<std::string>& args) {
+  CLI::App app{"Run a single module on the hosts matching PATTERN (Ansible's `ansible`).",
+               "drover"};
+  RunFlags flags;
+  std::string pattern, module = "command", module_args;
+  app.add_option("pattern", pattern, "host pattern, e.g. all, web:!web03")->required();
+  app.add_option("-m,--module-name", module, "the module to run (default command)");
+  app.add_option("-a,--args", module_args, "the module's arguments, as key=value or YAML/JSON");
+  add_run_flags(app, flags, Command::adhoc);
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : static_cast<int>(ExitCode::bad_options);
+  }
+  std::string action = playbook::short_action_name(module);
+  if (!action::is_known_action(action))
+    throw Fatal("couldn't resolve module/action '" + module +
+                    "'. This often indicates a misspelling, missing collection, or incorrect module path.",
+                ExitCode::bad_options);
+  Value parsed = Value::map();
+  if (!module_args.empty()) {
+    std::string trimmed = module_args.substr(module_args.find_first_not_of(" \t\n"));
+    if (trimmed[0] == '{' && !playbook::is_free_form_action(action))
+      parsed = parse_yaml_value(trimmed, "-a argument");
+    else
+      parsed = playbook::parse_kv(module_args, playbook::is_free_form_action(action));
+  } else if (playbook::is_free_form_action(action)) {
+    throw Fatal("No argument passed to " + action + " module", ExitCode::bad_options);
+  }
+  install_interrupt_handler();
+  auto session = make_session(flags, true);
+  return static_cast<int>(exec::run_adhoc(pattern, action, parsed, session->context));
+}
+
+}  // namespace drover::cli

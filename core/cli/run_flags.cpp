@@ -1,0 +1,100 @@
+#include "core/cli/run_flags.hpp"
+
+#include "core/config/config.hpp"
+#include "core/error.hpp"
+#include "core/secrets/vars_file.hpp"
+#include "core/vars/scope.hpp"
+
+namespace drover::cli {
+
+void add_run_flags(CLI::App& app, RunFlags& f, Command command) {
+  app.add_option("-i,--inventory,--inventory-file", f.inventory,
+                 "inventory host path or comma separated host list")->allow_extra_args(false);
+  app.add_option("-l,--limit", f.limit, "further limit selected hosts to an additional pattern");
+  app.add_option("-e,--extra-vars", f.extra_vars,
+                 "set additional variables as key=value or YAML/JSON, if filename prepend with @")
+      ->allow_extra_args(false);
+  app.add_option("-f,--forks", f.forks, "number of parallel processes to use (default 50)");
+  app.add_option("-u,--user", f.user, "connect as this user");
+  app.add_option("-c,--connection", f.connection, "connection type to use (ssh, local)");
+  app.add_option("--private-key,--key-file", f.private_key, "use this file to authenticate the connection");
+  app.add_option("-T,--timeout", f.timeout, "override the connection timeout in seconds");
+  app.add_flag("-b,--become", f.become, "run operations with become (sudo)");
+  app.add_option("--become-user", f.become_user, "run operations as this user (default root)");
+  app.add_option("--become-method", f.become_method, "privilege escalation method (sudo, su)");
+  app.add_flag("-v,--verbose", f.verbosity, "verbose mode (-vvv for more)");
+  app.add_flag("-C,--check", f.check, "don't make any changes; predict some of the changes");
+  app.add_flag("-D,--diff", f.diff, "show the differences in files and templates that change");
+  app.add_option("--vault-password-file,--vault-pass-file", f.vault_password_files, "vault password file")
+      ->allow_extra_args(false);
+  app.add_option("--vault-id", f.vault_ids, "the vault identity to use (label@source)")->allow_extra_args(false);
+  app.add_flag("-J,--ask-vault-password,--ask-vault-pass", f.ask_vault_password, "ask for vault password");
+  if (command == Command::playbook) {
+    app.add_option("-t,--tags", f.tags, "only run plays and tasks tagged with these values")
+        ->delimiter(',')->allow_extra_args(false);
+    app.add_option("--skip-tags", f.skip_tags, "only run plays and tasks whose tags do not match these values")
+        ->delimiter(',')->allow_extra_args(false);
+  }
+}
+
+config::Config& cli_config() {
+  static config::Config cfg = config::Config::load();
+  return cfg;
+}
+
+exec::RunOptions resolve_run_options(const RunFlags& f) {
+  config::Config& cfg = cli_config();
+  if (f.forks) cfg.set_from_cli("defaults.forks", std::to_string(f.forks));
+  if (!f.user.empty()) cfg.set_from_cli("defaults.remote_user", f.user);
+  if (!f.private_key.empty()) cfg.set_from_cli("defaults.private_key_file", f.private_key);
+  if (f.timeout) cfg.set_from_cli("defaults.timeout", std::to_string(f.timeout));
+  if (f.become) cfg.set_from_cli("privilege_escalation.become", "true");
+  if (!f.become_user.empty()) cfg.set_from_cli("privilege_escalation.become_user", f.become_user);
+  if (!f.become_method.empty()) cfg.set_from_cli("privilege_escalation.become_method", f.become_method);
+
+  exec::RunOptions o;
+  o.forks = cfg.get_int("defaults.forks");
+  if (o.forks < 1) throw Fatal("forks must be at least 1", ExitCode::bad_options);
+  o.check = f.check;
+  o.diff = f.diff;
+  o.verbosity = f.verbosity;
+  o.limit = f.limit;
+  o.tags = f.tags;
+  o.skip_tags = f.skip_tags;
+  o.connection = f.connection;
+  if (!o.connection.empty() && o.connection != "ssh" && o.connection != "local" &&
+      o.connection != "paramiko" && o.connection != "smart")
+    throw Fatal("invalid connection type '" + o.connection + "': drover supports ssh and local",
+                ExitCode::bad_options);
+  if (o.connection == "paramiko" || o.connection == "smart") o.connection = "ssh";
+  o.remote_user = cfg.get("defaults.remote_user");
+  o.private_key = cfg.get("defaults.private_key_file");
+  o.timeout_s = cfg.get_int("defaults.timeout");
+  o.host_key_checking = cfg.get_bool("defaults.host_key_checking");
+  o.ssh_common_args = cfg.get("ssh_connection.ssh_common_args");
+  o.ssh_extra_args = cfg.get("ssh_connection.ssh_extra_args");
+  o.become = cfg.get_bool("privilege_escalation.become");
+  o.become_user = cfg.get("privilege_escalation.become_user");
+  o.become_method = cfg.get("privilege_escalation.become_method");
+  std::string gathering = cfg.get("defaults.gathering");
+  o.gather_facts_default = gathering != "explicit";
+
+  secrets::SecretsOptions secrets_options;
+  secrets_options.vault_password_files = f.vault_password_files;
+  secrets_options.vault_ids = f.vault_ids;
+  secrets_options.ask_vault_password = f.ask_vault_password;
+  secrets::configure(secrets_options);
+
+  for (const auto& e : f.extra_vars) {
+    Value v = vars::parse_extra_vars(e);
+    o.extra_vars = merge_recursive(o.extra_vars, v);
+  }
+  return o;
+}
+
+std::vector<std::string> inventory_sources(const RunFlags& f) {
+  if (!f.inventory.empty()) return f.inventory;
+  return cli_config().get_list("defaults.inventory");
+}
+
+}  // namespace drover::cli

@@ -1,0 +1,77 @@
+#include "core/cli/session.hpp"
+
+#include <csignal>
+#include <unistd.h>
+
+#include "plugins/callback/registry.hpp"
+
+namespace drover::cli {
+
+namespace {
+
+void on_sigint(int) {
+  if (exec::g_interrupted.exchange(true)) _exit(static_cast<int>(ExitCode::interrupted));
+  const char msg[] = "\n [ERROR]: User interrupted execution\n";
+  (void)!write(STDERR_FILENO, msg, sizeof msg - 1);
+}
+
+bool color_wanted() {
+  if (std::getenv("NO_COLOR") || std::getenv("ANSIBLE_NOCOLOR")) return false;
+  const char* force = std::getenv("ANSIBLE_FORCE_COLOR");
+  if (force && *force && std::string(force) != "0" && std::string(force) != "false") return true;
+  return isatty(STDOUT_FILENO) != 0;
+}
+
+std::unique_ptr<output::EventBus> make_bus(const exec::RunOptions& o, bool adhoc) {
+  config::Config& cfg = cli_config();
+  std::string stdout_name = adhoc && !cfg.get_bool("defaults.bin_ansible_callbacks")
+                                ? "minimal"
+                                : cfg.get("defaults.stdout_callback");
+  if (stdout_name.empty()) stdout_name = "default";
+  auto options_for = [&](const std::string& name) {
+    callback::CallbackOptions co;
+    co.verbosity = o.verbosity;
+    co.color = color_wanted();
+    co.check = o.check;
+    co.diff = o.diff;
+    co.adhoc = adhoc;
+    co.settings = cfg.plugin_section("callback_" + name);
+    return co;
+  };
+  auto bus = std::make_unique<output::EventBus>(callback::make_callback(stdout_name, options_for(stdout_name)));
+  if (!adhoc || cfg.get_bool("defaults.bin_ansible_callbacks")) {
+    for (const auto& name : cfg.get_list("defaults.callbacks_enabled"))
+      bus->add(callback::make_callback(name, options_for(name)));
+  }
+  return bus;
+}
+
+}  // namespace
+
+std::unique_ptr<Session> make_session(const RunFlags& flags, bool adhoc) {
+  auto s = std::make_unique<Session>();
+  s->options = resolve_run_options(flags);
+  s->inventory = std::make_unique<inventory::Inventory>(inventory::Inventory::load(inventory_sources(flags)));
+  s->bus = make_bus(s->options, adhoc);
+  s->context.inventory = s->inventory.get();
+  s->context.options = &s->options;
+  s->context.bus = s->bus.get();
+  s->context.runner = transport::RunnerBinary::find();
+  auto& d = s->context.connection_defaults;
+  d.remote_user = s->options.remote_user;
+  d.private_key_file = s->options.private_key;
+  d.host_key_checking = s->options.host_key_checking;
+  d.timeout_s = s->options.timeout_s;
+  d.ssh_common_args = s->options.ssh_common_args;
+  d.ssh_extra_args = s->options.ssh_extra_args;
+  return s;
+}
+
+void install_interrupt_handler() {
+  struct sigaction sa {};
+  sa.sa_handler = on_sigint;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+}
+
+}  // namespace drover::cli

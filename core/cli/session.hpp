@@ -1,0 +1,26 @@
+// The pieces a run assembles from its flags: options, inventory, output, the runner binary.
+#pragma once
+
+#include <memory>
+
+#include "core/cli/run_flags.hpp"
+#include "core/exec/playbook_executor.hpp"
+#include "core/inventory/inventory.hpp"
+#include "core/output/event_bus.hpp"
+
+namespace drover::cli {
+
+struct Session {
+  exec::RunOptions options;
+  std::unique_ptr<inventory::Inventory> inventory;
+  std::unique_ptr<output::EventBus> bus;
+  exec::RunContext context;
+};
+
+// Builds a session; `adhoc` selects the minimal stdout callback unless configured otherwise.
+std::unique_ptr<Session> make_session(const RunFlags& flags, bool adhoc);
+
+// Installs the SIGINT handler that stops new work (exit 99).
+void install_interrupt_handler();
+
+}  // namespace drover::cli

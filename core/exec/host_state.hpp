@@ -1,0 +1,33 @@
+// What the run knows about one host. Changed only by the controller thread, between tasks;
+// workers read it while a task runs.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "core/inventory/inventory.hpp"
+#include "core/transport/target.hpp"
+#include "core/value/value.hpp"
+
+namespace drover::exec {
+
+struct HostState {
+  const inventory::Host* host = nullptr;
+  std::string name;
+  bool implicit_localhost = false;      // localhost not in the inventory: local connection
+  Value inventory_vars = Value::map();  // group + host vars from the inventory, merged
+  Value facts = Value::map();           // ansible_facts (from setup), without the ansible_ prefix
+  Value injected_facts = Value::map();  // the same facts as top-level ansible_* variables
+  Value runtime_vars = Value::map();    // set_fact and register
+  bool failed = false;                  // dropped out of the play by a failure
+  bool unreachable = false;
+  std::set<std::string> notified;       // handler names notified and not yet run
+
+  // The connection and runners; created on first use, used by one worker at a time.
+  std::mutex target_mutex;
+  std::unique_ptr<transport::Target> target;
+};
+
+}  // namespace drover::exec

@@ -1,0 +1,70 @@
+// What every task of a play shares: read-only while tasks run.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/exec/host_state.hpp"
+#include "core/exec/run_options.hpp"
+#include "core/inventory/inventory.hpp"
+#include "core/playbook/task.hpp"
+#include "core/template/templar.hpp"
+#include "core/transport/target.hpp"
+#include "plugins/connection/connection.hpp"
+
+namespace drover::exec {
+
+// `hostvars` in templates: every inventory host's variables, merged on first access and cached
+// until the controller changes host state (invalidate()).
+class HostRegistry;
+class HostVars : public tmpl::MappingObject {
+public:
+  HostVars(const inventory::Inventory& inventory, HostRegistry& hosts)
+      : m_inventory(inventory), m_hosts(hosts) {}
+  std::string type_name() const override { return "HostVars"; }
+  const Value* find(std::string_view host) const override;
+  std::vector<std::string> keys() const override;
+  void invalidate();
+
+private:
+  const inventory::Inventory& m_inventory;
+  HostRegistry& m_hosts;
+  mutable std::mutex m_mutex;
+  mutable std::map<std::string, Value, std::less<>> m_cache;
+};
+
+// Every host the run talks to (play hosts and delegation targets), each with its state.
+class HostRegistry {
+public:
+  HostRegistry(const inventory::Inventory& inventory) : m_inventory(inventory) {}
+  // The state of a host, created with its inventory vars on first use. Thread-safe.
+  HostState& get(const std::string& name);
+  // The state of a host the run has already seen, else nullptr. Thread-safe.
+  HostState* find(std::string_view name);
+  // Closes every connection (sends the runners their exit).
+  void close_all();
+
+private:
+  const inventory::Inventory& m_inventory;
+  std::mutex m_mutex;
+  std::map<std::string, std::unique_ptr<HostState>, std::less<>> m_states;
+};
+
+struct PlayContext {
+  const playbook::Playbook* playbook = nullptr;
+  const playbook::Play* play = nullptr;
+  const RunOptions* options = nullptr;
+  const inventory::Inventory* inventory = nullptr;
+  HostRegistry* hosts = nullptr;
+  Value play_vars = Value::map();  // vars, then vars_files, merged
+  Value magic = Value::map();      // play-wide magic variables (groups, hostvars, playbook_dir, ...)
+  std::vector<std::string> search_paths;
+  transport::RunnerBinary runner;
+  connection::ConnectionDefaults connection_defaults;
+};
+
+}  // namespace drover::exec

@@ -1,0 +1,239 @@
+#include "core/exec/play_executor.hpp"
+
+#include <algorithm>
+
+#include "core/vars/scope.hpp"
+
+namespace drover::exec {
+
+using output::Status;
+
+PlayExecutor::PlayExecutor(PlayContext& ctx, output::EventBus& bus, WorkerPool<TaskOutcome>& pool,
+                           HostVars& hostvars, std::vector<HostState*> hosts)
+    : m_ctx(ctx), m_bus(bus), m_pool(pool), m_hostvars(hostvars), m_hosts(std::move(hosts)) {
+  m_setup_task.name = "Gathering Facts";
+  m_setup_task.action = "setup";
+  m_setup_task.where = ctx.play->where;
+}
+
+void PlayExecutor::run() {
+  const playbook::Play& play = *m_ctx.play;
+  bool gather = m_ctx.options->gather_facts_default;
+  if (!play.gather_facts.is_null()) gather = play.gather_facts.truthy();
+  if (gather) gather_facts();
+  for (const auto* section : {&play.pre_tasks, &play.tasks, &play.post_tasks}) {
+    if (m_end_play) break;
+    run_section(*section);
+  }
+}
+
+void PlayExecutor::run_section(const std::vector<playbook::Task>& tasks) {
+  if (tasks.empty()) return;
+  run_list(tasks, Frame{});
+  flush_handlers();
+}
+
+std::vector<HostState*> PlayExecutor::active_hosts() const {
+  std::vector<HostState*> out;
+  for (HostState* h : m_hosts)
+    if (!h->failed && !h->unreachable && !m_ended_hosts.count(h->name)) out.push_back(h);
+  return out;
+}
+
+bool PlayExecutor::tags_selected(const std::vector<std::string>& tags) const {
+  const auto& only = m_ctx.options->tags;
+  const auto& skip = m_ctx.options->skip_tags;
+  auto has = [&](const std::vector<std::string>& list, const std::string& t) {
+    return std::find(list.begin(), list.end(), t) != list.end();
+  };
+  for (const auto& t : tags)
+    if (has(skip, t) || (has(skip, "tagged") && !tags.empty())) return false;
+  if (has(skip, "untagged") && tags.empty()) return false;
+  bool never = has(tags, "never");
+  if (only.empty() || has(only, "all")) {
+    if (!never) return true;
+  }
+  if (has(tags, "always") && !has(skip, "always")) return true;
+  if (has(only, "tagged") && !tags.empty() && !never) return true;
+  if (has(only, "untagged") && tags.empty()) return true;
+  for (const auto& t : tags)
+    if (has(only, t)) return true;
+  return false;
+}
+
+void PlayExecutor::run_list(const std::vector<playbook::Task>& tasks, const Frame& frame) {
+  for (const auto& task : tasks) {
+    if (m_end_play) return;
+    if (active_hosts().empty()) return;
+    if (task.is_block()) {
+      run_block(task, frame);
+      continue;
+    }
+    std::vector<std::string> tags = frame.tags;
+    tags.insert(tags.end(), task.tags.begin(), task.tags.end());
+    if (!tags_selected(tags)) continue;
+    run_task(task, frame, false, active_hosts());
+  }
+}
+
+void PlayExecutor::run_block(const playbook::Task& block, const Frame& frame) {
+  Frame inner = frame;
+  inner.vars.push_back(&block.vars);
+  inner.tags.insert(inner.tags.end(), block.tags.begin(), block.tags.end());
+  std::vector<HostState*> entered = active_hosts();
+  if (!block.when.empty()) {
+    // A block's `when` applies to each of its tasks; copying it down keeps one code path.
+    playbook::Task copy = block;
+    auto add_when = [&](std::vector<playbook::Task>& list) {
+      for (auto& t : list) t.when.insert(t.when.begin(), block.when.begin(), block.when.end());
+    };
+    add_when(copy.block);
+    add_when(copy.rescue);
+    add_when(copy.always);
+    copy.when.clear();
+    run_block(copy, frame);
+    return;
+  }
+  Frame block_frame = inner;
+  block_frame.in_rescuable_block = !block.rescue.empty() || frame.in_rescuable_block;
+  run_list(block.block, block_frame);
+  std::vector<HostState*> failed_here;
+  for (HostState* h : entered)
+    if (h->failed && !h->unreachable) failed_here.push_back(h);
+  if (!block.rescue.empty() && !failed_here.empty()) {
+    for (HostState* h : failed_here) h->failed = false;
+    Frame rescue_frame = inner;
+    // only the hosts that failed in the block run the rescue tasks
+    std::vector<HostState*> others;
+    for (HostState* h : active_hosts())
+      if (std::find(failed_here.begin(), failed_here.end(), h) == failed_here.end()) others.push_back(h);
+    for (HostState* h : others) m_ended_hosts.insert(h->name);
+    run_list(block.rescue, rescue_frame);
+    for (HostState* h : others) m_ended_hosts.erase(h->name);
+  }
+  if (!block.always.empty()) {
+    // always runs for every host that entered the block, failed or not
+    std::vector<HostState*> was_failed;
+    for (HostState* h : entered)
+      if (h->failed && !h->unreachable) {
+        was_failed.push_back(h);
+        h->failed = false;
+      }
+    run_list(block.always, inner);
+    for (HostState* h : was_failed) h->failed = true;
+  }
+}
+
+std::string PlayExecutor::templated_name(const playbook::Task& task) const {
+  std::string name = task.display_name();
+  if (name.find("{{") == std::string::npos) return name;
+  vars::Scope scope;
+  scope.push(m_ctx.play_vars);
+  scope.push(m_ctx.magic);
+  scope.push(m_ctx.options->extra_vars);
+  try {
+    tmpl::Templar t(scope);
+    Value v = t.template_value(Value(name));
+    return v.is_string() ? v.as_string() : name;
+  } catch (const tmpl::TemplateError&) {
+    return name;  // names may use host variables; Ansible then shows them as written
+  }
+}
+
+output::TaskInfo PlayExecutor::task_info(const playbook::Task& task, bool is_handler) const {
+  output::TaskInfo info;
+  info.name = templated_name(task);
+  info.action = task.action;
+  info.path = task.where.known() ? task.where.file + ":" + std::to_string(task.where.line) : "";
+  info.is_handler = is_handler;
+  info.args = task.args;
+  return info;
+}
+
+void PlayExecutor::run_task(const playbook::Task& task, const Frame& frame, bool is_handler,
+                            const std::vector<HostState*>& hosts) {
+  if (hosts.empty()) return;
+  output::TaskInfo info = task_info(task, is_handler);
+  m_bus.on_task_start(info);
+  bool once = task.run_once.truthy();
+  std::vector<HostState*> targets = hosts;
+  if (once) targets.resize(1);
+  for (HostState* h : targets) {
+    TaskRun run{&task, frame.vars, h, &m_ctx, is_handler};
+    m_pool.submit([run] { return execute_task(run); });
+  }
+  std::vector<TaskOutcome> outcomes;
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    TaskOutcome o = m_pool.next_result();
+    for (auto& item : o.items) {
+      item.task = info;
+      m_bus.on_item_result(item);
+    }
+    for (const auto& w : o.warnings) m_bus.on_warning(w);
+    output::HostResult hr{o.host, info, o.status, o.result, o.ignored};
+    hr.rescued = o.status == Status::failed && !o.ignored && frame.in_rescuable_block;
+    m_bus.on_host_result(hr);
+    outcomes.push_back(std::move(o));
+  }
+  if (once) {
+    // run_once: the one result stands for every host of the batch
+    for (std::size_t i = 1; i < hosts.size(); ++i) {
+      TaskOutcome copy = outcomes.front();
+      copy.host = hosts[i]->name;
+      outcomes.push_back(std::move(copy));
+    }
+  }
+  for (const auto& o : outcomes) apply(o, task, is_handler, frame);
+  m_hostvars.invalidate();
+  if (active_hosts().empty() && !m_end_play) m_bus.on_no_hosts_remaining();
+}
+
+void PlayExecutor::apply(const TaskOutcome& o, const playbook::Task& task, bool, const Frame&) {
+  HostState* h = m_ctx.hosts->find(o.host);
+  if (!h) return;
+  if (o.status == Status::unreachable) {
+    h->unreachable = true;
+    return;
+  }
+  if (o.new_facts.is_map()) {
+    for (const auto& [k, v] : o.new_facts.as_map()) {
+      std::string bare = k.rfind("ansible_", 0) == 0 ? k.substr(8) : k;
+      h->facts.mutable_map().set(bare, v);
+      h->injected_facts.mutable_map().set(k.rfind("ansible_", 0) == 0 ? k : "ansible_" + k, v);
+    }
+  }
+  if (o.new_vars.is_map())
+    for (const auto& [k, v] : o.new_vars.as_map()) h->runtime_vars.mutable_map().set(k, v);
+  if (o.status == Status::failed && !o.ignored) h->failed = true;
+  if (o.status == Status::changed || (o.status != Status::failed && o.result.get_bool("changed")))
+    for (const auto& n : task.notify) h->notified.insert(n);
+  if (o.meta == "flush_handlers") flush_handlers();
+  else if (o.meta == "end_play") m_end_play = true;
+  else if (o.meta == "end_host") m_ended_hosts.insert(o.host);
+  else if (o.meta == "clear_facts") {
+    h->facts = Value::map();
+    h->injected_facts = Value::map();
+  }
+}
+
+void PlayExecutor::gather_facts() {
+  auto hosts = active_hosts();
+  if (hosts.empty()) return;
+  run_task(m_setup_task, Frame{}, false, hosts);
+}
+
+void PlayExecutor::flush_handlers() {
+  for (const auto& handler : m_ctx.play->handlers) {
+    std::vector<HostState*> hosts;
+    for (HostState* h : active_hosts()) {
+      bool hit = h->notified.count(handler.name) > 0;
+      for (const auto& l : handler.listen) hit = hit || h->notified.count(l) > 0;
+      if (hit) hosts.push_back(h);
+    }
+    if (hosts.empty()) continue;
+    run_task(handler, Frame{}, true, hosts);
+  }
+  for (HostState* h : m_hosts) h->notified.clear();
+}
+
+}  // namespace drover::exec

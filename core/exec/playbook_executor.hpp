@@ -1,0 +1,35 @@
+// Runs whole playbooks (and ad-hoc calls, which are one-task plays) and decides the exit code.
+#pragma once
+
+#include <atomic>
+#include <string>
+
+#include "core/error.hpp"
+#include "core/exec/run_options.hpp"
+#include "core/inventory/inventory.hpp"
+#include "core/output/event_bus.hpp"
+#include "core/playbook/task.hpp"
+#include "core/transport/target.hpp"
+#include "plugins/connection/connection.hpp"
+
+namespace drover::exec {
+
+// Set by the SIGINT handler: no new task starts; running ones finish; the recap prints; exit 99.
+extern std::atomic<bool> g_interrupted;
+
+struct RunContext {
+  inventory::Inventory* inventory = nullptr;
+  const RunOptions* options = nullptr;
+  output::EventBus* bus = nullptr;
+  transport::RunnerBinary runner;
+  connection::ConnectionDefaults connection_defaults;
+};
+
+// Runs every play; returns Ansible's exit code (0, 2 a host failed, 4 a host unreachable, 99).
+ExitCode run_playbook(const playbook::Playbook& pb, RunContext& rc);
+
+// `drover PATTERN -m MODULE -a ARGS`: one task on the matching hosts, without facts.
+ExitCode run_adhoc(const std::string& pattern, const std::string& module, const Value& args,
+                   RunContext& rc);
+
+}  // namespace drover::exec

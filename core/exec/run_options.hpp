@@ -1,0 +1,32 @@
+// Everything the executor needs to know from the command line and the configuration, resolved once.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/value/value.hpp"
+
+namespace drover::exec {
+
+struct RunOptions {
+  int forks = 50;
+  bool check = false;
+  bool diff = false;
+  int verbosity = 0;
+  std::string limit;
+  std::vector<std::string> tags;       // -t; empty = all
+  std::vector<std::string> skip_tags;  // --skip-tags
+  Value extra_vars = Value::map();
+  std::string connection;   // -c: overrides ansible_connection when set
+  std::string remote_user;  // -u
+  std::string private_key;  // --private-key
+  int timeout_s = 10;       // -T
+  bool host_key_checking = true;
+  std::string ssh_common_args, ssh_extra_args;
+  bool become = false;      // -b
+  std::string become_method = "sudo";
+  std::string become_user = "root";
+  bool gather_facts_default = true;  // [defaults] gathering = implicit
+};
+
+}  // namespace drover::exec

@@ -1,0 +1,56 @@
+#include "core/vars/scope.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "core/playbook/args.hpp"
+#include "core/secrets/vars_file.hpp"
+#include "core/value/yaml.hpp"
+
+namespace drover::vars {
+
+void Scope::push(const Value& layer) {
+  if (layer.is_map()) m_layers.push_back(&layer);
+}
+
+void Scope::push_owned(Value layer) {
+  if (!layer.is_map()) return;
+  m_owned.push_back(std::make_unique<Value>(std::move(layer)));
+  m_layers.push_back(m_owned.back().get());
+}
+
+const Value* Scope::find(std::string_view name) const {
+  for (auto it = m_layers.rbegin(); it != m_layers.rend(); ++it)
+    if (const Value* v = (*it)->as_map().find(name)) return v;
+  return nullptr;
+}
+
+std::vector<std::string> Scope::names() const {
+  std::set<std::string> seen;
+  for (const Value* layer : m_layers)
+    for (const auto& [k, v] : layer->as_map()) seen.insert(k);
+  return {seen.begin(), seen.end()};
+}
+
+Value parse_extra_vars(const std::string& arg) {
+  if (arg.empty()) return Value::map();
+  if (arg[0] == '@') {
+    Value v = secrets::load_vars_file(arg.substr(1));
+    if (!v.is_map() && !v.is_null())
+      throw Fatal("extra vars file '" + arg.substr(1) + "' must hold a mapping", ExitCode::bad_options);
+    return v.is_null() ? Value::map() : v;
+  }
+  if (arg[0] == '{' || arg[0] == '[') {
+    Value v = parse_yaml_value(arg, "-e argument");
+    if (!v.is_map())
+      throw Fatal("-e '" + arg + "': extra vars must be a mapping", ExitCode::bad_options);
+    return v;
+  }
+  try {
+    return playbook::parse_kv(arg, false);
+  } catch (const Fatal& e) {
+    throw Fatal(std::string("-e: ") + e.what(), ExitCode::bad_options);
+  }
+}
+
+}  // namespace drover::vars

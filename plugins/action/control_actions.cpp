@@ -1,0 +1,148 @@
+// Actions that run entirely on the control node.
+#include <filesystem>
+
+#include "core/secrets/vars_file.hpp"
+#include "core/value/json.hpp"
+#include "plugins/action/action.hpp"
+
+namespace drover::action {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+Value failed(const std::string& msg) {
+  Map m;
+  m.set("failed", true);
+  m.set("msg", msg);
+  return Value(std::move(m));
+}
+
+// A list of strings from a string or a list (assert's `that`).
+std::vector<std::string> conditions_of(const Value& v) {
+  std::vector<std::string> out;
+  if (v.is_list()) {
+    for (const auto& item : v.as_list())
+      out.push_back(item.is_string() ? item.as_string() : dump_json(item));
+  } else if (v.is_string()) {
+    out.push_back(v.as_string());
+  } else if (v.is_bool()) {
+    out.push_back(v.as_bool() ? "True" : "False");
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string find_file(const std::vector<std::string>& search_paths, const std::string& subdir,
+                      const std::string& name) {
+  if (name.empty()) return "";
+  if (fs::path(name).is_absolute()) return fs::exists(name) ? name : "";
+  for (const auto& dir : search_paths) {
+    for (const fs::path& p : {fs::path(dir) / subdir / name, fs::path(dir) / name})
+      if (fs::exists(p)) return p.string();
+  }
+  return "";
+}
+
+Value run_debug(ActionContext& ctx) {
+  Map out;
+  const Value* var = ctx.args.find("var");
+  if (var && ctx.args.find("msg"))
+    return failed("'msg' and 'var' are incompatible options");
+  if (var) {
+    std::string name = var->is_string() ? var->as_string() : dump_json(*var);
+    Value v;
+    try {
+      v = ctx.templar.evaluate(name);
+    } catch (const tmpl::TemplateError&) {
+      v = Value("VARIABLE IS NOT DEFINED!");
+    }
+    out.set(name, v);
+  } else {
+    const Value* msg = ctx.args.find("msg");
+    out.set("msg", msg ? *msg : Value("Hello world!"));
+  }
+  out.set("changed", false);
+  return Value(std::move(out));
+}
+
+Value run_fail(ActionContext& ctx) {
+  const Value* msg = ctx.args.find("msg");
+  Value r = failed("Failed as requested from task");
+  if (msg) r.mutable_map().set("msg", *msg);
+  return r;
+}
+
+Value run_assert(ActionContext& ctx) {
+  const Value* that = ctx.args.find("that");
+  if (!that) return failed("conditional required in \"that\" string");
+  bool quiet = ctx.args.get_bool("quiet");
+  for (const auto& cond : conditions_of(*that)) {
+    if (!ctx.templar.condition(cond)) {
+      Map m;
+      m.set("assertion", cond);
+      m.set("changed", false);
+      m.set("evaluated_to", false);
+      m.set("failed", true);
+      const Value* msg = ctx.args.find("fail_msg");
+      if (!msg) msg = ctx.args.find("msg");
+      m.set("msg", msg ? *msg : Value("Assertion failed"));
+      return Value(std::move(m));
+    }
+  }
+  Map m;
+  m.set("changed", false);
+  const Value* msg = ctx.args.find("success_msg");
+  m.set("msg", msg ? *msg : Value("All assertions passed"));
+  if (quiet) m.set("_ansible_verbose_always", false);
+  return Value(std::move(m));
+}
+
+Value run_set_fact(ActionContext& ctx) {
+  Map facts;
+  for (const auto& [k, v] : ctx.args.as_map()) {
+    if (k == "cacheable") continue;
+    facts.set(k, v);
+  }
+  if (facts.empty())
+    return failed("No key/value pairs provided, at least one is required for this action to succeed");
+  Map m;
+  m.set("ansible_facts", Value(std::move(facts)));
+  m.set("changed", false);
+  return Value(std::move(m));
+}
+
+Value run_include_vars(ActionContext& ctx) {
+  std::string file = ctx.args.get_string("file", ctx.args.get_string("_raw_params"));
+  if (file.empty()) return failed("include_vars needs a file (file= or a free-form path)");
+  std::string path = find_file(ctx.search_paths, "vars", file);
+  if (path.empty()) return failed("Could not find or access '" + file + "'");
+  Value vars = secrets::load_vars_file(path);
+  if (!vars.is_map()) return failed("'" + file + "' must hold a mapping of variables");
+  std::string name = ctx.args.get_string("name");
+  Map m;
+  if (!name.empty()) {
+    Map wrapped;
+    wrapped.set(name, vars);
+    vars = Value(std::move(wrapped));
+  }
+  m.set("ansible_facts", vars);
+  m.set("ansible_included_var_files", Value::list({Value(path)}));
+  m.set("changed", false);
+  return Value(std::move(m));
+}
+
+Value run_meta(ActionContext& ctx) {
+  std::string what = ctx.args.get_string("_raw_params");
+  if (what == "noop" || what == "flush_handlers" || what == "end_play" || what == "end_host" ||
+      what == "clear_facts" || what == "refresh_inventory") {
+    Map m;
+    m.set("changed", false);
+    m.set("_drover_meta", what);  // the executor acts on it
+    return Value(std::move(m));
+  }
+  return failed("invalid meta action requested: " + what);
+}
+
+}  // namespace drover::action

@@ -1,0 +1,43 @@
+#include <algorithm>
+#include <array>
+
+#include "plugins/action/action.hpp"
+
+namespace drover::action {
+
+namespace {
+
+// One row per action; modules that run on the target without a control half use run_module.
+// Keep alphabetized; the names of target modules must match `drover-modules --list`.
+constexpr std::array k_actions = {
+    ActionRow{"assert", run_assert, "fail unless the given expressions are true"},
+    ActionRow{"command", run_module, "run a command on the target"},
+    ActionRow{"copy", run_copy, "copy content or a local file to the target"},
+    ActionRow{"debug", run_debug, "print a message or a variable"},
+    ActionRow{"fail", run_fail, "fail with a message"},
+    ActionRow{"file", run_module, "manage files, directories, links and their attributes"},
+    ActionRow{"include_vars", run_include_vars, "load variables from a file"},
+    ActionRow{"meta", run_meta, "control the run (noop, flush_handlers, end_play, end_host)"},
+    ActionRow{"ping", run_module, "check that the target can run modules"},
+    ActionRow{"raw", run_raw, "run a command over the connection without the runner"},
+    ActionRow{"set_fact", run_set_fact, "set host variables"},
+    ActionRow{"setup", run_module, "gather facts about the target"},
+    ActionRow{"shell", run_module, "run a command through the shell on the target"},
+    ActionRow{"slurp", run_module, "read a file from the target"},
+    ActionRow{"stat", run_module, "report a file's status"},
+    ActionRow{"template", run_template, "render a Jinja2 template to a file on the target"},
+};
+
+}  // namespace
+
+std::span<const ActionRow> actions() { return k_actions; }
+
+const ActionRow* find_action(std::string_view name) {
+  auto it = std::lower_bound(k_actions.begin(), k_actions.end(), name,
+                             [](const ActionRow& row, std::string_view n) { return row.name < n; });
+  return it != k_actions.end() && it->name == name ? &*it : nullptr;
+}
+
+bool is_known_action(std::string_view name) { return find_action(name) != nullptr; }
+
+}  // namespace drover::action

@@ -1,0 +1,215 @@
+// Actions whose work happens on the target.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <openssl/sha.h>
+
+#include "plugins/action/action.hpp"
+
+namespace drover::action {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+Value failed(const std::string& msg) {
+  Map m;
+  m.set("failed", true);
+  m.set("msg", msg);
+  return Value(std::move(m));
+}
+
+bool read_file(const std::string& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  out = ss.str();
+  return true;
+}
+
+bool valid_utf8(const std::string& s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    int extra = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xe ? 2 : (c >> 3) == 0x1e ? 3 : -1;
+    if (extra < 0 || i + static_cast<std::size_t>(extra) >= s.size() + (extra == 0 ? 1 : 0)) return false;
+    for (int k = 1; k <= extra; ++k)
+      if ((static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]) >> 6) != 0x2) return false;
+    i += static_cast<std::size_t>(extra) + 1;
+  }
+  return true;
+}
+
+std::string base64(const std::string& in) {
+  static const char* tbl = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  std::size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
+                 static_cast<unsigned char>(in[i + 2]);
+    for (int k = 18; k >= 0; k -= 6) out += tbl[(v >> k) & 63];
+  }
+  if (i < in.size()) {
+    unsigned v = static_cast<unsigned char>(in[i]) << 16;
+    if (i + 1 < in.size()) v |= static_cast<unsigned char>(in[i + 1]) << 8;
+    out += tbl[(v >> 18) & 63];
+    out += tbl[(v >> 12) & 63];
+    out += i + 1 < in.size() ? tbl[(v >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+std::string sha1_hex(const std::string& data) {
+  unsigned char digest[SHA_DIGEST_LENGTH];
+  SHA1(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : digest) {
+    out += hex[c >> 4];
+    out += hex[c & 15];
+  }
+  return out;
+}
+
+// When the target already holds exactly this content, only the attributes may need a change:
+// that is the file module's job, and the content is not sent at all.
+bool same_content_on_target(ActionContext& ctx, const Value& args, const std::string& content) {
+  if (args.get_bool("backup") || args.find("validate")) return false;
+  Map stat_args;
+  stat_args.set("path", args.get_string("dest"));
+  stat_args.set("get_checksum", true);
+  stat_args.set("checksum_algorithm", "sha1");
+  stat_args.set("follow", true);
+  Value st = ctx.run_module("stat", Value(std::move(stat_args)));
+  const Value& stat = st.get("stat");
+  return stat.get_bool("exists") && !stat.get_bool("isdir") &&
+         stat.get_string("checksum") == sha1_hex(content);
+}
+
+Value attributes_only(ActionContext& ctx, const Value& args, const std::string& content) {
+  Map file_args;
+  file_args.set("path", args.get_string("dest"));
+  file_args.set("state", "file");
+  for (const char* key : {"mode", "owner", "group", "follow"})
+    if (const Value* v = args.find(key)) file_args.set(key, *v);
+  Value r = ctx.run_module("file", Value(std::move(file_args)));
+  if (r.is_map() && !r.get_bool("failed")) {
+    Map& m = r.mutable_map();
+    m.set("dest", args.get_string("dest"));
+    m.set("checksum", sha1_hex(content));
+    m.set("size", static_cast<std::int64_t>(content.size()));
+    m.erase("path");
+  }
+  return r;
+}
+
+// Sends `content` to the target as copy's content (text) or content_b64 (binary), unless the
+// target has it already.
+Value send_content(ActionContext& ctx, Value args, const std::string& content) {
+  if (same_content_on_target(ctx, args, content)) return attributes_only(ctx, args, content);
+  Map& m = args.mutable_map();
+  if (valid_utf8(content)) {
+    m.set("content", content);
+  } else {
+    m.set("content_b64", base64(content));
+  }
+  return ctx.run_module("copy", args);
+}
+
+}  // namespace
+
+Value run_module(ActionContext& ctx) { return ctx.run_module(ctx.task.action, ctx.args); }
+
+Value run_raw(ActionContext& ctx) {
+  std::string cmd = ctx.args.get_string("_raw_params");
+  if (cmd.empty()) return failed("raw needs a command");
+  if (ctx.check_mode) {
+    Map m;
+    m.set("changed", false);
+    m.set("skipped", true);
+    m.set("msg", "raw does not support check mode");
+    return Value(std::move(m));
+  }
+  auto r = ctx.run_raw(cmd);
+  Map m;
+  m.set("changed", true);
+  m.set("rc", r.rc);
+  m.set("stdout", r.out);
+  m.set("stderr", r.err);
+  List lines;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    lines.push_back(Value(line));
+  }
+  m.set("stdout_lines", Value(std::move(lines)));
+  if (r.rc != 0) {
+    m.set("failed", true);
+    m.set("msg", "non-zero return code");
+  }
+  return Value(std::move(m));
+}
+
+Value run_copy(ActionContext& ctx) {
+  const Value* src = ctx.args.find("src");
+  if (!src) return ctx.run_module("copy", ctx.args);
+  if (ctx.args.find("content")) return failed("src and content are mutually exclusive");
+  if (ctx.args.get_bool("remote_src")) return ctx.run_module("copy", ctx.args);
+  std::string name = src->is_string() ? src->as_string() : "";
+  std::string path = find_file(ctx.search_paths, "files", name);
+  if (path.empty()) return failed("Could not find or access '" + name + "' on the Ansible Controller.");
+  if (fs::is_directory(path))
+    return failed("copying a directory from the control node is not supported by this version of drover");
+  std::string content;
+  if (!read_file(path, content)) return failed("Could not read '" + path + "'");
+  Value args = ctx.args;
+  args.mutable_map().erase("src");
+  std::string dest = args.get_string("dest");
+  if (!dest.empty() && dest.back() == '/') args.mutable_map().set("dest", dest + fs::path(path).filename().string());
+  if (!args.find("mode")) {
+    // Ansible keeps the target's mode for new files unless mode is given; nothing to add.
+  }
+  return send_content(ctx, std::move(args), content);
+}
+
+Value run_template(ActionContext& ctx) {
+  std::string src = ctx.args.get_string("src");
+  std::string dest = ctx.args.get_string("dest");
+  if (src.empty() || dest.empty()) return failed("src and dest are required");
+  std::string path = find_file(ctx.search_paths, "templates", src);
+  if (path.empty()) return failed("Could not find or access '" + src + "'");
+  std::string source;
+  if (!read_file(path, source)) return failed("Could not read '" + path + "'");
+  std::string rendered;
+  try {
+    rendered = ctx.templar.render(source, path);
+  } catch (const tmpl::TemplateError& e) {
+    return failed(std::string("AnsibleError: ") + e.what());
+  }
+  std::string newline = ctx.args.get_string("newline_sequence", "\n");
+  if (newline != "\n") {
+    std::string converted;
+    for (char c : rendered) {
+      if (c == '\n') converted += newline;
+      else converted += c;
+    }
+    rendered = converted;
+  }
+  Value args = ctx.args;
+  Map& m = args.mutable_map();
+  m.erase("src");
+  m.erase("newline_sequence");
+  m.erase("trim_blocks");
+  m.erase("lstrip_blocks");
+  m.erase("variable_start_string");
+  m.erase("variable_end_string");
+  m.erase("block_start_string");
+  m.erase("block_end_string");
+  m.erase("output_encoding");
+  return send_content(ctx, std::move(args), rendered);
+}
+
+}  // namespace drover::action
