@@ -326,8 +326,12 @@ private:
       if (v) conn_vars.mutable_map().set(key, templar.template_value(*v));
     }
     bool implicit_localhost = host.implicit_localhost;
-    if (!m_opts.connection.empty() && !conn_vars.find("ansible_connection"))
-      conn_vars.mutable_map().set("ansible_connection", m_opts.connection);
+    // precedence: host variable > play keyword > -c
+    const std::string& fallback = m_play.play->connection.empty() ? m_opts.connection : m_play.play->connection;
+    if (!fallback.empty() && !conn_vars.find("ansible_connection"))
+      conn_vars.mutable_map().set("ansible_connection", fallback);
+    if (!m_play.play->remote_user.empty() && !conn_vars.find("ansible_user") && !conn_vars.find("ansible_ssh_user"))
+      conn_vars.mutable_map().set("ansible_user", m_play.play->remote_user);
     auto spec = connection::spec_from_vars(host.name, conn_vars, m_play.connection_defaults, implicit_localhost);
     for (const auto& w : spec.warnings) m_warnings.push_back(w);
     host.target = std::make_unique<transport::Target>(spec, m_play.runner);
