@@ -595,7 +595,8 @@ std::vector<const Host*> apply_subscript(const std::vector<const Host*>& hosts, 
   if (!s.end || *s.end == 0) {
     // hosts[start]; a Python slice end of 0 is falsy, so [a:0] also means one index
     long i = s.start < 0 ? s.start + n : s.start;
-    if (i < 0 || i >= n) throw Fatal("No hosts matched the subscripted pattern '" + pattern + "'");
+    (void)pattern;  // Ansible 2.14 selects nothing (no error) for an index out of range
+    if (i < 0 || i >= n) return {};
     return {hosts[static_cast<std::size_t>(i)]};
   }
   long end = *s.end == -1 ? n - 1 : *s.end;

@@ -56,8 +56,8 @@ public:
   void add_vars_dir(const std::string& dir);
 
   // Hosts matching an Ansible host pattern, restricted by `limit` (a pattern too, items `@file`
-  // read one pattern a line), in Ansible's order. Throws Fatal on an invalid regex or a subscript
-  // out of range. A pattern that matches nothing is a warning, not an error.
+  // read one pattern a line), in Ansible's order. Throws Fatal on an invalid regex or a missing
+  // limit file. A pattern that matches nothing is a warning, not an error.
   std::vector<const Host*> select(const std::string& pattern, const std::string& limit = "") const;
 
   const Host* find_host(std::string_view name) const;  // includes the implicit localhost
