@@ -8,7 +8,6 @@
 #include "core/cli/commands.hpp"
 #include "core/cli/config_command.hpp"
 #include "core/cli/inventory_command.hpp"
-#include "core/cli/secrets_command.hpp"
 #include "core/error.hpp"
 #include "core/secrets/redactor.hpp"
 #include "core/transport/target.hpp"
@@ -16,6 +15,8 @@
 namespace {
 
 using Handler = int (*)(const std::vector<std::string>&);
+int run_config(const std::vector<std::string>& a) { return drover::cli::run_config_command(a); }
+int run_inventory(const std::vector<std::string>& a) { return drover::cli::run_inventory_command(a); }
 struct Subcommand {
   const char* name;
   Handler run;
@@ -36,10 +37,9 @@ int run_version(const std::vector<std::string>&) {
 
 // One row per subcommand, alphabetized; anything else is an ad-hoc host pattern.
 const Subcommand k_subcommands[] = {
-    {"config", drover::cli::run_config_command, "show the effective configuration and where each value came from"},
-    {"inventory", drover::cli::run_inventory_command, "show the inventory (--list, --graph, --host)"},
+    {"config", run_config, "show the effective configuration and where each value came from"},
+    {"inventory", run_inventory, "show the inventory (--list, --graph, --host)"},
     {"playbook", drover::cli::run_playbook_command, "run playbooks"},
-    {"secrets", drover::cli::run_secrets_command, "encrypt, decrypt and edit sops/vault files; make age keys"},
 };
 
 void usage() {

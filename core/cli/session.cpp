@@ -3,6 +3,7 @@
 #include <csignal>
 #include <unistd.h>
 
+#include "core/output/display.hpp"
 #include "plugins/callback/registry.hpp"
 
 namespace drover::cli {
@@ -15,13 +16,6 @@ void on_sigint(int) {
   (void)!write(STDERR_FILENO, msg, sizeof msg - 1);
 }
 
-bool color_wanted() {
-  if (std::getenv("NO_COLOR") || std::getenv("ANSIBLE_NOCOLOR")) return false;
-  const char* force = std::getenv("ANSIBLE_FORCE_COLOR");
-  if (force && *force && std::string(force) != "0" && std::string(force) != "false") return true;
-  return isatty(STDOUT_FILENO) != 0;
-}
-
 std::unique_ptr<output::EventBus> make_bus(const exec::RunOptions& o, bool adhoc) {
   config::Config& cfg = cli_config();
   std::string stdout_name = adhoc && !cfg.get_bool("defaults.bin_ansible_callbacks")
@@ -29,19 +23,20 @@ std::unique_ptr<output::EventBus> make_bus(const exec::RunOptions& o, bool adhoc
                                 : cfg.get("defaults.stdout_callback");
   if (stdout_name.empty()) stdout_name = "default";
   auto options_for = [&](const std::string& name) {
-    callback::CallbackOptions co;
+    output::CallbackOptions co;
     co.verbosity = o.verbosity;
-    co.color = color_wanted();
+    co.color = output::color_wanted(isatty(STDOUT_FILENO) != 0);
     co.check = o.check;
     co.diff = o.diff;
-    co.adhoc = adhoc;
-    co.settings = cfg.plugin_section("callback_" + name);
+    co.ad_hoc = adhoc;
+    co.config = cfg.plugin_section("callback_" + name);
     return co;
   };
-  auto bus = std::make_unique<output::EventBus>(callback::make_callback(stdout_name, options_for(stdout_name)));
+  auto bus = std::make_unique<output::EventBus>();
+  bus->set_stdout_callback(callback::make_callback(stdout_name, options_for(stdout_name)));
   if (!adhoc || cfg.get_bool("defaults.bin_ansible_callbacks")) {
     for (const auto& name : cfg.get_list("defaults.callbacks_enabled"))
-      bus->add(callback::make_callback(name, options_for(name)));
+      bus->add_notification_callback(callback::make_callback(name, options_for(name)));
   }
   return bus;
 }

@@ -40,11 +40,7 @@ HostState& HostRegistry::get(const std::string& name) {
   state->name = name;
   state->host = m_inventory.find_host(name);
   if (state->host) state->inventory_vars = m_inventory.host_vars(*state->host);
-  if (name == "localhost" || name == "127.0.0.1") {
-    auto all = m_inventory.select("all");
-    state->implicit_localhost =
-        std::none_of(all.begin(), all.end(), [&](const inventory::Host* h) { return h->name == name; });
-  }
+  state->implicit_localhost = state->host && state->host->implicit;
   HostState& ref = *state;
   m_states.emplace(name, std::move(state));
   return ref;

@@ -151,7 +151,7 @@ ExitCode run_playbook(const playbook::Playbook& pb, RunContext& rc) {
     }
   }
   registry.close_all();
-  bus.on_stats(bus.stats());
+  bus.emit_stats();
   bus.on_playbook_end();
   return exit_code_of(registry, ever_failed, ever_unreachable);
 }
