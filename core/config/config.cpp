@@ -28,6 +28,7 @@ struct KeyDef {
 // One row per key drover knows, alphabetical.
 const std::vector<KeyDef>& key_table() {
   static const std::vector<KeyDef> k_keys = {
+      {"defaults.bin_ansible_callbacks", "False", {"ANSIBLE_LOAD_CALLBACK_PLUGINS"}, {}},
       {"defaults.callbacks_enabled", "", {"ANSIBLE_CALLBACKS_ENABLED", "ANSIBLE_CALLBACK_WHITELIST"}, {"callback_whitelist"}},
       {"defaults.forks", "50", {"ANSIBLE_FORKS"}, {}},
       {"defaults.gathering", "implicit", {"ANSIBLE_GATHERING"}, {}},
