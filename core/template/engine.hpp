@@ -181,6 +181,15 @@ bool test_exists(std::string_view name);
 // A global function (range, dict, lookup, namespace...) as a callable Value, or nullopt.
 std::optional<Value> global_function(std::string_view name);
 
+// A list marked as a Python tuple (prints as `(a, b)`).
+inline Value make_tuple(List items) {
+  Value v(std::move(items));
+  v.add_mark(Mark::tuple);
+  return v;
+}
+// True when `name` is a method of str/list/dict that call_method knows.
+bool has_method(const Value& self, std::string_view name);
+
 // Python-ish helpers the filters share.
 std::int64_t to_int(const Value& v, std::int64_t fallback = 0);
 double to_float(const Value& v, double fallback = 0.0);

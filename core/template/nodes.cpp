@@ -60,7 +60,7 @@ Value ListExpr::eval(Context& ctx) const {
   List out;
   out.reserve(items.size());
   for (const auto& e : items) out.push_back(e->eval(ctx));
-  return Value(std::move(out));
+  return tuple ? make_tuple(std::move(out)) : Value(std::move(out));
 }
 
 Value DictExpr::eval(Context& ctx) const {
@@ -147,12 +147,21 @@ CallArgs eval_args(Context& ctx, const Args& args) {
   return out;
 }
 
+// `ns.attr` as a place to change in place (ns.list.append(x)), or nullptr.
+static Value* namespace_slot(Context& ctx, const Attr& attr) {
+  Value ns = attr.obj->eval(ctx);
+  if (!ns.is_object()) return nullptr;
+  auto* obj = dynamic_cast<NamespaceObject*>(ns.as_object().get());
+  return obj ? obj->attrs.find(attr.name) : nullptr;
+}
+
 Value Call::eval(Context& ctx) const {
   if (auto* attr = dynamic_cast<const Attr*>(callee.get())) {
     // A method call: find the receiver in place so list.append()/dict.update() change the variable.
     Value temp;
     Value* self = nullptr;
     if (auto* n = dynamic_cast<const Name*>(attr->obj.get())) self = ctx.find_mutable(n->name);
+    else if (auto* inner = dynamic_cast<const Attr*>(attr->obj.get())) self = namespace_slot(ctx, *inner);
     if (!self) {
       temp = attr->obj->eval(ctx);
       self = &temp;
@@ -330,7 +339,7 @@ void ForStmt::render(Context& ctx, std::string& out) const { run(ctx, iter->eval
 
 void ForStmt::run(Context& ctx, const Value& iterable, std::string& out, int depth) const {
   if (auto* u = as_undefined(iterable); u && !u->soft) u->fail();
-  List items = as_undefined(iterable) || iterable.is_null() ? List{} : iterate(iterable);
+  List items = as_undefined(iterable) ? List{} : iterate(iterable);
   Scope scope;
   ScopeGuard guard(ctx, scope);
   if (filter) {
@@ -444,7 +453,11 @@ void ImportStmt::render(Context& ctx, std::string&) const {
   }
   for (const auto& [n2, alias] : names) {
     Value* v = scope.find_local(n2);
-    if (!v) throw TemplateError("the template " + to_repr(n) + " does not export the requested name " + to_repr(Value(n2)));
+    if (!v) {
+      ctx.scope->set(alias, make_undefined("the template " + to_repr(n) + " (imported on line " + std::to_string(line) +
+                                           ") does not export the requested name " + to_repr(Value(n2))));
+      continue;
+    }
     ctx.scope->set(alias, *v);
   }
 }
@@ -503,7 +516,7 @@ Value MacroObject::call(Context& ctx, CallArgs& args) {
   if (m.uses_varargs) {
     List rest;
     for (std::size_t i = m.params.size(); i < args.positional.size(); ++i) rest.push_back(args.positional[i]);
-    scope.set("varargs", Value(std::move(rest)));
+    scope.set("varargs", make_tuple(std::move(rest)));
   }
   if (m.uses_kwargs) {
     scope.set("kwargs", Value(args.keyword));
@@ -520,7 +533,7 @@ std::optional<Value> MacroObject::attribute(Context&, std::string_view name) {
   if (name == "arguments") {
     List l;
     for (const auto& p : m_macro->params) l.emplace_back(p.name);
-    return Value(std::move(l));
+    return make_tuple(std::move(l));
   }
   if (name == "catch_kwargs") return Value(m_macro->uses_kwargs);
   if (name == "catch_varargs") return Value(m_macro->uses_varargs);
@@ -637,7 +650,7 @@ Value getattr(Context& ctx, const Value& obj, std::string_view name) {
       return no_attribute(obj, name);
     case Kind::object: {
       const auto& o = obj.as_object();
-      if (auto* u = dynamic_cast<const Undefined*>(o.get())) u->fail();
+      if (dynamic_cast<const Undefined*>(o.get())) return obj;  // Ansible's undefined chains
       if (auto* m = dynamic_cast<const MappingObject*>(o.get())) {
         if (const Value* v = m->find(name)) return *v;
         return no_attribute(obj, name);
@@ -648,13 +661,15 @@ Value getattr(Context& ctx, const Value& obj, std::string_view name) {
       return no_attribute(obj, name);
     }
     case Kind::string:
-    case Kind::list: return Value(std::make_shared<BoundMethod>(obj, std::string(name)));
+    case Kind::list:
+      if (has_method(obj, name)) return Value(std::make_shared<BoundMethod>(obj, std::string(name)));
+      return no_attribute(obj, name);
     default: return no_attribute(obj, name);
   }
 }
 
 Value getitem(Context& ctx, const Value& obj, const Value& key) {
-  require(obj);
+  if (is_undefined(obj)) return obj;  // Ansible's undefined chains
   require(key);
   switch (obj.kind()) {
     case Kind::map:
@@ -668,24 +683,24 @@ Value getitem(Context& ctx, const Value& obj, const Value& key) {
     case Kind::string: {
       if (key.is_string()) return getattr(ctx, obj, key.as_string());
       if (!key.is_int() && !key.is_bool())
-        return make_undefined("'" + object_desc(obj) + "' has no element " + to_repr(key));
+        return make_undefined(object_desc(obj) + " has no element " + to_repr(key));
       std::int64_t i = to_int(key);
       if (obj.is_list()) {
         const auto n = static_cast<std::int64_t>(obj.as_list().size());
         if (i < 0) i += n;
-        if (i < 0 || i >= n) return make_undefined("'list object' has no element " + to_str(key));
+        if (i < 0 || i >= n) return make_undefined("list object has no element " + to_str(key));
         return obj.as_list()[static_cast<std::size_t>(i)];
       }
       auto chars = utf8_chars(obj.as_string());
       const auto n = static_cast<std::int64_t>(chars.size());
       if (i < 0) i += n;
-      if (i < 0 || i >= n) return make_undefined("'str object' has no element " + to_str(key));
+      if (i < 0 || i >= n) return make_undefined("str object has no element " + to_str(key));
       return Value(chars[static_cast<std::size_t>(i)]);
     }
     case Kind::object:
       if (key.is_string()) return getattr(ctx, obj, key.as_string());
       [[fallthrough]];
-    default: return make_undefined("'" + object_desc(obj) + "' has no element " + to_repr(key));
+    default: return make_undefined(object_desc(obj) + " has no element " + to_repr(key));
   }
 }
 
