@@ -343,7 +343,9 @@ Value f_join(Context& ctx, const Value& v, CallArgs& a) {
   const Value& attribute = arg(a, 1, "attribute");
   std::string out;
   bool first = true, secret = false;
-  for (const Value& x : iterate(v)) {
+  List copy;
+  const List& items = v.is_list() ? v.as_list() : (copy = iterate(v));
+  for (const Value& x : items) {
     if (!first) out += sep;
     first = false;
     Value item = attribute.is_null() ? x : get_path(ctx, x, to_str(attribute));
@@ -1014,6 +1016,20 @@ void require_args(const CallArgs& a) {
 
 }  // namespace
 
+BuiltinFilter builtin_filter(std::string_view name, bool* accepts_undefined) {
+  auto it = builtin_filters().find(short_name(name));
+  if (it == builtin_filters().end()) return nullptr;
+  *accepts_undefined = it->second.accepts_undefined;
+  return it->second.fn;
+}
+
+BuiltinTest builtin_test(std::string_view name, bool* accepts_undefined) {
+  auto it = builtin_tests().find(short_name(name));
+  if (it == builtin_tests().end()) return nullptr;
+  *accepts_undefined = it->second.accepts_undefined;
+  return it->second.fn;
+}
+
 bool filter_exists(std::string_view name) {
   name = short_name(name);
   return builtin_filters().count(name) || ansible_filter(name);
@@ -1103,6 +1119,7 @@ Value g_namespace(Context&, CallArgs& a) {
 Value g_cycler(Context&, CallArgs& a) {
   if (a.positional.empty()) throw TemplateError("at least one item has to be provided");
   auto c = std::make_shared<CyclerObject>();
+  c->self = c;
   c->items = a.positional;
   return Value(std::shared_ptr<Object>(c));
 }

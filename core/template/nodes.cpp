@@ -12,10 +12,6 @@ constexpr int k_max_depth = 200;
 // ---------------------------------------------------------------- undefined
 Value make_undefined(std::string message) { return Value(std::make_shared<Undefined>(std::move(message))); }
 
-const Undefined* as_undefined(const Value& v) {
-  if (!v.is_object()) return nullptr;
-  return dynamic_cast<const Undefined*>(v.as_object().get());
-}
 
 const Value& require(const Value& v) {
   if (v.is_object())
@@ -53,8 +49,16 @@ Value Context::lookup(std::string_view name) {
   return make_undefined("'" + std::string(name) + "' is undefined");
 }
 
+bool is_dict_method(std::string_view n);
+
 // ---------------------------------------------------------------- expressions
 Value Name::eval(Context& ctx) const { return ctx.lookup(name); }
+
+const Value* Name::ref(Context& ctx, Value& storage) const {
+  if (const Value* v = ctx.find(name, storage)) return v;
+  storage = make_undefined("'" + name + "' is undefined");
+  return &storage;
+}
 
 Value ListExpr::eval(Context& ctx) const {
   List out;
@@ -72,7 +76,24 @@ Value DictExpr::eval(Context& ctx) const {
   return Value(std::move(out));
 }
 
-Value Attr::eval(Context& ctx) const { return getattr(ctx, obj->eval(ctx), name); }
+Value Attr::eval(Context& ctx) const {
+  Value storage;
+  return *ref(ctx, storage);
+}
+
+const Value* Attr::ref(Context& ctx, Value& storage) const {
+  Value inner;
+  const Value* o = obj->ref(ctx, inner);
+  if (o->is_map() && !is_dict_method(name)) {
+    if (const Value* v = o->as_map().find(name)) {
+      if (o != &inner) return v;
+      storage = *v;
+      return &storage;
+    }
+  }
+  storage = getattr(ctx, *o, name);
+  return &storage;
+}
 
 Value Item::eval(Context& ctx) const {
   Value o = obj->eval(ctx);
@@ -196,14 +217,26 @@ bool is_callable(const Value& v) {
 
 Value FilterExpr::apply(Context& ctx, const Value& in) const {
   CallArgs a = eval_args(ctx, args);
+  if (builtin) {
+    if (!accepts_undefined) require(in);
+    return builtin(ctx, in, a);
+  }
   return apply_filter(ctx, name, in, a);
 }
 
-Value FilterExpr::eval(Context& ctx) const { return apply(ctx, input->eval(ctx)); }
+Value FilterExpr::eval(Context& ctx) const {
+  Value storage;
+  return apply(ctx, *input->ref(ctx, storage));
+}
 
 Value TestExpr::eval(Context& ctx) const {
-  Value in = input->eval(ctx);
+  Value storage;
+  const Value& in = *input->ref(ctx, storage);
   CallArgs a = eval_args(ctx, args);
+  if (builtin) {
+    if (!accepts_undefined) require(in);
+    return Value(builtin(ctx, in, a) != negated);
+  }
   return Value(apply_test(ctx, name, in, a) != negated);
 }
 
@@ -289,7 +322,8 @@ void render_body(const Body& body, Context& ctx, std::string& out) {
 }
 
 void OutputStmt::render(Context& ctx, std::string& out) const {
-  Value v = expr->eval(ctx);
+  Value storage;
+  const Value& v = *expr->ref(ctx, storage);
   if (v.is_null()) return;  // Ansible's finalize prints None as ""
   if (v.is_string()) {
     if (v.is_secret()) ctx.secret = true;
@@ -356,6 +390,7 @@ void ForStmt::run(Context& ctx, const Value& iterable, std::string& out, int dep
     return;
   }
   auto loop = std::make_shared<LoopObject>();
+  loop->self = loop;
   loop->items = std::move(items);
   loop->depth0 = depth;
   loop->recursive = recursive ? this : nullptr;
@@ -559,7 +594,7 @@ std::optional<Value> LoopObject::attribute(Context& ctx, std::string_view name) 
     return i + 1 < n ? items[index0 + 1] : make_undefined("there is no next item");
   if (name == "cycle" || name == "changed") {
     (void)ctx;
-    return Value(std::make_shared<BoundMethod>(Value(std::shared_ptr<Object>(shared_from_this())), std::string(name)));
+    return Value(std::make_shared<BoundMethod>(Value(self.lock()), std::string(name)));
   }
   return std::nullopt;
 }
@@ -608,7 +643,7 @@ Value BoundMethod::call(Context& ctx, CallArgs& args) {
 std::optional<Value> CyclerObject::attribute(Context&, std::string_view name) {
   if (name == "current") return items[pos];
   if (name == "next" || name == "reset")
-    return Value(std::make_shared<BoundMethod>(Value(std::shared_ptr<Object>(shared_from_this())), std::string(name)));
+    return Value(std::make_shared<BoundMethod>(Value(self.lock()), std::string(name)));
   return std::nullopt;
 }
 
@@ -625,11 +660,16 @@ std::string NamespaceObject::str() const {
 // ---------------------------------------------------------------- attribute and item access
 namespace {
 
+}  // namespace
+
 bool is_dict_method(std::string_view n) {
+  if (n.size() < 3 || n.size() > 10 || std::string_view("cgikpsuv").find(n[0]) == std::string_view::npos) return false;
   static const std::string_view k_names[] = {"clear", "copy", "get", "items", "keys", "pop", "popitem",
                                              "setdefault", "update", "values"};
   return std::find(std::begin(k_names), std::end(k_names), n) != std::end(k_names);
 }
+
+namespace {
 
 std::string object_desc(const Value& v) {
   if (v.is_null()) return "None";
@@ -637,10 +677,16 @@ std::string object_desc(const Value& v) {
 }
 
 Value no_attribute(const Value& obj, std::string_view name) {
-  return make_undefined("'" + object_desc(obj) + "' has no attribute '" + std::string(name) + "'");
+  return Value(std::make_shared<Undefined>(obj, std::string(name)));
 }
 
 }  // namespace
+
+std::string Undefined::message() const {
+  if (!m_attribute.empty() || m_message.empty())
+    return "'" + object_desc(m_obj) + "' has no attribute '" + m_attribute + "'";
+  return m_message;
+}
 
 Value getattr(Context& ctx, const Value& obj, std::string_view name) {
   switch (obj.kind()) {
@@ -650,13 +696,11 @@ Value getattr(Context& ctx, const Value& obj, std::string_view name) {
       return no_attribute(obj, name);
     case Kind::object: {
       const auto& o = obj.as_object();
-      if (dynamic_cast<const Undefined*>(o.get())) return obj;  // Ansible's undefined chains
-      if (auto* m = dynamic_cast<const MappingObject*>(o.get())) {
-        if (const Value* v = m->find(name)) return *v;
-        return no_attribute(obj, name);
-      }
+      if (as_undefined(obj)) return obj;  // Ansible's undefined chains
       if (auto* t = dynamic_cast<TemplateObject*>(o.get())) {
         if (auto v = t->attribute(ctx, name)) return *v;
+      } else if (auto* m = dynamic_cast<const MappingObject*>(o.get())) {
+        if (const Value* v = m->find(name)) return *v;
       }
       return no_attribute(obj, name);
     }

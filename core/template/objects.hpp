@@ -20,7 +20,7 @@ private:
   Scope* m_closure;
 };
 
-class LoopObject : public TemplateObject, public std::enable_shared_from_this<LoopObject> {
+class LoopObject final : public TemplateObject {
 public:
   std::string type_name() const override { return "LoopContext"; }
   std::optional<Value> attribute(Context& ctx, std::string_view name) override;
@@ -30,6 +30,7 @@ public:
     return "<LoopContext " + std::to_string(index0 + 1) + "/" + std::to_string(items.size()) + ">";
   }
 
+  std::weak_ptr<Object> self;
   List items;
   std::size_t index0 = 0;
   int depth0 = 0;
@@ -91,10 +92,11 @@ private:
   std::string m_name;
 };
 
-class CyclerObject : public TemplateObject, public std::enable_shared_from_this<CyclerObject> {
+class CyclerObject final : public TemplateObject {
 public:
   std::string type_name() const override { return "Cycler"; }
   std::optional<Value> attribute(Context& ctx, std::string_view name) override;
+  std::weak_ptr<Object> self;
   List items;
   std::size_t pos = 0;
 };

@@ -1,6 +1,7 @@
 // Python's semantics on Values, as Jinja2 templates see them: str()/repr(), truthiness,
 // arithmetic, comparisons, `in`, iteration, len(), `%` formatting.
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -54,7 +55,12 @@ static void append_scalar(std::string& out, const Value& v) {
   switch (v.kind()) {
     case Kind::null: out += "None"; break;
     case Kind::boolean: out += v.as_bool() ? "True" : "False"; break;
-    case Kind::integer: out += std::to_string(v.as_int()); break;
+    case Kind::integer: {
+      char buf[24];
+      auto r = std::to_chars(buf, buf + sizeof buf, v.as_int());
+      out.append(buf, r.ptr);
+      break;
+    }
     case Kind::floating: out += python_float_repr(v.as_float()); break;
     default: break;
   }
