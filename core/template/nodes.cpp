@@ -373,31 +373,33 @@ void ForStmt::render(Context& ctx, std::string& out) const { run(ctx, iter->eval
 
 void ForStmt::run(Context& ctx, const Value& iterable, std::string& out, int depth) const {
   if (auto* u = as_undefined(iterable); u && !u->soft) u->fail();
-  List items = as_undefined(iterable) ? List{} : iterate(iterable);
+  Value seq = as_undefined(iterable) ? Value(List{}) : iterable.is_list() ? iterable : Value(iterate(iterable));
   Scope scope;
   ScopeGuard guard(ctx, scope);
   if (filter) {
+    List items = seq.as_list();
     List kept;
     for (Value& item : items) {
       bind_targets(scope, targets, unpack, item);
       if (py_truthy(filter->eval(ctx))) kept.push_back(std::move(item));
     }
-    items = std::move(kept);
+    seq = Value(std::move(kept));
     scope.vars.clear();
   }
-  if (items.empty()) {
+  if (seq.as_list().empty()) {
     render_body(otherwise, ctx, out);
     return;
   }
   auto loop = std::make_shared<LoopObject>();
   loop->self = loop;
-  loop->items = std::move(items);
+  loop->seq = std::move(seq);
   loop->depth0 = depth;
   loop->recursive = recursive ? this : nullptr;
   scope.set("loop", Value(loop));
-  for (std::size_t i = 0; i < loop->items.size(); ++i) {
+  const List& items = loop->items();
+  for (std::size_t i = 0; i < items.size(); ++i) {
     loop->index0 = i;
-    bind_targets(scope, targets, unpack, loop->items[i]);
+    bind_targets(scope, targets, unpack, items[i]);
     render_body(body, ctx, out);
   }
 }
@@ -577,7 +579,7 @@ std::optional<Value> MacroObject::attribute(Context&, std::string_view name) {
 }
 
 std::optional<Value> LoopObject::attribute(Context& ctx, std::string_view name) {
-  const auto n = static_cast<std::int64_t>(items.size());
+  const auto n = static_cast<std::int64_t>(items().size());
   const auto i = static_cast<std::int64_t>(index0);
   if (name == "index") return Value(i + 1);
   if (name == "index0") return Value(i);
@@ -589,9 +591,9 @@ std::optional<Value> LoopObject::attribute(Context& ctx, std::string_view name) 
   if (name == "depth") return Value(depth0 + 1);
   if (name == "depth0") return Value(depth0);
   if (name == "previtem")
-    return i > 0 ? items[index0 - 1] : make_undefined("there is no previous item");
+    return i > 0 ? items()[index0 - 1] : make_undefined("there is no previous item");
   if (name == "nextitem")
-    return i + 1 < n ? items[index0 + 1] : make_undefined("there is no next item");
+    return i + 1 < n ? items()[index0 + 1] : make_undefined("there is no next item");
   if (name == "cycle" || name == "changed") {
     (void)ctx;
     return Value(std::make_shared<BoundMethod>(Value(self.lock()), std::string(name)));

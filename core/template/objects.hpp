@@ -27,11 +27,12 @@ public:
   bool callable() const override { return recursive != nullptr; }
   Value call(Context& ctx, CallArgs& args) override;
   std::string str() const override {
-    return "<LoopContext " + std::to_string(index0 + 1) + "/" + std::to_string(items.size()) + ">";
+    return "<LoopContext " + std::to_string(index0 + 1) + "/" + std::to_string(items().size()) + ">";
   }
 
   std::weak_ptr<Object> self;
-  List items;
+  Value seq;  // a list, shared with the iterated value when possible
+  const List& items() const { return seq.as_list(); }
   std::size_t index0 = 0;
   int depth0 = 0;
   const ForStmt* recursive = nullptr;
