@@ -158,6 +158,7 @@ private:
     OPENSSL_cleanse(plain->data(), plain->size());
     if (!ok) throw Fatal(where + " has an unknown type `" + enc->type + "` or a value that does not parse as it");
     if (m_stash) (*m_stash)[{aad, enc->type + ":" + value_bytes(out)}] = enc->iv;
+    if (out.is_string()) out.add_mark(Mark::secret);
     return out;
   }
 

@@ -57,7 +57,7 @@ using IvStash = std::map<std::pair<std::string, std::string>, std::string>;
 // recipients when no identity matches, when only PGP/KMS keys exist, or when an entry is damaged.
 std::string sops_data_key(const SopsMetadata& meta, const AgeIdentities& ids, const std::string& file);
 
-// Decrypts every value and verifies the MAC. Throws Fatal saying which value (key path) failed
+// Decrypts every value and verifies the MAC; decrypted strings carry Mark::secret. Throws Fatal saying which value (key path) failed
 // authentication or that the MAC does not match. Returns the document without its `sops` key.
 Value sops_decrypt(const Value& doc, const SopsMetadata& meta, const std::string& data_key,
                    const std::string& file, IvStash* stash = nullptr);
