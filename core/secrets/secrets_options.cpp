@@ -115,9 +115,6 @@ const std::vector<VaultSecret>& vault_secrets() {
   return g_vault_secrets;
 }
 
-const Keyring& age_keyring() {
-  static const Keyring ring = load_keyring();
-  return ring;
-}
+Keyring age_keyring() { return load_keyring(); }
 
 }  // namespace drover::secrets

@@ -25,8 +25,9 @@ void configure(const SecretsOptions& options);
 // The vault secrets configure() collected (empty before it is called).
 const std::vector<VaultSecret>& vault_secrets();
 
-// The age identities from the environment, loaded on first use.
-const Keyring& age_keyring();
+// The age identities the environment names now (re-read on each call: key files are small, and
+// tests and long-lived callers may change the environment).
+Keyring age_keyring();
 
 // Parses "label@source" / "source" into (label, source); label "default" when absent.
 std::pair<std::string, std::string> split_vault_id(const std::string& id);

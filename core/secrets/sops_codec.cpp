@@ -86,11 +86,12 @@ Value json_to_sops_value(const Json& j) {
 
 // --- YAML writer --------------------------------------------------------------------------
 
+// True when a plain scalar would not read back as this string, under YAML 1.2 (sops, go-yaml)
+// or YAML 1.1 (ansible, drover): booleans, nulls, numbers, timestamps, merge keys.
 bool looks_special_plain(const std::string& s) {
-  static const std::regex k_special(
-      "^(~|null|Null|NULL|true|True|TRUE|false|False|FALSE|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N|"
-      "[-+]?[0-9.].*|[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)|<<|=)$");
-  return std::regex_match(s, k_special);
+  static const std::regex k_timestamp("^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*");
+  if (!resolve_plain_12(s).is_string() || !resolve_plain_scalar(s).is_string()) return true;
+  return std::regex_match(s, k_timestamp) || s == "<<" || s == "=";
 }
 
 bool plain_safe(const std::string& s) {

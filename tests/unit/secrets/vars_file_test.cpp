@@ -49,7 +49,6 @@ TEST_CASE("a vault file without a vault password is a clear error naming the fil
 TEST_CASE("sops vars files decrypt with the key from SOPS_AGE_KEY_FILE") {
   auto dir = drover::test::shared_testdata("sops");
   if (!dir) return;
-  // age_keyring() loads once per process: set the variable before anything reads it.
   ::setenv("SOPS_AGE_KEY_FILE", (*dir / "age_keys.txt").string().c_str(), 1);
   Value yaml = load_vars_file((*dir / "age_example.enc.yaml").string());
   CHECK(yaml.get("app2").get("db").get("password").as_string() == "c4r1b0u");
