@@ -110,6 +110,15 @@ void write_dest(const json& args, const std::string& dest, const std::string& da
   file.commit();
 }
 
+// mode=preserve: the source file's mode, when the source is a file on the target; else leave it.
+json preserve_mode(json args, const NewContent& content) {
+  if (args["mode"] != "preserve") return args;
+  struct stat st{};
+  if (!content.source.empty() && ::stat(content.source.c_str(), &st) == 0) args["mode"] = st.st_mode & 07777;
+  else args["mode"] = nullptr;
+  return args;
+}
+
 }  // namespace
 
 json run_copy(const json& raw_args, const ModuleContext& ctx) {
@@ -137,7 +146,7 @@ json run_copy(const json& raw_args, const ModuleContext& ctx) {
     if (!ctx.checking()) write_dest(args, dest, content.data, exists, result);
   }
   json ignored_diff;
-  bool attrs_changed = apply_file_attributes(dest, args, ctx, ignored_diff);
+  bool attrs_changed = apply_file_attributes(dest, preserve_mode(args, content), ctx, ignored_diff);
   result["changed"] = content_changed || attrs_changed;
   add_path_info(result, dest);
   return result;

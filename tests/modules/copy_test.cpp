@@ -161,3 +161,15 @@ TEST_CASE("copy with an unknown owner fails naming the user") {
   CHECK(result["failed"] == true);
   CHECK(result["msg"] == "chown failed: failed to look up user no-such-user-drover");
 }
+
+TEST_CASE("copy from a src already on the target, with mode=preserve, into a directory") {
+  TempDir dir;
+  write_text(dir / "source.sh", "#!/bin/sh\n");
+  ::chmod((dir / "source.sh").c_str(), 0751);
+  std::filesystem::create_directory(dir / "bin");
+  json result = run_module("copy", {{"src", dir / "source.sh"}, {"dest", dir / "bin/"}, {"mode", "preserve"}});
+  CHECK(result["changed"] == true);
+  CHECK(result["dest"] == dir / "bin/source.sh");
+  CHECK(read_text(dir / "bin/source.sh") == "#!/bin/sh\n");
+  CHECK(mode_of(dir / "bin/source.sh") == 0751);
+}
