@@ -145,9 +145,15 @@ json run_copy(const json& raw_args, const ModuleContext& ctx) {
     if (ctx.diffing()) result["diff"] = content_diff(before.value_or(""), content.data, dest, dest);
     if (!ctx.checking()) write_dest(args, dest, content.data, exists, result);
   }
-  json ignored_diff;
-  bool attrs_changed = apply_file_attributes(dest, preserve_mode(args, content), ctx, ignored_diff);
+  json attrs_diff = state_diff(dest);
+  bool attrs_changed = apply_file_attributes(dest, preserve_mode(args, content), ctx, attrs_diff);
   result["changed"] = content_changed || attrs_changed;
+  if (!content_changed) {
+    // Ansible's copy hands an unchanged file to the file module: its result has path and that diff.
+    result.erase("md5sum");
+    result["path"] = dest;
+    result["diff"] = attrs_diff;
+  }
   add_path_info(result, dest);
   return result;
 }

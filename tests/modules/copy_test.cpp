@@ -37,6 +37,8 @@ TEST_CASE("copy writes content, returns Ansible's fields, and a second run chang
   json second = run_module("copy", {{"content", "hello\n"}, {"dest", dest}, {"mode", "0640"}});
   CHECK(second["changed"] == false);
   CHECK(second["checksum"] == first["checksum"]);
+  CHECK(second["path"] == dest);  // as Ansible, whose copy hands an unchanged file to the file module
+  CHECK(second["diff"] == json{{"before", {{"path", dest}}}, {"after", {{"path", dest}}}});
 }
 
 TEST_CASE("copy in check mode reports the change and the diff but writes nothing") {
