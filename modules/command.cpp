@@ -139,9 +139,12 @@ void execute(const json& args, const ModuleContext& ctx, std::vector<std::string
     throw ModuleFailure("Unable to change directory before execution: " + process.error, result);
   }
   if (process.start_failure == StartFailure::exec) {
-    result["changed"] = false;
-    result["rc"] = process.rc;
-    throw ModuleFailure(process.error, result);
+    // As Ansible's run_command failing to start: cmd as one string, no times.
+    std::string line;
+    for (const auto& word : spec.argv) line += (line.empty() ? "" : " ") + shlex_quote(word);
+    throw ModuleFailure(process.error, {{"changed", false}, {"cmd", line}, {"rc", process.rc}, {"stdout", ""},
+                                        {"stderr", ""}, {"stdout_lines", json::array()},
+                                        {"stderr_lines", json::array()}});
   }
   result["rc"] = process.rc;
   result["stdout"] = process.stdout_text;

@@ -61,6 +61,8 @@ TEST_CASE("a missing program fails with Python's errno message and rc 2") {
   CHECK(result["failed"] == true);
   CHECK(result["rc"] == 2);
   CHECK(result["msg"] == "[Errno 2] No such file or directory: b'drover-no-such-program'");
+  CHECK(result["cmd"] == "drover-no-such-program");
+  CHECK(!result.contains("start"));
 }
 
 TEST_CASE("command runs in chdir and feeds stdin with a newline unless told not to") {
