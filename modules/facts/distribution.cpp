@@ -89,6 +89,7 @@ void collect_distribution(json& facts) {
   facts["distribution_file_path"] = "/etc/os-release";
   facts["distribution_file_parsed"] = text.has_value();
   facts["os_family"] = known ? known->family : name;
+  facts["distribution_file_variety"] = known ? known->family : name;
   add_lsb(facts);
 }
 

@@ -104,9 +104,29 @@ void collect_mounts(json& facts) {
   facts["mounts"] = mounts;
 }
 
+// DMI facts from /sys/class/dmi/id (Ansible's names; "NA" when the kernel does not expose them).
+void collect_dmi(json& facts) {
+  constexpr std::pair<const char*, const char*> k_dmi[] = {
+      {"bios_date", "bios_date"},         {"bios_vendor", "bios_vendor"},
+      {"bios_version", "bios_version"},   {"board_asset_tag", "board_asset_tag"},
+      {"board_name", "board_name"},       {"board_serial", "board_serial"},
+      {"board_vendor", "board_vendor"},   {"board_version", "board_version"},
+      {"chassis_asset_tag", "chassis_asset_tag"}, {"chassis_serial", "chassis_serial"},
+      {"chassis_vendor", "chassis_vendor"}, {"chassis_version", "chassis_version"},
+      {"product_name", "product_name"},   {"product_serial", "product_serial"},
+      {"product_uuid", "product_uuid"},   {"product_version", "product_version"},
+      {"system_vendor", "sys_vendor"},
+  };
+  for (const auto& [fact, file] : k_dmi) {
+    auto value = read_small_file(std::string("/sys/class/dmi/id/") + file);
+    facts[fact] = value ? trim(*value) : "NA";
+  }
+}
+
 }  // namespace
 
 void collect_hardware(json& facts) {
+  collect_dmi(facts);
   collect_processors(facts);
   collect_memory(facts);
   collect_mounts(facts);

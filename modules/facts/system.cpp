@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "modules/facts/collectors.hpp"
@@ -156,6 +157,10 @@ void collect_system(json& facts) {
   facts["service_mgr"] = service_manager();
   facts["dns"] = resolv_conf();
   facts["cmdline"] = kernel_cmdline();
+  facts["proc_cmdline"] = facts["cmdline"];
+  struct stat root{}, init_root{};
+  if (::stat("/", &root) == 0 && ::stat("/proc/1/root/.", &init_root) == 0)
+    facts["is_chroot"] = root.st_ino != init_root.st_ino || root.st_dev != init_root.st_dev;
   facts["fips"] = trim(read_small_file("/proc/sys/crypto/fips_enabled").value_or("0")) == "1";
   facts["apparmor"] = {{"status", exists("/sys/kernel/security/apparmor") ? "enabled" : "disabled"}};
   facts["selinux"] = {{"status", exists("/sys/fs/selinux/enforce") ? "enabled" : "disabled"}};
