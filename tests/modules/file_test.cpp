@@ -181,3 +181,27 @@ TEST_CASE("file accepts dest and name as aliases of path, and rejects src withou
   CHECK(run_module("file", {{"path", dir / "d"}, {"state", "gone"}})["msg"] ==
         "value of state must be one of: absent, directory, file, hard, link, touch, got: gone");
 }
+
+TEST_CASE("file in check mode reports a mode change with its diff but leaves the mode alone") {
+  TempDir dir;
+  std::string path = dir / "f";
+  write_text(path, "");
+  ::chmod(path.c_str(), 0644);
+  json result = run_module("file", {{"path", path}, {"mode", "0600"}}, Check::yes);
+  CHECK(result["changed"] == true);
+  CHECK(result["diff"]["after"]["mode"] == "0600");
+  CHECK(mode_of(path) == 0644);
+  json link = run_module("file", {{"path", dir / "l"}, {"state", "link"}, {"src", "f"}}, Check::yes);
+  CHECK(link["changed"] == true);
+  CHECK(!fs::exists(fs::symlink_status(dir / "l")));
+  json touch = run_module("file", {{"path", dir / "t"}, {"state", "touch"}}, Check::yes);
+  CHECK(touch["changed"] == true);
+  CHECK(!fs::exists(dir / "t"));
+}
+
+TEST_CASE("file state=directory refuses a path that is a file") {
+  TempDir dir;
+  write_text(dir / "f", "");
+  CHECK(run_module("file", {{"path", dir / "f"}, {"state", "directory"}})["msg"] ==
+        (dir / "f") + " already exists as a file");
+}
