@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -141,6 +142,29 @@ transport::ModuleCall call(const std::string& module, Value args = Value::map())
   c.module = module;
   c.args = std::move(args);
   return c;
+}
+
+struct RoundTrips {
+  int rounds = 0;
+  double mean_us = 0, median_us = 0, p99_us = 0, max_us = 0;
+};
+
+RoundTrips measure_round_trips(transport::Target& t, int rounds = 500) {
+  std::vector<double> us;
+  for (int i = 0; i < rounds; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    Value r = t.run(call("ping"));
+    us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
+    REQUIRE(r.get_string("ping") == "pong");
+  }
+  RoundTrips rt;
+  rt.rounds = rounds;
+  for (double u : us) rt.mean_us += u / rounds;
+  std::sort(us.begin(), us.end());
+  rt.median_us = us[us.size() / 2];
+  rt.p99_us = us[us.size() * 99 / 100];
+  rt.max_us = us.back();
+  return rt;
 }
 
 }  // namespace
@@ -296,12 +320,12 @@ TEST_CASE("ssh: the runner is uploaded once, serves ping, and a second connectio
   CHECK(id.get_string("stdout") == Fleet::get().var("FLEET_USER"));
   CHECK(id.get("rc") == Value(0));
 
-  constexpr int k_rounds = 500;
-  const auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < k_rounds; ++i) REQUIRE(second.run(call("ping")).get_string("ping") == "pong");
-  const double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count() / k_rounds;
-  MESSAGE("ssh runner round trip (ping, loopback): " << us << " us per request over " << k_rounds << " requests");
-  CHECK(us < 5000);
+  const RoundTrips rt = measure_round_trips(second);
+  MESSAGE("ssh runner round trip (ping, loopback, " << rt.rounds << " requests): mean " << rt.mean_us << " us, median "
+                                                    << rt.median_us << " us, p99 " << rt.p99_us << " us, max " << rt.max_us << " us");
+  // well under a millisecond on an idle machine; the bound leaves room for a loaded CI box but
+  // catches a Nagle/delayed-ACK stall (40 ms) or a wait slice (1 s) on the request path
+  CHECK(rt.median_us < 5000);
 }
 
 TEST_CASE("ssh: become runs a second runner through sudo as root") {
@@ -354,10 +378,9 @@ TEST_CASE("local: exec, spawn and the runner round trip without ssh") {
   CHECK(t.run(call("ping")).get_string("ping") == "pong");
   Value who = t.run(call("command", Value(Map{{"argv", Value::list({"id", "-u"})}})));
   CHECK(who.get_string("stdout") == std::to_string(::geteuid()));
-  constexpr int k_rounds = 500;
-  const auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < k_rounds; ++i) REQUIRE(t.run(call("ping")).get_string("ping") == "pong");
-  const double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count() / k_rounds;
-  MESSAGE("local runner round trip (ping): " << us << " us per request");
+  const RoundTrips rt = measure_round_trips(t);
+  MESSAGE("local runner round trip (ping, " << rt.rounds << " requests): mean " << rt.mean_us << " us, median "
+                                            << rt.median_us << " us, p99 " << rt.p99_us << " us, max " << rt.max_us << " us");
+  CHECK(rt.median_us < 5000);
   t.close();
 }
