@@ -255,6 +255,52 @@ TEST_CASE("ssh: a key the host does not accept is Permission denied, naming user
   CHECK(msg == "Failed to connect to the host via ssh: " + spec.user + "@127.0.1.1: Permission denied (publickey).");
 }
 
+TEST_CASE("ssh: the fleet's inventory vars, as Ansible reads them, lead to a strict connection") {
+  REQUIRE_FLEET();
+  const Fleet& f = Fleet::get();
+  Value vars(Map{{"ansible_host", "127.0.1.2"},
+                 {"ansible_port", std::to_string(f.port())},
+                 {"ansible_user", f.var("FLEET_USER")},
+                 {"ansible_ssh_private_key_file", f.var("FLEET_KEY")},
+                 {"ansible_ssh_common_args",
+                  "-o UserKnownHostsFile=" + f.var("FLEET_KNOWN_HOSTS") + " -o StrictHostKeyChecking=yes -o ControlMaster=auto"}});
+  ConnectionDefaults d;
+  d.ssh_config_file = "none";
+  ConnectionSpec spec = spec_from_vars("host02", vars, d, false);
+  CHECK(spec.host_key_checking);
+  REQUIRE(spec.warnings.size() == 1);
+  CHECK(spec.warnings[0].find("ControlMaster") != std::string::npos);
+  auto c = make_connection(spec);
+  CHECK(c->exec("echo $SSH_CONNECTION | cut -d' ' -f3").out == "127.0.1.2\n");
+}
+
+TEST_CASE("ssh: a key held by ssh-agent logs in when no identity file is given") {
+  REQUIRE_FLEET();
+  const std::string dir = Fleet::get().dir();
+  const std::string sock = dir + "/agent.sock";
+  Shell agent = sh("ssh-agent -a " + sock + " -s 2>&1 | sed -n 's/^SSH_AGENT_PID=\\([0-9]*\\).*/\\1/p'");
+  const std::string pid = trim(agent.out);
+  REQUIRE_MESSAGE(!pid.empty(), "ssh-agent did not start");
+  REQUIRE(sh("SSH_AUTH_SOCK=" + sock + " ssh-add -q " + Fleet::get().var("FLEET_KEY") + " 2>&1").rc == 0);
+  const char* old = std::getenv("SSH_AUTH_SOCK");
+  const std::string saved = old ? old : "";
+  ::setenv("SSH_AUTH_SOCK", sock.c_str(), 1);
+  ConnectionSpec spec = Fleet::get().spec();
+  spec.identity_files.clear();
+  spec.identities_only = false;
+  std::string out;
+  try {
+    SshConnection c(spec);
+    out = c.exec("echo agent").out;
+  } catch (const std::exception& e) {
+    out = e.what();
+  }
+  if (old) ::setenv("SSH_AUTH_SOCK", saved.c_str(), 1);
+  else ::unsetenv("SSH_AUTH_SOCK");
+  sh("kill " + pid);
+  CHECK(out == "agent\n");
+}
+
 TEST_CASE("ssh: ~/.ssh/config Host blocks are honoured (HostName, Port, User, IdentityFile, UserKnownHostsFile)") {
   REQUIRE_FLEET();
   const std::string dir = Fleet::get().dir();
