@@ -147,6 +147,7 @@ transport::ModuleCall call(const std::string& module, Value args = Value::map())
 struct RoundTrips {
   int rounds = 0;
   double mean_us = 0, median_us = 0, p99_us = 0, max_us = 0;
+  int over_30ms = 0;  // a cluster near 40 ms would mean a Nagle/delayed-ACK stall
 };
 
 RoundTrips measure_round_trips(transport::Target& t, int rounds = 500) {
@@ -164,6 +165,7 @@ RoundTrips measure_round_trips(transport::Target& t, int rounds = 500) {
   rt.median_us = us[us.size() / 2];
   rt.p99_us = us[us.size() * 99 / 100];
   rt.max_us = us.back();
+  rt.over_30ms = static_cast<int>(std::count_if(us.begin(), us.end(), [](double u) { return u > 30000; }));
   return rt;
 }
 
@@ -368,10 +370,10 @@ TEST_CASE("ssh: the runner is uploaded once, serves ping, and a second connectio
 
   const RoundTrips rt = measure_round_trips(second);
   MESSAGE("ssh runner round trip (ping, loopback, " << rt.rounds << " requests): mean " << rt.mean_us << " us, median "
-                                                    << rt.median_us << " us, p99 " << rt.p99_us << " us, max " << rt.max_us << " us");
-  // well under a millisecond on an idle machine; the bound leaves room for a loaded CI box but
-  // catches a Nagle/delayed-ACK stall (40 ms) or a wait slice (1 s) on the request path
-  CHECK(rt.median_us < 5000);
+                                                    << rt.median_us << " us, p99 " << rt.p99_us << " us, max " << rt.max_us << " us, " << rt.over_30ms << " over 30 ms");
+  // well under a millisecond on an idle machine; the bound leaves room for a loaded machine but
+  // catches a systematic Nagle/delayed-ACK stall (40 ms) or a wait slice (1 s) on the request path
+  CHECK(rt.median_us < 20000);
 }
 
 TEST_CASE("ssh: become runs a second runner through sudo as root") {
@@ -427,6 +429,6 @@ TEST_CASE("local: exec, spawn and the runner round trip without ssh") {
   const RoundTrips rt = measure_round_trips(t);
   MESSAGE("local runner round trip (ping, " << rt.rounds << " requests): mean " << rt.mean_us << " us, median "
                                             << rt.median_us << " us, p99 " << rt.p99_us << " us, max " << rt.max_us << " us");
-  CHECK(rt.median_us < 5000);
+  CHECK(rt.median_us < 20000);
   t.close();
 }
