@@ -144,6 +144,13 @@ static void play_diff(Harness& h) {
   h.host(Status::changed, R"({"changed": true, "dest": "out/diff-demo.txt", "diff": [{"after": "line one\nline two\n", "after_header": "~/.ansible/tmp/source", "before": ""}]})");
   h.task("Change the file", "copy");
   h.host(Status::changed, R"({"changed": true, "dest": "out/diff-demo.txt", "diff": [{"after": "line one\nline 2\nline three", "after_header": "~/.ansible/tmp/source", "before": "line one\nline two\n", "before_header": "out/diff-demo.txt"}]})");
+  h.task("Write files in a loop", "copy", true);
+  for (const char* name : {"alpha", "beta"}) {
+    h.item(Status::changed, std::string(R"({"changed": true, "diff": [{"after": ")") + name +
+                                R"(\n", "after_header": "~/.ansible/tmp/source", "before": ""}], "item": ")" + name +
+                                R"(", "ansible_loop_var": "item", "_ansible_item_label": ")" + name + "\"}");
+  }
+  h.host(Status::changed, R"({"changed": true, "msg": "All items completed", "results": []})");
   h.bus.emit_stats();
 }
 
