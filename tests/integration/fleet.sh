@@ -183,7 +183,7 @@ EOF
 cmd_up() {
     [[ $# -eq 2 ]] || usage
     local n=$2
-    [[ $n =~ ^[0-9]+$ ]] && (( n >= 1 && n <= 5000 )) || die "N must be 1..5000, got '$n'"
+    if ! [[ $n =~ ^[0-9]+$ ]] || (( n < 1 || n > 5000 )); then die "N must be 1..5000, got '$n'"; fi
     mkdir -p "$1"
     local dir; dir=$(cd "$1" && pwd)
     [[ -x $k_sshd ]] || die "$k_sshd not found: install openssh-server"
