@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317  # functions are called indirectly (traps, "case_$name")
 # bench/run.sh — drover against Ansible on the same fleet of real sshd targets on loopback.
 #
 #   bench/run.sh BUILD_DIR [N] [--no-ansible] [--runs R]
@@ -28,7 +29,7 @@ g_runs=3
 g_work=""
 g_rows=()
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 5; }
+usage() { awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0" >&2; exit 5; }
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
@@ -174,4 +175,5 @@ main() {
     print_table
 }
 
-main "$@"
+# on one line: bash reads a script as it runs, so an edit during a run cannot inject commands
+main "$@"; exit $?

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317  # functions are called indirectly (traps, "case_$name")
 # fleet.sh — a fleet of real sshd targets on loopback for drover's integration tests and benchmark.
 #
 #   fleet.sh up DIR N         start N hosts (127.0.1.1, 127.0.1.2, ...), one shared free port,
@@ -34,7 +35,7 @@ die() { echo "fleet.sh: $*" >&2; exit 1; }
 warn() { echo "fleet.sh: warning: $*" >&2; }
 
 usage() {
-    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
+    awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0" >&2
     exit 5
 }
 
@@ -302,4 +303,5 @@ main() {
     esac
 }
 
-main "$@"
+# on one line: bash reads a script as it runs, so an edit during a run cannot inject commands
+main "$@"; exit $?

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317  # functions are called indirectly (traps, "case_$name")
 # run.sh — drover's integration suites against a real sshd fleet on loopback.
 #
 #   tests/integration/run.sh BUILD_DIR [CASE...]       run the cases (all when none are named)
@@ -11,7 +12,9 @@
 # unreachable case, runs the cases, prints PASS/FAIL/SKIP per case (with the diff of expected vs
 # actual on failure), tears the fleet down on exit, exits 1 when any case failed.
 # Needs: /usr/sbin/sshd; root for the dedicated test user (see fleet.sh); ansible-playbook for the
-# differential case. DROVER_IT_KEEP=1 keeps the work folder for inspection.
+# differential case. DROVER_IT_KEEP=1 keeps the work folder for inspection; DROVER_IT_VERBOSE=1
+# prints every case's details. Exit codes: 0 all passed, 1 a case failed, 5 bad arguments,
+# 77 skipped (no sshd).
 set -euo pipefail
 
 k_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -31,7 +34,7 @@ g_work=""
 g_roots=()                       # per-run target folders to remove on exit
 g_failed=0
 
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 5; }
+usage() { awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0" >&2; exit 5; }
 
 # ---------------------------------------------------------------------------------------------
 # Running drover or Ansible with the same arguments
@@ -386,6 +389,10 @@ main() {
         fi
     fi
 
+    if [[ ! -x /usr/sbin/sshd ]]; then
+        echo "SKIP  all cases: /usr/sbin/sshd not found (install openssh-server)"
+        exit 77
+    fi
     g_work=$(mktemp -d /tmp/drover-it.XXXXXX)
     chmod 0755 "$g_work"
     trap cleanup EXIT
@@ -407,4 +414,5 @@ main() {
     echo "all cases passed ($(( SECONDS - start ))s)"
 }
 
-main "$@"
+# on one line: bash reads a script as it runs, so an edit during a run cannot inject commands
+main "$@"; exit $?
