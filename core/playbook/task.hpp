@@ -1,0 +1,77 @@
+// Plays, blocks and tasks as plain data, parsed once, each keeping its file:line:col.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/value/value.hpp"
+
+namespace drover::playbook {
+
+// A task, or a block (when `block` is non-empty; then `action` is empty).
+struct Task {
+  std::string name;    // as written (may hold a template); empty when unnamed
+  std::string action;  // module or action name without its collection prefix ("copy")
+  Value args = Value::map();  // module arguments; free-form text is in `_raw_params`
+  SourceLocation where;
+
+  std::vector<std::string> when;           // conditions, all must hold
+  std::vector<std::string> changed_when;   // empty: the module decides
+  std::vector<std::string> failed_when;    // empty: the module decides
+  Value ignore_errors;                     // null (false), bool or a template string
+  std::string register_var;
+
+  bool has_loop = false;
+  Value loop;                 // `loop:` value or the terms of `with_<lookup>:`
+  std::string loop_lookup;    // "items", "dict", ... for with_<lookup>; empty for `loop:`
+  Value loop_control = Value::map();
+
+  Value vars = Value::map();
+  Value environment;          // null or a map (or a template string)
+  Value no_log;               // null, bool or template
+  std::vector<std::string> tags;
+  std::vector<std::string> notify;
+  std::vector<std::string> listen;  // handlers only
+  Value become, become_user, become_method;
+  std::string delegate_to;
+  Value run_once;
+  Value check_mode;  // null: follow --check
+  Value diff;        // null: follow --diff
+  std::vector<std::string> until;
+  Value retries, delay;
+
+  std::vector<Task> block, rescue, always;
+  bool is_block() const { return !block.empty() || !rescue.empty() || !always.empty(); }
+
+  // The name shown in TASK [..] banners: the name, else the action.
+  std::string display_name() const { return name.empty() ? action : name; }
+};
+
+struct Play {
+  std::string name;
+  std::string hosts;  // the pattern; a YAML list is joined with ','
+  SourceLocation where;
+  Value vars = Value::map();
+  std::vector<Value> vars_files;  // each a string (or a list: first found)
+  Value gather_facts;             // null = default (true)
+  std::vector<Task> pre_tasks, tasks, post_tasks, handlers;
+  std::vector<std::string> tags;
+  Value become, become_user, become_method;
+  Value environment;
+  std::string connection;
+  std::string remote_user;
+  Value ignore_errors;
+  Value serial;
+  std::string strategy;
+  Value any_errors_fatal;
+  Value check_mode, diff;
+};
+
+struct Playbook {
+  std::string path;  // as given
+  std::string dir;   // directory of the playbook (playbook_dir)
+  std::vector<Play> plays;
+};
+
+}  // namespace drover::playbook

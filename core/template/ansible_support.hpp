@@ -1,0 +1,122 @@
+// Helpers shared by Ansible's filters, tests and lookups (core/template/ansible_*.cpp and
+// plugins/lookup): argument access, Python's str()/repr(), Python `re` on top of std::regex,
+// Python's Mersenne Twister, and the function sets each file contributes to the tables.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/template/filter_api.hpp"
+
+namespace drover::tmpl {
+
+// --- arguments ------------------------------------------------------------------------------
+
+// The argument at position i or keyword `name`, else `fallback`.
+Value arg_or(const CallArgs& args, std::size_t i, std::string_view name, const Value& fallback);
+// Same, as a string (Python str() of a non-string).
+std::string string_arg(const CallArgs& args, std::size_t i, std::string_view name, std::string_view fallback);
+// Same, as Python's bool() of the value.
+bool bool_arg(const CallArgs& args, std::size_t i, std::string_view name, bool fallback);
+// Same, as an integer; TemplateError naming the filter when it is not a number.
+std::int64_t int_arg(const CallArgs& args, std::size_t i, std::string_view name, std::int64_t fallback,
+                     std::string_view filter);
+
+// --- Python's text forms ----------------------------------------------------------------------
+
+// repr(v): 'a', 1, 1.0, True, None, [1, 'a'], {'k': 1}.
+std::string py_repr(const Value& v);
+// str(v): strings as they are, everything else as repr.
+std::string py_str(const Value& v);
+// "<class 'list'>", as Python prints type(v).
+std::string py_class(const Value& v);
+
+// --- Python's re ------------------------------------------------------------------------------
+
+enum class RegexFlag : unsigned { none = 0, ignorecase = 1, multiline = 2 };
+constexpr RegexFlag operator|(RegexFlag a, RegexFlag b) {
+  return static_cast<RegexFlag>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
+}
+
+// A Python regular expression translated to ECMAScript: `(?P<name>…)`, `(?P=name)`, leading inline
+// flags `(?i)`/`(?m)`, `\A`, `\Z` are rewritten; group names are kept for `\g<name>`. Constructs
+// std::regex lacks (lookbehind, possessive, atomic groups) fail with a TemplateError.
+class PythonRegex {
+public:
+  PythonRegex(const std::string& pattern, RegexFlag flags);
+  const std::regex& regex() const { return m_regex; }
+  std::size_t group_count() const { return m_regex.mark_count(); }
+  // Group index by name or number text; nullopt when there is no such group.
+  std::optional<std::size_t> group_index(const std::string& name_or_number) const;
+
+  // re.search: the first match anywhere; re.match: anchored at the start.
+  bool search(const std::string& text, std::smatch& m) const;
+  bool match(const std::string& text, std::smatch& m) const;
+  // re.sub(repl, text, count): Python's replacement syntax (\1, \g<1>, \g<name>, \n, \\).
+  std::string sub(const std::string& repl, const std::string& text, std::int64_t count = 0) const;
+  // re.findall: strings when there is at most one group, else lists of groups.
+  List findall(const std::string& text) const;
+
+private:
+  std::regex m_regex;
+  std::vector<std::pair<std::string, std::size_t>> m_names;
+};
+
+// --- Python's random.Random -------------------------------------------------------------------
+
+// MT19937 seeded as CPython's random.Random(seed) is (int or str seed, version 2), with the same
+// randbelow/randrange/choice/shuffle algorithms, so seeded results equal Ansible's.
+class PyRandom {
+public:
+  explicit PyRandom(const Value& seed);
+  // A seed from the system's entropy (Ansible's SystemRandom when no seed is given).
+  static PyRandom system();
+  std::uint64_t getrandbits(int k);
+  std::uint64_t randbelow(std::uint64_t n);
+  // random.randrange(start, stop, step); TemplateError on an empty range.
+  std::int64_t randrange(std::int64_t start, std::int64_t stop, std::int64_t step);
+  void shuffle(List& items);
+
+private:
+  PyRandom() = default;
+  void init_genrand(std::uint32_t s);
+  void init_by_array(const std::vector<std::uint32_t>& key);
+  std::uint32_t next32();
+  std::uint32_t m_state[624] = {};
+  int m_index = 625;
+};
+
+// --- crypto and encodings (ansible_crypt.cpp) -------------------------------------------------
+
+std::string hex_digest(std::string_view algorithm, std::string_view data);  // TemplateError on unknown
+std::string base64_encode(std::string_view data);
+std::string base64_decode(std::string_view text);  // TemplateError on bad input
+// SHA-crypt ($5$ / $6$) as glibc's crypt and passlib write it; `rounds` 0 means the implicit 5000.
+std::string sha_crypt(int variant, std::string_view password, std::string_view salt, int rounds);
+// UUID version 5 of `name` in `namespace_uuid` (text form), as Python's uuid.uuid5.
+std::string uuid5(const std::string& namespace_uuid, std::string_view name);
+// Random characters from `chars` (cryptographically secure).
+std::string random_string(std::size_t length, std::string_view chars);
+
+// --- PyYAML-style dumping (ansible_yaml.cpp) --------------------------------------------------
+
+struct YamlDumpStyle {
+  int indent = 2;
+  // false: block style everywhere (to_nice_yaml); true: PyYAML's default_flow_style=None, where
+  // collections holding only scalars are written inline (to_yaml).
+  bool flow_leaves = true;
+};
+// yaml.dump(v, allow_unicode=True, sort_keys=True) in the given style.
+std::string pyyaml_dump(const Value& v, const YamlDumpStyle& style);
+
+// --- versions (ansible_version.cpp) -----------------------------------------------------------
+
+// version_compare(value, version, operator, strict, version_type) as Ansible's `version` test.
+bool version_compare(const Value& value, const Value& version, const std::string& op, bool strict,
+                     const std::string& version_type);
+
+}  // namespace drover::tmpl

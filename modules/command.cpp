@@ -1,0 +1,181 @@
+// command and shell, as Ansible 2.14's command module (shell = command with _uses_shell).
+// Query: creates/removes decide whether to run at all. Apply: run the process.
+#include <array>
+#include <chrono>
+#include <filesystem>
+
+#include <glob.h>
+
+#include "modules/registry.hpp"
+#include "modules/util/args.hpp"
+#include "modules/util/process.hpp"
+#include "modules/util/text.hpp"
+
+namespace drover::modules {
+
+namespace {
+
+enum class Shell { no, yes };
+
+const std::array k_spec{
+    ArgSpec{.name = "_raw_params", .aliases = {"cmd"}},
+    ArgSpec{.name = "_uses_shell", .type = ArgType::boolean, .default_value = false},
+    ArgSpec{.name = "argv", .type = ArgType::list},
+    ArgSpec{.name = "chdir", .type = ArgType::path},
+    ArgSpec{.name = "executable"},
+    ArgSpec{.name = "expand_argument_vars", .type = ArgType::boolean, .default_value = true},
+    ArgSpec{.name = "creates", .type = ArgType::path},
+    ArgSpec{.name = "removes", .type = ArgType::path},
+    ArgSpec{.name = "stdin"},
+    ArgSpec{.name = "stdin_add_newline", .type = ArgType::boolean, .default_value = true},
+    ArgSpec{.name = "strip_empty_ends", .type = ArgType::boolean, .default_value = true},
+};
+
+bool glob_matches(const std::string& pattern) {
+  glob_t found{};
+  int rc = ::glob(pattern.c_str(), 0, nullptr, &found);
+  bool matched = rc == 0 && found.gl_pathc > 0;
+  ::globfree(&found);
+  return matched;
+}
+
+std::string relative_to(const std::string& dir, const std::string& path) {
+  if (dir.empty() || path.starts_with("/")) return path;
+  return (std::filesystem::path(dir) / path).string();
+}
+
+std::string strip_line_ends(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  return text;
+}
+
+json base_result() {
+  return {{"changed", false}, {"stdout", ""},   {"stderr", ""},   {"rc", nullptr},
+          {"cmd", nullptr},   {"start", nullptr}, {"end", nullptr}, {"delta", nullptr},
+          {"msg", ""}};
+}
+
+// The argv to execute and the `cmd` field Ansible reports (the shell string, or the word list).
+std::vector<std::string> build_argv(const json& args, Shell shell, json& result) {
+  std::string raw = arg_string(args, "_raw_params");
+  bool blank = raw.find_first_not_of(" \t\r\n") == std::string::npos;
+  bool has_argv = is_set(args, "argv") && !args["argv"].empty();
+  result["rc"] = 256;
+  if (blank && !has_argv) throw ModuleFailure("no command given", result);
+  if (!blank && has_argv) throw ModuleFailure("only command or argv can be given, not both", result);
+  std::vector<std::string> words;
+  if (has_argv) {
+    for (const auto& word : args["argv"]) words.push_back(word.is_string() ? word.get<std::string>() : word.dump());
+  }
+  result["rc"] = nullptr;
+  if (shell == Shell::yes) {
+    std::string line = raw;
+    if (has_argv) {
+      line.clear();
+      for (const auto& word : words) line += (line.empty() ? "" : " ") + shlex_quote(word);
+    }
+    result["cmd"] = line;
+    std::string executable = arg_string(args, "executable");
+    return {executable.empty() ? "/bin/sh" : executable, "-c", line};
+  }
+  if (!has_argv) words = shlex_split(raw);
+  result["cmd"] = words;
+  return words;
+}
+
+// creates/removes: returns true (and fills the result) when the command must not run.
+bool skipped_by_guards(const json& args, const ModuleContext& ctx, json& result) {
+  std::string shoulda = ctx.checking() ? "Would" : "Did";
+  std::string chdir = arg_string(args, "chdir");
+  if (is_set(args, "creates")) {
+    std::string creates = arg_string(args, "creates");
+    if (glob_matches(relative_to(chdir, creates))) {
+      result["msg"] = shoulda + " not run command since '" + creates + "' exists";
+      result["stdout"] = "skipped, since " + creates + " exists";
+      result["rc"] = 0;
+      return true;
+    }
+  }
+  if (is_set(args, "removes")) {
+    std::string removes = arg_string(args, "removes");
+    if (!glob_matches(relative_to(chdir, removes))) {
+      result["msg"] = shoulda + " not run command since '" + removes + "' does not exist";
+      result["stdout"] = "skipped, since " + removes + " does not exist";
+      result["rc"] = 0;
+      return true;
+    }
+  }
+  return false;
+}
+
+void execute(const json& args, const ModuleContext& ctx, std::vector<std::string> argv, json& result) {
+  ProcessSpec spec;
+  spec.argv = std::move(argv);
+  spec.environment = ctx.environment;
+  spec.chdir = arg_string(args, "chdir");
+  if (is_set(args, "stdin")) {
+    std::string input = arg_string(args, "stdin");
+    if (arg_bool(args, "stdin_add_newline")) input += "\n";
+    spec.stdin_data = input;
+  }
+  auto start = std::chrono::system_clock::now();
+  ProcessResult process = run_process(spec);
+  auto end = std::chrono::system_clock::now();
+  if (process.start_failure == StartFailure::chdir) {
+    result["changed"] = false;
+    throw ModuleFailure("Unable to change directory before execution: " + process.error, result);
+  }
+  if (process.start_failure == StartFailure::exec) {
+    result["changed"] = false;
+    result["rc"] = process.rc;
+    throw ModuleFailure(process.error, result);
+  }
+  result["rc"] = process.rc;
+  result["stdout"] = process.stdout_text;
+  result["stderr"] = process.stderr_text;
+  result["start"] = python_datetime(start);
+  result["end"] = python_datetime(end);
+  result["delta"] = python_timedelta(std::chrono::duration_cast<std::chrono::microseconds>(end - start));
+}
+
+void finish_output(const json& args, json& result) {
+  if (arg_bool(args, "strip_empty_ends")) {
+    result["stdout"] = strip_line_ends(result["stdout"].get<std::string>());
+    result["stderr"] = strip_line_ends(result["stderr"].get<std::string>());
+  }
+  result["stdout_lines"] = split_lines(result["stdout"].get<std::string>());
+  result["stderr_lines"] = split_lines(result["stderr"].get<std::string>());
+}
+
+json run(const json& raw_args, const ModuleContext& ctx, Shell shell, const char* name) {
+  json args = check_args(raw_args, k_spec, name);
+  if (arg_bool(args, "_uses_shell")) shell = Shell::yes;
+  json result = base_result();
+  std::vector<std::string> argv = build_argv(args, shell, result);
+  if (skipped_by_guards(args, ctx, result)) {
+    finish_output(args, result);
+    return result;
+  }
+  result["changed"] = true;
+  if (ctx.checking()) {
+    result["rc"] = 0;
+    result["msg"] = "Command would have run if not in check mode";
+    if (!is_set(args, "creates") && !is_set(args, "removes")) {
+      result["skipped"] = true;
+      result["changed"] = false;
+    }
+  } else {
+    execute(args, ctx, std::move(argv), result);
+  }
+  finish_output(args, result);
+  if (result["rc"] != 0) throw ModuleFailure("non-zero return code", result);
+  return result;
+}
+
+}  // namespace
+
+json run_command(const json& args, const ModuleContext& ctx) { return run(args, ctx, Shell::no, "command"); }
+
+json run_shell(const json& args, const ModuleContext& ctx) { return run(args, ctx, Shell::yes, "shell"); }
+
+}  // namespace drover::modules

@@ -1,0 +1,7 @@
+#include "modules/registry.hpp"
+
+namespace drover::modules {
+
+json run_copy(const json&, const ModuleContext&) { throw ModuleFailure("copy: not implemented yet"); }
+
+}  // namespace drover::modules

@@ -1,0 +1,68 @@
+#include "modules/registry.hpp"
+
+#include <algorithm>
+#include <array>
+#include <exception>
+#include <string>
+
+namespace drover::modules {
+
+namespace {
+
+constexpr std::array k_modules{
+    ModuleEntry{"command", run_command, "Execute a command without a shell"},
+    ModuleEntry{"copy", run_copy, "Write content to a file on the target"},
+    ModuleEntry{"file", run_file, "Manage files, directories, links and their attributes"},
+    ModuleEntry{"ping", run_ping, "Check that the runner answers"},
+    ModuleEntry{"setup", run_setup, "Gather facts about the target"},
+    ModuleEntry{"shell", run_shell, "Execute a command through /bin/sh"},
+    ModuleEntry{"slurp", run_slurp, "Read a file, base64-encoded"},
+    ModuleEntry{"stat", run_stat, "Retrieve file or file system status"},
+};
+
+}  // namespace
+
+std::span<const ModuleEntry> module_table() { return k_modules; }
+
+const ModuleEntry* find_module(std::string_view name) {
+  auto it = std::find_if(k_modules.begin(), k_modules.end(),
+                         [&](const ModuleEntry& entry) { return entry.name == name; });
+  return it == k_modules.end() ? nullptr : &*it;
+}
+
+static std::string known_module_names() {
+  std::string names;
+  for (const auto& entry : k_modules) {
+    if (!names.empty()) names += ", ";
+    names += entry.name;
+  }
+  return names;
+}
+
+json run_module(std::string_view name, const json& args, const ModuleContext& ctx) {
+  const ModuleEntry* entry = find_module(name);
+  if (!entry) {
+    return {{"failed", true},
+            {"msg", "The module " + std::string(name) +
+                        " was not found in drover-modules. Built-in modules: " +
+                        known_module_names()}};
+  }
+  try {
+    if (!args.is_object()) throw ModuleFailure("module arguments must be a JSON object");
+    json result = entry->run(args, ctx);
+    if (!result.contains("changed")) result["changed"] = false;
+    return result;
+  } catch (const ModuleFailure& failure) {
+    json result = failure.fields();
+    result["failed"] = true;
+    result["msg"] = failure.what();
+    if (!result.contains("changed")) result["changed"] = false;
+    return result;
+  } catch (const std::exception& error) {
+    return {{"failed", true},
+            {"changed", false},
+            {"msg", "module " + std::string(name) + " crashed: " + error.what()}};
+  }
+}
+
+}  // namespace drover::modules

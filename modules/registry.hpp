@@ -1,0 +1,37 @@
+// The one table of built-in modules. Adding a module is one new file plus one row in registry.cpp.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+#include "modules/module.hpp"
+
+namespace drover::modules {
+
+struct ModuleEntry {
+  std::string_view name;
+  ModuleFunction run;
+  std::string_view short_doc;
+};
+
+// All built-in modules, sorted by name.
+std::span<const ModuleEntry> module_table();
+
+// The entry named `name`, or nullptr when there is none.
+const ModuleEntry* find_module(std::string_view name);
+
+// Runs one module call and always returns a result map: a ModuleFailure or any other exception
+// becomes {"failed": true, "msg": ...}; an unknown module name too.
+json run_module(std::string_view name, const json& args, const ModuleContext& ctx);
+
+// The module functions, one per file in modules/.
+json run_command(const json& args, const ModuleContext& ctx);
+json run_copy(const json& args, const ModuleContext& ctx);
+json run_file(const json& args, const ModuleContext& ctx);
+json run_ping(const json& args, const ModuleContext& ctx);
+json run_setup(const json& args, const ModuleContext& ctx);
+json run_shell(const json& args, const ModuleContext& ctx);
+json run_slurp(const json& args, const ModuleContext& ctx);
+json run_stat(const json& args, const ModuleContext& ctx);
+
+}  // namespace drover::modules

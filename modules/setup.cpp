@@ -1,0 +1,7 @@
+#include "modules/registry.hpp"
+
+namespace drover::modules {
+
+json run_setup(const json&, const ModuleContext&) { throw ModuleFailure("setup: not implemented yet"); }
+
+}  // namespace drover::modules

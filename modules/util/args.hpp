@@ -1,0 +1,43 @@
+// Table-driven argument checking, as Ansible's argument_spec: one spec table per module.
+#pragma once
+
+#include <initializer_list>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "modules/module.hpp"
+
+namespace drover::modules {
+
+enum class ArgType { raw, str, path, boolean, integer, number, list, dict };
+enum class Required { no, yes };
+
+struct ArgSpec {
+  std::string_view name;
+  ArgType type = ArgType::str;
+  json default_value = nullptr;  // null: no default (the key is null in the checked args)
+  Required required = Required::no;
+  std::vector<std::string_view> aliases = {};
+  std::vector<std::string_view> choices = {};
+  bool no_log = false;
+};
+
+// Checks `args` against `spec` for module `module` and returns the normalized arguments: every
+// spec name present (null when not given and without default), aliases resolved to the main name,
+// values converted to their type (Ansible's conversions: "yes"/"on"/1 are true, "0644" stays a
+// string for str...). Keys starting with "_ansible_" are ignored.
+// Throws ModuleFailure with Ansible's message for unknown arguments (listing the supported ones),
+// missing required arguments, a value outside `choices`, or an unconvertible value.
+json check_args(const json& args, std::span<const ArgSpec> spec, std::string_view module);
+
+// Helpers for reading checked args.
+std::string arg_string(const json& args, const char* name);  // "" when null
+bool arg_bool(const json& args, const char* name);           // false when null
+bool is_set(const json& args, const char* name);             // present and not null
+
+// Ansible's boolean conversion; throws ModuleFailure for anything else.
+bool to_boolean(const json& value, std::string_view name);
+
+}  // namespace drover::modules

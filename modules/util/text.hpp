@@ -1,0 +1,36 @@
+// Small text helpers with Python's semantics, which Ansible's results are made of.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "modules/module.hpp"
+
+namespace drover::modules {
+
+// shlex.split(text) in POSIX mode (no comments). Throws ModuleFailure on an unclosed quote
+// ("No closing quotation") or a trailing backslash ("No escaped character").
+std::vector<std::string> shlex_split(std::string_view text);
+
+// shlex.quote(word).
+std::string shlex_quote(std::string_view word);
+
+// str.splitlines() for the ASCII line boundaries (\n, \r\n, \r, \v, \f, \x1c, \x1d, \x1e).
+json split_lines(std::string_view text);
+
+// str(datetime.now()) in local time: "2024-05-01 12:34:56.123456" (no fraction when it is 0).
+std::string python_datetime(std::chrono::system_clock::time_point when);
+
+// str(timedelta): "0:00:00.012345" (no fraction when it is 0).
+std::string python_timedelta(std::chrono::microseconds delta);
+
+// "0%03o" % mode, as Ansible prints file modes: "0644", "01777", "04755".
+std::string octal_mode(unsigned mode);
+
+// base64 (standard alphabet, padded) and back; decode throws ModuleFailure on invalid input.
+std::string base64_encode(std::string_view data);
+std::string base64_decode(std::string_view text);
+
+}  // namespace drover::modules

@@ -1,0 +1,4 @@
+#include "core/template/filter_api.hpp"
+namespace drover::tmpl {
+std::span<const LookupRow> ansible_lookups() { return {}; }
+}

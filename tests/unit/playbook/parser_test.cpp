@@ -1,0 +1,136 @@
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/playbook/args.hpp"
+#include "core/playbook/parser.hpp"
+#include "core/value/yaml.hpp"
+
+using namespace drover;
+using namespace drover::playbook;
+
+namespace {
+
+bool known(std::string_view a) {
+  for (auto k : {"command", "shell", "copy", "file", "debug", "ping", "set_fact", "template"})
+    if (a == k) return true;
+  return false;
+}
+
+std::string write_temp(const std::string& name, const std::string& text) {
+  auto dir = std::filesystem::temp_directory_path() / "drover-parser-test";
+  std::filesystem::create_directories(dir);
+  auto path = (dir / name).string();
+  std::ofstream(path) << text;
+  return path;
+}
+
+std::string error_of(const std::string& name, const std::string& text) {
+  auto path = write_temp(name, text);
+  try {
+    parse_playbook(path, known);
+  } catch (const SourceError& e) {
+    std::string msg = e.what();
+    // make the message independent of the temp folder
+    auto pos = msg.find(path);
+    if (pos != std::string::npos) msg.replace(pos, path.size(), name);
+    return msg;
+  }
+  return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("split_args keeps quoted text and templates together") {
+  auto t = split_args(R"(msg="hello world" x={{ a + b }} 'q q')");
+  REQUIRE(t.size() == 3);
+  CHECK(t[0] == R"(msg="hello world")");
+  CHECK(t[1] == "x={{ a + b }}");
+  CHECK(t[2] == "'q q'");
+}
+
+TEST_CASE("parse_kv unquotes values and keeps free-form text in _raw_params") {
+  Value v = parse_kv(R"(dest=/tmp/x content="a b")", false);
+  CHECK(v.get("dest") == Value("/tmp/x"));
+  CHECK(v.get("content") == Value("a b"));
+  Value c = parse_kv("echo hi creates=/tmp/f", true);
+  CHECK(c.get("_raw_params") == Value("echo hi"));
+  CHECK(c.get("creates") == Value("/tmp/f"));
+  CHECK_THROWS_AS(parse_kv("not-a-pair", false), Fatal);
+}
+
+TEST_CASE("a play with tasks in both argument styles parses with locations") {
+  auto path = write_temp("ok.yml", R"(- name: demo
+  hosts: all
+  gather_facts: no
+  vars:
+    greeting: hi
+  tasks:
+    - name: say
+      debug: msg="{{ greeting }}"
+    - ansible.builtin.command: echo hi
+      register: out
+      changed_when: false
+      when: out is not defined
+    - copy:
+        dest: /tmp/x
+        content: hello
+      loop: [1, 2]
+    - file: path=/tmp/y state=directory
+      with_items: [a]
+)");
+  Playbook pb = parse_playbook(path, known);
+  REQUIRE(pb.plays.size() == 1);
+  const Play& p = pb.plays[0];
+  CHECK(p.name == "demo");
+  CHECK(p.gather_facts == Value(false));
+  REQUIRE(p.tasks.size() == 4);
+  CHECK(p.tasks[0].action == "debug");
+  CHECK(p.tasks[0].args.get("msg") == Value("{{ greeting }}"));
+  CHECK(p.tasks[0].where.line == 7);
+  CHECK(p.tasks[1].action == "command");
+  CHECK(p.tasks[1].args.get("_raw_params") == Value("echo hi"));
+  CHECK(p.tasks[1].changed_when == std::vector<std::string>{"False"});
+  CHECK(p.tasks[1].register_var == "out");
+  CHECK(p.tasks[2].has_loop);
+  CHECK(p.tasks[2].loop_lookup.empty());
+  CHECK(p.tasks[3].loop_lookup == "items");
+  CHECK(p.tasks[3].args.get("state") == Value("directory"));
+}
+
+TEST_CASE("an unknown module is an error with file:line:col, the line and a caret") {
+  CHECK(error_of("typo.yml", "- hosts: all\n  tasks:\n    - name: x\n      comand: ls\n") ==
+        "typo.yml:4:7: couldn't resolve module/action 'comand'\n"
+        "        comand: ls\n"
+        "        ^\n"
+        "This often indicates a misspelling, a missing collection, or an incorrect module path.");
+}
+
+TEST_CASE("a misspelt task keyword suggests the keyword") {
+  std::string e = error_of("kw.yml", "- hosts: all\n  tasks:\n    - command: ls\n      regster: x\n");
+  CHECK(e.find("kw.yml:4:7: couldn't resolve module/action 'regster'") == 0);
+  CHECK(e.find("did you mean 'register'?") != std::string::npos);
+}
+
+TEST_CASE("a task with two modules is an error") {
+  std::string e = error_of("two.yml", "- hosts: all\n  tasks:\n    - command: ls\n      shell: ls\n");
+  CHECK(e.find("two.yml:4:7: conflicting action statements: command, shell") == 0);
+}
+
+TEST_CASE("a play without hosts or with an unknown keyword is an error") {
+  CHECK(error_of("nohosts.yml", "- name: x\n  tasks: []\n").find(
+            "nohosts.yml:1:3: the field 'hosts' is required") == 0);
+  CHECK(error_of("playkw.yml", "- hosts: all\n  taks: []\n").find(
+            "playkw.yml:2:3: 'taks' is not a valid attribute for a Play") == 0);
+}
+
+TEST_CASE("a task without a module is an error") {
+  CHECK(error_of("nomod.yml", "- hosts: all\n  tasks:\n    - name: nothing\n").find(
+            "nomod.yml:3:7: no module/action detected in task") == 0);
+}
+
+TEST_CASE("an unsupported keyword is refused, not ignored") {
+  CHECK(error_of("async.yml", "- hosts: all\n  tasks:\n    - command: sleep 1\n      async: 10\n")
+            .find("async.yml:4:7: the task keyword 'async' is not supported") == 0);
+}
