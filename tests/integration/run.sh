@@ -32,6 +32,7 @@ g_drover=""
 g_runner=""
 g_work=""
 g_roots=()                       # per-run target folders to remove on exit
+g_root=""                        # the last one made by new_root
 g_failed=0
 
 usage() { awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0" >&2; exit 5; }
@@ -106,13 +107,13 @@ show_output() {
     strip_ansi "$1" | tail -n 30 | sed 's/^/      /'
 }
 
-# new_root OWNER: a fresh folder for one run's target files; prints its path
+# new_root BASE OWNER: a fresh folder under BASE for one run's target files, in g_root (not printed:
+# a $(...) subshell would lose its registration for removal at exit)
 new_root() {
-    local base=$1 owner=$2 d
-    d=$(mktemp -d "$base/drover-it.XXXXXX")
-    chown "$owner:" "$d" 2>/dev/null || true
-    g_roots+=("$d")
-    echo "$d"
+    local base=$1 owner=$2
+    g_root=$(mktemp -d "$base/drover-it.XXXXXX")
+    chown "$owner:" "$g_root" 2>/dev/null || true
+    g_roots+=("$g_root")
 }
 
 # tree_of DIR: "type mode path [-> target]" for everything under DIR, paths relative, sorted
@@ -162,7 +163,7 @@ fleet_hosts() { sed -n 's/^\(host[0-9]*\) .*/\1/p' "$FLEET_INVENTORY"; }
 address_of_host() { sed -n "s/^$1 ansible_host=\([^ ]*\) .*/\1/p" "$FLEET_INVENTORY"; }
 
 case_provision() {
-    local root; root=$(new_root "$FLEET_HOME" "$FLEET_USER")
+    new_root "$FLEET_HOME" "$FLEET_USER"; local root=$g_root
     local out1=$g_work/provision-1.out out2=$g_work/provision-2.out rc=0 bad=0 h
     g_reported=0
     run_playbook "$out1" -i "$FLEET_INVENTORY" -f 25 "$k_playbooks/provision.yml" -e "fleet_root=$root" || rc=$?
@@ -213,7 +214,7 @@ case_failing() {
 }
 
 case_local() {
-    local root; root=$(new_root "$g_work" "$(id -un)")
+    new_root "$g_work" "$(id -un)"; local root=$g_root
     local out1=$g_work/local-1.out out2=$g_work/local-2.out rc=0 bad=0
     run_playbook "$out1" -i localhost, -c local "$k_playbooks/provision.yml" -e "fleet_root=$root" || rc=$?
     expect_rc "first run" 0 "$rc" || bad=1
@@ -304,8 +305,8 @@ case_differential() {
     [[ $g_mode == drover ]] || { echo "    (compares drover with Ansible)"; return 77; }
     command -v ansible-playbook >/dev/null || { echo "    SKIPPED LOUDLY: ansible-playbook not installed"; return 77; }
     local limit=host01,host02,host03 bad=0 rc=0
-    local root_d; root_d=$(new_root "$FLEET_HOME" "$FLEET_USER")
-    local root_a; root_a=$(new_root "$FLEET_HOME" "$FLEET_USER")
+    new_root "$FLEET_HOME" "$FLEET_USER"; local root_d=$g_root
+    new_root "$FLEET_HOME" "$FLEET_USER"; local root_a=$g_root
     local out_d=$g_work/differential-drover.out out_a=$g_work/differential-ansible.out
     run_playbook "$out_d" -i "$FLEET_INVENTORY" -l "$limit" "$k_playbooks/provision.yml" -e "fleet_root=$root_d" || rc=$?
     expect_rc "drover" 0 "$rc" || bad=1
@@ -319,6 +320,9 @@ case_differential() {
     fi
     local snap_d snap_a
     snap_d=$(snapshot "$root_d"); snap_a=$(snapshot "$root_a")
+    # 3 hosts x 9 entries (host folder, 3 subfolders, 4 files, 1 link): two empty trees are not "equal"
+    local entries; entries=$(grep -c . <<< "$snap_a" || true)
+    [[ $entries -eq 27 ]] || { echo "    ansible-playbook created $entries entries, expected 27: the comparison proves nothing"; bad=1; }
     if [[ $snap_d != "$snap_a" ]]; then
         echo "    files differ (--- ansible-playbook, +++ drover):"
         diff -u <(printf '%s\n' "$snap_a") <(printf '%s\n' "$snap_d") | sed '1,2d;s/^/      /' || true
@@ -349,6 +353,7 @@ cleanup() {
     if [[ -n ${FLEET_DIR:-} ]]; then "$k_here/fleet.sh" down "$FLEET_DIR" || true; fi
     if [[ ${DROVER_IT_KEEP:-0} == 1 || $g_failed -ne 0 ]]; then
         [[ -n $g_work ]] && echo "work folder kept: $g_work"
+        (( ${#g_roots[@]} == 0 )) || echo "target folders kept: ${g_roots[*]}"
         return
     fi
     for d in "${g_roots[@]}"; do rm -rf "$d"; done
