@@ -2,6 +2,7 @@
 // Query: creates/removes decide whether to run at all. Apply: run the process.
 #include <array>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 
 #include <glob.h>
@@ -108,9 +109,21 @@ bool skipped_by_guards(const json& args, const ModuleContext& ctx, json& result)
   return false;
 }
 
-void execute(const json& args, const ModuleContext& ctx, std::vector<std::string> argv, json& result) {
+// Ansible's run_command expands ~ and $VARS in every word when no shell runs the command.
+std::vector<std::string> expanded(std::vector<std::string> argv, const ModuleContext& ctx) {
+  auto lookup = [&](const std::string& name) -> std::optional<std::string> {
+    if (auto it = ctx.environment.find(name); it != ctx.environment.end()) return it->second;
+    if (const char* value = std::getenv(name.c_str())) return std::string(value);
+    return std::nullopt;
+  };
+  for (auto& word : argv) word = expand_user_and_vars(word, lookup);
+  return argv;
+}
+
+void execute(const json& args, const ModuleContext& ctx, std::vector<std::string> argv, Shell shell, json& result) {
   ProcessSpec spec;
-  spec.argv = std::move(argv);
+  bool expand = shell == Shell::no && arg_bool(args, "expand_argument_vars");
+  spec.argv = expand ? expanded(std::move(argv), ctx) : std::move(argv);
   spec.environment = ctx.environment;
   spec.chdir = arg_string(args, "chdir");
   if (is_set(args, "stdin")) {
@@ -126,9 +139,12 @@ void execute(const json& args, const ModuleContext& ctx, std::vector<std::string
     throw ModuleFailure("Unable to change directory before execution: " + process.error, result);
   }
   if (process.start_failure == StartFailure::exec) {
-    result["changed"] = false;
-    result["rc"] = process.rc;
-    throw ModuleFailure(process.error, result);
+    // As Ansible's run_command failing to start: cmd as one string, no times.
+    std::string line;
+    for (const auto& word : spec.argv) line += (line.empty() ? "" : " ") + shlex_quote(word);
+    throw ModuleFailure(process.error, {{"changed", false}, {"cmd", line}, {"rc", process.rc}, {"stdout", ""},
+                                        {"stderr", ""}, {"stdout_lines", json::array()},
+                                        {"stderr_lines", json::array()}});
   }
   result["rc"] = process.rc;
   result["stdout"] = process.stdout_text;
@@ -165,7 +181,7 @@ json run(const json& raw_args, const ModuleContext& ctx, Shell shell, const char
       result["changed"] = false;
     }
   } else {
-    execute(args, ctx, std::move(argv), result);
+    execute(args, ctx, std::move(argv), shell, result);
   }
   finish_output(args, result);
   if (result["rc"] != 0) throw ModuleFailure("non-zero return code", result);

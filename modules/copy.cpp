@@ -1,7 +1,161 @@
+// copy, the target half: content (or content_b64, or a src already on the target) to dest.
+// Query: checksum of dest vs the new data, attributes. Apply: backup, atomic write with
+// validation, then mode/owner/group.
+#include <array>
+#include <filesystem>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "modules/registry.hpp"
+#include "modules/util/args.hpp"
+#include "modules/util/atomic_write.hpp"
+#include "modules/util/diff.hpp"
+#include "modules/util/file_attrs.hpp"
+#include "modules/util/fs.hpp"
+#include "modules/util/hash.hpp"
+#include "modules/util/process.hpp"
+#include "modules/util/text.hpp"
 
 namespace drover::modules {
 
-json run_copy(const json&, const ModuleContext&) { throw ModuleFailure("copy: not implemented yet"); }
+namespace {
+
+const std::array k_spec{
+    ArgSpec{.name = "src", .type = ArgType::path},
+    ArgSpec{.name = "content", .no_log = true},
+    ArgSpec{.name = "content_b64", .no_log = true},
+    ArgSpec{.name = "dest", .type = ArgType::path, .required = Required::yes},
+    ArgSpec{.name = "backup", .type = ArgType::boolean, .default_value = false},
+    ArgSpec{.name = "force", .type = ArgType::boolean, .default_value = true, .aliases = {"thirsty"}},
+    ArgSpec{.name = "validate"},
+    ArgSpec{.name = "checksum"},
+    ArgSpec{.name = "follow", .type = ArgType::boolean, .default_value = false},
+    ArgSpec{.name = "remote_src", .type = ArgType::boolean},
+    ArgSpec{.name = "local_follow", .type = ArgType::boolean},
+    ArgSpec{.name = "directory_mode", .type = ArgType::raw},
+    ArgSpec{.name = "decrypt", .type = ArgType::boolean},
+    ArgSpec{.name = "_original_basename"},
+    ArgSpec{.name = "mode", .type = ArgType::raw},
+    ArgSpec{.name = "owner"},
+    ArgSpec{.name = "group"},
+    ArgSpec{.name = "unsafe_writes", .type = ArgType::boolean},
+    ArgSpec{.name = "attributes", .aliases = {"attr"}},
+};
+
+struct NewContent {
+  std::string data;
+  std::string source;  // the src path, or empty for content
+};
+
+NewContent new_content(const json& args) {
+  int given = is_set(args, "content") + is_set(args, "content_b64") + is_set(args, "src");
+  if (given == 0) throw ModuleFailure("src (or content) is required");
+  if (given > 1) throw ModuleFailure("src and content are mutually exclusive");
+  if (is_set(args, "content")) return {arg_string(args, "content"), ""};
+  if (is_set(args, "content_b64")) return {base64_decode(arg_string(args, "content_b64")), ""};
+  std::string src = arg_string(args, "src");
+  if (std::filesystem::is_directory(src))
+    throw ModuleFailure("drover's copy module copies single files; " + src + " is a directory");
+  auto data = read_file(src);
+  if (!data) throw ModuleFailure("Source " + src + " not found");
+  return {*data, src};
+}
+
+// Resolves a directory dest (or one ending in "/") to the file inside it; follows links when asked.
+std::string resolve_dest(const json& args, const NewContent& content) {
+  std::string dest = arg_string(args, "dest");
+  if (dest.ends_with("/") || std::filesystem::is_directory(dest)) {
+    if (content.source.empty()) throw ModuleFailure("can not use content with a dir as dest");
+    std::string base = is_set(args, "_original_basename") ? arg_string(args, "_original_basename")
+                                                          : std::filesystem::path(content.source).filename().string();
+    dest = (std::filesystem::path(dest) / base).string();
+  }
+  std::error_code error;
+  if (arg_bool(args, "follow") && std::filesystem::is_symlink(dest, error)) {
+    auto target = std::filesystem::canonical(dest, error);
+    if (!error) dest = target.string();
+  }
+  return dest;
+}
+
+void check_destination(const std::string& dest) {
+  std::string dir = std::filesystem::path(dest).parent_path().string();
+  if (dir.empty()) dir = ".";
+  if (!std::filesystem::is_directory(dir)) throw ModuleFailure("Destination directory " + dir + " does not exist");
+  if (::access(dir.c_str(), W_OK) != 0) throw ModuleFailure("Destination " + dir + " not writable");
+}
+
+void validate(const std::string& command, const std::string& temp_path) {
+  auto at = command.find("%s");
+  if (at == std::string::npos) throw ModuleFailure("validate must contain %s: " + command);
+  std::string line = command;
+  while ((at = line.find("%s")) != std::string::npos) line.replace(at, 2, temp_path);
+  ProcessSpec spec;
+  spec.argv = shlex_split(line);
+  ProcessResult process = run_process(spec);
+  if (process.start_failure != StartFailure::none)
+    throw ModuleFailure("failed to validate", {{"exit_status", process.rc}, {"stdout", ""}, {"stderr", process.error}});
+  if (process.rc != 0)
+    throw ModuleFailure("failed to validate", {{"exit_status", process.rc},
+                                               {"stdout", process.stdout_text},
+                                               {"stderr", process.stderr_text}});
+}
+
+void write_dest(const json& args, const std::string& dest, const std::string& data, bool exists, json& result) {
+  if (exists && arg_bool(args, "backup")) result["backup_file"] = backup_file(dest);
+  AtomicFile file(dest);
+  file.write(data);
+  if (is_set(args, "validate")) validate(arg_string(args, "validate"), file.temp_path());
+  file.commit();
+}
+
+// mode=preserve: the source file's mode, when the source is a file on the target; else leave it.
+json preserve_mode(json args, const NewContent& content) {
+  if (args["mode"] != "preserve") return args;
+  struct stat st{};
+  if (!content.source.empty() && ::stat(content.source.c_str(), &st) == 0) args["mode"] = st.st_mode & 07777;
+  else args["mode"] = nullptr;
+  return args;
+}
+
+}  // namespace
+
+json run_copy(const json& raw_args, const ModuleContext& ctx) {
+  json args = check_args(raw_args, k_spec, "copy");
+  if (is_set(args, "attributes")) throw ModuleFailure("drover's copy does not set file attributes (chattr) yet");
+  NewContent content = new_content(args);
+  std::string dest = resolve_dest(args, content);
+  std::string checksum = hex_digest(HashAlgorithm::sha1, content.data);
+  json result = {{"dest", dest}, {"checksum", checksum}, {"md5sum", hex_digest(HashAlgorithm::md5, content.data)},
+                 {"changed", false}};
+  if (!content.source.empty()) result["src"] = content.source;
+  if (is_set(args, "checksum") && arg_string(args, "checksum") != checksum)
+    throw ModuleFailure("Copied file does not match the expected checksum. Transfer failed.",
+                        {{"checksum", checksum}, {"expected_checksum", arg_string(args, "checksum")}});
+  bool exists = std::filesystem::exists(dest);
+  if (exists && !arg_bool(args, "force")) {
+    result["msg"] = "file already exists";
+    return result;
+  }
+  if (!exists) check_destination(dest);
+  std::optional<std::string> before = exists ? read_file(dest) : std::string();
+  bool content_changed = !before || hex_digest(HashAlgorithm::sha1, *before) != checksum;
+  if (content_changed) {
+    if (ctx.diffing()) result["diff"] = content_diff(before.value_or(""), content.data, dest, dest);
+    if (!ctx.checking()) write_dest(args, dest, content.data, exists, result);
+  }
+  json attrs_diff = state_diff(dest);
+  bool attrs_changed = apply_file_attributes(dest, preserve_mode(args, content), ctx, attrs_diff);
+  result["changed"] = content_changed || attrs_changed;
+  if (!content_changed) {
+    // Ansible's copy hands an unchanged file to the file module: its result has path and that diff.
+    result.erase("md5sum");
+    result["path"] = dest;
+    result["diff"] = attrs_diff;
+  }
+  add_path_info(result, dest);
+  return result;
+}
 
 }  // namespace drover::modules

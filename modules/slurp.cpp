@@ -1,7 +1,40 @@
+// slurp: a file's content, base64-encoded, as Ansible's slurp.
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include <sys/stat.h>
+
 #include "modules/registry.hpp"
+#include "modules/util/args.hpp"
+#include "modules/util/text.hpp"
 
 namespace drover::modules {
 
-json run_slurp(const json&, const ModuleContext&) { throw ModuleFailure("slurp: not implemented yet"); }
+namespace {
+const std::array k_spec{
+    ArgSpec{.name = "src", .type = ArgType::path, .required = Required::yes, .aliases = {"path"}},
+};
+}  // namespace
+
+json run_slurp(const json& raw_args, const ModuleContext&) {
+  json args = check_args(raw_args, k_spec, "slurp");
+  std::string source = arg_string(args, "src");
+  struct stat st{};
+  if (::stat(source.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    throw ModuleFailure("source is a directory and must be a file: " + source);
+  std::ifstream in(source, std::ios::binary);
+  if (!in) {
+    int error = errno;
+    if (error == ENOENT) throw ModuleFailure("file not found: " + source);
+    if (error == EACCES) throw ModuleFailure("file is not readable: " + source);
+    throw ModuleFailure("unable to slurp file: " + std::string(std::strerror(error)));
+  }
+  std::stringstream content;
+  content << in.rdbuf();
+  return {{"content", base64_encode(content.str())}, {"source", source}, {"encoding", "base64"}, {"changed", false}};
+}
 
 }  // namespace drover::modules

@@ -337,23 +337,28 @@ std::vector<const Group*> Inventory::host_groups(const Host& h) const {
 Value Inventory::host_json(std::string_view name) const {
   const Host* h = find_host(name);
   if (!h) return Value();
-  // Ansible's order (VariableManager.get_vars): all's inventory vars, all's group_vars files
-  // (inventory-adjacent, then playbook-adjacent), the other groups' inventory vars sorted by
-  // (depth, priority, name), their group_vars files, the host's inventory vars, host_vars files.
+  // Ansible's order (VariableManager.get_vars with the default VARIABLE_PRECEDENCE):
+  // all_inventory, groups_inventory, all_plugins_inventory, all_plugins_play,
+  // groups_plugins_inventory, groups_plugins_play, then the host's inventory vars and files.
+  // Groups are sorted by (depth, priority, name); files are merged directory by directory.
   std::vector<const Group*> groups = host_groups(*h);
   std::vector<std::pair<std::tuple<int, int, std::string>, const Group*>> keyed;
   for (const Group* g : groups)
     if (g->name != "all") keyed.push_back({{depth_of(*g), g->priority, g->name}, g});
   std::sort(keyed.begin(), keyed.end(), [](auto& a, auto& b) { return a.first < b.first; });
+  auto group_files = [&](const std::vector<VarsDir>& dirs, Map& into) {
+    for (const auto& d : dirs)
+      for (auto& kg : keyed)
+        if (auto it = d.group_files.find(kg.second->name); it != d.group_files.end()) combine_into(into, it->second);
+  };
 
   Map out;
-  const Group* all = find_group("all");
-  combine_into(out, all->vars);
+  combine_into(out, find_group("all")->vars);
+  for (auto& kg : keyed) combine_into(out, kg.second->vars);
   combine_into(out, file_vars(m_inventory_dirs, true, "all"));
   combine_into(out, file_vars(m_playbook_dirs, true, "all"));
-  for (auto& kg : keyed) combine_into(out, kg.second->vars);
-  for (auto& kg : keyed) combine_into(out, file_vars(m_inventory_dirs, true, kg.second->name));
-  for (auto& kg : keyed) combine_into(out, file_vars(m_playbook_dirs, true, kg.second->name));
+  group_files(m_inventory_dirs, out);
+  group_files(m_playbook_dirs, out);
   combine_into(out, h->vars);
   combine_into(out, file_vars(m_inventory_dirs, false, h->name));
   combine_into(out, file_vars(m_playbook_dirs, false, h->name));

@@ -1,21 +1,52 @@
 #include "core/secrets/redactor.hpp"
 
-#include <algorithm>
+#include <mutex>
+
+#include "core/value/json.hpp"
 
 namespace drover::secrets {
+namespace {
+
+// The text between the quotes of json.dumps(s, ensure_ascii=…).
+std::string json_escaped(std::string_view s, bool ensure_ascii) {
+  JsonStyle style;
+  style.ensure_ascii = ensure_ascii;
+  std::string quoted = dump_json(Value(std::string(s)), style);
+  return quoted.substr(1, quoted.size() - 2);
+}
+
+}  // namespace
 
 Redactor& Redactor::global() {
   static Redactor r;
   return r;
 }
 
+void Redactor::add_form(std::string_view form) {
+  if (form.size() < k_min_length) return;
+  auto& same_length = m_by_length[form.size()];
+  if (same_length.contains(form)) return;
+  m_secrets.emplace_back(form);
+  same_length.insert(m_secrets.back());
+  m_first_bytes.set(static_cast<unsigned char>(form.front()));
+}
+
 void Redactor::add(std::string_view secret) {
-  if (secret.empty()) return;
-  std::lock_guard lock(m_mutex);
-  if (std::find(m_secrets.begin(), m_secrets.end(), secret) != m_secrets.end()) return;
-  m_secrets.emplace_back(secret);
-  std::stable_sort(m_secrets.begin(), m_secrets.end(),
-                   [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  if (secret.size() < k_min_length) return;
+  std::unique_lock lock(m_mutex);
+  add_form(secret);
+  add_form(json_escaped(secret, false));
+  add_form(json_escaped(secret, true));
+  if (secret.find('\n') != std::string_view::npos) {
+    std::size_t start = 0;
+    while (start < secret.size()) {
+      auto nl = secret.find('\n', start);
+      auto line = secret.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
+      if (line.size() >= 8) add_form(line);
+      if (nl == std::string_view::npos) break;
+      start = nl + 1;
+    }
+  }
 }
 
 void Redactor::add_marked(const Value& v) {
@@ -34,20 +65,39 @@ void Redactor::add_marked(const Value& v) {
 }
 
 bool Redactor::empty() const {
-  std::lock_guard lock(m_mutex);
+  std::shared_lock lock(m_mutex);
   return m_secrets.empty();
 }
 
 std::string Redactor::mask(std::string_view text) const {
-  std::lock_guard lock(m_mutex);
-  std::string out(text);
-  for (const auto& s : m_secrets) {
-    std::size_t pos = 0;
-    while ((pos = out.find(s, pos)) != std::string::npos) {
-      out.replace(pos, s.size(), "********");
-      pos += 8;
+  std::shared_lock lock(m_mutex);
+  if (m_secrets.empty()) return std::string(text);
+  std::string out;
+  std::size_t copied = 0;  // text[copied, i) is pending verbatim output
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t hit = 0;
+    if (m_first_bytes.test(static_cast<unsigned char>(text[i]))) {
+      for (const auto& [length, set] : m_by_length) {
+        if (length > text.size() - i) continue;
+        if (set.contains(text.substr(i, length))) {
+          hit = length;
+          break;
+        }
+      }
     }
+    if (hit == 0) {
+      ++i;
+      continue;
+    }
+    if (out.empty()) out.reserve(text.size());
+    out.append(text.substr(copied, i - copied));
+    out.append(k_mask);
+    i += hit;
+    copied = i;
   }
+  if (copied == 0) return std::string(text);
+  out.append(text.substr(copied));
   return out;
 }
 

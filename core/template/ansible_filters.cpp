@@ -234,7 +234,8 @@ Value union_(const Value& in, const CallArgs& args) {
 Value symmetric_difference(const Value& in, const CallArgs& args) {
   List isect = intersect(in, args).as_list();
   List out;
-  for (const Value& x : union_(in, args).as_list())
+  Value all = union_(in, args);
+  for (const Value& x : all.as_list())
     if (!contains(isect, x)) out.push_back(x);
   return Value(std::move(out));
 }

@@ -232,7 +232,7 @@ Value realpath(const Value& in, const CallArgs&) {
     if (!::realpath(candidate.c_str(), buf)) break;
     resolved = buf;
   }
-  for (; i < parts.size(); ++i) resolved = normpath(resolved + "/" + parts[i]);
+  for (; i < parts.size(); ++i) resolved = normpath((resolved == "/" ? "" : resolved) + "/" + parts[i]);
   return Value(resolved);
 }
 

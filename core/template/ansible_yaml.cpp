@@ -114,9 +114,9 @@ public:
       if (v.is_map()) block_map(v, 0);
       else block_seq(v, 0);
     } else {
-      bool open_ended = inline_node(v, m_step, false);
+      // PyYAML ends an open plain root scalar with "...", Ansible's to_yaml output does not
+      inline_node(v, m_step, false);
       write("\n");
-      if (open_ended) write("...\n");
     }
     return m_out;
   }

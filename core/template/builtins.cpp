@@ -86,7 +86,13 @@ Value f_abs(Context&, const Value& v, CallArgs&) {
   throw TemplateError("bad operand type for abs(): '" + py_type(v) + "'");
 }
 
-Value f_attr(Context& ctx, const Value& v, CallArgs& a) { return getattr(ctx, v, to_str(arg(a, 0, "name"))); }
+// attr() is getattr only: a dict's keys are not attributes.
+Value f_attr(Context& ctx, const Value& v, CallArgs& a) {
+  std::string name = to_str(arg(a, 0, "name"));
+  if (v.is_map() && !has_method(v, name))
+    return make_undefined("'dict object' has no attribute '" + name + "'");
+  return getattr(ctx, v, name);
+}
 
 Value f_batch(Context&, const Value& v, CallArgs& a) {
   std::int64_t n = to_int(arg(a, 0, "linecount"));
@@ -130,7 +136,7 @@ Value f_dictsort(Context&, const Value& v, CallArgs& a) {
   bool reverse = flag(a, 2, "reverse");
   if (by != "key" && by != "value") throw TemplateError("You can only sort by either \"key\" or \"value\"");
   List items;
-  for (const auto& [k, x] : v.as_map()) items.push_back(Value::list({Value(k), x}));
+  for (const auto& [k, x] : v.as_map()) items.push_back(make_tuple({Value(k), x}));
   std::stable_sort(items.begin(), items.end(), [&](const Value& x, const Value& y) {
     std::size_t i = by == "key" ? 0 : 1;
     return less(sort_key(x.as_list()[i], cs), sort_key(y.as_list()[i], cs));
@@ -227,7 +233,7 @@ Value f_format(Context&, const Value& v, CallArgs& a) {
   if (!a.positional.empty() && !a.keyword.empty())
     throw TemplateError("can't handle positional and keyword arguments at the same time");
   if (!a.keyword.empty()) return Value(percent_format(to_str(v), Value(a.keyword)));
-  return Value(percent_format(to_str(v), Value(a.positional)));
+  return Value(percent_format(to_str(v), make_tuple(a.positional)));
 }
 
 Value f_groupby(Context& ctx, const Value& v, CallArgs& a) {
@@ -328,7 +334,7 @@ Value f_items(Context&, const Value& v, CallArgs&) {
   if (is_undefined(v)) return Value(List{});
   if (!v.is_map()) throw TemplateError("Can only get item pairs from a mapping.");
   List out;
-  for (const auto& [k, x] : v.as_map()) out.push_back(Value::list({Value(k), x}));
+  for (const auto& [k, x] : v.as_map()) out.push_back(make_tuple({Value(k), x}));
   return Value(std::move(out));
 }
 
@@ -337,7 +343,9 @@ Value f_join(Context& ctx, const Value& v, CallArgs& a) {
   const Value& attribute = arg(a, 1, "attribute");
   std::string out;
   bool first = true, secret = false;
-  for (const Value& x : iterate(v)) {
+  List copy;
+  const List& items = v.is_list() ? v.as_list() : (copy = iterate(v));
+  for (const Value& x : items) {
     if (!first) out += sep;
     first = false;
     Value item = attribute.is_null() ? x : get_path(ctx, x, to_str(attribute));
@@ -388,7 +396,24 @@ Value min_max(Context& ctx, const Value& v, CallArgs& a, bool want_max) {
 Value f_max(Context& c, const Value& v, CallArgs& a) { return min_max(c, v, a, true); }
 Value f_min(Context& c, const Value& v, CallArgs& a) { return min_max(c, v, a, false); }
 
-Value f_pprint(Context&, const Value& v, CallArgs&) { return Value(to_repr(v)); }
+// pprint sorts dict keys.
+Value sorted_keys(const Value& v) {
+  if (v.is_list()) {
+    List out;
+    for (const Value& x : v.as_list()) out.push_back(sorted_keys(x));
+    Value r(std::move(out));
+    if (has_mark(v.mark(), Mark::tuple)) r.add_mark(Mark::tuple);
+    return r;
+  }
+  if (!v.is_map()) return v;
+  std::vector<const Map::Entry*> entries;
+  for (const auto& e : v.as_map()) entries.push_back(&e);
+  std::sort(entries.begin(), entries.end(), [](auto* a, auto* b) { return a->first < b->first; });
+  Map out;
+  for (auto* e : entries) out.set(e->first, sorted_keys(e->second));
+  return Value(std::move(out));
+}
+Value f_pprint(Context&, const Value& v, CallArgs&) { return Value(to_repr(sorted_keys(v))); }
 
 Value f_random(Context&, const Value& v, CallArgs& a) {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -453,6 +478,7 @@ Value f_round(Context&, const Value& v, CallArgs& a) {
     throw TemplateError("method must be common, ceil or floor");
   if (!v.is_number() && !v.is_bool()) throw TemplateError("type " + py_type(v) + " doesn't define __round__ method");
   double x = to_float(v), m = std::pow(10.0, static_cast<double>(precision));
+  if (method == "common" && (v.is_int() || v.is_bool())) return Value(to_int(v));
   if (method == "ceil") return Value(std::ceil(x * m) / m);
   if (method == "floor") return Value(std::floor(x * m) / m);
   // Python rounds half to even on the exact binary value; repr-based correction keeps 2.675 → 2.67
@@ -581,6 +607,7 @@ Value f_title(Context&, const Value& v, CallArgs&) {
 Value f_tojson(Context&, const Value& v, CallArgs& a) {
   JsonStyle style;
   style.sort_keys = true;
+  style.ensure_ascii = true;
   const Value& indent = arg(a, 0, "indent");
   if (!indent.is_null()) style.indent = static_cast<int>(to_int(indent));
   std::string s = dump_json(v, style);
@@ -638,11 +665,13 @@ Value f_unique(Context& ctx, const Value& v, CallArgs& a) {
   return Value(std::move(out));
 }
 
-std::string url_quote(const std::string& s, const char* safe) {
+std::string url_quote(const std::string& s, const char* safe, bool plus_for_space = false) {
   std::string out;
   char buf[4];
   for (unsigned char c : s) {
-    if (std::isalnum(c) || std::strchr("_.-~", c) || (c && std::strchr(safe, c))) {
+    if (plus_for_space && c == ' ') {
+      out += '+';
+    } else if (std::isalnum(c) || std::strchr("_.-~", c) || (c && std::strchr(safe, c))) {
       out += static_cast<char>(c);
     } else {
       std::snprintf(buf, sizeof buf, "%%%02X", c);
@@ -659,7 +688,7 @@ Value f_urlencode(Context&, const Value& v, CallArgs&) {
   else
     for (const Value& kv : iterate(v)) pairs.emplace_back(to_str(kv.as_list().at(0)), to_str(kv.as_list().at(1)));
   std::string out;
-  for (const auto& [k, x] : pairs) out += (out.empty() ? "" : "&") + url_quote(k, "") + "=" + url_quote(x, "");
+  for (const auto& [k, x] : pairs) out += (out.empty() ? "" : "&") + url_quote(k, "", true) + "=" + url_quote(x, "", true);
   return Value(out);
 }
 
@@ -987,6 +1016,20 @@ void require_args(const CallArgs& a) {
 
 }  // namespace
 
+BuiltinFilter builtin_filter(std::string_view name, bool* accepts_undefined) {
+  auto it = builtin_filters().find(short_name(name));
+  if (it == builtin_filters().end()) return nullptr;
+  *accepts_undefined = it->second.accepts_undefined;
+  return it->second.fn;
+}
+
+BuiltinTest builtin_test(std::string_view name, bool* accepts_undefined) {
+  auto it = builtin_tests().find(short_name(name));
+  if (it == builtin_tests().end()) return nullptr;
+  *accepts_undefined = it->second.accepts_undefined;
+  return it->second.fn;
+}
+
 bool filter_exists(std::string_view name) {
   name = short_name(name);
   return builtin_filters().count(name) || ansible_filter(name);
@@ -1076,6 +1119,7 @@ Value g_namespace(Context&, CallArgs& a) {
 Value g_cycler(Context&, CallArgs& a) {
   if (a.positional.empty()) throw TemplateError("at least one item has to be provided");
   auto c = std::make_shared<CyclerObject>();
+  c->self = c;
   c->items = a.positional;
   return Value(std::shared_ptr<Object>(c));
 }

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <typeinfo>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,16 +69,29 @@ public:
 
 // Jinja2's StrictUndefined as Ansible uses it: any use but `default`/`is defined` fails with
 // `message` ("'x' is undefined").
-class Undefined : public TemplateObject {
+class Undefined final : public TemplateObject {
 public:
-  explicit Undefined(std::string message, bool soft = false) : message(std::move(message)), soft(soft) {}
+  explicit Undefined(std::string message, bool soft = false) : m_message(std::move(message)), soft(soft) {}
+  // `'dict object' has no attribute 'name'`, formatted only when it is needed.
+  Undefined(Value obj, std::string attribute) : m_obj(std::move(obj)), m_attribute(std::move(attribute)) {}
   std::string type_name() const override { return "AnsibleUndefined"; }
-  [[noreturn]] void fail() const { throw TemplateError(message); }
-  std::string message;
-  bool soft;  // Jinja2's plain Undefined (an inline if without else): prints as "", is false
+  [[noreturn]] void fail() const { throw TemplateError(message()); }
+  std::string message() const;
+
+private:
+  std::string m_message;
+  Value m_obj;
+  std::string m_attribute;
+
+public:
+  bool soft = false;  // Jinja2's plain Undefined (an inline if without else): prints as "", is false
 };
 Value make_undefined(std::string message);
-const Undefined* as_undefined(const Value& v);
+inline const Undefined* as_undefined(const Value& v) {
+  if (!v.is_object()) return nullptr;
+  const Object* o = v.as_object().get();
+  return typeid(*o) == typeid(Undefined) ? static_cast<const Undefined*>(o) : nullptr;
+}
 inline bool is_undefined(const Value& v) { return v.is_object() && as_undefined(v); }
 // Throws the undefined error when v is undefined; returns v.
 const Value& require(const Value& v);
@@ -115,6 +129,12 @@ public:
 struct Expr {
   virtual ~Expr() = default;
   virtual Value eval(Context& ctx) const = 0;
+  // The value without copying it when it lives somewhere already (a variable, a dict entry);
+  // otherwise evaluated into `storage`. Valid until the scope or storage changes.
+  virtual const Value* ref(Context& ctx, Value& storage) const {
+    storage = eval(ctx);
+    return &storage;
+  }
   int line = 0;
 };
 using ExprPtr = std::unique_ptr<Expr>;
@@ -177,9 +197,21 @@ using BuiltinTest = bool (*)(Context& ctx, const Value& input, CallArgs& args);
 Value apply_filter(Context& ctx, std::string_view name, const Value& input, CallArgs& args);
 bool apply_test(Context& ctx, std::string_view name, const Value& input, CallArgs& args);
 bool filter_exists(std::string_view name);
+// The builtin filter/test of that name (resolved once at parse time), or nullptr.
+BuiltinFilter builtin_filter(std::string_view name, bool* accepts_undefined);
+BuiltinTest builtin_test(std::string_view name, bool* accepts_undefined);
 bool test_exists(std::string_view name);
 // A global function (range, dict, lookup, namespace...) as a callable Value, or nullopt.
 std::optional<Value> global_function(std::string_view name);
+
+// A list marked as a Python tuple (prints as `(a, b)`).
+inline Value make_tuple(List items) {
+  Value v(std::move(items));
+  v.add_mark(Mark::tuple);
+  return v;
+}
+// True when `name` is a method of str/list/dict that call_method knows.
+bool has_method(const Value& self, std::string_view name);
 
 // Python-ish helpers the filters share.
 std::int64_t to_int(const Value& v, std::int64_t fallback = 0);

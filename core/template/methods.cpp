@@ -408,7 +408,7 @@ const std::unordered_map<std::string_view, Method>& list_methods() {
 Value items_of(const Map& m) {
   List out;
   out.reserve(m.size());
-  for (const auto& [k, v] : m) out.push_back(Value::list({Value(k), v}));
+  for (const auto& [k, v] : m) out.push_back(make_tuple({Value(k), v}));
   return Value(std::move(out));
 }
 Value d_items(Value& d, CallArgs&) { return items_of(d.as_map()); }
@@ -473,6 +473,13 @@ const std::unordered_map<std::string_view, Method>& dict_methods() {
 }
 
 }  // namespace
+
+bool has_method(const Value& self, std::string_view name) {
+  if (self.is_string()) return string_methods().count(name) != 0;
+  if (self.is_list()) return list_methods().count(name) != 0;
+  if (self.is_map()) return dict_methods().count(name) != 0;
+  return false;
+}
 
 Value call_method(Context&, Value& self, std::string_view name, CallArgs& args, bool* found) {
   const auto& table = self.is_string() ? string_methods() : self.is_list() ? list_methods() : dict_methods();

@@ -12,10 +12,6 @@ constexpr int k_max_depth = 200;
 // ---------------------------------------------------------------- undefined
 Value make_undefined(std::string message) { return Value(std::make_shared<Undefined>(std::move(message))); }
 
-const Undefined* as_undefined(const Value& v) {
-  if (!v.is_object()) return nullptr;
-  return dynamic_cast<const Undefined*>(v.as_object().get());
-}
 
 const Value& require(const Value& v) {
   if (v.is_object())
@@ -53,14 +49,22 @@ Value Context::lookup(std::string_view name) {
   return make_undefined("'" + std::string(name) + "' is undefined");
 }
 
+bool is_dict_method(std::string_view n);
+
 // ---------------------------------------------------------------- expressions
 Value Name::eval(Context& ctx) const { return ctx.lookup(name); }
+
+const Value* Name::ref(Context& ctx, Value& storage) const {
+  if (const Value* v = ctx.find(name, storage)) return v;
+  storage = make_undefined("'" + name + "' is undefined");
+  return &storage;
+}
 
 Value ListExpr::eval(Context& ctx) const {
   List out;
   out.reserve(items.size());
   for (const auto& e : items) out.push_back(e->eval(ctx));
-  return Value(std::move(out));
+  return tuple ? make_tuple(std::move(out)) : Value(std::move(out));
 }
 
 Value DictExpr::eval(Context& ctx) const {
@@ -72,7 +76,24 @@ Value DictExpr::eval(Context& ctx) const {
   return Value(std::move(out));
 }
 
-Value Attr::eval(Context& ctx) const { return getattr(ctx, obj->eval(ctx), name); }
+Value Attr::eval(Context& ctx) const {
+  Value storage;
+  return *ref(ctx, storage);
+}
+
+const Value* Attr::ref(Context& ctx, Value& storage) const {
+  Value inner;
+  const Value* o = obj->ref(ctx, inner);
+  if (o->is_map() && !is_dict_method(name)) {
+    if (const Value* v = o->as_map().find(name)) {
+      if (o != &inner) return v;
+      storage = *v;
+      return &storage;
+    }
+  }
+  storage = getattr(ctx, *o, name);
+  return &storage;
+}
 
 Value Item::eval(Context& ctx) const {
   Value o = obj->eval(ctx);
@@ -147,12 +168,21 @@ CallArgs eval_args(Context& ctx, const Args& args) {
   return out;
 }
 
+// `ns.attr` as a place to change in place (ns.list.append(x)), or nullptr.
+static Value* namespace_slot(Context& ctx, const Attr& attr) {
+  Value ns = attr.obj->eval(ctx);
+  if (!ns.is_object()) return nullptr;
+  auto* obj = dynamic_cast<NamespaceObject*>(ns.as_object().get());
+  return obj ? obj->attrs.find(attr.name) : nullptr;
+}
+
 Value Call::eval(Context& ctx) const {
   if (auto* attr = dynamic_cast<const Attr*>(callee.get())) {
     // A method call: find the receiver in place so list.append()/dict.update() change the variable.
     Value temp;
     Value* self = nullptr;
     if (auto* n = dynamic_cast<const Name*>(attr->obj.get())) self = ctx.find_mutable(n->name);
+    else if (auto* inner = dynamic_cast<const Attr*>(attr->obj.get())) self = namespace_slot(ctx, *inner);
     if (!self) {
       temp = attr->obj->eval(ctx);
       self = &temp;
@@ -187,14 +217,26 @@ bool is_callable(const Value& v) {
 
 Value FilterExpr::apply(Context& ctx, const Value& in) const {
   CallArgs a = eval_args(ctx, args);
+  if (builtin) {
+    if (!accepts_undefined) require(in);
+    return builtin(ctx, in, a);
+  }
   return apply_filter(ctx, name, in, a);
 }
 
-Value FilterExpr::eval(Context& ctx) const { return apply(ctx, input->eval(ctx)); }
+Value FilterExpr::eval(Context& ctx) const {
+  Value storage;
+  return apply(ctx, *input->ref(ctx, storage));
+}
 
 Value TestExpr::eval(Context& ctx) const {
-  Value in = input->eval(ctx);
+  Value storage;
+  const Value& in = *input->ref(ctx, storage);
   CallArgs a = eval_args(ctx, args);
+  if (builtin) {
+    if (!accepts_undefined) require(in);
+    return Value(builtin(ctx, in, a) != negated);
+  }
   return Value(apply_test(ctx, name, in, a) != negated);
 }
 
@@ -280,7 +322,8 @@ void render_body(const Body& body, Context& ctx, std::string& out) {
 }
 
 void OutputStmt::render(Context& ctx, std::string& out) const {
-  Value v = expr->eval(ctx);
+  Value storage;
+  const Value& v = *expr->ref(ctx, storage);
   if (v.is_null()) return;  // Ansible's finalize prints None as ""
   if (v.is_string()) {
     if (v.is_secret()) ctx.secret = true;
@@ -330,30 +373,33 @@ void ForStmt::render(Context& ctx, std::string& out) const { run(ctx, iter->eval
 
 void ForStmt::run(Context& ctx, const Value& iterable, std::string& out, int depth) const {
   if (auto* u = as_undefined(iterable); u && !u->soft) u->fail();
-  List items = as_undefined(iterable) || iterable.is_null() ? List{} : iterate(iterable);
+  Value seq = as_undefined(iterable) ? Value(List{}) : iterable.is_list() ? iterable : Value(iterate(iterable));
   Scope scope;
   ScopeGuard guard(ctx, scope);
   if (filter) {
+    List items = seq.as_list();
     List kept;
     for (Value& item : items) {
       bind_targets(scope, targets, unpack, item);
       if (py_truthy(filter->eval(ctx))) kept.push_back(std::move(item));
     }
-    items = std::move(kept);
+    seq = Value(std::move(kept));
     scope.vars.clear();
   }
-  if (items.empty()) {
+  if (seq.as_list().empty()) {
     render_body(otherwise, ctx, out);
     return;
   }
   auto loop = std::make_shared<LoopObject>();
-  loop->items = std::move(items);
+  loop->self = loop;
+  loop->seq = std::move(seq);
   loop->depth0 = depth;
   loop->recursive = recursive ? this : nullptr;
   scope.set("loop", Value(loop));
-  for (std::size_t i = 0; i < loop->items.size(); ++i) {
+  const List& items = loop->items();
+  for (std::size_t i = 0; i < items.size(); ++i) {
     loop->index0 = i;
-    bind_targets(scope, targets, unpack, loop->items[i]);
+    bind_targets(scope, targets, unpack, items[i]);
     render_body(body, ctx, out);
   }
 }
@@ -444,7 +490,11 @@ void ImportStmt::render(Context& ctx, std::string&) const {
   }
   for (const auto& [n2, alias] : names) {
     Value* v = scope.find_local(n2);
-    if (!v) throw TemplateError("the template " + to_repr(n) + " does not export the requested name " + to_repr(Value(n2)));
+    if (!v) {
+      ctx.scope->set(alias, make_undefined("the template " + to_repr(n) + " (imported on line " + std::to_string(line) +
+                                           ") does not export the requested name " + to_repr(Value(n2))));
+      continue;
+    }
     ctx.scope->set(alias, *v);
   }
 }
@@ -503,7 +553,7 @@ Value MacroObject::call(Context& ctx, CallArgs& args) {
   if (m.uses_varargs) {
     List rest;
     for (std::size_t i = m.params.size(); i < args.positional.size(); ++i) rest.push_back(args.positional[i]);
-    scope.set("varargs", Value(std::move(rest)));
+    scope.set("varargs", make_tuple(std::move(rest)));
   }
   if (m.uses_kwargs) {
     scope.set("kwargs", Value(args.keyword));
@@ -520,7 +570,7 @@ std::optional<Value> MacroObject::attribute(Context&, std::string_view name) {
   if (name == "arguments") {
     List l;
     for (const auto& p : m_macro->params) l.emplace_back(p.name);
-    return Value(std::move(l));
+    return make_tuple(std::move(l));
   }
   if (name == "catch_kwargs") return Value(m_macro->uses_kwargs);
   if (name == "catch_varargs") return Value(m_macro->uses_varargs);
@@ -529,7 +579,7 @@ std::optional<Value> MacroObject::attribute(Context&, std::string_view name) {
 }
 
 std::optional<Value> LoopObject::attribute(Context& ctx, std::string_view name) {
-  const auto n = static_cast<std::int64_t>(items.size());
+  const auto n = static_cast<std::int64_t>(items().size());
   const auto i = static_cast<std::int64_t>(index0);
   if (name == "index") return Value(i + 1);
   if (name == "index0") return Value(i);
@@ -541,12 +591,12 @@ std::optional<Value> LoopObject::attribute(Context& ctx, std::string_view name) 
   if (name == "depth") return Value(depth0 + 1);
   if (name == "depth0") return Value(depth0);
   if (name == "previtem")
-    return i > 0 ? items[index0 - 1] : make_undefined("there is no previous item");
+    return i > 0 ? items()[index0 - 1] : make_undefined("there is no previous item");
   if (name == "nextitem")
-    return i + 1 < n ? items[index0 + 1] : make_undefined("there is no next item");
+    return i + 1 < n ? items()[index0 + 1] : make_undefined("there is no next item");
   if (name == "cycle" || name == "changed") {
     (void)ctx;
-    return Value(std::make_shared<BoundMethod>(Value(std::shared_ptr<Object>(shared_from_this())), std::string(name)));
+    return Value(std::make_shared<BoundMethod>(Value(self.lock()), std::string(name)));
   }
   return std::nullopt;
 }
@@ -595,7 +645,7 @@ Value BoundMethod::call(Context& ctx, CallArgs& args) {
 std::optional<Value> CyclerObject::attribute(Context&, std::string_view name) {
   if (name == "current") return items[pos];
   if (name == "next" || name == "reset")
-    return Value(std::make_shared<BoundMethod>(Value(std::shared_ptr<Object>(shared_from_this())), std::string(name)));
+    return Value(std::make_shared<BoundMethod>(Value(self.lock()), std::string(name)));
   return std::nullopt;
 }
 
@@ -612,11 +662,16 @@ std::string NamespaceObject::str() const {
 // ---------------------------------------------------------------- attribute and item access
 namespace {
 
+}  // namespace
+
 bool is_dict_method(std::string_view n) {
+  if (n.size() < 3 || n.size() > 10 || std::string_view("cgikpsuv").find(n[0]) == std::string_view::npos) return false;
   static const std::string_view k_names[] = {"clear", "copy", "get", "items", "keys", "pop", "popitem",
                                              "setdefault", "update", "values"};
   return std::find(std::begin(k_names), std::end(k_names), n) != std::end(k_names);
 }
+
+namespace {
 
 std::string object_desc(const Value& v) {
   if (v.is_null()) return "None";
@@ -624,10 +679,16 @@ std::string object_desc(const Value& v) {
 }
 
 Value no_attribute(const Value& obj, std::string_view name) {
-  return make_undefined("'" + object_desc(obj) + "' has no attribute '" + std::string(name) + "'");
+  return Value(std::make_shared<Undefined>(obj, std::string(name)));
 }
 
 }  // namespace
+
+std::string Undefined::message() const {
+  if (!m_attribute.empty() || m_message.empty())
+    return "'" + object_desc(m_obj) + "' has no attribute '" + m_attribute + "'";
+  return m_message;
+}
 
 Value getattr(Context& ctx, const Value& obj, std::string_view name) {
   switch (obj.kind()) {
@@ -637,24 +698,24 @@ Value getattr(Context& ctx, const Value& obj, std::string_view name) {
       return no_attribute(obj, name);
     case Kind::object: {
       const auto& o = obj.as_object();
-      if (auto* u = dynamic_cast<const Undefined*>(o.get())) u->fail();
-      if (auto* m = dynamic_cast<const MappingObject*>(o.get())) {
-        if (const Value* v = m->find(name)) return *v;
-        return no_attribute(obj, name);
-      }
+      if (as_undefined(obj)) return obj;  // Ansible's undefined chains
       if (auto* t = dynamic_cast<TemplateObject*>(o.get())) {
         if (auto v = t->attribute(ctx, name)) return *v;
+      } else if (auto* m = dynamic_cast<const MappingObject*>(o.get())) {
+        if (const Value* v = m->find(name)) return *v;
       }
       return no_attribute(obj, name);
     }
     case Kind::string:
-    case Kind::list: return Value(std::make_shared<BoundMethod>(obj, std::string(name)));
+    case Kind::list:
+      if (has_method(obj, name)) return Value(std::make_shared<BoundMethod>(obj, std::string(name)));
+      return no_attribute(obj, name);
     default: return no_attribute(obj, name);
   }
 }
 
 Value getitem(Context& ctx, const Value& obj, const Value& key) {
-  require(obj);
+  if (is_undefined(obj)) return obj;  // Ansible's undefined chains
   require(key);
   switch (obj.kind()) {
     case Kind::map:
@@ -668,24 +729,24 @@ Value getitem(Context& ctx, const Value& obj, const Value& key) {
     case Kind::string: {
       if (key.is_string()) return getattr(ctx, obj, key.as_string());
       if (!key.is_int() && !key.is_bool())
-        return make_undefined("'" + object_desc(obj) + "' has no element " + to_repr(key));
+        return make_undefined(object_desc(obj) + " has no element " + to_repr(key));
       std::int64_t i = to_int(key);
       if (obj.is_list()) {
         const auto n = static_cast<std::int64_t>(obj.as_list().size());
         if (i < 0) i += n;
-        if (i < 0 || i >= n) return make_undefined("'list object' has no element " + to_str(key));
+        if (i < 0 || i >= n) return make_undefined("list object has no element " + to_str(key));
         return obj.as_list()[static_cast<std::size_t>(i)];
       }
       auto chars = utf8_chars(obj.as_string());
       const auto n = static_cast<std::int64_t>(chars.size());
       if (i < 0) i += n;
-      if (i < 0 || i >= n) return make_undefined("'str object' has no element " + to_str(key));
+      if (i < 0 || i >= n) return make_undefined("str object has no element " + to_str(key));
       return Value(chars[static_cast<std::size_t>(i)]);
     }
     case Kind::object:
       if (key.is_string()) return getattr(ctx, obj, key.as_string());
       [[fallthrough]];
-    default: return make_undefined("'" + object_desc(obj) + "' has no element " + to_repr(key));
+    default: return make_undefined(object_desc(obj) + " has no element " + to_repr(key));
   }
 }
 

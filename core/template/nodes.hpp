@@ -16,6 +16,7 @@ struct Literal : Expr {
 struct Name : Expr {
   explicit Name(std::string n) : name(std::move(n)) {}
   Value eval(Context& ctx) const override;
+  const Value* ref(Context& ctx, Value& storage) const override;
   std::string name;
 };
 
@@ -33,6 +34,7 @@ struct DictExpr : Expr {
 struct Attr : Expr {
   Attr(ExprPtr o, std::string n) : obj(std::move(o)), name(std::move(n)) {}
   Value eval(Context& ctx) const override;
+  const Value* ref(Context& ctx, Value& storage) const override;
   ExprPtr obj;
   std::string name;
 };
@@ -67,6 +69,8 @@ struct FilterExpr : Expr {
   ExprPtr input;  // null inside `{% filter %}` chains
   std::string name;
   Args args;
+  BuiltinFilter builtin = nullptr;  // resolved by the parser
+  bool accepts_undefined = false;
 };
 
 struct TestExpr : Expr {
@@ -75,6 +79,8 @@ struct TestExpr : Expr {
   std::string name;
   Args args;
   bool negated = false;
+  BuiltinTest builtin = nullptr;  // resolved by the parser
+  bool accepts_undefined = false;
 };
 
 enum class BinOp : std::uint8_t { add, sub, mul, div, floordiv, mod, pow };

@@ -20,17 +20,19 @@ private:
   Scope* m_closure;
 };
 
-class LoopObject : public TemplateObject, public std::enable_shared_from_this<LoopObject> {
+class LoopObject final : public TemplateObject {
 public:
   std::string type_name() const override { return "LoopContext"; }
   std::optional<Value> attribute(Context& ctx, std::string_view name) override;
   bool callable() const override { return recursive != nullptr; }
   Value call(Context& ctx, CallArgs& args) override;
   std::string str() const override {
-    return "<LoopContext " + std::to_string(index0 + 1) + "/" + std::to_string(items.size()) + ">";
+    return "<LoopContext " + std::to_string(index0 + 1) + "/" + std::to_string(items().size()) + ">";
   }
 
-  List items;
+  std::weak_ptr<Object> self;
+  Value seq;  // a list, shared with the iterated value when possible
+  const List& items() const { return seq.as_list(); }
   std::size_t index0 = 0;
   int depth0 = 0;
   const ForStmt* recursive = nullptr;
@@ -91,10 +93,11 @@ private:
   std::string m_name;
 };
 
-class CyclerObject : public TemplateObject, public std::enable_shared_from_this<CyclerObject> {
+class CyclerObject final : public TemplateObject {
 public:
   std::string type_name() const override { return "Cycler"; }
   std::optional<Value> attribute(Context& ctx, std::string_view name) override;
+  std::weak_ptr<Object> self;
   List items;
   std::size_t pos = 0;
 };

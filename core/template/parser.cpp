@@ -747,6 +747,7 @@ private:
     f->name = expect_name();
     while (skip_op(".")) f->name += "." + expect_name();
     if (at_op("(")) f->args = parse_args();
+    f->builtin = builtin_filter(f->name, &f->accepts_undefined);
     return f;
   }
 
@@ -771,6 +772,7 @@ private:
     t->negated = skip_name("not");
     t->name = expect_name();
     while (skip_op(".")) t->name += "." + expect_name();
+    t->builtin = builtin_test(t->name, &t->accepts_undefined);
     if (at_op("(")) {
       t->args = parse_args();
     } else if (starts_test_argument()) {

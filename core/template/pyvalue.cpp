@@ -1,6 +1,7 @@
 // Python's semantics on Values, as Jinja2 templates see them: str()/repr(), truthiness,
 // arithmetic, comparisons, `in`, iteration, len(), `%` formatting.
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -54,7 +55,12 @@ static void append_scalar(std::string& out, const Value& v) {
   switch (v.kind()) {
     case Kind::null: out += "None"; break;
     case Kind::boolean: out += v.as_bool() ? "True" : "False"; break;
-    case Kind::integer: out += std::to_string(v.as_int()); break;
+    case Kind::integer: {
+      char buf[24];
+      auto r = std::to_chars(buf, buf + sizeof buf, v.as_int());
+      out.append(buf, r.ptr);
+      break;
+    }
     case Kind::floating: out += python_float_repr(v.as_float()); break;
     default: break;
   }
@@ -64,14 +70,16 @@ static void append_repr(std::string& out, const Value& v) {
   switch (v.kind()) {
     case Kind::string: append_repr_string(out, v.as_string()); return;
     case Kind::list: {
-      out += '[';
+      bool tuple = has_mark(v.mark(), Mark::tuple);
+      out += tuple ? '(' : '[';
       bool first = true;
       for (const Value& x : v.as_list()) {
         if (!first) out += ", ";
         first = false;
         append_repr(out, x);
       }
-      out += ']';
+      if (tuple && v.as_list().size() == 1) out += ',';
+      out += tuple ? ')' : ']';
       return;
     }
     case Kind::map: {
@@ -451,7 +459,7 @@ std::string percent_format(const std::string& fmt, const Value& args) {
   std::string out;
   List positional;
   const Map* named = args.is_map() ? &args.as_map() : nullptr;
-  if (args.is_list()) positional = args.as_list();  // tuples are lists here
+  if (args.is_list() && has_mark(args.mark(), Mark::tuple)) positional = args.as_list();
   else if (!named) positional.push_back(args);
   std::size_t next = 0;
   for (std::size_t i = 0; i < fmt.size(); ++i) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <mutex>
 #include <random>
 #include <sstream>
 
@@ -22,7 +23,30 @@ namespace detail {
 
 namespace {
 
+bool scan_for_templates(const Value& v);
+
+// Large containers (facts, long lists) are scanned once per process, remembered by address. The
+// cache holds a reference to each container it remembers, so any later write to it copies first
+// (copy-on-write) and a remembered address never changes content.
 bool needs_templating(const Value& v) {
+  constexpr std::size_t k_large = 32, k_limit = 4096;
+  bool large = (v.is_list() && v.as_list().size() >= k_large) || (v.is_map() && v.as_map().size() >= k_large);
+  if (!large) return scan_for_templates(v);
+  const void* key = v.is_list() ? static_cast<const void*>(&v.as_list()) : static_cast<const void*>(&v.as_map());
+  static std::mutex mutex;
+  static std::unordered_map<const void*, std::pair<Value, bool>> cache;
+  {
+    std::lock_guard lock(mutex);
+    if (auto it = cache.find(key); it != cache.end()) return it->second.second;
+  }
+  bool result = scan_for_templates(v);
+  std::lock_guard lock(mutex);
+  if (cache.size() >= k_limit) cache.clear();
+  cache.emplace(key, std::make_pair(v, result));
+  return result;
+}
+
+bool scan_for_templates(const Value& v) {
   switch (v.kind()) {
     case Kind::string: return !v.is_unsafe() && Templar::is_template(v.as_string());
     case Kind::list:

@@ -38,6 +38,7 @@ enum class Mark : std::uint8_t {
   unsafe = 1,  // `!unsafe`: never templated
   secret = 2,  // came from the encrypted layer: redacted in every output
   vault = 4,   // an inline `!vault` ciphertext not yet decrypted
+  tuple = 8,   // on a list: a Python tuple made by a template (prints as `(1, 2)`)
 };
 constexpr Mark operator|(Mark a, Mark b) {
   return static_cast<Mark>(static_cast<std::uint8_t>(a) | static_cast<std::uint8_t>(b));

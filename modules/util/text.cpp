@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "modules/util/users.hpp"
+
 namespace drover::modules {
 
 namespace {
@@ -77,6 +79,63 @@ std::string shlex_quote(std::string_view word) {
     else quoted += c;
   }
   return quoted + "'";
+}
+
+namespace {
+
+bool is_word_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+std::string expand_user(const std::string& word,
+                        const std::function<std::optional<std::string>(const std::string&)>& lookup) {
+  if (!word.starts_with("~")) return word;
+  size_t slash = word.find('/');
+  std::string user = word.substr(1, slash == std::string::npos ? std::string::npos : slash - 1);
+  std::optional<std::string> home;
+  if (user.empty()) home = lookup("HOME");
+  else if (auto entry = find_user(user)) home = entry->home;
+  if (!home) return word;
+  return *home + (slash == std::string::npos ? "" : word.substr(slash));
+}
+
+}  // namespace
+
+std::string expand_user_and_vars(const std::string& word,
+                                 const std::function<std::optional<std::string>(const std::string&)>& lookup) {
+  std::string text = expand_user(word, lookup);
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    if (text[i] != '$' || i + 1 >= text.size()) {
+      out += text[i++];
+      continue;
+    }
+    size_t name_start = i + 1, name_end;
+    size_t next;
+    if (text[name_start] == '{') {
+      size_t close = text.find('}', name_start);
+      if (close == std::string::npos) {
+        out += text[i++];
+        continue;
+      }
+      name_end = close;
+      ++name_start;
+      next = close + 1;
+    } else {
+      name_end = name_start;
+      while (name_end < text.size() && is_word_char(text[name_end])) ++name_end;
+      next = name_end;
+    }
+    if (name_end == name_start) {
+      out += text[i++];
+      continue;
+    }
+    auto value = lookup(text.substr(name_start, name_end - name_start));
+    out += value ? *value : text.substr(i, next - i);
+    i = next;
+  }
+  return out;
 }
 
 json split_lines(std::string_view text) {

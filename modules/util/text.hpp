@@ -2,6 +2,8 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +18,11 @@ std::vector<std::string> shlex_split(std::string_view text);
 
 // shlex.quote(word).
 std::string shlex_quote(std::string_view word);
+
+// os.path.expandvars(os.path.expanduser(word)) with `lookup` giving variable values (nothing:
+// unset, left as written): "$NAME" and "${NAME}"; "~" and "~/x" use HOME, "~user" that user's home.
+std::string expand_user_and_vars(const std::string& word,
+                                 const std::function<std::optional<std::string>(const std::string&)>& lookup);
 
 // str.splitlines() for the ASCII line boundaries (\n, \r\n, \r, \v, \f, \x1c, \x1d, \x1e).
 json split_lines(std::string_view text);

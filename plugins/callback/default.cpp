@@ -134,22 +134,16 @@ private:
 
   bool diff_wanted(const TaskInfo& task) const { return m_options.diff || task.diff; }
 
-  // v2_on_file_diff: Ansible sends it before the ok/changed line of a result that has a diff.
-  void print_diffs(const HostResult& r) {
-    auto show = [&](const Value& res) {
-      const Value& diff = res.get("diff");
-      if (!diff.truthy() || !res.get("changed").truthy()) return;
-      std::string text = format_diff(diff, m_display.color());
-      if (text.empty()) return;
-      ensure_banner(r.task);
-      m_display.display(text);
-    };
-    const Value& results = r.result.get("results");
-    if (r.task.loop && results.is_list()) {
-      for (const auto& item : results.as_list()) show(item);
-    } else {
-      show(r.result);
-    }
+  // v2_on_file_diff: Ansible sends it before the ok/changed line of a result (or of a loop
+  // item) that has a diff; only changed results show theirs.
+  void print_diff(const TaskInfo& task, const Value& result) {
+    if (!diff_wanted(task)) return;
+    const Value& diff = result.get("diff");
+    if (!diff.truthy() || !result.get("changed").truthy()) return;
+    std::string text = format_diff(diff, m_display.color());
+    if (text.empty()) return;
+    ensure_banner(task);
+    m_display.display(text);
   }
 
   static Value without_results(Value res) {
@@ -158,7 +152,7 @@ private:
   }
 
   void on_ok(const HostResult& r) {
-    if (diff_wanted(r.task) && r.result.find("diff")) print_diffs(r);
+    print_diff(r.task, r.result);
     bool changed = r.result.get("changed").truthy();
     if (!changed && !m_display_ok) return;
     ensure_banner(r.task);
@@ -209,6 +203,7 @@ private:
   }
 
   void on_item_ok(const ItemResult& r) {
+    print_diff(r.task, r.result);
     bool changed = r.result.get("changed").truthy();
     if (!changed && !m_display_ok) return;
     ensure_banner(r.task);

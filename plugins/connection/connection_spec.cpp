@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 
@@ -178,6 +179,8 @@ std::string connection_name(const std::string& raw) {
 void read_ssh_config(ConnectionSpec& spec, bool need_port, bool need_user) {
   if (!need_port && !need_user) return;
   if (spec.ssh_config_file == "none") return;
+  static std::once_flag once;
+  std::call_once(once, [] { ssh_init(); });  // ssh_init is reference-counted: safe beside the connection's
   ssh_session s = ssh_new();
   if (!s) return;
   ssh_options_set(s, SSH_OPTIONS_HOST, spec.address.c_str());

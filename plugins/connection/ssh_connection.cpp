@@ -105,8 +105,8 @@ public:
     ssh_channel_send_eof(m_channel);
     bool err_open = true;
     while (!m_stdout_done || err_open) {
-      if (!m_stdout_done) m_stdout_done = !drain_stream(m_conn, m_channel, m_out, false);
       if (err_open) err_open = drain_stream(m_conn, m_channel, m_err_all, true, false);
+      if (!m_stdout_done) m_stdout_done = !drain_stream(m_conn, m_channel, m_out, false);
       if (!m_stdout_done || err_open) m_conn.wait_readable(k_max_wait_slice_ms);
     }
     ExecResult r;
@@ -175,9 +175,11 @@ public:
   }
 
 private:
+  // stderr first: reading stdout last means that every stdout packet libssh has taken off the
+  // socket is in m_out when this returns, so waiting on the socket afterwards cannot miss one.
   void pump() {
-    if (!m_stdout_done) m_stdout_done = !drain_stream(m_conn, m_channel, m_out, false);
     drain_stream(m_conn, m_channel, m_err, true);
+    if (!m_stdout_done) m_stdout_done = !drain_stream(m_conn, m_channel, m_out, false);
   }
   std::optional<std::string> take_line() {
     std::size_t nl = m_out.find('\n');

@@ -1,4 +1,35 @@
-#include "core/template/filter_api.hpp"
+// The table of Ansible's lookups, one row each, alphabetized.
+#include "plugins/lookup/lookup_support.hpp"
+
 namespace drover::tmpl {
-std::span<const LookupRow> ansible_lookups() { return {}; }
-}
+
+namespace {
+
+namespace l = drover::lookup;
+
+const LookupRow k_lookups[] = {
+    {"dict", l::dict},
+    {"env", l::env},
+    {"file", l::file},
+    {"fileglob", l::fileglob},
+    {"first_found", l::first_found},
+    {"indexed_items", l::indexed_items},
+    {"inventory_hostnames", l::inventory_hostnames},
+    {"items", l::items},
+    {"lines", l::lines},
+    {"nested", l::nested},
+    {"password", l::password},
+    {"pipe", l::pipe},
+    {"sequence", l::sequence},
+    {"subelements", l::subelements},
+    {"template", l::template_},
+    {"together", l::together},
+    {"varnames", l::varnames},
+    {"vars", l::vars},
+};
+
+}  // namespace
+
+std::span<const LookupRow> ansible_lookups() { return k_lookups; }
+
+}  // namespace drover::tmpl

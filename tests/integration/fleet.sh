@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317  # functions are called indirectly (traps, "case_$name")
 # fleet.sh — a fleet of real sshd targets on loopback for drover's integration tests and benchmark.
 #
 #   fleet.sh up DIR N         start N hosts (127.0.1.1, 127.0.1.2, ...), one shared free port,
@@ -10,7 +11,7 @@
 #                               env            `source DIR/env` exports FLEET_* and ANSIBLE_CONFIG
 #                               addresses      one address per line, in host order
 #   fleet.sh down DIR         stop the fleet's sshd processes (files in DIR are kept)
-#   fleet.sh wait DIR         wait until every address accepts TCP connections (up does this too)
+#   fleet.sh wait DIR         wait until sshd listens on every address (up does this too)
 #   fleet.sh closed-port [ADDR]
 #                             print ADDR:PORT where nothing listens (ADDR defaults to 127.0.1.1)
 #
@@ -34,7 +35,7 @@ die() { echo "fleet.sh: $*" >&2; exit 1; }
 warn() { echo "fleet.sh: warning: $*" >&2; }
 
 usage() {
-    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
+    awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0" >&2
     exit 5
 }
 
@@ -58,27 +59,35 @@ free_port() {
 }
 
 # ensure_test_user: creates drover-test with a clean home and sudo rights; prints the user name.
+# Changes only what is not already right, so that fleets started at the same time (several test
+# binaries) do not fight over the /etc/passwd lock.
 ensure_test_user() {
-    local user=$k_test_user
-    if ! id "$user" >/dev/null 2>&1; then
-        useradd -m -k /dev/null -s /bin/sh "$user" >&2
-    fi
-    # UsePAM no: sshd refuses accounts whose password field starts with "!" (locked); "*" is
-    # "no password" without the lock.
-    usermod -p '*' -s /bin/sh "$user" >&2
-    local home
+    local user=$k_test_user tries
+    for tries in 1 2 3 4 5; do
+        id "$user" >/dev/null 2>&1 && break
+        useradd -m -k /dev/null -s /bin/sh "$user" >&2 2>/dev/null || sleep 0.2
+    done
+    id "$user" >/dev/null 2>&1 || die "cannot create the user $user (useradd failed)"
+    # UsePAM no: sshd refuses accounts whose password field starts with "!" (locked), which is what
+    # useradd leaves; "*" is "no password" without the lock.
+    for tries in 1 2 3 4 5; do
+        [[ $(getent shadow "$user" | cut -d: -f2) == '*' && $(getent passwd "$user" | cut -d: -f7) == /bin/sh ]] && break
+        usermod -p '*' -s /bin/sh "$user" >&2 2>/dev/null || sleep 0.2
+    done
+    local home f
     home=$(getent passwd "$user" | cut -d: -f6)
     mkdir -p "$home"
-    : > "$home/.bashrc"
-    : > "$home/.profile"
+    for f in .bashrc .profile; do
+        if [[ ! -f $home/$f || -s $home/$f ]]; then : > "$home/$f"; chown "$user:" "$home/$f"; fi
+    done
     rm -f "$home/.bash_logout"
-    chown "$user:" "$home" "$home/.bashrc" "$home/.profile"
+    [[ $(stat -c %U "$home") == "$user" ]] || chown "$user:" "$home"
     local sudoers=/etc/sudoers.d/$user
     if [[ ! -f $sudoers ]]; then
-        echo "$user ALL=(ALL) NOPASSWD: ALL" > "$sudoers.tmp"
-        chmod 0440 "$sudoers.tmp"
-        visudo -cqf "$sudoers.tmp" >&2 || { rm -f "$sudoers.tmp"; die "bad sudoers entry"; }
-        mv "$sudoers.tmp" "$sudoers"
+        echo "$user ALL=(ALL) NOPASSWD: ALL" > "$sudoers.tmp$$"
+        chmod 0440 "$sudoers.tmp$$"
+        visudo -cqf "$sudoers.tmp$$" >&2 || { rm -f "$sudoers.tmp$$"; die "bad sudoers entry"; }
+        mv "$sudoers.tmp$$" "$sudoers"
     fi
     echo "$user"
 }
@@ -180,17 +189,30 @@ export ANSIBLE_CONFIG='$dir/ansible.cfg'
 EOF
 }
 
+# start_sshds DIR N PORT USER: starts one sshd per 16 addresses; prints how many
+start_sshds() {
+    local dir=$1 n=$2 port=$3 user=$4 k=0 first last
+    rm -f "$dir"/sshd_*.cfg "$dir"/sshd_*.log
+    for (( first = 1; first <= n; first += k_per_process )); do
+        k=$(( k + 1 ))
+        last=$(( first + k_per_process - 1 )); (( last > n )) && last=$n
+        write_sshd_config "$dir" "$k" "$port" "$user" "$first" "$last"
+        "$k_sshd" -f "$dir/sshd_$k.cfg" -E "$dir/sshd_$k.log" >&2 \
+            || die "sshd $k failed to start; see $dir/sshd_$k.log"
+    done
+    echo "$k"
+}
+
 cmd_up() {
     [[ $# -eq 2 ]] || usage
     local n=$2
-    [[ $n =~ ^[0-9]+$ ]] && (( n >= 1 && n <= 5000 )) || die "N must be 1..5000, got '$n'"
+    if ! [[ $n =~ ^[0-9]+$ ]] || (( n < 1 || n > 5000 )); then die "N must be 1..5000, got '$n'"; fi
     mkdir -p "$1"
     local dir; dir=$(cd "$1" && pwd)
     [[ -x $k_sshd ]] || die "$k_sshd not found: install openssh-server"
     if ls "$dir"/sshd_*.pid >/dev/null 2>&1; then
         cmd_down "$dir"
     fi
-    rm -f "$dir"/sshd_*.cfg "$dir"/sshd_*.log
     local user; user=$(login_user)
     if [[ $(id -u) -eq 0 ]]; then
         mkdir -p /run/sshd && chmod 0755 /run/sshd
@@ -203,18 +225,18 @@ cmd_up() {
     chmod 0644 "$dir/authorized_keys"
     chmod 0755 "$dir"
 
-    local port=${FLEET_UP_PORT:-}
-    [[ -n $port ]] || port=$(free_port)
-    local k=0 first last
-    for (( first = 1; first <= n; first += k_per_process )); do
-        k=$(( k + 1 ))
-        last=$(( first + k_per_process - 1 )); (( last > n )) && last=$n
-        write_sshd_config "$dir" "$k" "$port" "$user" "$first" "$last"
-        "$k_sshd" -f "$dir/sshd_$k.cfg" -E "$dir/sshd_$k.log" \
-            || die "sshd $k failed to start; see $dir/sshd_$k.log"
+    # A random free port can be taken by another fleet starting at the same moment: then our sshds
+    # cannot bind, wait_listening notices (it counts only our own listeners), and we retry.
+    local port k attempt
+    for attempt in 1 2 3; do
+        port=${FLEET_UP_PORT:-$(free_port)}
+        k=$(start_sshds "$dir" "$n" "$port" "$user")
+        write_client_files "$dir" "$n" "$port" "$user"
+        wait_listening "$dir" && break
+        cmd_down "$dir"
+        [[ -z ${FLEET_UP_PORT:-} && $attempt -lt 3 ]] || die "sshd does not listen on all $n addresses at port $port; see $dir/sshd_*.log"
+        warn "port $port: not every address listens (taken by someone else?); trying another port"
     done
-    write_client_files "$dir" "$n" "$port" "$user"
-    cmd_wait "$dir"
     echo "fleet: $n hosts on port $port in $k sshd processes, user $user; source $dir/env"
 }
 
@@ -254,25 +276,36 @@ accepts() {   # accepts ADDR PORT
     (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
 }
 
-# listening DIR PORT: how many of the fleet's addresses have a listening socket on PORT.
-# (Asks the kernel through ss instead of connecting: every connection to sshd costs a fork+exec
-# of a session process and an error line in its log.)
+# listening DIR PORT: how many of the fleet's addresses have a listening socket on PORT that
+# belongs to one of this fleet's sshd processes. (Asks the kernel through ss instead of
+# connecting: every connection to sshd costs a fork+exec of a session process and a log line.)
 listening() {
-    ss -Htln "sport = :$2" | awk '{print $4}' | sed 's/:[0-9]*$//' | sort -u \
+    local pids; pids=$(pids_of "$1" | sed 's/.*/pid=&,/')
+    [[ -n $pids ]] || { echo 0; return; }
+    ss -Htlnp "sport = :$2" | grep -F -- "$pids" | awk '{print $4}' | sed 's/:[0-9]*$//' | sort -u \
         | grep -cxFf "$1/addresses" || true
+}
+
+# wait_listening DIR: 0 when every address listens, 1 after 30 s or as soon as one of the fleet's
+# sshd processes has died (e.g. could not bind)
+wait_listening() {
+    local dir=$1 port n deadline k
+    port=$(sed -n "s/^export FLEET_PORT=//p" "$dir/env")
+    n=$(wc -l < "$dir/addresses")
+    k=$(find "$dir" -maxdepth 1 -name 'sshd_*.cfg' | wc -l)
+    deadline=$(( SECONDS + 30 ))
+    until [[ $(listening "$dir" "$port") -eq $n ]]; do
+        (( SECONDS < deadline )) || return 1
+        if (( SECONDS > deadline - 20 )) && [[ $(pids_of "$dir" | wc -l) -lt $k ]]; then return 1; fi
+        sleep 0.05
+    done
 }
 
 cmd_wait() {
     [[ $# -eq 1 ]] || usage
-    local dir=$1 port n deadline
+    local dir=$1
     [[ -f $dir/env ]] || die "no fleet in $dir (fleet.sh up first)"
-    port=$(sed -n "s/^export FLEET_PORT=//p" "$dir/env")
-    n=$(wc -l < "$dir/addresses")
-    deadline=$(( SECONDS + 30 ))
-    until [[ $(listening "$dir" "$port") -eq $n ]]; do
-        (( SECONDS < deadline )) || die "only $(listening "$dir" "$port") of $n addresses listen on port $port after 30 s; see $dir/sshd_*.log"
-        sleep 0.05
-    done
+    wait_listening "$dir" || die "sshd does not listen on every address of $dir/addresses; see $dir/sshd_*.log"
 }
 
 cmd_closed_port() {
@@ -302,4 +335,5 @@ main() {
     esac
 }
 
-main "$@"
+# on one line: bash reads a script as it runs, so an edit during a run cannot inject commands
+main "$@"; exit $?

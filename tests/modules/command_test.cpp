@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <filesystem>
 
 #include "harness.hpp"
@@ -7,12 +8,21 @@
 using namespace drover::modules::testing;
 
 TEST_CASE("command splits its free-form string with shell quoting rules, without a shell") {
-  json result = run_module("command", {{"_raw_params", R"(printf '%s|' "a b" c\ d '$HOME')"}});
-  CHECK(result["stdout"] == "a b|c d|$HOME|");
-  CHECK(result["cmd"] == json::array({"printf", "%s|", "a b", "c d", "$HOME"}));
+  json result = run_module("command", {{"_raw_params", R"(printf '%s|' "a b" c\ d '>' '*')"}});
+  CHECK(result["stdout"] == "a b|c d|>|*|");
+  CHECK(result["cmd"] == json::array({"printf", "%s|", "a b", "c d", ">", "*"}));
   CHECK(result["rc"] == 0);
   CHECK(result["changed"] == true);
   CHECK(result.contains("failed") == false);
+}
+
+TEST_CASE("command expands ~ and $VARS in its words as Ansible's run_command does, unless told not to") {
+  std::string home = std::getenv("HOME") ? std::getenv("HOME") : "";
+  json result = run_module("command", {{"_raw_params", "printf '%s|' $HOME ${HOME}x ~ $DROVER_UNSET_VAR"}});
+  CHECK(result["stdout"] == home + "|" + home + "x|" + home + "|$DROVER_UNSET_VAR|");
+  CHECK(result["cmd"][2] == "$HOME");
+  json literal = run_module("command", {{"_raw_params", "printf %s $HOME"}, {"expand_argument_vars", false}});
+  CHECK(literal["stdout"] == "$HOME");
 }
 
 TEST_CASE("command reports start, end and delta in Python's datetime formats") {
@@ -51,6 +61,8 @@ TEST_CASE("a missing program fails with Python's errno message and rc 2") {
   CHECK(result["failed"] == true);
   CHECK(result["rc"] == 2);
   CHECK(result["msg"] == "[Errno 2] No such file or directory: b'drover-no-such-program'");
+  CHECK(result["cmd"] == "drover-no-such-program");
+  CHECK(!result.contains("start"));
 }
 
 TEST_CASE("command runs in chdir and feeds stdin with a newline unless told not to") {

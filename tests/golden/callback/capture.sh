@@ -13,7 +13,7 @@ stable() {
   sed -E -e 's/"delta": "[^"]*"/"delta": "0:00:00.001000"/g' \
          -e 's/"start": "[^"]*"/"start": "2024-01-01 00:00:00.000000"/g' \
          -e 's/"end": "[^"]*"/"end": "2024-01-01 00:00:00.001000"/g' \
-         -e 's#/[^ ]*/\.ansible/tmp/[^ ]*#~/.ansible/tmp/source#g' \
+         -e 's#/[^ ]*/\.ansible/tmp/[^ [:cntrl:]]*#~/.ansible/tmp/source#g' \
          -e '/^No config file found; using defaults$/d'
 }
 pb() {  # pb NAME [ansible-playbook args...]
@@ -38,3 +38,27 @@ adhoc adhoc-command-failed localhost -i localhost, -c local -m shell -a 'echo oo
 adhoc adhoc-failed localhost -i localhost, -c local -m fail -a 'msg=boom'
 adhoc adhoc-unreachable all -i unreachable.ini -m ping
 adhoc adhoc-oneline localhost -i localhost, -c local -m command -a 'echo hello' --one-line
+# Colour, as on a terminal (forced, so the capture needs no terminal).
+mkdir -p out
+ANSIBLE_NOCOLOR=0 ANSIBLE_FORCE_COLOR=1 ansible-playbook -i localhost, -c local loops.yml 2>/dev/null | stable > loops-color.txt
+ANSIBLE_NOCOLOR=0 ANSIBLE_FORCE_COLOR=1 ansible-playbook -i localhost, -c local --diff diff.yml 2>/dev/null | stable > diff-color.txt
+rm -rf out
+# Python's difflib.unified_diff on a few inputs (one long enough for its "autojunk" rule), the
+# oracle for core/output/unified_diff.cpp.
+/usr/bin/python3 - > difflib-cases.json <<'PY'
+import difflib, json, random
+random.seed(7)
+def mk(n, alphabet):
+    return [random.choice(alphabet) + "\n" for _ in range(n)]
+cases = [
+    (["a\n", "b\n", "c\n"], ["a\n", "c\n", "d\n"]),
+    ([], ["x\n"]),
+    (["x\n"], []),
+    ([str(i) + "\n" for i in range(20)], [str(i) + "\n" for i in range(20) if i not in (3, 15)] + ["new\n"]),
+    (mk(40, "abcd"), mk(40, "abcd")),
+    (mk(250, "ab") + ["z\n"], mk(240, "ab") + ["y\n"]),
+    (["same\n"] * 5, ["same\n"] * 5),
+]
+out = [{"a": a, "b": b, "diff": list(difflib.unified_diff(a, b, "before", "after: f", "", "", n=3))} for a, b in cases]
+print(json.dumps(out, indent=1))
+PY

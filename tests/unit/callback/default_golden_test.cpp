@@ -112,6 +112,12 @@ TEST_CASE("the default callback prints loop items, labels, ignored item failures
   CHECK(golden_mismatch(h.out.str(), "loops.txt") == "");
 }
 
+TEST_CASE("on a terminal the default callback colours lines, recap fields and the host as Ansible does") {
+  Harness h("default", 0, false, true);
+  play_loops(h);
+  CHECK(golden_mismatch(h.out.str(), "loops-color.txt") == "");
+}
+
 TEST_CASE("an unreachable host prints Ansible's UNREACHABLE line and counts in the recap") {
   Harness h("default");
   h.bus.on_play_start(PlayInfo{"Unreachable host", "all"});
@@ -132,13 +138,30 @@ TEST_CASE("a play that matches no hosts prints Ansible's skipping line and an em
   CHECK(golden_mismatch(h.out.str(), "nohosts.txt") == "");
 }
 
-TEST_CASE("with --diff the default callback prints Ansible's unified diff before the changed line") {
-  Harness h("default", 0, true);
+static void play_diff(Harness& h) {
   h.bus.on_play_start(PlayInfo{"Diff output", "localhost"});
   h.task("Write a file", "copy");
   h.host(Status::changed, R"({"changed": true, "dest": "out/diff-demo.txt", "diff": [{"after": "line one\nline two\n", "after_header": "~/.ansible/tmp/source", "before": ""}]})");
   h.task("Change the file", "copy");
   h.host(Status::changed, R"({"changed": true, "dest": "out/diff-demo.txt", "diff": [{"after": "line one\nline 2\nline three", "after_header": "~/.ansible/tmp/source", "before": "line one\nline two\n", "before_header": "out/diff-demo.txt"}]})");
+  h.task("Write files in a loop", "copy", true);
+  for (const char* name : {"alpha", "beta"}) {
+    h.item(Status::changed, std::string(R"({"changed": true, "diff": [{"after": ")") + name +
+                                R"(\n", "after_header": "~/.ansible/tmp/source", "before": ""}], "item": ")" + name +
+                                R"(", "ansible_loop_var": "item", "_ansible_item_label": ")" + name + "\"}");
+  }
+  h.host(Status::changed, R"({"changed": true, "msg": "All items completed", "results": []})");
   h.bus.emit_stats();
+}
+
+TEST_CASE("with --diff the default callback prints Ansible's unified diff before the changed line") {
+  Harness h("default", 0, true);
+  play_diff(h);
   CHECK(golden_mismatch(h.out.str(), "diff.txt") == "");
+}
+
+TEST_CASE("a coloured diff colours each added, removed and hunk line as Ansible does") {
+  Harness h("default", 0, true, true);
+  play_diff(h);
+  CHECK(golden_mismatch(h.out.str(), "diff-color.txt") == "");
 }

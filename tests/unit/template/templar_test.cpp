@@ -108,3 +108,60 @@ TEST_CASE("unsafe strings are never templated") {
   Value raw("{{ name }}", Mark::unsafe);
   CHECK(t.template_value(raw) == Value("{{ name }}"));
 }
+
+TEST_CASE("template_value templates keys and values of maps and lists recursively") {
+  MapVariables v(vars());
+  Templar t(v);
+  Value in = parse_json(R"({"{{ name }}_key": ["{{ port }}", "x {{ port }}", 3]})", "test");
+  Value out = t.template_value(in);
+  REQUIRE(out.is_map());
+  const Value* list = out.find("web_key");
+  REQUIRE(list != nullptr);
+  CHECK(list->as_list()[0] == Value(8080));
+  CHECK(list->as_list()[1] == Value("x 8080"));
+  CHECK(list->as_list()[2] == Value(3));
+}
+
+TEST_CASE("a string built from a secret value is secret") {
+  Value m = vars();
+  m.mutable_map().set("password", Value(std::string("hunter2"), Mark::secret));
+  MapVariables v(m);
+  Templar t(v);
+  CHECK(t.template_value(Value("pw={{ password }}")).is_secret());
+  CHECK(t.template_value(Value("{{ password }}")).is_secret());
+  CHECK_FALSE(t.template_value(Value("pw={{ name }}")).is_secret());
+}
+
+TEST_CASE("the #jinja2: header overrides trim_blocks and lstrip_blocks") {
+  CHECK(render("#jinja2: trim_blocks: False\n{% if true %}\nx\n{% endif %}\n") == "\nx\n");
+  CHECK(render("#jinja2: lstrip_blocks: True\n  {% if true %}\nx\n  {% endif %}\n") == "x\n");
+}
+
+TEST_CASE("a condition whose {{ }} yields the string 'False' is false, as in Ansible") {
+  Value m = vars();
+  m.mutable_map().set("flag", "False");
+  MapVariables v(m);
+  Templar t(v);
+  CHECK_FALSE(t.condition("{{ flag }}"));
+  CHECK(t.condition("flag"));  // a bare non-empty string is truthy
+}
+
+TEST_CASE("evaluate returns native values and fails on undefined names") {
+  MapVariables v(vars());
+  Templar t(v);
+  CHECK(t.evaluate("nums | sort") == Value::list({1, 2, 3}));
+  CHECK(t.evaluate("user.groups") == vars().get("user").get("groups"));
+  CHECK_THROWS_WITH_AS(t.evaluate("nope"), "'nope' is undefined", TemplateError);
+}
+
+TEST_CASE("lookup() with an unknown plugin is an error naming it") {
+  CHECK(error_of("{{ lookup('no_such_plugin', 'x') }}") == "lookup plugin (no_such_plugin) not found");
+}
+
+TEST_CASE("a template compiled once renders with different variables") {
+  MapVariables a(Value(Map{{"x", 1}}));
+  MapVariables b(Value(Map{{"x", 2}}));
+  Templar ta(a), tb(b);
+  CHECK(ta.render("{{ x }}") == "1");
+  CHECK(tb.render("{{ x }}") == "2");
+}

@@ -1,0 +1,26 @@
+// Fact collectors for the setup module. Each adds facts (without the "ansible_" prefix, which
+// setup adds) to `facts`, reads only files and system calls (no child processes), and is fast.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "modules/module.hpp"
+
+namespace drover::modules::facts {
+
+void collect_platform(json& facts);      // system, kernel, machine, hostname, fqdn, domain, ...
+void collect_distribution(json& facts);  // distribution*, os_family, lsb
+void collect_date_time(json& facts);     // date_time
+void collect_env(json& facts);           // env
+void collect_user(json& facts);          // user_* and real/effective ids
+void collect_system(json& facts);        // pkg_mgr, service_mgr, dns, cmdline, machine_id, fips, apparmor, ssh host keys
+void collect_hardware(json& facts);      // processor*, memory, mounts, uptime, loadavg
+void collect_network(json& facts);       // interfaces, per-interface facts, default_ipv4, all_ipv4_addresses
+void collect_virtual(json& facts);       // virtualization_type / role (containers only)
+
+// Helpers shared by the collectors.
+std::optional<std::string> read_small_file(const std::string& path);  // whole file, if readable
+std::string trim(const std::string& text);
+
+}  // namespace drover::modules::facts

@@ -1,0 +1,54 @@
+#include "modules/util/fs.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "modules/module.hpp"
+#include "modules/util/atomic_write.hpp"
+
+namespace drover::modules {
+
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::stringstream content;
+  content << in.rdbuf();
+  if (in.bad()) return std::nullopt;
+  return content.str();
+}
+
+std::string backup_file(const std::string& path) {
+  std::time_t now = std::time(nullptr);
+  std::tm local{};
+  ::localtime_r(&now, &local);
+  char stamp[64];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%d@%H:%M:%S~", &local);
+  std::string backup = path + "." + std::to_string(::getpid()) + "." + stamp;
+  auto content = read_file(path);
+  struct stat st{};
+  if (!content || ::stat(path.c_str(), &st) != 0)
+    throw ModuleFailure("Could not make backup of " + path + " to " + backup + ": " + std::strerror(errno));
+  atomic_write(backup, *content);
+  ::chmod(backup.c_str(), st.st_mode & 07777);
+  struct timespec times[2] = {st.st_atim, st.st_mtim};
+  ::utimensat(AT_FDCWD, backup.c_str(), times, 0);
+  return backup;
+}
+
+std::string path_state(const std::string& path) {
+  struct stat st{};
+  if (::lstat(path.c_str(), &st) != 0) return "absent";
+  if (S_ISDIR(st.st_mode)) return "directory";
+  if (S_ISLNK(st.st_mode)) return "link";
+  if (st.st_nlink > 1) return "hard";
+  return "file";
+}
+
+}  // namespace drover::modules

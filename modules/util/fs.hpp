@@ -1,0 +1,19 @@
+// Small file-system queries the modules share.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace drover::modules {
+
+// The whole content of a file; nothing when it cannot be read.
+std::optional<std::string> read_file(const std::string& path);
+
+// Ansible's backup_local: copies `path` to "<path>.<pid>.<YYYY-mm-dd@HH:MM:SS~>", keeping mode and
+// times, and returns the backup's name. Throws ModuleFailure when the copy fails.
+std::string backup_file(const std::string& path);
+
+// Ansible's get_state: "absent", "directory", "link", "hard" (nlink > 1), or "file".
+std::string path_state(const std::string& path);
+
+}  // namespace drover::modules

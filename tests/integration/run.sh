@@ -1,0 +1,423 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2317  # functions are called indirectly (traps, "case_$name")
+# run.sh — drover's integration suites against a real sshd fleet on loopback.
+#
+#   tests/integration/run.sh BUILD_DIR [CASE...]       run the cases (all when none are named)
+#   tests/integration/run.sh --ansible [CASE...]       run the same cases with ansible/ansible-playbook
+#                                                      in drover's place: proves the playbooks and the
+#                                                      expected outputs are right (slow: ~3 min)
+# Cases: provision unreachable failing local adhoc static differential
+#
+# Brings up a 20-host fleet (fleet.sh), plus one extra inventory host on a closed port for the
+# unreachable case, runs the cases, prints PASS/FAIL/SKIP per case (with the diff of expected vs
+# actual on failure), tears the fleet down on exit, exits 1 when any case failed.
+# Needs: /usr/sbin/sshd; root for the dedicated test user (see fleet.sh); ansible-playbook for the
+# differential case. DROVER_IT_KEEP=1 keeps the work folder for inspection; DROVER_IT_VERBOSE=1
+# prints every case's details. Exit codes: 0 all passed, 1 a case failed, 5 bad arguments,
+# 77 skipped (no sshd).
+set -euo pipefail
+
+k_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+readonly k_here
+readonly k_playbooks=$k_here/playbooks
+readonly k_expected=$k_here/expected
+readonly k_hosts=20
+readonly k_timeout=300           # seconds for any single drover invocation
+readonly k_ansible_timeout=3600  # Ansible on 20 hosts takes minutes on a loaded 2-core machine
+readonly k_all_cases="provision unreachable failing local adhoc static differential"
+
+g_mode=drover                    # drover | ansible
+g_build=""
+g_drover=""
+g_runner=""
+g_work=""
+g_roots=()                       # per-run target folders to remove on exit
+g_root=""                        # the last one made by new_root
+g_failed=0
+
+usage() { awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0" >&2; exit 5; }
+
+# ---------------------------------------------------------------------------------------------
+# Running drover or Ansible with the same arguments
+
+# run_playbook OUT ARGS...: `drover playbook ARGS` (or ansible-playbook ARGS) > OUT 2>&1; returns its rc
+run_playbook() {
+    local out=$1; shift
+    local rc=0
+    if [[ $g_mode == ansible ]]; then
+        ANSIBLE_CONFIG=$FLEET_DIR/ansible.cfg timeout "$k_ansible_timeout" ansible-playbook "$@" > "$out" 2>&1 || rc=$?
+    else
+        (cd "$g_work" && env -u ANSIBLE_CONFIG NO_COLOR=1 timeout "$k_timeout" "$g_drover" playbook "$@") > "$out" 2>&1 || rc=$?
+    fi
+    return "$rc"
+}
+
+# run_adhoc OUT ARGS...: `drover ARGS` (or ansible ARGS) > OUT 2>&1; returns its rc
+run_adhoc() {
+    local out=$1; shift
+    local rc=0
+    if [[ $g_mode == ansible ]]; then
+        ANSIBLE_CONFIG=$FLEET_DIR/ansible.cfg timeout "$k_ansible_timeout" ansible "$@" > "$out" 2>&1 || rc=$?
+    else
+        (cd "$g_work" && env -u ANSIBLE_CONFIG NO_COLOR=1 timeout "$k_timeout" "$g_drover" "$@") > "$out" 2>&1 || rc=$?
+    fi
+    return "$rc"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Checks. Each prints what went wrong and returns 1; the case function collects them.
+
+strip_ansi() { sed 's/\x1b\[[0-9;]*m//g' "$1"; }
+
+# recap OUT: the PLAY RECAP's host lines, colour codes removed
+recap() { strip_ansi "$1" | sed -n '/^PLAY RECAP /,/^$/p' | sed '1d;/^$/d'; }
+
+# expect_rc WHAT EXPECTED ACTUAL
+expect_rc() {
+    [[ $3 -eq $2 ]] && return 0
+    echo "    $1: exit code $3, expected $2"
+    return 1
+}
+
+# expect_recap OUT EXPECTED_FILE: the recap equals the file exactly (Ansible's fixed columns)
+expect_recap() {
+    local actual; actual=$(recap "$1")
+    if [[ $actual == "$(cat "$2")" ]]; then return 0; fi
+    if [[ -z $actual ]]; then
+        echo "    no PLAY RECAP in the output; expected ${2#"$k_here/"}:"
+        sed 's/^/      /' "$2"
+        return 1
+    fi
+    echo "    PLAY RECAP differs from ${2#"$k_here/"} (--- expected, +++ actual):"
+    diff -u <(cat "$2") <(printf '%s\n' "$actual") | sed '1,2d;s/^/      /' || true
+    return 1
+}
+
+# expect_line OUT REGEX COUNT: exactly COUNT lines of OUT match the extended REGEX
+expect_line() {
+    local n; n=$(strip_ansi "$1" | grep -cE -- "$2" || true)
+    [[ $n -eq $3 ]] && return 0
+    echo "    expected $3 line(s) matching /$2/, found $n"
+    return 1
+}
+
+# show_output OUT: the tail of a run's output, for context after a failed check
+show_output() {
+    echo "    --- output (last 30 lines of ${1#"$g_work/"}):"
+    strip_ansi "$1" | tail -n 30 | sed 's/^/      /'
+}
+
+# new_root BASE OWNER: a fresh folder under BASE for one run's target files, in g_root (not printed:
+# a $(...) subshell would lose its registration for removal at exit)
+new_root() {
+    local base=$1 owner=$2
+    g_root=$(mktemp -d "$base/drover-it.XXXXXX")
+    chown "$owner:" "$g_root" 2>/dev/null || true
+    g_roots+=("$g_root")
+}
+
+# tree_of DIR: "type mode path [-> target]" for everything under DIR, paths relative, sorted
+tree_of() {
+    (cd "$1" && find . -mindepth 1 -printf '%y %m %P -> %l\n' | sed 's/ -> $//' | LC_ALL=C sort -k3,3)
+}
+
+# expect_provisioned ROOT HOST ADDRESS OWNER: the files provision.yml creates, with their modes,
+# contents and owner; ADDRESS "*" accepts any address line. Details for the first 2 hosts only.
+g_reported=0
+expect_provisioned() {
+    local details rc=0
+    details=$(check_provisioned "$@") || rc=$?
+    (( rc == 0 )) && return 0
+    g_reported=$(( g_reported + 1 ))
+    if (( g_reported <= 2 )); then printf '%s\n' "$details"; else echo "    $2: also wrong"; fi
+    return 1
+}
+
+check_provisioned() {
+    local root=$1 host=$2 address=$3 owner=$4 base=$1/$2 bad=0
+    if [[ ! -d $base ]]; then echo "    $host: $base was not created"; return 1; fi
+    local want; want=$(sed "s|@BASE@|$base|g" "$k_expected/provision.tree")
+    local got; got=$(tree_of "$base")
+    if [[ $got != "$want" ]]; then
+        echo "    $host: files under ${base#"$root/"} differ (--- expected, +++ actual):"
+        diff -u <(printf '%s\n' "$want") <(printf '%s\n' "$got") | sed '1,2d;s/^/      /' || true
+        bad=1
+    fi
+    local conf; conf=$(cat "$base/etc/app.conf" 2>/dev/null || true)
+    if [[ $address == "*" ]]; then
+        [[ $conf == "host=$host"$'\n'address=* ]] || { echo "    $host: app.conf is '$conf'"; bad=1; }
+    else
+        [[ $conf == "host=$host"$'\n'"address=$address" ]] || { echo "    $host: app.conf is '$conf', expected 'host=$host' then 'address=$address'"; bad=1; }
+    fi
+    [[ $(cat "$base/data/stamp" 2>/dev/null) == provisioned ]] || { echo "    $host: data/stamp missing or wrong"; bad=1; }
+    [[ $(cat "$base/logs/beta.log" 2>/dev/null) == beta ]] || { echo "    $host: logs/beta.log missing or wrong"; bad=1; }
+    local owners; owners=$(find "$base" -printf '%u\n' | sort -u | tr '\n' ' ')
+    [[ $owners == "$owner " ]] || { echo "    $host: files owned by '$owners', expected '$owner'"; bad=1; }
+    return "$bad"
+}
+
+# ---------------------------------------------------------------------------------------------
+# The cases. Each returns 0 (pass), 1 (fail) or 77 (skip), printing its details indented.
+
+fleet_hosts() { sed -n 's/^\(host[0-9]*\) .*/\1/p' "$FLEET_INVENTORY"; }
+address_of_host() { sed -n "s/^$1 ansible_host=\([^ ]*\) .*/\1/p" "$FLEET_INVENTORY"; }
+
+case_provision() {
+    new_root "$FLEET_HOME" "$FLEET_USER"; local root=$g_root
+    local out1=$g_work/provision-1.out out2=$g_work/provision-2.out rc=0 bad=0 h
+    g_reported=0
+    run_playbook "$out1" -i "$FLEET_INVENTORY" -f 25 "$k_playbooks/provision.yml" -e "fleet_root=$root" || rc=$?
+    expect_rc "first run" 0 "$rc" || bad=1
+    expect_recap "$out1" "$k_expected/provision-first.recap" || bad=1
+    for h in $(fleet_hosts); do
+        expect_provisioned "$root" "$h" "$(address_of_host "$h")" "$FLEET_USER" || bad=1
+    done
+    [[ ! -e $root/host01/data/never ]] || { echo "    the task with a false 'when' ran"; bad=1; }
+    (( bad == 0 )) || show_output "$out1"
+    rc=0
+    run_playbook "$out2" -i "$FLEET_INVENTORY" -f 25 "$k_playbooks/provision.yml" -e "fleet_root=$root" || rc=$?
+    local bad2=0
+    expect_rc "second run" 0 "$rc" || bad2=1
+    expect_recap "$out2" "$k_expected/provision-second.recap" || bad2=1
+    (( bad2 == 0 )) || show_output "$out2"
+    return $(( bad | bad2 ))
+}
+
+case_unreachable() {
+    local closed; closed=$("$k_here/fleet.sh" closed-port "$(address_of_host host01)")
+    local inv=$g_work/with-dead.ini out=$g_work/unreachable.out rc=0 bad=0
+    {
+        sed -n '/^host[0-9]* /p' "$FLEET_INVENTORY"
+        echo "dead ansible_host=${closed%:*} ansible_port=${closed##*:} ansible_user=$FLEET_USER ansible_ssh_private_key_file=$FLEET_KEY"
+        sed -n '/^\[all:vars\]/,$p' "$FLEET_INVENTORY"
+    } > "$inv"
+    run_playbook "$out" -i "$inv" -f 25 "$k_playbooks/unreachable.yml" || rc=$?
+    expect_rc "run" 4 "$rc" || bad=1
+    expect_line "$out" '^fatal: \[dead\]: UNREACHABLE! => \{.*"unreachable": true' 1 || bad=1
+    expect_line "$out" 'UNREACHABLE!' 1 || bad=1
+    expect_recap "$out" "$k_expected/unreachable.recap" || bad=1
+    (( bad == 0 )) || show_output "$out"
+    return "$bad"
+}
+
+case_failing() {
+    local out=$g_work/failing.out rc=0 bad=0
+    run_playbook "$out" -i "$FLEET_INVENTORY" -l host01,host02,host03 "$k_playbooks/failing.yml" || rc=$?
+    expect_rc "run" 2 "$rc" || bad=1
+    expect_line "$out" '^fatal: \[host0[123]\]: FAILED! => \{"changed": true, "cmd": \["/bin/false"\],.*"msg": "non-zero return code", "rc": 1,' 3 || bad=1
+    expect_line "$out" '^\.\.\.ignoring$' 3 || bad=1
+    expect_line "$out" '^fatal: \[host02\]: FAILED! => \{"changed": false, "msg": "deliberate failure on host02"\}$' 1 || bad=1
+    expect_line "$out" '"msg": "after the failure"' 2 || bad=1
+    expect_recap "$out" "$k_expected/failing.recap" || bad=1
+    (( bad == 0 )) || show_output "$out"
+    return "$bad"
+}
+
+case_local() {
+    new_root "$g_work" "$(id -un)"; local root=$g_root
+    local out1=$g_work/local-1.out out2=$g_work/local-2.out rc=0 bad=0
+    run_playbook "$out1" -i localhost, -c local "$k_playbooks/provision.yml" -e "fleet_root=$root" || rc=$?
+    expect_rc "first run" 0 "$rc" || bad=1
+    expect_recap "$out1" "$k_expected/local-first.recap" || bad=1
+    # Ansible templates ansible_host as "localhost" here; only the first line is checked exactly
+    expect_provisioned "$root" localhost "*" "$(id -un)" || bad=1
+    (( bad == 0 )) || show_output "$out1"
+    rc=0
+    local bad2=0
+    run_playbook "$out2" -i localhost, -c local "$k_playbooks/provision.yml" -e "fleet_root=$root" || rc=$?
+    expect_rc "second run" 0 "$rc" || bad2=1
+    expect_recap "$out2" "$k_expected/local-second.recap" || bad2=1
+    (( bad2 == 0 )) || show_output "$out2"
+    return $(( bad | bad2 ))
+}
+
+# each_host_followed_by OUT HEADER_SUFFIX NEXT: every fleet host has a line "HOST HEADER_SUFFIX"
+# (exactly once), followed by the line NEXT when NEXT is not empty; names the hosts that do not
+each_host_followed_by() {
+    local out=$1 suffix=$2 next=$3 h missing=() wrong=()
+    local text; text=$(strip_ansi "$out")
+    for h in $(fleet_hosts); do
+        local n; n=$(grep -cxF -- "$h $suffix" <<< "$text" || true)
+        if [[ $n -ne 1 ]]; then missing+=("$h"); continue; fi
+        if [[ -n $next ]]; then
+            local got; got=$(grep -A1 -xF -- "$h $suffix" <<< "$text" | sed -n 2p)
+            [[ $got == "$next" ]] || wrong+=("$h:'$got'")
+        fi
+    done
+    (( ${#missing[@]} == 0 && ${#wrong[@]} == 0 )) && return 0
+    (( ${#missing[@]} == 0 )) || echo "    no single line '<host> $suffix' for: ${missing[*]}"
+    (( ${#wrong[@]} == 0 )) || echo "    after '<host> $suffix' expected '$next', got: ${wrong[*]}"
+    return 1
+}
+
+case_adhoc() {
+    local out1=$g_work/adhoc-ping.out out2=$g_work/adhoc-command.out rc=0 bad=0
+    run_adhoc "$out1" all -i "$FLEET_INVENTORY" -m ping -f 25 || rc=$?
+    expect_rc "ping" 0 "$rc" || bad=1
+    each_host_followed_by "$out1" '| SUCCESS => {' '    "changed": false,' || bad=1
+    expect_line "$out1" '^    "ping": "pong"$' "$k_hosts" || bad=1
+    (( bad == 0 )) || show_output "$out1"
+    rc=0
+    local bad2=0
+    run_adhoc "$out2" all -i "$FLEET_INVENTORY" -m command -a 'uname -r' -f 25 || rc=$?
+    expect_rc "command" 0 "$rc" || bad2=1
+    each_host_followed_by "$out2" '| CHANGED | rc=0 >>' "$(uname -r)" || bad2=1
+    (( bad2 == 0 )) || show_output "$out2"
+    return $(( bad | bad2 ))
+}
+
+# Runs a program in an empty root folder (chroot as root, else a user namespace). A control run
+# with a dynamically linked program must fail there, or the check proves nothing.
+case_static() {
+    [[ $g_mode == drover ]] || { echo "    (drover-modules only)"; return 77; }
+    [[ -x $g_runner ]] || { echo "    runner not found: $g_runner (build the drover-modules target)"; return 1; }
+    local jail=$g_work/empty-root how out rc=0
+    mkdir -p "$jail"
+    cp "$g_runner" "$jail/drover-modules"
+    cp /bin/true "$jail/dynamic-true"
+    if [[ $(id -u) -eq 0 ]] && command -v chroot >/dev/null; then
+        how="chroot"
+        run_in_jail() { chroot "$jail" "$@"; }
+    elif unshare -r true 2>/dev/null; then
+        how="unshare -r -R"
+        run_in_jail() { unshare -r -R "$jail" "$@"; }
+    else
+        echo "    SKIPPED LOUDLY: neither chroot (needs root) nor unshare -r (needs user namespaces) works here"
+        return 77
+    fi
+    if run_in_jail /dynamic-true >/dev/null 2>&1 </dev/null; then
+        echo "    control failed: a dynamic /bin/true runs in the empty root ($how), the check proves nothing"
+        return 1
+    fi
+    out=$(run_in_jail /drover-modules --version 2>&1 </dev/null) || rc=$?
+    if [[ $rc -ne 0 || -z $out ]]; then
+        echo "    drover-modules --version in an empty root ($how): exit $rc, output '$out'"
+        echo "    file: $(file -b "$g_runner" 2>/dev/null || echo '?')"
+        return 1
+    fi
+    echo "    empty root via $how: $out"
+    return 0
+}
+
+# drover and ansible-playbook run provision.yml against the same 3 hosts (fresh folders): the
+# recap lines and the files created (types, modes, link targets, contents) must be the same.
+case_differential() {
+    [[ $g_mode == drover ]] || { echo "    (compares drover with Ansible)"; return 77; }
+    command -v ansible-playbook >/dev/null || { echo "    SKIPPED LOUDLY: ansible-playbook not installed"; return 77; }
+    local limit=host01,host02,host03 bad=0 rc=0
+    new_root "$FLEET_HOME" "$FLEET_USER"; local root_d=$g_root
+    new_root "$FLEET_HOME" "$FLEET_USER"; local root_a=$g_root
+    local out_d=$g_work/differential-drover.out out_a=$g_work/differential-ansible.out
+    run_playbook "$out_d" -i "$FLEET_INVENTORY" -l "$limit" "$k_playbooks/provision.yml" -e "fleet_root=$root_d" || rc=$?
+    expect_rc "drover" 0 "$rc" || bad=1
+    rc=0
+    g_mode=ansible run_playbook "$out_a" -i "$FLEET_INVENTORY" -l "$limit" "$k_playbooks/provision.yml" -e "fleet_root=$root_a" || rc=$?
+    expect_rc "ansible-playbook" 0 "$rc" || bad=1
+    if [[ $(recap "$out_d") != "$(recap "$out_a")" ]]; then
+        echo "    PLAY RECAP differs (--- ansible-playbook, +++ drover):"
+        diff -u <(recap "$out_a") <(recap "$out_d") | sed '1,2d;s/^/      /' || true
+        bad=1
+    fi
+    local snap_d snap_a
+    snap_d=$(snapshot "$root_d"); snap_a=$(snapshot "$root_a")
+    # 3 hosts x 9 entries (host folder, 3 subfolders, 4 files, 1 link): two empty trees are not "equal"
+    local entries; entries=$(grep -c . <<< "$snap_a" || true)
+    [[ $entries -eq 27 ]] || { echo "    ansible-playbook created $entries entries, expected 27: the comparison proves nothing"; bad=1; }
+    if [[ $snap_d != "$snap_a" ]]; then
+        echo "    files differ (--- ansible-playbook, +++ drover):"
+        diff -u <(printf '%s\n' "$snap_a") <(printf '%s\n' "$snap_d") | sed '1,2d;s/^/      /' || true
+        bad=1
+    fi
+    (( bad == 0 )) || { show_output "$out_d"; }
+    return "$bad"
+}
+
+# snapshot ROOT: every file under ROOT as "type mode owner path [-> target] [sha256]", with ROOT
+# replaced by @ROOT@ so two roots compare
+snapshot() {
+    local root=$1
+    (cd "$root" && find . -mindepth 1 -printf '%y %m %u %P -> %l\n' | sed 's/ -> $//' | LC_ALL=C sort \
+        | while read -r type mode owner path rest; do
+            if [[ $type == f ]]; then
+                echo "$type $mode $owner $path $(sha256sum < "$path" | cut -c1-16)"
+            else
+                echo "$type $mode $owner $path $rest"
+            fi
+        done) | sed "s|$root|@ROOT@|g"
+}
+
+# ---------------------------------------------------------------------------------------------
+
+cleanup() {
+    local d
+    if [[ -n ${FLEET_DIR:-} ]]; then "$k_here/fleet.sh" down "$FLEET_DIR" || true; fi
+    if [[ ${DROVER_IT_KEEP:-0} == 1 || $g_failed -ne 0 ]]; then
+        [[ -n $g_work ]] && echo "work folder kept: $g_work"
+        (( ${#g_roots[@]} == 0 )) || echo "target folders kept: ${g_roots[*]}"
+        return
+    fi
+    for d in "${g_roots[@]}"; do rm -rf "$d"; done
+    [[ -n $g_work ]] && rm -rf "$g_work"
+}
+
+run_case() {
+    local name=$1 rc=0 start=$SECONDS details
+    details=$(mktemp)
+    "case_$name" > "$details" 2>&1 || rc=$?
+    local took=$(( SECONDS - start ))
+    case $rc in
+        0) echo "PASS  $name (${took}s)" ;;
+        77) echo "SKIP  $name" ;;
+        *) echo "FAIL  $name (${took}s)"; g_failed=$(( g_failed + 1 )) ;;
+    esac
+    if [[ $rc -ne 0 || ${DROVER_IT_VERBOSE:-0} == 1 ]]; then cat "$details"; fi
+    rm -f "$details"
+}
+
+main() {
+    [[ $# -ge 1 ]] || usage
+    case $1 in
+        -h|--help) usage ;;
+        --ansible) g_mode=ansible; shift ;;
+        *) g_build=$(cd "$1" 2>/dev/null && pwd) || { echo "run.sh: no build folder '$1'" >&2; exit 5; }; shift ;;
+    esac
+    local cases=${*:-$k_all_cases} c
+    for c in $cases; do
+        [[ " $k_all_cases " == *" $c "* ]] || { echo "run.sh: unknown case '$c' (cases: $k_all_cases)" >&2; exit 5; }
+    done
+    if [[ $g_mode == drover ]]; then
+        g_drover=$g_build/drover
+        g_runner=$g_build/drover-modules
+        if [[ ! -x $g_drover ]]; then
+            echo "FAIL  drover binary not found: $g_drover (build the 'drover' target first)"
+            exit 1
+        fi
+    fi
+
+    if [[ ! -x /usr/sbin/sshd ]]; then
+        echo "SKIP  all cases: /usr/sbin/sshd not found (install openssh-server)"
+        exit 77
+    fi
+    g_work=$(mktemp -d /tmp/drover-it.XXXXXX)
+    chmod 0755 "$g_work"
+    trap cleanup EXIT
+    trap 'exit 130' INT TERM
+    local start=$SECONDS
+    "$k_here/fleet.sh" up "$g_work/fleet" "$k_hosts" > "$g_work/fleet.log" 2>&1 \
+        || { cat "$g_work/fleet.log"; echo "FAIL  fleet: could not start the sshd fleet"; g_failed=1; exit 1; }
+    # shellcheck source=/dev/null
+    source "$g_work/fleet/env"
+    unset ANSIBLE_CONFIG
+    echo "fleet: $k_hosts hosts on port $FLEET_PORT, user $FLEET_USER, up in $(( SECONDS - start ))s ($g_mode mode)"
+
+    for c in $cases; do run_case "$c"; done
+
+    if (( g_failed > 0 )); then
+        echo "$g_failed case(s) failed"
+        exit 1
+    fi
+    echo "all cases passed ($(( SECONDS - start ))s)"
+}
+
+# on one line: bash reads a script as it runs, so an edit during a run cannot inject commands
+main "$@"; exit $?

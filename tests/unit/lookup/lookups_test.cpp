@@ -1,0 +1,167 @@
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/template/filter_api.hpp"
+#include "core/value/json.hpp"
+
+using namespace drover;
+using namespace drover::tmpl;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// A temp dir with files/, templates/ and a top-level file.
+struct Playground {
+  fs::path root;
+  Map vars;
+  LookupContext ctx;
+  Playground() {
+    char path[] = "/tmp/drover-lookup-test-XXXXXX";
+    REQUIRE(::mkdtemp(path) != nullptr);
+    root = path;
+    write("files/a.txt", "in files\n\n");
+    write("b.txt", "top\n");
+    write("templates/t.j2", "Hello {{ name }}");
+    vars.set("dv_one", Value(1));
+    vars.set("other", Value("x"));
+    ctx.search_paths = {root.string()};
+    ctx.render = [](const std::string& s) { return "rendered:" + s; };
+    ctx.variable = [this](std::string_view n) { return vars.find(n); };
+    ctx.variable_names = [this] {
+      std::vector<std::string> names;
+      for (const auto& e : vars) names.push_back(e.first);
+      return names;
+    };
+    ctx.inventory_hostnames = [](const std::string& pattern) {
+      return pattern == "web" ? std::vector<std::string>{"web1", "web2"} : std::vector<std::string>{};
+    };
+  }
+  ~Playground() {
+    std::error_code ec;
+    fs::remove_all(root, ec);
+  }
+  void write(const std::string& rel, const std::string& text) {
+    fs::create_directories((root / rel).parent_path());
+    std::ofstream(root / rel) << text;
+  }
+  std::string read(const std::string& rel) {
+    std::ifstream in(root / rel);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+  List run(std::string_view name, List terms, Map kwargs = {}) {
+    for (const LookupRow& row : ansible_lookups())
+      if (row.name == name) return row.fn(terms, kwargs, ctx);
+    FAIL("no lookup " << name);
+    return {};
+  }
+};
+
+std::string json(const List& l) { return dump_json(Value(l)); }
+
+}  // namespace
+
+TEST_CASE("the lookup table is alphabetized") {
+  auto rows = ansible_lookups();
+  for (std::size_t i = 1; i < rows.size(); ++i) CHECK(rows[i - 1].name < rows[i].name);
+}
+
+TEST_CASE("the file lookup searches files/ then the directory and strips trailing space") {
+  Playground p;
+  CHECK(json(p.run("file", {"a.txt", "b.txt"})) == R"(["in files", "top"])");
+  CHECK(json(p.run("file", {"a.txt"}, Map{{"rstrip", false}})) == R"(["in files\n\n"])");
+  CHECK_THROWS_WITH_AS(p.run("file", {"none.txt"}), "could not locate file in lookup: none.txt", TemplateError);
+}
+
+TEST_CASE("the template lookup finds templates/ and renders through the context") {
+  Playground p;
+  CHECK(json(p.run("template", {"t.j2"})) == R"(["rendered:Hello {{ name }}"])");
+  CHECK_THROWS_AS(p.run("template", {"missing.j2"}), TemplateError);
+}
+
+TEST_CASE("first_found returns the first existing candidate or fails unless skip is set") {
+  Playground p;
+  List found = p.run("first_found", {"nope", "a.txt"});
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].as_string() == (p.root / "files/a.txt").string());
+  CHECK(p.run("first_found", {Map{{"files", Value::list({"nope"})}, {"skip", true}}}).empty());
+  CHECK_THROWS_WITH_AS(p.run("first_found", {"nope"}), "No file was found when using first_found.", TemplateError);
+}
+
+TEST_CASE("fileglob lists matching regular files") {
+  Playground p;
+  List found = p.run("fileglob", {"*.txt"});
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].as_string() == (p.root / "files/a.txt").string());
+}
+
+TEST_CASE("pipe and lines run a shell command in the base directory and fail on a non-zero status") {
+  Playground p;
+  CHECK(json(p.run("pipe", {"cat b.txt; echo"})) == R"(["top"])");
+  CHECK(json(p.run("lines", {"printf 'x\\ny\\n'"})) == R"(["x", "y"])");
+  CHECK_THROWS_WITH_AS(p.run("pipe", {"exit 2"}), "lookup_plugin.pipe(exit 2) returned 2", TemplateError);
+}
+
+TEST_CASE("env, vars, varnames and inventory_hostnames read the run") {
+  Playground p;
+  ::setenv("DROVER_LOOKUP_TEST", "set", 1);
+  CHECK(json(p.run("env", {"DROVER_LOOKUP_TEST", "DROVER_LOOKUP_UNSET"})) == R"(["set", ""])");
+  CHECK(json(p.run("env", {"DROVER_LOOKUP_UNSET"}, Map{{"default", "d"}})) == R"(["d"])");
+  CHECK(json(p.run("vars", {"dv_one"})) == "[1]");
+  CHECK(json(p.run("vars", {"nope"}, Map{{"default", 0}})) == "[0]");
+  CHECK_THROWS_WITH_AS(p.run("vars", {"nope"}), "No variable found with this name: nope", TemplateError);
+  CHECK(json(p.run("varnames", {"^dv_"})) == R"(["dv_one"])");
+  CHECK(json(p.run("inventory_hostnames", {"web"})) == R"(["web1", "web2"])");
+}
+
+TEST_CASE("list lookups shape their terms as with_items, with_dict, with_nested ... do") {
+  Playground p;
+  CHECK(json(p.run("items", {Value::list({1, 2}), 3})) == "[1, 2, 3]");
+  CHECK(json(p.run("dict", {Map{{"a", 1}}})) == R"([{"key": "a", "value": 1}])");
+  CHECK(json(p.run("indexed_items", {Value::list({"a", "b"})})) == R"([[0, "a"], [1, "b"]])");
+  CHECK(json(p.run("together", {Value::list({1, 2}), Value::list({"a"})})) == R"([[1, "a"], [2, null]])");
+  CHECK(json(p.run("nested", {Value::list({1, 2}), Value::list({"a"})})) == R"([[1, "a"], [2, "a"]])");
+  Value users = parse_json(R"([{"n": "a", "g": [1, 2]}])", "t");
+  CHECK(json(p.run("subelements", {users, "g"})) == R"([[{"n": "a"}, 1], [{"n": "a"}, 2]])");
+}
+
+TEST_CASE("sequence accepts key=value and the short form, and checks its arguments") {
+  Playground p;
+  CHECK(json(p.run("sequence", {"start=1 end=3"})) == R"(["1", "2", "3"])");
+  CHECK(json(p.run("sequence", {"0-8/4:h%02d"})) == R"(["h00", "h04", "h08"])");
+  CHECK(json(p.run("sequence", {"count=2 start=5 format=0x%x"})) == R"(["0x5", "0x6"])");
+  CHECK_THROWS_WITH_AS(p.run("sequence", {"start=3 end=1"}), "to count backwards make stride negative", TemplateError);
+  CHECK_THROWS_WITH_AS(p.run("sequence", {"start=1"}), "must specify count or end in with_sequence", TemplateError);
+}
+
+TEST_CASE("the password lookup creates the file once and then reuses it") {
+  Playground p;
+  List first = p.run("password", {"creds/db length=12 chars=digits"});
+  REQUIRE(first.size() == 1);
+  std::string pw = first[0].as_string();
+  CHECK(pw.size() == 12);
+  CHECK(pw.find_first_not_of("0123456789") == std::string::npos);
+  CHECK(p.read("creds/db") == pw + "\n");
+  CHECK((fs::status(p.root / "creds/db").permissions() == (fs::perms::owner_read | fs::perms::owner_write)));
+  CHECK(p.run("password", {"creds/db length=30"})[0].as_string() == pw);
+  // Python's random.Random("fixed") picks these
+  CHECK(p.run("password", {"/dev/null length=6 chars=digits seed=fixed"})[0] ==
+        p.run("password", {"/dev/null length=6 chars=digits seed=fixed"})[0]);
+}
+
+TEST_CASE("the password lookup with encrypt stores a salt and returns a crypt hash") {
+  Playground p;
+  p.write("pw", "s3cret\n");
+  std::string h = p.run("password", {"pw encrypt=sha512_crypt"})[0].as_string();
+  CHECK(h.rfind("$6$rounds=656000$", 0) == 0);
+  std::string stored = p.read("pw");
+  CHECK(stored.rfind("s3cret salt=", 0) == 0);
+  CHECK(p.run("password", {"pw encrypt=sha512_crypt"})[0].as_string() == h);
+  CHECK(p.run("password", {"pw"})[0].as_string() == "s3cret");
+}
