@@ -147,6 +147,8 @@ output::TaskInfo PlayExecutor::task_info(const playbook::Task& task, bool is_han
   info.path = task.where.known() ? task.where.file + ":" + std::to_string(task.where.line) : "";
   info.is_handler = is_handler;
   info.args = task.args;
+  info.loop = task.has_loop;
+  info.diff = task.diff.is_null() ? m_ctx.options->diff : task.diff.truthy();
   return info;
 }
 

@@ -190,29 +190,13 @@ private:
 
   // The task's scope plus the result under its register name (for until/changed_when/failed_when).
   vars::Scope result_scope(const Value& result) {
-    vars::Scope scope = clone_scope();
+    vars::Scope scope = m_scope.derive();
     if (!m_task.register_var.empty()) {
       Map m;
       m.set(m_task.register_var, result);
       scope.push_owned(Value(std::move(m)));
     }
     return scope;
-  }
-
-  vars::Scope clone_scope() {
-    vars::Scope s;
-    s.push(m_host.inventory_vars);
-    s.push(m_host.injected_facts);
-    Map facts_layer;
-    facts_layer.set("ansible_facts", m_host.facts);
-    s.push_owned(Value(std::move(facts_layer)));
-    s.push(m_play.play_vars);
-    for (const Value* v : m_run.block_vars) s.push(*v);
-    s.push(m_task.vars);
-    s.push(m_host.runtime_vars);
-    s.push(m_play.magic);
-    s.push(m_opts.extra_vars);
-    return s;
   }
 
   Value run_once(tmpl::Templar& templar) {
@@ -386,28 +370,28 @@ private:
     bool any_changed = false, any_failed = false, all_skipped = !items.empty();
     Map facts_from_items;
     for (std::size_t i = 0; i < items.size(); ++i) {
-      vars::Scope scope = clone_scope();
+      vars::Scope scope = m_scope.derive();
       Map loop_layer;
       loop_layer.set(loop_var, items[i]);
       loop_layer.set("ansible_loop_var", loop_var);
       if (!index_var.empty()) loop_layer.set(index_var, static_cast<std::int64_t>(i));
       if (m_task.loop_control.get_bool("extended")) loop_layer.set("ansible_loop", loop_info(items, i));
       scope.push_owned(Value(std::move(loop_layer)));
-      tmpl::Templar item_templar(scope, template_options());
+      // run_once() and the actions read m_scope: it holds the item's scope for this item
+      ScopeSwap swap(m_scope, scope);
+      tmpl::Templar item_templar(m_scope, template_options());
       Value r;
       bool run = true;
       for (const auto& cond : m_task.when) {
         try {
-          if (!item_templar.condition(cond)) run = false;
+          run = item_templar.condition(cond);
         } catch (const tmpl::TemplateError& e) {
           r = failed_result("The conditional check '" + cond + "' failed. The error was: " + e.what());
           run = false;
-          break;
         }
         if (!run) break;
       }
       if (run) {
-        ScopeSwap swap(m_scope, scope);
         try {
           r = run_with_retries(item_templar);
         } catch (const tmpl::TemplateError& e) {

@@ -19,6 +19,12 @@ void Scope::push_owned(Value layer) {
   m_layers.push_back(m_owned.back().get());
 }
 
+Scope Scope::derive() const {
+  Scope s;
+  s.m_layers = m_layers;
+  return s;
+}
+
 const Value* Scope::find(std::string_view name) const {
   for (auto it = m_layers.rbegin(); it != m_layers.rend(); ++it)
     if (const Value* v = (*it)->as_map().find(name)) return v;

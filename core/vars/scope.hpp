@@ -19,6 +19,10 @@ public:
   // Adds a layer this scope owns (magic vars, loop vars).
   void push_owned(Value layer);
 
+  // A scope that sees every layer of this one and can add its own on top. This scope (and what it
+  // owns) must outlive the derived one.
+  Scope derive() const;
+
   const Value* find(std::string_view name) const override;
   std::vector<std::string> names() const override;
 

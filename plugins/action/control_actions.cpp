@@ -64,6 +64,7 @@ Value run_debug(ActionContext& ctx) {
     out.set("msg", msg ? *msg : Value("Hello world!"));
   }
   out.set("changed", false);
+  out.set("_ansible_verbose_always", true);
   return Value(std::move(out));
 }
 
