@@ -27,6 +27,8 @@ struct TaskInfo {
   std::string path;        // file:line of the task, for -v output
   bool is_handler = false;
   Value args;              // templated args when known (for ad hoc and -vvv)
+  bool loop = false;       // the task has loop/with_*: its results come as items + `results`
+  bool diff = false;       // the task's `diff: true` keyword (--diff is in CallbackOptions)
 };
 
 enum class Status { ok, changed, failed, skipped, unreachable };
@@ -37,6 +39,8 @@ struct HostResult {
   Status status = Status::ok;
   Value result;              // the module/action result map (for loops: with `results`)
   bool ignore_errors = false;  // failed, but the task said ignore_errors: prints "...ignoring"
+  bool ignore_unreachable = false;  // unreachable, but the task said ignore_unreachable
+  bool rescued = false;  // failed inside a block whose rescue runs next: counted as rescued
   bool delegated = false;
   std::string delegate_host;
 };

@@ -1,0 +1,125 @@
+#include "core/inventory/host_range.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <regex>
+
+namespace drover::inventory {
+
+namespace {
+
+const std::string k_letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+bool is_ipv4(const std::string& s) {
+  static const std::regex re(R"(^(?:(?:[0-9]{1,3}|\[[0-9]+:[0-9]+(?::[0-9]+)?\])\.){3}(?:[0-9]{1,3}|\[[0-9]+:[0-9]+(?::[0-9]+)?\])$)");
+  return std::regex_match(s, re);
+}
+
+bool is_ipv6(const std::string& s) {
+  static const std::regex chars(R"(^[0-9a-fA-F:.]+$)");
+  if (!std::regex_match(s, chars)) return false;
+  auto colons = std::count(s.begin(), s.end(), ':');
+  bool compressed = s.find("::") != std::string::npos;
+  bool v4_tail = s.find('.') != std::string::npos;
+  if (compressed) return colons >= 2 && colons <= 7;
+  return colons == (v4_tail ? 6 : 7);
+}
+
+bool is_hostname(const std::string& s) {
+  static const std::string range = R"(\[(?:[a-zA-Z]:[a-zA-Z]|[0-9]+:[0-9]+)(?::[0-9]+)?\])";
+  static const std::string label = "(?:\\w|" + range + ")(?:[\\w-]|" + range + ")*";
+  static const std::regex re("^" + label + "(?:\\." + label + ")*\\.?$");
+  return std::regex_match(s, re);
+}
+
+int to_int(const std::string& s) {
+  int out = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  if (ec != std::errc() || p != s.data() + s.size())
+    throw RangeError("invalid literal for int() with base 10: '" + s + "'");
+  return out;
+}
+
+std::vector<std::string> split_colon(const std::string& s) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (true) {
+    auto c = s.find(':', start);
+    parts.push_back(s.substr(start, c - start));
+    if (c == std::string::npos) break;
+    start = c + 1;
+  }
+  return parts;
+}
+
+}  // namespace
+
+std::optional<Address> parse_address(std::string_view text) {
+  static const std::regex bracketed(R"(^\[(.+)\]:([0-9]+)$)");
+  static const std::regex hostport(R"(^((?:[^:\[\]]|\[[^\]]*\])*):([0-9]+)$)");
+  Address out;
+  out.host = std::string(text);
+  std::smatch m;
+  std::string s(text);
+  if (std::regex_match(s, m, bracketed) || std::regex_match(s, m, hostport)) {
+    out.host = m[1].str();
+    try {
+      out.port = std::stoi(m[2].str());
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+  }
+  if (is_ipv4(out.host) || is_ipv6(out.host) || is_hostname(out.host)) return out;
+  return std::nullopt;
+}
+
+bool has_range(std::string_view name) { return name.find('[') != std::string_view::npos; }
+
+std::vector<std::string> expand_host_range(const std::string& name) {
+  auto open = name.find('[');
+  auto close = name.find(']', open);
+  if (open == std::string::npos || close == std::string::npos)
+    throw RangeError("host range must be enclosed in [ and ]: " + name);
+  std::string head = name.substr(0, open);
+  std::string tail = name.substr(close + 1);
+  auto bounds = split_colon(name.substr(open + 1, close - open - 1));
+  if (bounds.size() != 2 && bounds.size() != 3)
+    throw RangeError("host range must be begin:end or begin:end:step");
+  std::string beg = bounds[0].empty() ? "0" : bounds[0];
+  const std::string& end = bounds[1];
+  int step = bounds.size() == 3 ? to_int(bounds[2]) : 1;
+  if (end.empty()) throw RangeError("host range must specify end value");
+  std::size_t width = 0;
+  if (beg[0] == '0' && beg.size() > 1) {
+    width = beg.size();
+    if (width != end.size()) throw RangeError("host range must specify equal-length begin and end formats");
+  }
+  if (step <= 0) throw RangeError("host range step must be a positive number");
+  std::vector<std::string> seq;
+  auto bi = beg.size() == 1 ? k_letters.find(beg[0]) : std::string::npos;
+  auto ei = end.size() == 1 ? k_letters.find(end[0]) : std::string::npos;
+  if (bi != std::string::npos && ei != std::string::npos) {
+    if (bi > ei) throw RangeError("host range must have begin <= end");
+    for (auto i = bi; i <= ei; i += static_cast<std::size_t>(step)) seq.emplace_back(1, k_letters[i]);
+  } else {
+    int b = to_int(beg), e = to_int(end);
+    for (int i = b; i <= e; i += step) {
+      std::string n = std::to_string(i);
+      if (n.size() < width) n.insert(0, width - n.size(), '0');
+      seq.push_back(n);
+    }
+  }
+  std::vector<std::string> out;
+  for (const auto& part : seq) {
+    std::string h = head + part + tail;
+    if (has_range(h)) {
+      auto more = expand_host_range(h);
+      out.insert(out.end(), more.begin(), more.end());
+    } else {
+      out.push_back(h);
+    }
+  }
+  return out;
+}
+
+}  // namespace drover::inventory

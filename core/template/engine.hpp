@@ -1,0 +1,188 @@
+// Internals of the Jinja2 engine: tokens, the compiled tree, the render context, Python-style
+// value operations. Only core/template includes this.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/template/filter_api.hpp"
+#include "core/template/templar.hpp"
+#include "core/value/value.hpp"
+
+namespace drover::tmpl::detail {
+
+// ---------------------------------------------------------------- lexer
+enum class Tok : std::uint8_t {
+  data, var_begin, var_end, block_begin, block_end, name, string, integer, floating, op, eof
+};
+struct Token {
+  Tok type;
+  std::string text;  // data, name, string value (unescaped), operator
+  int line = 1;
+  std::int64_t ival = 0;
+  double fval = 0;
+};
+struct LexOptions {
+  bool trim_blocks = true;
+  bool lstrip_blocks = false;
+  bool keep_trailing_newline = false;
+};
+// Splits a template into tokens; throws TemplateError on an unterminated tag or string.
+std::vector<Token> lex(std::string_view source, const LexOptions& options);
+
+// ---------------------------------------------------------------- context
+class Context;
+struct Template;
+
+// A variable scope: loop bodies, macros, with-blocks and includes get one.
+struct Scope {
+  Scope* parent = nullptr;
+  bool isolated = false;  // an import/include without context: the root variables are not visible
+  std::vector<std::pair<std::string, Value>> vars;
+  Value* find_local(std::string_view name) {
+    for (auto& [k, v] : vars)
+      if (k == name) return &v;
+    return nullptr;
+  }
+  void set(std::string_view name, Value v) {
+    if (Value* slot = find_local(name)) *slot = std::move(v);
+    else vars.emplace_back(std::string(name), std::move(v));
+  }
+};
+
+// Objects of the engine (undefined, macros, loop, namespace, cycler, joiner, bound methods).
+class TemplateObject : public Object {
+public:
+  virtual std::optional<Value> attribute(Context&, std::string_view) { return std::nullopt; }
+  virtual bool callable() const { return false; }
+  virtual Value call(Context& ctx, CallArgs& args);
+  virtual std::string str() const { return "<" + type_name() + " object>"; }
+  virtual const List* sequence() const { return nullptr; }  // iterable/indexable like a tuple
+};
+
+// Jinja2's StrictUndefined as Ansible uses it: any use but `default`/`is defined` fails with
+// `message` ("'x' is undefined").
+class Undefined : public TemplateObject {
+public:
+  explicit Undefined(std::string message, bool soft = false) : message(std::move(message)), soft(soft) {}
+  std::string type_name() const override { return "AnsibleUndefined"; }
+  [[noreturn]] void fail() const { throw TemplateError(message); }
+  std::string message;
+  bool soft;  // Jinja2's plain Undefined (an inline if without else): prints as "", is false
+};
+Value make_undefined(std::string message);
+const Undefined* as_undefined(const Value& v);
+inline bool is_undefined(const Value& v) { return v.is_object() && as_undefined(v); }
+// Throws the undefined error when v is undefined; returns v.
+const Value& require(const Value& v);
+
+using TemplateLoader = std::function<std::optional<std::string>(const std::string& name)>;
+
+// What a render needs besides variables: the loader, lookups and the root variable resolver.
+class Environment {
+public:
+  virtual ~Environment() = default;
+  virtual const Value* root_find(std::string_view name) = 0;
+  virtual std::vector<std::string> root_names() = 0;
+  virtual std::shared_ptr<const Template> load_template(const std::string& name) = 0;
+  virtual LookupContext lookup_context() = 0;
+  virtual std::string render_text(const std::string& source) = 0;
+};
+
+class Context {
+public:
+  Context(Environment& env, Scope* scope) : env(env), scope(scope) {}
+  Environment& env;
+  Scope* scope;
+  int depth = 0;                 // macro/include recursion guard
+  std::deque<Scope> owned;       // scopes that must outlive their block (imported modules)
+  std::vector<std::shared_ptr<const Template>> keep;  // templates whose macros may be called
+  bool secret = false;           // the output used a secret value
+  // Variable lookup: scopes inside out, then the root variables, then the globals.
+  // Returns nullptr when undefined. `storage` holds a global made on demand.
+  const Value* find(std::string_view name, Value& storage);
+  Value* find_mutable(std::string_view name);
+  Value lookup(std::string_view name);  // undefined marker when missing
+};
+
+// ---------------------------------------------------------------- tree
+struct Expr {
+  virtual ~Expr() = default;
+  virtual Value eval(Context& ctx) const = 0;
+  int line = 0;
+};
+using ExprPtr = std::unique_ptr<Expr>;
+
+struct Stmt {
+  virtual ~Stmt() = default;
+  virtual void render(Context& ctx, std::string& out) const = 0;
+  int line = 0;
+};
+using StmtPtr = std::unique_ptr<Stmt>;
+using Body = std::vector<StmtPtr>;
+
+void render_body(const Body& body, Context& ctx, std::string& out);
+
+struct Template {
+  std::string name;
+  Body body;
+  // When the whole source is one `{{ expr }}` (with nothing around it): that expression.
+  const Expr* single_expression = nullptr;
+};
+
+// Compiles a template (cached by source and options); throws TemplateError on syntax errors.
+std::shared_ptr<const Template> compile(std::string_view source, const std::string& name,
+                                        const LexOptions& options = {});
+// Compiles a bare expression (cached).
+std::shared_ptr<const Expr> compile_expression(std::string_view source);
+
+// ---------------------------------------------------------------- python semantics
+std::string to_str(const Value& v);             // Python str()
+std::string to_repr(const Value& v);            // Python repr()
+void append_str(std::string& out, const Value& v);
+std::string py_type(const Value& v);            // "int", "str", "dict", ...
+bool py_truthy(const Value& v);                 // raises on undefined
+int py_compare(const Value& a, const Value& b, const char* op);  // <0, 0, >0; raises TypeError text
+bool py_in(const Value& needle, const Value& haystack);
+Value py_add(const Value& a, const Value& b);
+Value py_sub(const Value& a, const Value& b);
+Value py_mul(const Value& a, const Value& b);
+Value py_div(const Value& a, const Value& b);
+Value py_floordiv(const Value& a, const Value& b);
+Value py_mod(const Value& a, const Value& b);
+Value py_pow(const Value& a, const Value& b);
+Value py_neg(const Value& a);
+std::string percent_format(const std::string& fmt, const Value& args);
+std::string format_method(const std::string& fmt, const CallArgs& args);
+// Items of an iterable as Python iterates them (list items, dict keys, string characters).
+List iterate(const Value& v);
+std::int64_t py_len(const Value& v);
+Value getattr(Context& ctx, const Value& obj, std::string_view name);   // obj.name
+Value getitem(Context& ctx, const Value& obj, const Value& key);       // obj[key]
+Value call_method(Context& ctx, Value& self, std::string_view name, CallArgs& args, bool* found);
+Value call_value(Context& ctx, const Value& callee, CallArgs& args);
+std::vector<std::string> utf8_chars(std::string_view s);
+std::size_t utf8_length(std::string_view s);
+bool is_callable(const Value& v);
+
+// ---------------------------------------------------------------- filters, tests, globals
+using BuiltinFilter = Value (*)(Context& ctx, const Value& input, CallArgs& args);
+using BuiltinTest = bool (*)(Context& ctx, const Value& input, CallArgs& args);
+Value apply_filter(Context& ctx, std::string_view name, const Value& input, CallArgs& args);
+bool apply_test(Context& ctx, std::string_view name, const Value& input, CallArgs& args);
+bool filter_exists(std::string_view name);
+bool test_exists(std::string_view name);
+// A global function (range, dict, lookup, namespace...) as a callable Value, or nullopt.
+std::optional<Value> global_function(std::string_view name);
+
+// Python-ish helpers the filters share.
+std::int64_t to_int(const Value& v, std::int64_t fallback = 0);
+double to_float(const Value& v, double fallback = 0.0);
+
+}  // namespace drover::tmpl::detail

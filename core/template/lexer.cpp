@@ -1,0 +1,365 @@
+// The lexer: template text → data and tag tokens, with Jinja2's whitespace control
+// (`{%-`, `-%}`, `+%}`, trim_blocks, lstrip_blocks) and raw blocks applied here.
+#include <cstring>
+
+#include "core/template/engine.hpp"
+
+namespace drover::tmpl::detail {
+namespace {
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_name_start(unsigned char c) { return std::isalpha(c) || c == '_' || c >= 0x80; }
+bool is_name_char(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x80; }
+
+void append_utf8(std::string& out, std::uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Python's "unicode-escape" decoding of a string literal's body.
+std::string unescape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c != '\\' || i + 1 >= s.size()) {
+      out += c;
+      continue;
+    }
+    char e = s[++i];
+    switch (e) {
+      case '\n': break;
+      case '\\': out += '\\'; break;
+      case '\'': out += '\''; break;
+      case '"': out += '"'; break;
+      case 'a': out += '\a'; break;
+      case 'b': out += '\b'; break;
+      case 'f': out += '\f'; break;
+      case 'n': out += '\n'; break;
+      case 'r': out += '\r'; break;
+      case 't': out += '\t'; break;
+      case 'v': out += '\v'; break;
+      case 'x': case 'u': case 'U': {
+        std::size_t digits = e == 'x' ? 2 : e == 'u' ? 4 : 8;
+        std::uint32_t cp = 0;
+        std::size_t k = 0;
+        for (; k < digits && i + 1 + k < s.size() && hex_value(s[i + 1 + k]) >= 0; ++k)
+          cp = cp * 16 + static_cast<std::uint32_t>(hex_value(s[i + 1 + k]));
+        if (k != digits) throw TemplateError("truncated \\" + std::string(1, e) + " escape in string literal");
+        append_utf8(out, cp);
+        i += digits;
+        break;
+      }
+      default:
+        if (e >= '0' && e <= '7') {
+          std::uint32_t cp = 0;
+          std::size_t k = 0;
+          for (; k < 3 && i + k < s.size() && s[i + k] >= '0' && s[i + k] <= '7'; ++k)
+            cp = cp * 8 + static_cast<std::uint32_t>(s[i + k] - '0');
+          append_utf8(out, cp);
+          i += k - 1;
+        } else {
+          out += '\\';
+          out += e;
+        }
+    }
+  }
+  return out;
+}
+
+class Lexer {
+public:
+  Lexer(std::string_view src, const LexOptions& o) : m_opt(o) {
+    m_src.reserve(src.size());
+    for (std::size_t i = 0; i < src.size(); ++i) {  // newline_sequence is "\n"
+      if (src[i] == '\r') {
+        m_src += '\n';
+        if (i + 1 < src.size() && src[i + 1] == '\n') ++i;
+      } else {
+        m_src += src[i];
+      }
+    }
+    if (!o.keep_trailing_newline && !m_src.empty() && m_src.back() == '\n') m_src.pop_back();
+  }
+
+  std::vector<Token> run() {
+    while (m_pos < m_src.size()) step();
+    flush_data(m_src.size());
+    m_tokens.push_back({Tok::eof, "", m_line});
+    return std::move(m_tokens);
+  }
+
+private:
+  std::string m_src;
+  LexOptions m_opt;
+  std::size_t m_pos = 0;
+  std::size_t m_data_start = 0;
+  int m_line = 1;
+  std::vector<Token> m_tokens;
+
+  void count_lines(std::size_t from, std::size_t to) {
+    for (std::size_t i = from; i < to; ++i)
+      if (m_src[i] == '\n') ++m_line;
+  }
+
+  [[noreturn]] void fail(const std::string& what) const {
+    throw TemplateError(what + " (line " + std::to_string(m_line) + ")");
+  }
+
+  // Finds the next tag opener at or after m_pos; returns npos when none.
+  std::size_t next_tag() const {
+    std::size_t p = m_pos;
+    while ((p = m_src.find('{', p)) != std::string::npos) {
+      if (p + 1 < m_src.size() && (m_src[p + 1] == '{' || m_src[p + 1] == '%' || m_src[p + 1] == '#'))
+        return p;
+      ++p;
+    }
+    return std::string::npos;
+  }
+
+  void emit_data(std::string text) {
+    if (text.empty()) return;
+    m_tokens.push_back({Tok::data, std::move(text), m_line});
+  }
+
+  // Data from m_data_start up to `end`, with the strips the tag at `end` asks for.
+  void flush_data(std::size_t end, char modifier = 0, bool block_like = false) {
+    std::string_view data(m_src.data() + m_data_start, end - m_data_start);
+    if (modifier == '-') {
+      while (!data.empty() && is_space(data.back())) data.remove_suffix(1);
+    } else if (modifier != '+' && block_like && m_opt.lstrip_blocks) {
+      std::size_t k = data.size();
+      while (k > 0 && (data[k - 1] == ' ' || data[k - 1] == '\t')) --k;
+      bool line_start = k > 0 ? data[k - 1] == '\n' : (m_data_start == 0 || m_src[m_data_start - 1] == '\n');
+      if (line_start) data = data.substr(0, k);
+    }
+    int line = m_line;
+    emit_data(std::string(data));
+    if (!m_tokens.empty() && m_tokens.back().type == Tok::data) m_tokens.back().line = line;
+    count_lines(m_data_start, end);
+  }
+
+  // After a tag's closing delimiter at `p` (pointing just past it): applies `-` strip or
+  // trim_blocks and sets where the next data starts.
+  void after_tag(std::size_t p, char modifier, bool block_like) {
+    if (modifier == '-') {
+      std::size_t q = p;
+      while (q < m_src.size() && is_space(m_src[q])) ++q;
+      count_lines(p, q);
+      p = q;
+    } else if (modifier != '+' && block_like && m_opt.trim_blocks && p < m_src.size() && m_src[p] == '\n') {
+      ++p;
+      ++m_line;
+    }
+    m_pos = m_data_start = p;
+  }
+
+  void step() {
+    std::size_t tag = next_tag();
+    if (tag == std::string::npos) {
+      m_pos = m_src.size();
+      return;
+    }
+    char kind = m_src[tag + 1];
+    char modifier = tag + 2 < m_src.size() && (m_src[tag + 2] == '-' || m_src[tag + 2] == '+') ? m_src[tag + 2] : 0;
+    if (kind == '%' && try_raw(tag, modifier)) return;
+    flush_data(tag, modifier, kind != '{');
+    std::size_t p = tag + 2 + (modifier ? 1 : 0);
+    if (kind == '#') return lex_comment(p);
+    lex_tag(p, kind);
+  }
+
+  void lex_comment(std::size_t p) {
+    std::size_t end = m_src.find("#}", p);
+    if (end == std::string::npos) fail("Missing end of comment tag");
+    char modifier = end > p && (m_src[end - 1] == '-' || m_src[end - 1] == '+') ? m_src[end - 1] : 0;
+    count_lines(p, end);
+    after_tag(end + 2, modifier, true);
+  }
+
+  // `{% raw %}...{% endraw %}`: everything between is data.
+  bool try_raw(std::size_t tag, char modifier) {
+    std::size_t p = tag + 2 + (modifier ? 1 : 0);
+    while (p < m_src.size() && is_space(m_src[p])) ++p;
+    if (m_src.compare(p, 3, "raw") != 0) return false;
+    p += 3;
+    while (p < m_src.size() && is_space(m_src[p])) ++p;
+    char close_mod = 0;
+    if (p < m_src.size() && (m_src[p] == '-' || m_src[p] == '+')) close_mod = m_src[p++];
+    if (m_src.compare(p, 2, "%}") != 0) return false;
+    flush_data(tag, modifier, true);
+    p += 2;
+    std::size_t body_start = p;
+    // the raw tag's own `-%}` strips the start of the body (trim_blocks does not apply here)
+    if (close_mod == '-')
+      while (body_start < m_src.size() && is_space(m_src[body_start])) ++body_start;
+    std::size_t search = body_start;
+    while (true) {
+      std::size_t end = m_src.find("{%", search);
+      if (end == std::string::npos) fail("Missing end of raw directive");
+      std::size_t q = end + 2;
+      char end_mod = 0;
+      if (q < m_src.size() && (m_src[q] == '-' || m_src[q] == '+')) end_mod = m_src[q++];
+      while (q < m_src.size() && is_space(m_src[q])) ++q;
+      if (m_src.compare(q, 6, "endraw") != 0) {
+        search = end + 2;
+        continue;
+      }
+      q += 6;
+      while (q < m_src.size() && is_space(m_src[q])) ++q;
+      char tail_mod = 0;
+      if (q < m_src.size() && (m_src[q] == '-' || m_src[q] == '+')) tail_mod = m_src[q++];
+      if (m_src.compare(q, 2, "%}") != 0) fail("Missing end of raw directive");
+      std::string_view body(m_src.data() + body_start, end - body_start);
+      if (end_mod == '-')
+        while (!body.empty() && is_space(body.back())) body.remove_suffix(1);
+      count_lines(tag, q + 2);
+      emit_data(std::string(body));
+      after_tag(q + 2, tail_mod, true);
+      return true;
+    }
+  }
+
+  void lex_tag(std::size_t p, char kind) {
+    m_tokens.push_back({kind == '{' ? Tok::var_begin : Tok::block_begin, "", m_line});
+    const char* close = kind == '{' ? "}}" : "%}";
+    int balance = 0;
+    while (true) {
+      while (p < m_src.size() && is_space(m_src[p])) {
+        if (m_src[p] == '\n') ++m_line;
+        ++p;
+      }
+      if (p >= m_src.size()) fail(kind == '{' ? "unexpected end of template, expected 'end of print statement'"
+                                              : "unexpected end of template, expected 'end of statement block'");
+      if (balance == 0) {
+        char mod = m_src[p] == '-' || (m_src[p] == '+' && kind == '%') ? m_src[p] : 0;
+        std::size_t q = p + (mod ? 1 : 0);
+        if (m_src.compare(q, 2, close) == 0) {
+          m_tokens.push_back({kind == '{' ? Tok::var_end : Tok::block_end, "", m_line});
+          after_tag(q + 2, mod, kind == '%');
+          return;
+        }
+      }
+      p = lex_token(p, balance);
+    }
+  }
+
+  std::size_t lex_token(std::size_t p, int& balance) {
+    unsigned char c = static_cast<unsigned char>(m_src[p]);
+    if (is_name_start(c)) {
+      std::size_t q = p;
+      while (q < m_src.size() && is_name_char(static_cast<unsigned char>(m_src[q]))) ++q;
+      m_tokens.push_back({Tok::name, m_src.substr(p, q - p), m_line});
+      return q;
+    }
+    if (std::isdigit(c)) return lex_number(p);
+    if (c == '\'' || c == '"') return lex_string(p);
+    static const char* const k_ops[] = {"//", "**", "==", "!=", ">=", "<=", "+", "-", "/", "*", "%", "~",
+                                        "[", "]", "(", ")", "{", "}", ">", "<", "=", ".", ":", "|", ",", ";"};
+    for (const char* op : k_ops) {
+      std::size_t n = std::strlen(op);
+      if (m_src.compare(p, n, op) == 0) {
+        if (op[0] == '(' || op[0] == '[' || op[0] == '{') ++balance;
+        if (n == 1 && (op[0] == ')' || op[0] == ']' || op[0] == '}')) {
+          if (balance == 0) fail(std::string("unexpected '") + op + "'");
+          --balance;
+        }
+        m_tokens.push_back({Tok::op, op, m_line});
+        return p + n;
+      }
+    }
+    fail(std::string("unexpected char '") + m_src[p] + "'");
+  }
+
+  std::size_t digits(std::size_t p) const {
+    while (p < m_src.size() && (std::isdigit(static_cast<unsigned char>(m_src[p])) ||
+                                (m_src[p] == '_' && p + 1 < m_src.size() && std::isdigit(static_cast<unsigned char>(m_src[p + 1])))))
+      ++p;
+    return p;
+  }
+
+  std::size_t lex_number(std::size_t p) {
+    auto strip = [](std::string s) {
+      std::erase(s, '_');
+      return s;
+    };
+    if (m_src[p] == '0' && p + 1 < m_src.size() && std::strchr("xXoObB", m_src[p + 1]) && m_src[p + 1]) {
+      int base = std::tolower(m_src[p + 1]) == 'x' ? 16 : std::tolower(m_src[p + 1]) == 'o' ? 8 : 2;
+      std::size_t q = p + 2;
+      while (q < m_src.size() && (std::isxdigit(static_cast<unsigned char>(m_src[q])) || m_src[q] == '_')) ++q;
+      Token t{Tok::integer, m_src.substr(p, q - p), m_line};
+      t.ival = std::stoll(strip(m_src.substr(p + 2, q - p - 2)), nullptr, base);
+      m_tokens.push_back(t);
+      return q;
+    }
+    std::size_t q = digits(p);
+    bool is_float = false;
+    if (q + 1 < m_src.size() && m_src[q] == '.' && std::isdigit(static_cast<unsigned char>(m_src[q + 1]))) {
+      q = digits(q + 1);
+      is_float = true;
+    }
+    if (q < m_src.size() && (m_src[q] == 'e' || m_src[q] == 'E')) {
+      std::size_t r = q + 1;
+      if (r < m_src.size() && (m_src[r] == '+' || m_src[r] == '-')) ++r;
+      if (r < m_src.size() && std::isdigit(static_cast<unsigned char>(m_src[r]))) {
+        q = digits(r);
+        is_float = true;
+      }
+    }
+    std::string text = strip(m_src.substr(p, q - p));
+    Token t{is_float ? Tok::floating : Tok::integer, text, m_line};
+    if (is_float) t.fval = std::stod(text);
+    else {
+      try {
+        t.ival = std::stoll(text);
+      } catch (const std::out_of_range&) {
+        t.type = Tok::floating;  // Python would keep a big int; we degrade to float
+        t.fval = std::stod(text);
+      }
+    }
+    m_tokens.push_back(t);
+    return q;
+  }
+
+  std::size_t lex_string(std::size_t p) {
+    char quote = m_src[p];
+    std::size_t q = p + 1;
+    while (q < m_src.size() && m_src[q] != quote) {
+      if (m_src[q] == '\\') ++q;
+      ++q;
+    }
+    if (q >= m_src.size()) fail("unexpected char '" + std::string(1, quote) + "'");
+    int line = m_line;
+    count_lines(p, q);
+    m_tokens.push_back({Tok::string, unescape(std::string_view(m_src).substr(p + 1, q - p - 1)), line});
+    return q + 1;
+  }
+};
+
+}  // namespace
+
+std::vector<Token> lex(std::string_view source, const LexOptions& options) {
+  return Lexer(source, options).run();
+}
+
+}  // namespace drover::tmpl::detail

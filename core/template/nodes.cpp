@@ -1,0 +1,752 @@
+// Evaluation of expressions and rendering of statements; the render context; the compile cache.
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
+
+#include "core/template/objects.hpp"
+
+namespace drover::tmpl::detail {
+
+constexpr int k_max_depth = 200;
+
+// ---------------------------------------------------------------- undefined
+Value make_undefined(std::string message) { return Value(std::make_shared<Undefined>(std::move(message))); }
+
+const Undefined* as_undefined(const Value& v) {
+  if (!v.is_object()) return nullptr;
+  return dynamic_cast<const Undefined*>(v.as_object().get());
+}
+
+const Value& require(const Value& v) {
+  if (v.is_object())
+    if (auto* u = as_undefined(v)) u->fail();
+  return v;
+}
+
+Value TemplateObject::call(Context&, CallArgs&) { throw TemplateError("'" + type_name() + "' object is not callable"); }
+
+// ---------------------------------------------------------------- context
+const Value* Context::find(std::string_view name, Value& storage) {
+  for (Scope* s = scope; s; s = s->parent) {
+    if (Value* v = s->find_local(name)) return v;
+    if (s->isolated) {
+      if (auto g = global_function(name)) return &(storage = *g);
+      return nullptr;
+    }
+  }
+  if (const Value* v = env.root_find(name)) return v;
+  if (auto g = global_function(name)) return &(storage = *g);
+  return nullptr;
+}
+
+Value* Context::find_mutable(std::string_view name) {
+  for (Scope* s = scope; s; s = s->parent) {
+    if (Value* v = s->find_local(name)) return v;
+    if (s->isolated) return nullptr;
+  }
+  return nullptr;
+}
+
+Value Context::lookup(std::string_view name) {
+  Value storage;
+  if (const Value* v = find(name, storage)) return *v;
+  return make_undefined("'" + std::string(name) + "' is undefined");
+}
+
+// ---------------------------------------------------------------- expressions
+Value Name::eval(Context& ctx) const { return ctx.lookup(name); }
+
+Value ListExpr::eval(Context& ctx) const {
+  List out;
+  out.reserve(items.size());
+  for (const auto& e : items) out.push_back(e->eval(ctx));
+  return Value(std::move(out));
+}
+
+Value DictExpr::eval(Context& ctx) const {
+  Map out;
+  for (const auto& [k, v] : items) {
+    Value key = require(k->eval(ctx));
+    out.set(key.is_string() ? key.as_string() : to_str(key), v->eval(ctx));
+  }
+  return Value(std::move(out));
+}
+
+Value Attr::eval(Context& ctx) const { return getattr(ctx, obj->eval(ctx), name); }
+
+Value Item::eval(Context& ctx) const {
+  Value o = obj->eval(ctx);
+  return getitem(ctx, o, key->eval(ctx));
+}
+
+namespace {
+
+std::int64_t slice_index(const Value& v, std::int64_t fallback) {
+  if (v.is_null()) return fallback;
+  if (!v.is_int() && !v.is_bool())
+    throw TemplateError("slice indices must be integers or None or have an __index__ method");
+  return to_int(v);
+}
+
+// Python's slice.indices(len) and the walk over it.
+template <class F>
+void walk_slice(std::int64_t len, const Value& vstart, const Value& vstop, const Value& vstep, F&& take) {
+  std::int64_t step = slice_index(vstep, 1);
+  if (step == 0) throw TemplateError("slice step cannot be zero");
+  std::int64_t lo = step > 0 ? 0 : -1, hi = step > 0 ? len : len - 1;
+  auto clamp = [&](const Value& v, std::int64_t dflt) {
+    if (v.is_null()) return dflt;
+    std::int64_t i = slice_index(v, 0);
+    if (i < 0) i += len;
+    return std::clamp(i, lo, hi);
+  };
+  std::int64_t start = clamp(vstart, step > 0 ? 0 : len - 1);
+  std::int64_t stop = clamp(vstop, step > 0 ? len : -1);
+  for (std::int64_t i = start; step > 0 ? i < stop : i > stop; i += step) take(static_cast<std::size_t>(i));
+}
+
+}  // namespace
+
+Value SliceExpr::eval(Context& ctx) const {
+  Value o = require(obj->eval(ctx));
+  Value a = start ? require(start->eval(ctx)) : Value();
+  Value b = stop ? require(stop->eval(ctx)) : Value();
+  Value c = step ? require(step->eval(ctx)) : Value();
+  if (o.is_string()) {
+    auto chars = utf8_chars(o.as_string());
+    std::string out;
+    walk_slice(static_cast<std::int64_t>(chars.size()), a, b, c, [&](std::size_t i) { out += chars[i]; });
+    return Value(std::move(out));
+  }
+  if (o.is_list()) {
+    const List& l = o.as_list();
+    List out;
+    walk_slice(static_cast<std::int64_t>(l.size()), a, b, c, [&](std::size_t i) { out.push_back(l[i]); });
+    return Value(std::move(out));
+  }
+  throw TemplateError("'" + py_type(o) + "' object is not subscriptable");
+}
+
+CallArgs eval_args(Context& ctx, const Args& args) {
+  CallArgs out;
+  for (const Arg& a : args) {
+    switch (a.kind) {
+      case Arg::positional: out.positional.push_back(a.value->eval(ctx)); break;
+      case Arg::keyword: out.keyword.set(a.name, a.value->eval(ctx)); break;
+      case Arg::star:
+        for (Value& v : iterate(require(a.value->eval(ctx)))) out.positional.push_back(std::move(v));
+        break;
+      case Arg::starstar: {
+        Value m = require(a.value->eval(ctx));
+        if (!m.is_map()) throw TemplateError("argument after ** must be a mapping, not " + py_type(m));
+        for (const auto& [k, v] : m.as_map()) out.keyword.set(k, v);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+Value Call::eval(Context& ctx) const {
+  if (auto* attr = dynamic_cast<const Attr*>(callee.get())) {
+    // A method call: find the receiver in place so list.append()/dict.update() change the variable.
+    Value temp;
+    Value* self = nullptr;
+    if (auto* n = dynamic_cast<const Name*>(attr->obj.get())) self = ctx.find_mutable(n->name);
+    if (!self) {
+      temp = attr->obj->eval(ctx);
+      self = &temp;
+    }
+    if (self->is_string() || self->is_list() || self->is_map()) {
+      CallArgs args = eval_args(ctx, this->args);
+      bool found = false;
+      Value r = call_method(ctx, *self, attr->name, args, &found);
+      if (found) return r;
+    }
+    Value fn = getattr(ctx, *self, attr->name);
+    CallArgs args = eval_args(ctx, this->args);
+    return call_value(ctx, fn, args);
+  }
+  Value fn = callee->eval(ctx);
+  CallArgs args = eval_args(ctx, this->args);
+  return call_value(ctx, fn, args);
+}
+
+Value call_value(Context& ctx, const Value& callee, CallArgs& args) {
+  require(callee);
+  if (callee.is_object())
+    if (auto* t = dynamic_cast<TemplateObject*>(callee.as_object().get()); t && t->callable()) return t->call(ctx, args);
+  throw TemplateError("'" + py_type(callee) + "' object is not callable");
+}
+
+bool is_callable(const Value& v) {
+  if (!v.is_object()) return false;
+  auto* t = dynamic_cast<const TemplateObject*>(v.as_object().get());
+  return t && t->callable();
+}
+
+Value FilterExpr::apply(Context& ctx, const Value& in) const {
+  CallArgs a = eval_args(ctx, args);
+  return apply_filter(ctx, name, in, a);
+}
+
+Value FilterExpr::eval(Context& ctx) const { return apply(ctx, input->eval(ctx)); }
+
+Value TestExpr::eval(Context& ctx) const {
+  Value in = input->eval(ctx);
+  CallArgs a = eval_args(ctx, args);
+  return Value(apply_test(ctx, name, in, a) != negated);
+}
+
+Value Binary::eval(Context& ctx) const {
+  Value a = left->eval(ctx);
+  Value b = right->eval(ctx);
+  switch (op) {
+    case BinOp::add: return py_add(a, b);
+    case BinOp::sub: return py_sub(a, b);
+    case BinOp::mul: return py_mul(a, b);
+    case BinOp::div: return py_div(a, b);
+    case BinOp::floordiv: return py_floordiv(a, b);
+    case BinOp::mod: return py_mod(a, b);
+    case BinOp::pow: return py_pow(a, b);
+  }
+  return Value();
+}
+
+Value Concat::eval(Context& ctx) const {
+  std::string out;
+  bool secret = false;
+  for (const auto& p : parts) {
+    Value v = p->eval(ctx);
+    secret = secret || v.is_secret();
+    append_str(out, v);
+  }
+  Value r(std::move(out));
+  if (secret) r.add_mark(Mark::secret);
+  return r;
+}
+
+static bool compare_once(CmpOp op, const Value& a, const Value& b) {
+  switch (op) {
+    case CmpOp::eq: return require(a) == require(b);
+    case CmpOp::ne: return require(a) != require(b);
+    case CmpOp::lt: return py_compare(a, b, "<") < 0;
+    case CmpOp::le: return py_compare(a, b, "<=") <= 0;
+    case CmpOp::gt: return py_compare(a, b, ">") > 0;
+    case CmpOp::ge: return py_compare(a, b, ">=") >= 0;
+    case CmpOp::in: return py_in(a, b);
+    case CmpOp::not_in: return !py_in(a, b);
+  }
+  return false;
+}
+
+Value Compare::eval(Context& ctx) const {
+  Value a = first->eval(ctx);
+  for (const auto& [op, e] : rest) {
+    Value b = e->eval(ctx);
+    if (!compare_once(op, a, b)) return Value(false);
+    a = std::move(b);
+  }
+  return Value(true);
+}
+
+Value Logical::eval(Context& ctx) const {
+  Value a = left->eval(ctx);
+  if (py_truthy(a) != is_and) return a;
+  return right->eval(ctx);
+}
+
+Value Not::eval(Context& ctx) const { return Value(!py_truthy(operand->eval(ctx))); }
+
+Value Unary::eval(Context& ctx) const {
+  Value v = operand->eval(ctx);
+  if (negative) return py_neg(v);
+  require(v);
+  if (!v.is_number() && !v.is_bool()) throw TemplateError("bad operand type for unary +: '" + py_type(v) + "'");
+  return v.is_bool() ? Value(to_int(v)) : v;
+}
+
+Value CondExpr::eval(Context& ctx) const {
+  if (py_truthy(test->eval(ctx))) return then->eval(ctx);
+  if (otherwise) return otherwise->eval(ctx);
+  return Value(std::make_shared<Undefined>(
+      "the inline if-expression on line " + std::to_string(line) + " evaluated to false and no else section was defined.",
+      true));
+}
+
+// ---------------------------------------------------------------- statements
+void render_body(const Body& body, Context& ctx, std::string& out) {
+  for (const auto& s : body) s->render(ctx, out);
+}
+
+void OutputStmt::render(Context& ctx, std::string& out) const {
+  Value v = expr->eval(ctx);
+  if (v.is_null()) return;  // Ansible's finalize prints None as ""
+  if (v.is_string()) {
+    if (v.is_secret()) ctx.secret = true;
+    out += v.as_string();
+    return;
+  }
+  if ((v.is_list() || v.is_map()) && v.contains_secret()) ctx.secret = true;
+  if (auto* u = as_undefined(v); u && u->soft) return;
+  append_str(out, v);
+}
+
+void IfStmt::render(Context& ctx, std::string& out) const {
+  for (const auto& [test, body] : branches) {
+    if (py_truthy(test->eval(ctx))) return render_body(body, ctx, out);
+  }
+  render_body(otherwise, ctx, out);
+}
+
+namespace {
+
+void bind_targets(Scope& scope, const std::vector<std::string>& targets, bool unpack, const Value& item) {
+  if (!unpack) return scope.set(targets[0], item);
+  require(item);
+  List parts = iterate(item);
+  if (parts.size() != targets.size()) {
+    if (parts.size() > targets.size())
+      throw TemplateError("too many values to unpack (expected " + std::to_string(targets.size()) + ")");
+    throw TemplateError("not enough values to unpack (expected " + std::to_string(targets.size()) + ", got " +
+                        std::to_string(parts.size()) + ")");
+  }
+  for (std::size_t i = 0; i < targets.size(); ++i) scope.set(targets[i], parts[i]);
+}
+
+struct ScopeGuard {
+  ScopeGuard(Context& c, Scope& s) : ctx(c), saved(c.scope) {
+    s.parent = c.scope;
+    c.scope = &s;
+  }
+  ~ScopeGuard() { ctx.scope = saved; }
+  Context& ctx;
+  Scope* saved;
+};
+
+}  // namespace
+
+void ForStmt::render(Context& ctx, std::string& out) const { run(ctx, iter->eval(ctx), out, 0); }
+
+void ForStmt::run(Context& ctx, const Value& iterable, std::string& out, int depth) const {
+  if (auto* u = as_undefined(iterable); u && !u->soft) u->fail();
+  List items = as_undefined(iterable) || iterable.is_null() ? List{} : iterate(iterable);
+  Scope scope;
+  ScopeGuard guard(ctx, scope);
+  if (filter) {
+    List kept;
+    for (Value& item : items) {
+      bind_targets(scope, targets, unpack, item);
+      if (py_truthy(filter->eval(ctx))) kept.push_back(std::move(item));
+    }
+    items = std::move(kept);
+    scope.vars.clear();
+  }
+  if (items.empty()) {
+    render_body(otherwise, ctx, out);
+    return;
+  }
+  auto loop = std::make_shared<LoopObject>();
+  loop->items = std::move(items);
+  loop->depth0 = depth;
+  loop->recursive = recursive ? this : nullptr;
+  scope.set("loop", Value(loop));
+  for (std::size_t i = 0; i < loop->items.size(); ++i) {
+    loop->index0 = i;
+    bind_targets(scope, targets, unpack, loop->items[i]);
+    render_body(body, ctx, out);
+  }
+}
+
+void SetStmt::render(Context& ctx, std::string& out) const {
+  (void)out;
+  Value v;
+  if (value) {
+    v = value->eval(ctx);
+  } else {
+    std::string text;
+    render_body(body, ctx, text);
+    v = Value(std::move(text));
+    for (const auto& f : filters) v = f->apply(ctx, v);
+  }
+  if (!attribute.empty()) {
+    Value ns = ctx.lookup(targets[0]);
+    auto* obj = ns.is_object() ? dynamic_cast<NamespaceObject*>(ns.as_object().get()) : nullptr;
+    if (!obj) throw TemplateError("can only assign attributes of namespace objects");
+    obj->attrs.set(attribute, std::move(v));
+    return;
+  }
+  if (!unpack) return ctx.scope->set(targets[0], std::move(v));
+  bind_targets(*ctx.scope, targets, true, v);
+}
+
+void MacroStmt::render(Context& ctx, std::string&) const {
+  ctx.scope->set(name, Value(std::make_shared<MacroObject>(this, ctx.scope)));
+}
+
+void CallBlockStmt::render(Context& ctx, std::string& out) const {
+  Value fn = call->callee->eval(ctx);
+  CallArgs args = eval_args(ctx, call->args);
+  args.keyword.set("caller", Value(std::make_shared<MacroObject>(&caller, ctx.scope)));
+  append_str(out, call_value(ctx, fn, args));
+}
+
+void FilterBlockStmt::render(Context& ctx, std::string& out) const {
+  std::string text;
+  render_body(body, ctx, text);
+  Value v(std::move(text));
+  for (const auto& f : filters) v = f->apply(ctx, v);
+  append_str(out, v);
+}
+
+static std::shared_ptr<const Template> load_or_fail(Context& ctx, const Value& name, bool ignore_missing) {
+  if (name.is_list()) {
+    for (const Value& n : name.as_list())
+      if (auto t = ctx.env.load_template(to_str(n))) return t;
+    if (ignore_missing) return nullptr;
+    throw TemplateError("Tried to load templates " + to_repr(name) + " but none of them could be found");
+  }
+  auto t = ctx.env.load_template(to_str(require(name)));
+  if (!t && !ignore_missing) throw TemplateError("the template file " + to_str(name) + " could not be found");
+  return t;
+}
+
+void IncludeStmt::render(Context& ctx, std::string& out) const {
+  auto t = load_or_fail(ctx, name->eval(ctx), ignore_missing);
+  if (!t) return;
+  if (++ctx.depth > k_max_depth) throw TemplateError("maximum recursion depth exceeded in include");
+  ctx.keep.push_back(t);
+  Scope scope;
+  scope.isolated = !with_context;
+  {
+    ScopeGuard guard(ctx, scope);
+    if (!with_context) scope.parent = nullptr;
+    render_body(t->body, ctx, out);
+  }
+  --ctx.depth;
+}
+
+void ImportStmt::render(Context& ctx, std::string&) const {
+  Value n = name->eval(ctx);
+  auto t = load_or_fail(ctx, n, false);
+  ctx.keep.push_back(t);
+  Scope& scope = ctx.owned.emplace_back();
+  scope.isolated = !with_context;
+  {
+    ScopeGuard guard(ctx, scope);
+    if (!with_context) scope.parent = nullptr;
+    std::string discard;
+    render_body(t->body, ctx, discard);
+  }
+  if (!target.empty()) {
+    ctx.scope->set(target, Value(std::make_shared<ModuleObject>(&scope, to_str(n))));
+    return;
+  }
+  for (const auto& [n2, alias] : names) {
+    Value* v = scope.find_local(n2);
+    if (!v) throw TemplateError("the template " + to_repr(n) + " does not export the requested name " + to_repr(Value(n2)));
+    ctx.scope->set(alias, *v);
+  }
+}
+
+void WithStmt::render(Context& ctx, std::string& out) const {
+  Scope scope;
+  std::vector<std::pair<std::string, Value>> values;
+  for (const auto& [n, e] : assignments) values.emplace_back(n, e->eval(ctx));
+  ScopeGuard guard(ctx, scope);
+  for (auto& [n, v] : values) scope.set(n, std::move(v));
+  render_body(body, ctx, out);
+}
+
+// ---------------------------------------------------------------- objects
+Value MacroObject::call(Context& ctx, CallArgs& args) {
+  const MacroStmt& m = *m_macro;
+  if (++ctx.depth > k_max_depth) throw TemplateError("maximum recursion depth exceeded");
+  Scope scope;
+  scope.parent = m_closure;
+  Scope* saved = ctx.scope;
+  ctx.scope = &scope;
+  struct Restore {
+    Context& c;
+    Scope* s;
+    ~Restore() {
+      c.scope = s;
+      --c.depth;
+    }
+  } restore{ctx, saved};
+  if (args.positional.size() > m.params.size() && !m.uses_varargs)
+    throw TemplateError("macro '" + m.name + "' takes not more than " + std::to_string(m.params.size()) +
+                        " argument(s)");
+  for (std::size_t i = 0; i < m.params.size(); ++i) {
+    const MacroParam& p = m.params[i];
+    if (i < args.positional.size()) {
+      if (args.keyword.contains(p.name))
+        throw TemplateError("macro '" + m.name + "' got multiple values for argument '" + p.name + "'");
+      scope.set(p.name, args.positional[i]);
+    } else if (Value* kw = args.keyword.find(p.name)) {
+      scope.set(p.name, *kw);
+      args.keyword.erase(p.name);
+    } else if (p.default_value) {
+      scope.set(p.name, p.default_value->eval(ctx));
+    } else {
+      scope.set(p.name, make_undefined("parameter '" + p.name + "' was not provided"));
+    }
+  }
+  Value caller;
+  if (Value* c = args.keyword.find("caller")) {
+    caller = *c;
+    args.keyword.erase("caller");
+  }
+  if (m.uses_caller) scope.set("caller", caller.is_null() ? make_undefined("No caller defined") : caller);
+  else if (!caller.is_null())
+    throw TemplateError("macro '" + m.name + "' was invoked with two values for the special caller argument. This is most likely a bug.");
+  if (m.uses_varargs) {
+    List rest;
+    for (std::size_t i = m.params.size(); i < args.positional.size(); ++i) rest.push_back(args.positional[i]);
+    scope.set("varargs", Value(std::move(rest)));
+  }
+  if (m.uses_kwargs) {
+    scope.set("kwargs", Value(args.keyword));
+  } else if (!args.keyword.empty()) {
+    throw TemplateError("macro '" + m.name + "' takes no keyword argument '" + args.keyword.entries()[0].first + "'");
+  }
+  std::string out;
+  render_body(m.body, ctx, out);
+  return Value(std::move(out));
+}
+
+std::optional<Value> MacroObject::attribute(Context&, std::string_view name) {
+  if (name == "name") return Value(m_macro->name);
+  if (name == "arguments") {
+    List l;
+    for (const auto& p : m_macro->params) l.emplace_back(p.name);
+    return Value(std::move(l));
+  }
+  if (name == "catch_kwargs") return Value(m_macro->uses_kwargs);
+  if (name == "catch_varargs") return Value(m_macro->uses_varargs);
+  if (name == "caller") return Value(m_macro->uses_caller);
+  return std::nullopt;
+}
+
+std::optional<Value> LoopObject::attribute(Context& ctx, std::string_view name) {
+  const auto n = static_cast<std::int64_t>(items.size());
+  const auto i = static_cast<std::int64_t>(index0);
+  if (name == "index") return Value(i + 1);
+  if (name == "index0") return Value(i);
+  if (name == "revindex") return Value(n - i);
+  if (name == "revindex0") return Value(n - i - 1);
+  if (name == "first") return Value(i == 0);
+  if (name == "last") return Value(i == n - 1);
+  if (name == "length") return Value(n);
+  if (name == "depth") return Value(depth0 + 1);
+  if (name == "depth0") return Value(depth0);
+  if (name == "previtem")
+    return i > 0 ? items[index0 - 1] : make_undefined("there is no previous item");
+  if (name == "nextitem")
+    return i + 1 < n ? items[index0 + 1] : make_undefined("there is no next item");
+  if (name == "cycle" || name == "changed") {
+    (void)ctx;
+    return Value(std::make_shared<BoundMethod>(Value(std::shared_ptr<Object>(shared_from_this())), std::string(name)));
+  }
+  return std::nullopt;
+}
+
+Value LoopObject::call(Context& ctx, CallArgs& args) {
+  if (!recursive) throw TemplateError("The loop must have the 'recursive' marker to be called recursively.");
+  if (args.positional.size() != 1) throw TemplateError("loop() takes exactly one argument");
+  std::string out;
+  if (++ctx.depth > k_max_depth) throw TemplateError("maximum recursion depth exceeded");
+  recursive->run(ctx, args.positional[0], out, depth0 + 1);
+  --ctx.depth;
+  return Value(std::move(out));
+}
+
+// loop.cycle(...) / loop.changed(...) arrive as bound methods of the loop object.
+static Value loop_method(LoopObject& loop, std::string_view name, CallArgs& args) {
+  if (name == "cycle") {
+    if (args.positional.empty()) throw TemplateError("no items for cycling given");
+    return args.positional[loop.index0 % args.positional.size()];
+  }
+  Value now(args.positional);
+  if (loop.last_changed && *loop.last_changed == now) return Value(false);
+  loop.last_changed = now;
+  return Value(true);
+}
+
+Value BoundMethod::call(Context& ctx, CallArgs& args) {
+  if (m_self.is_object()) {
+    if (auto* loop = dynamic_cast<LoopObject*>(m_self.as_object().get())) return loop_method(*loop, m_name, args);
+    if (auto* cyc = dynamic_cast<CyclerObject*>(m_self.as_object().get())) {
+      if (m_name == "reset") {
+        cyc->pos = 0;
+        return Value();
+      }
+      Value v = cyc->items[cyc->pos];
+      cyc->pos = (cyc->pos + 1) % cyc->items.size();
+      return v;
+    }
+  }
+  bool found = false;
+  Value r = call_method(ctx, m_self, m_name, args, &found);
+  if (!found) throw TemplateError("'" + py_type(m_self) + "' object has no attribute '" + m_name + "'");
+  return r;
+}
+
+std::optional<Value> CyclerObject::attribute(Context&, std::string_view name) {
+  if (name == "current") return items[pos];
+  if (name == "next" || name == "reset")
+    return Value(std::make_shared<BoundMethod>(Value(std::shared_ptr<Object>(shared_from_this())), std::string(name)));
+  return std::nullopt;
+}
+
+std::string NamespaceObject::str() const {
+  std::string out = "<Namespace {";
+  bool first = true;
+  for (const auto& [k, v] : attrs) {
+    out += (first ? "'" : ", '") + k + "': " + to_repr(v);
+    first = false;
+  }
+  return out + "}>";
+}
+
+// ---------------------------------------------------------------- attribute and item access
+namespace {
+
+bool is_dict_method(std::string_view n) {
+  static const std::string_view k_names[] = {"clear", "copy", "get", "items", "keys", "pop", "popitem",
+                                             "setdefault", "update", "values"};
+  return std::find(std::begin(k_names), std::end(k_names), n) != std::end(k_names);
+}
+
+std::string object_desc(const Value& v) {
+  if (v.is_null()) return "None";
+  return py_type(v) + " object";
+}
+
+Value no_attribute(const Value& obj, std::string_view name) {
+  return make_undefined("'" + object_desc(obj) + "' has no attribute '" + std::string(name) + "'");
+}
+
+}  // namespace
+
+Value getattr(Context& ctx, const Value& obj, std::string_view name) {
+  switch (obj.kind()) {
+    case Kind::map:
+      if (is_dict_method(name)) return Value(std::make_shared<BoundMethod>(obj, std::string(name)));
+      if (const Value* v = obj.as_map().find(name)) return *v;
+      return no_attribute(obj, name);
+    case Kind::object: {
+      const auto& o = obj.as_object();
+      if (auto* u = dynamic_cast<const Undefined*>(o.get())) u->fail();
+      if (auto* m = dynamic_cast<const MappingObject*>(o.get())) {
+        if (const Value* v = m->find(name)) return *v;
+        return no_attribute(obj, name);
+      }
+      if (auto* t = dynamic_cast<TemplateObject*>(o.get())) {
+        if (auto v = t->attribute(ctx, name)) return *v;
+      }
+      return no_attribute(obj, name);
+    }
+    case Kind::string:
+    case Kind::list: return Value(std::make_shared<BoundMethod>(obj, std::string(name)));
+    default: return no_attribute(obj, name);
+  }
+}
+
+Value getitem(Context& ctx, const Value& obj, const Value& key) {
+  require(obj);
+  require(key);
+  switch (obj.kind()) {
+    case Kind::map:
+      if (key.is_string()) {
+        if (const Value* v = obj.as_map().find(key.as_string())) return *v;
+        return no_attribute(obj, key.as_string());
+      }
+      if (const Value* v = obj.as_map().find(to_str(key))) return *v;
+      return make_undefined("'dict object' has no attribute " + to_repr(key));
+    case Kind::list:
+    case Kind::string: {
+      if (key.is_string()) return getattr(ctx, obj, key.as_string());
+      if (!key.is_int() && !key.is_bool())
+        return make_undefined("'" + object_desc(obj) + "' has no element " + to_repr(key));
+      std::int64_t i = to_int(key);
+      if (obj.is_list()) {
+        const auto n = static_cast<std::int64_t>(obj.as_list().size());
+        if (i < 0) i += n;
+        if (i < 0 || i >= n) return make_undefined("'list object' has no element " + to_str(key));
+        return obj.as_list()[static_cast<std::size_t>(i)];
+      }
+      auto chars = utf8_chars(obj.as_string());
+      const auto n = static_cast<std::int64_t>(chars.size());
+      if (i < 0) i += n;
+      if (i < 0 || i >= n) return make_undefined("'str object' has no element " + to_str(key));
+      return Value(chars[static_cast<std::size_t>(i)]);
+    }
+    case Kind::object:
+      if (key.is_string()) return getattr(ctx, obj, key.as_string());
+      [[fallthrough]];
+    default: return make_undefined("'" + object_desc(obj) + "' has no element " + to_repr(key));
+  }
+}
+
+// ---------------------------------------------------------------- compile cache
+namespace {
+
+struct CacheKey {
+  std::string source;
+  bool trim, lstrip, keep;
+  bool operator==(const CacheKey&) const = default;
+};
+struct CacheKeyHash {
+  std::size_t operator()(const CacheKey& k) const {
+    return std::hash<std::string>()(k.source) ^ (k.trim ? 1u : 0u) ^ (k.lstrip ? 2u : 0u) ^ (k.keep ? 4u : 0u);
+  }
+};
+
+constexpr std::size_t k_cache_limit = 20000;
+
+template <class V, class Make>
+std::shared_ptr<const V> cached(std::unordered_map<CacheKey, std::shared_ptr<const V>, CacheKeyHash>& cache,
+                                std::shared_mutex& mutex, CacheKey key, Make&& make) {
+  {
+    std::shared_lock lock(mutex);
+    if (auto it = cache.find(key); it != cache.end()) return it->second;
+  }
+  std::shared_ptr<const V> made = make();
+  std::unique_lock lock(mutex);
+  if (cache.size() >= k_cache_limit) cache.clear();
+  return cache.emplace(std::move(key), std::move(made)).first->second;
+}
+
+}  // namespace
+
+std::shared_ptr<const Template> compile(std::string_view source, const std::string& name, const LexOptions& options) {
+  static std::unordered_map<CacheKey, std::shared_ptr<const Template>, CacheKeyHash> cache;
+  static std::shared_mutex mutex;
+  CacheKey key{std::string(source), options.trim_blocks, options.lstrip_blocks, options.keep_trailing_newline};
+  return cached(cache, mutex, std::move(key), [&] {
+    auto t = std::make_shared<Template>();
+    t->name = name;
+    t->body = parse_template(lex(source, options), name);
+    if (t->body.size() == 1)
+      if (auto* o = dynamic_cast<const OutputStmt*>(t->body[0].get())) t->single_expression = o->expr.get();
+    return std::shared_ptr<const Template>(std::move(t));
+  });
+}
+
+std::shared_ptr<const Expr> compile_expression(std::string_view source) {
+  static std::unordered_map<CacheKey, std::shared_ptr<const Expr>, CacheKeyHash> cache;
+  static std::shared_mutex mutex;
+  CacheKey key{std::string(source), false, false, false};
+  return cached(cache, mutex, std::move(key), [&] {
+    std::string wrapped = "{{" + std::string(source) + "}}";
+    std::vector<Token> tokens = lex(wrapped, LexOptions{false, false, true});
+    if (tokens.size() < 3 || tokens.front().type != Tok::var_begin || tokens[tokens.size() - 2].type != Tok::var_end)
+      throw TemplateError("template error while templating string: unexpected '}' in expression: " + std::string(source));
+    std::vector<Token> inner(std::make_move_iterator(tokens.begin() + 1), std::make_move_iterator(tokens.end() - 2));
+    inner.push_back({Tok::eof, "", 1});
+    return std::shared_ptr<const Expr>(parse_expression_tokens(std::move(inner)));
+  });
+}
+
+}  // namespace drover::tmpl::detail

@@ -1,0 +1,219 @@
+// The compiled tree: one node type per grammar production; each knows how to evaluate or render
+// itself. Built by the parser (parser.cpp), run by nodes.cpp.
+#pragma once
+
+#include "core/template/engine.hpp"
+
+namespace drover::tmpl::detail {
+
+// ---------------------------------------------------------------- expressions
+struct Literal : Expr {
+  explicit Literal(Value v) : value(std::move(v)) {}
+  Value eval(Context&) const override { return value; }
+  Value value;
+};
+
+struct Name : Expr {
+  explicit Name(std::string n) : name(std::move(n)) {}
+  Value eval(Context& ctx) const override;
+  std::string name;
+};
+
+struct ListExpr : Expr {
+  Value eval(Context& ctx) const override;
+  std::vector<ExprPtr> items;
+  bool tuple = false;
+};
+
+struct DictExpr : Expr {
+  Value eval(Context& ctx) const override;
+  std::vector<std::pair<ExprPtr, ExprPtr>> items;
+};
+
+struct Attr : Expr {
+  Attr(ExprPtr o, std::string n) : obj(std::move(o)), name(std::move(n)) {}
+  Value eval(Context& ctx) const override;
+  ExprPtr obj;
+  std::string name;
+};
+
+struct Item : Expr {
+  Value eval(Context& ctx) const override;
+  ExprPtr obj, key;
+};
+
+struct SliceExpr : Expr {
+  Value eval(Context& ctx) const override;
+  ExprPtr obj, start, stop, step;
+};
+
+struct Arg {
+  enum Kind : std::uint8_t { positional, keyword, star, starstar } kind = positional;
+  std::string name;
+  ExprPtr value;
+};
+using Args = std::vector<Arg>;
+CallArgs eval_args(Context& ctx, const Args& args);
+
+struct Call : Expr {
+  Value eval(Context& ctx) const override;
+  ExprPtr callee;
+  Args args;
+};
+
+struct FilterExpr : Expr {
+  Value eval(Context& ctx) const override;
+  Value apply(Context& ctx, const Value& input) const;  // for filter blocks (input == nullptr)
+  ExprPtr input;  // null inside `{% filter %}` chains
+  std::string name;
+  Args args;
+};
+
+struct TestExpr : Expr {
+  Value eval(Context& ctx) const override;
+  ExprPtr input;
+  std::string name;
+  Args args;
+  bool negated = false;
+};
+
+enum class BinOp : std::uint8_t { add, sub, mul, div, floordiv, mod, pow };
+struct Binary : Expr {
+  Value eval(Context& ctx) const override;
+  BinOp op;
+  ExprPtr left, right;
+};
+
+struct Concat : Expr {
+  Value eval(Context& ctx) const override;
+  std::vector<ExprPtr> parts;
+};
+
+enum class CmpOp : std::uint8_t { eq, ne, lt, le, gt, ge, in, not_in };
+struct Compare : Expr {
+  Value eval(Context& ctx) const override;
+  ExprPtr first;
+  std::vector<std::pair<CmpOp, ExprPtr>> rest;
+};
+
+struct Logical : Expr {
+  Value eval(Context& ctx) const override;
+  bool is_and = true;
+  ExprPtr left, right;
+};
+
+struct Not : Expr {
+  Value eval(Context& ctx) const override;
+  ExprPtr operand;
+};
+
+struct Unary : Expr {
+  Value eval(Context& ctx) const override;
+  bool negative = true;
+  ExprPtr operand;
+};
+
+struct CondExpr : Expr {
+  Value eval(Context& ctx) const override;
+  ExprPtr test, then, otherwise;
+};
+
+// ---------------------------------------------------------------- statements
+struct TextStmt : Stmt {
+  void render(Context&, std::string& out) const override { out += text; }
+  std::string text;
+};
+
+struct OutputStmt : Stmt {
+  void render(Context& ctx, std::string& out) const override;
+  ExprPtr expr;
+};
+
+struct IfStmt : Stmt {
+  void render(Context& ctx, std::string& out) const override;
+  std::vector<std::pair<ExprPtr, Body>> branches;
+  Body otherwise;
+};
+
+struct ForStmt : Stmt {
+  void render(Context& ctx, std::string& out) const override;
+  void run(Context& ctx, const Value& iterable, std::string& out, int depth) const;
+  std::vector<std::string> targets;
+  bool unpack = false;
+  ExprPtr iter, filter;
+  Body body, otherwise;
+  bool recursive = false;
+};
+
+struct SetStmt : Stmt {
+  void render(Context& ctx, std::string& out) const override;
+  std::vector<std::string> targets;  // several: tuple unpacking
+  bool unpack = false;
+  std::string attribute;             // `set ns.attr = ...`: targets[0] is the namespace
+  ExprPtr value;
+  Body body;                          // block set when value is null
+  std::vector<std::unique_ptr<FilterExpr>> filters;
+};
+
+struct MacroParam {
+  std::string name;
+  ExprPtr default_value;
+};
+
+struct MacroStmt : Stmt {
+  void render(Context& ctx, std::string& out) const override;
+  std::string name;
+  std::vector<MacroParam> params;
+  Body body;
+  bool uses_caller = false, uses_varargs = false, uses_kwargs = false;
+};
+
+struct CallBlockStmt : Stmt {
+  void render(Context& ctx, std::string& out) const override;
+  std::unique_ptr<Call> call;
+  MacroStmt caller;  // the body as a macro named "caller"
+};
+
+struct FilterBlockStmt : Stmt {
+  void render(Context& ctx, std::string& out) const override;
+  std::vector<std::unique_ptr<FilterExpr>> filters;
+  Body body;
+};
+
+struct IncludeStmt : Stmt {
+  void render(Context& ctx, std::string& out) const override;
+  ExprPtr name;
+  bool ignore_missing = false;
+  bool with_context = true;
+};
+
+struct ImportStmt : Stmt {
+  void render(Context& ctx, std::string& out) const override;
+  ExprPtr name;
+  std::string target;                                      // `import x as target`
+  std::vector<std::pair<std::string, std::string>> names;  // `from x import a as b`
+  bool with_context = false;
+};
+
+struct WithStmt : Stmt {
+  void render(Context& ctx, std::string& out) const override;
+  std::vector<std::pair<std::string, ExprPtr>> assignments;
+  Body body;
+};
+
+struct BlockStmt : Stmt {
+  void render(Context& ctx, std::string& out) const override { render_body(body, ctx, out); }
+  std::string name;
+  Body body;
+};
+
+struct DoStmt : Stmt {
+  void render(Context& ctx, std::string&) const override { expr->eval(ctx); }
+  ExprPtr expr;
+};
+
+// Parses a token stream into a template body; throws TemplateError.
+Body parse_template(std::vector<Token> tokens, const std::string& name);
+ExprPtr parse_expression_tokens(std::vector<Token> tokens);
+
+}  // namespace drover::tmpl::detail

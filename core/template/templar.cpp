@@ -1,0 +1,276 @@
+// The Templar: Ansible's templating entry points over the engine (lazy variables with cycle
+// detection, native single-expression results, trailing newlines, the #jinja2: header, omit).
+#include "core/template/templar.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "core/template/engine.hpp"
+
+namespace drover::tmpl {
+
+std::vector<std::string> MapVariables::names() const {
+  std::vector<std::string> out;
+  if (m_map.is_map())
+    for (const auto& [k, v] : m_map.as_map()) out.push_back(k);
+  return out;
+}
+
+namespace detail {
+
+namespace {
+
+bool needs_templating(const Value& v) {
+  switch (v.kind()) {
+    case Kind::string: return !v.is_unsafe() && Templar::is_template(v.as_string());
+    case Kind::list:
+      return std::any_of(v.as_list().begin(), v.as_list().end(), needs_templating);
+    case Kind::map:
+      for (const auto& [k, x] : v.as_map())
+        if (Templar::is_template(k) || needs_templating(x)) return true;
+      return false;
+    default: return false;
+  }
+}
+
+std::size_t trailing_newlines(std::string_view s) {
+  std::size_t n = 0;
+  while (n < s.size() && s[s.size() - 1 - n] == '\n') ++n;
+  return n;
+}
+
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Ansible's `#jinja2: trim_blocks: False, lstrip_blocks: True` first line.
+std::string_view apply_header(std::string_view source, LexOptions& options) {
+  if (source.rfind("#jinja2:", 0) != 0) return source;
+  std::size_t nl = source.find('\n');
+  std::string_view line = source.substr(8, nl == std::string_view::npos ? std::string_view::npos : nl - 8);
+  std::size_t p = 0;
+  while (p < line.size()) {
+    std::size_t comma = line.find(',', p);
+    std::string_view item = line.substr(p, comma == std::string_view::npos ? std::string_view::npos : comma - p);
+    std::size_t colon = item.find(':');
+    if (colon != std::string_view::npos) {
+      auto trim = [](std::string_view s) {
+        while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+        while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+        return s;
+      };
+      std::string_view key = trim(item.substr(0, colon)), value = trim(item.substr(colon + 1));
+      bool on = value == "True" || value == "true" || value == "yes";
+      if (key == "trim_blocks") options.trim_blocks = on;
+      else if (key == "lstrip_blocks") options.lstrip_blocks = on;
+      else if (key == "keep_trailing_newline") options.keep_trailing_newline = on;
+    }
+    if (comma == std::string_view::npos) break;
+    p = comma + 1;
+  }
+  return nl == std::string_view::npos ? std::string_view() : source.substr(nl + 1);
+}
+
+}  // namespace
+
+class RootScope : public Environment {
+public:
+  RootScope(Templar& owner, const Variables& vars, TemplateOptions options)
+      : m_owner(owner), m_vars(vars), m_options(std::move(options)) {}
+
+  const Value* root_find(std::string_view name) override {
+    if (auto it = m_resolved.find(name); it != m_resolved.end()) return &it->second;
+    const Value* raw = m_vars.find(name);
+    if (!raw) return nullptr;
+    if (!needs_templating(*raw)) return raw;
+    std::string key(name);
+    if (std::find(m_resolving.begin(), m_resolving.end(), key) != m_resolving.end())
+      throw TemplateError("recursive loop detected in template: " + key);
+    m_resolving.push_back(key);
+    Value resolved;
+    try {
+      resolved = m_owner.template_value(*raw);
+    } catch (...) {
+      m_resolving.pop_back();
+      throw;
+    }
+    m_resolving.pop_back();
+    return &m_resolved.emplace(std::move(key), std::move(resolved)).first->second;
+  }
+
+  std::vector<std::string> root_names() override { return m_vars.names(); }
+
+  std::shared_ptr<const Template> load_template(const std::string& name) override {
+    std::vector<std::string> candidates;
+    if (!name.empty() && name[0] == '/') candidates.push_back(name);
+    for (const auto& dir : m_options.search_paths) {
+      candidates.push_back(dir + "/templates/" + name);
+      candidates.push_back(dir + "/" + name);
+    }
+    for (const auto& path : candidates) {
+      if (auto text = read_file(path)) {
+        LexOptions options;
+        std::string_view body = apply_header(*text, options);
+        return compile(body, name, options);
+      }
+    }
+    return nullptr;
+  }
+
+  LookupContext lookup_context() override {
+    LookupContext lc;
+    lc.search_paths = m_options.search_paths;
+    lc.render = [this](const std::string& source) { return m_owner.render(source); };
+    lc.variable = [this](std::string_view name) { return m_owner.variable(name); };
+    lc.variable_names = [this] { return m_vars.names(); };
+    lc.inventory_hostnames = m_options.inventory_hostnames;
+    return lc;
+  }
+
+  std::string render_text(const std::string& source) override { return m_owner.render(source); }
+
+  // Runs `fn` with a fresh context on the root scope.
+  template <class F>
+  auto with_context(F&& fn) {
+    Scope root;
+    Context ctx(*this, &root);
+    return fn(ctx);
+  }
+
+private:
+  Templar& m_owner;
+  const Variables& m_vars;
+  TemplateOptions m_options;
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::unordered_map<std::string, Value, Hash, std::equal_to<>> m_resolved;
+  std::vector<std::string> m_resolving;
+};
+
+}  // namespace detail
+
+using namespace detail;
+
+Templar::Templar(const Variables& vars, TemplateOptions options)
+    : m_root(std::make_unique<RootScope>(*this, vars, std::move(options))) {}
+
+Templar::~Templar() = default;
+
+bool Templar::is_template(std::string_view s) {
+  for (std::size_t p = s.find('{'); p != std::string_view::npos && p + 1 < s.size(); p = s.find('{', p + 1)) {
+    char c = s[p + 1];
+    if (c == '{' || c == '%' || c == '#') return true;
+  }
+  return false;
+}
+
+const std::string& Templar::omit_token() {
+  static const std::string k_token = [] {
+    std::random_device rd;
+    std::mt19937_64 gen(rd());
+    std::string hex;
+    const char* digits = "0123456789abcdef";
+    for (int i = 0; i < 40; ++i) hex += digits[gen() % 16];
+    return "__omit_place_holder__" + hex;
+  }();
+  return k_token;
+}
+
+const Value* Templar::variable(std::string_view name) {
+  if (const Value* v = m_root->root_find(name)) return v;
+  return nullptr;
+}
+
+Value Templar::template_string(const Value& s) {
+  if (s.is_unsafe() || !is_template(s.as_string())) return s;
+  const std::string& text = s.as_string();
+  auto tmpl = compile(text, "<string>");
+  return m_root->with_context([&](Context& ctx) -> Value {
+    if (tmpl->single_expression) {
+      Value v = tmpl->single_expression->eval(ctx);
+      if (auto* u = as_undefined(v)) {
+        if (u->soft) return Value("");
+        u->fail();
+      }
+      if (v.is_object() && !dynamic_cast<const MappingObject*>(v.as_object().get())) return Value(to_str(v));
+      if (s.is_secret() && v.is_string()) v.add_mark(Mark::secret);
+      return v;
+    }
+    std::string out;
+    render_body(tmpl->body, ctx, out);
+    std::size_t want = trailing_newlines(text);
+    std::size_t have = trailing_newlines(out);
+    if (want > have) out.append(want - have, '\n');
+    Value r(std::move(out));
+    if (ctx.secret || s.is_secret()) r.add_mark(Mark::secret);
+    return r;
+  });
+}
+
+Value Templar::template_value(const Value& v) {
+  if (!needs_templating(v)) return v;
+  switch (v.kind()) {
+    case Kind::string: return template_string(v);
+    case Kind::list: {
+      List out;
+      out.reserve(v.as_list().size());
+      for (const Value& x : v.as_list()) out.push_back(template_value(x));
+      return Value(std::move(out));
+    }
+    case Kind::map: {
+      Map out;
+      for (const auto& [k, x] : v.as_map()) {
+        std::string key = is_template(k) ? to_str(template_string(Value(k))) : k;
+        out.set(std::move(key), template_value(x));
+      }
+      return Value(std::move(out));
+    }
+    default: return v;
+  }
+}
+
+std::string Templar::render(std::string_view source, const std::string& name) {
+  LexOptions options;
+  std::string_view body = apply_header(source, options);
+  auto tmpl = compile(body, name, options);
+  return m_root->with_context([&](Context& ctx) {
+    std::string out;
+    render_body(tmpl->body, ctx, out);
+    std::size_t want = trailing_newlines(body), have = trailing_newlines(out);
+    if (want > have) out.append(want - have, '\n');
+    return out;
+  });
+}
+
+Value Templar::evaluate(std::string_view expression) {
+  auto expr = compile_expression(expression);
+  return m_root->with_context([&](Context& ctx) {
+    Value v = expr->eval(ctx);
+    require(v);
+    return v;
+  });
+}
+
+bool Templar::condition(std::string_view expression) {
+  std::string text(expression);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+  text.erase(0, text.find_first_not_of(" \t\r\n"));
+  if (is_template(text)) {
+    Value v = template_string(Value(text));
+    if (!v.is_string()) return py_truthy(v);
+    text = v.as_string();
+    if (text.empty()) return false;
+  }
+  Value v = evaluate(text);
+  return py_truthy(v);
+}
+
+}  // namespace drover::tmpl

@@ -1,0 +1,96 @@
+// The template engine's public face: Jinja2 as Python's Jinja2 3.1 renders it, configured the way
+// Ansible configures it (trim_blocks on, StrictUndefined-like undefined, None printed as ""),
+// plus Ansible's filters, tests and lookups (filter_api.hpp).
+//
+// A Templar is cheap to make: one per host/task. Compiled templates are cached process-wide by
+// source text, so workers rendering the same template concurrently compile it once.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "core/template/filter_api.hpp"
+#include "core/value/value.hpp"
+
+namespace drover::tmpl {
+
+// Read-only view of the variables of one host/task. Values are RAW (may themselves be templates).
+class Variables {
+public:
+  virtual ~Variables() = default;
+  virtual const Value* find(std::string_view name) const = 0;  // nullptr when undefined
+  virtual std::vector<std::string> names() const = 0;
+};
+
+// A Variables over a Value map (for tests, ad hoc, and layering).
+class MapVariables : public Variables {
+public:
+  explicit MapVariables(Value map) : m_map(std::move(map)) {}
+  const Value* find(std::string_view name) const override { return m_map.find(name); }
+  std::vector<std::string> names() const override;
+  const Value& value() const { return m_map; }
+
+private:
+  Value m_map;
+};
+
+struct TemplateOptions {
+  std::vector<std::string> search_paths;  // for include/import/lookups (dirs; also <dir>/templates)
+  std::function<std::vector<std::string>(const std::string&)> inventory_hostnames;  // may be empty
+};
+
+// Objects that behave like a read-only dict in templates (hostvars, lazily built per host):
+class MappingObject : public Object {
+public:
+  virtual const Value* find(std::string_view key) const = 0;  // may return a value it caches
+  virtual std::vector<std::string> keys() const = 0;
+  std::string type_name() const override { return "dict"; }
+};
+
+namespace detail {
+class RootScope;
+}
+
+class Templar {
+public:
+  Templar(const Variables& vars, TemplateOptions options = {});
+  ~Templar();
+  Templar(const Templar&) = delete;
+  Templar& operator=(const Templar&) = delete;
+
+  // Templates every string inside v (maps, lists recursively; keys too). A string that is exactly
+  // one {{ expr }} yields the expression's native value; strings marked unsafe are returned as they
+  // are. Variables whose values are templates are rendered when read (lazily), recursively, with a
+  // TemplateError naming the cycle for recursive definitions
+  // ("recursive loop detected in template: x"). A string built from a secret value is secret.
+  Value template_value(const Value& v);
+  // Renders a whole template text (the template module, lookup('template')); always a string.
+  // Trailing newlines of the source are kept as Ansible's template module keeps them.
+  std::string render(std::string_view source, const std::string& name = "<template>");
+  // Evaluates a bare expression (loop:, with_items strings, a var reference).
+  Value evaluate(std::string_view expression);
+  // Ansible's conditional (when/changed_when/failed_when/until/assert that): a bare expression, or
+  // a string that is one {{ }}. Returns Python truthiness; the strings 'True'/'False'/'yes'/... are
+  // read as Ansible's conditional reads them.
+  bool condition(std::string_view expression);
+  // The `omit` placeholder string for this run; module args equal to it are dropped by the caller.
+  static const std::string& omit_token();
+
+  // True when s contains template syntax ({{, {%, {#).
+  static bool is_template(std::string_view s);
+
+  // Variables visible to this Templar (after lazy templating); nullptr when undefined.
+  const Value* variable(std::string_view name);
+
+private:
+  friend class detail::RootScope;
+  Value template_string(const Value& s);
+  std::unique_ptr<detail::RootScope> m_root;
+};
+
+}  // namespace drover::tmpl

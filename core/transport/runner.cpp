@@ -1,0 +1,155 @@
+#include "core/transport/runner.hpp"
+
+#include <chrono>
+
+#include "core/value/json.hpp"
+
+namespace drover::transport {
+namespace {
+
+constexpr std::size_t k_tail_lines = 20;
+constexpr int k_prompt_poll_ms = 50;  // how often the hello wait looks at stderr for a sudo prompt
+
+std::string last_lines(const std::string& text, std::size_t count) {
+  std::size_t end = text.size();
+  while (end > 0 && text[end - 1] == '\n') --end;
+  std::size_t start = end;
+  for (std::size_t seen = 0; start > 0; --start) {
+    if (text[start - 1] == '\n' && ++seen == count) break;
+  }
+  return text.substr(start, end - start);
+}
+
+std::size_t count_of(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + needle.size())) ++n;
+  return n;
+}
+
+std::optional<Value> parse_line(const std::string& line) {
+  Json j = Json::parse(line, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return std::nullopt;
+  return from_json(j);
+}
+
+// Ansible's words for sudo's refusals, so that users recognise them.
+std::string become_failure(const std::string& err) {
+  if (err.find("a password is required") != std::string::npos) return "Missing sudo password";
+  if (err.find("incorrect password") != std::string::npos || err.find("Sorry, try again") != std::string::npos)
+    return "Incorrect sudo password";
+  return "";
+}
+
+}  // namespace
+
+Runner::Runner(std::unique_ptr<connection::Process> process, const std::string& sudo_password,
+               const std::string& prompt_marker, int hello_timeout_ms)
+    : m_process(std::move(process)) {
+  const bool answer_prompt = !sudo_password.empty() && !prompt_marker.empty();
+  std::size_t prompts_answered = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(hello_timeout_ms);
+  std::string noise;
+  for (;;) {
+    auto line = m_process->read_line(answer_prompt ? k_prompt_poll_ms : hello_timeout_ms);
+    if (line) {
+      auto v = parse_line(*line);
+      if (v && v->find("drover_runner")) {
+        const Value& version = v->get("drover_runner");
+        if (!(version.is_int() && version.as_int() == 1))
+          throw RunnerFailure("the runner on the target speaks protocol " + dump_json(version) +
+                                  ", this drover speaks 1: use the drover-modules built with this drover",
+                              stderr_tail());
+        m_hello = *v;
+        return;
+      }
+      noise += *line + "\n";  // e.g. a login banner: kept for the error message
+      continue;
+    }
+    if (m_process->exited()) died("starting");
+    if (answer_prompt) {
+      const std::size_t prompts = count_of(m_process->stderr_text(), prompt_marker);
+      if (prompts > prompts_answered) {
+        if (prompts_answered > 0) throw RunnerFailure("Incorrect sudo password", stderr_tail());
+        m_process->write(sudo_password + "\n");
+        prompts_answered = prompts;
+      }
+    }
+    if (std::chrono::steady_clock::now() >= deadline)
+      throw RunnerFailure("the drover-modules runner sent no hello within " + std::to_string(hello_timeout_ms / 1000) +
+                              " s" + (noise.empty() ? "" : "; its output was: " + last_lines(noise, 5)),
+                          stderr_tail());
+  }
+}
+
+Runner::~Runner() {
+  if (m_process) m_process->close();
+}
+
+Value Runner::call(const std::string& module, const Value& args, bool check, bool diff, const Value& environment) {
+  Map m;
+  m.set("module", module);
+  m.set("args", args.is_null() ? Value::map() : args);
+  m.set("check", check);
+  m.set("diff", diff);
+  if (environment.is_map() && !environment.as_map().empty()) m.set("environment", environment);
+  return request(Value(std::move(m)));
+}
+
+Value Runner::request(Value message) {
+  const std::int64_t id = m_next_id++;
+  Map m;
+  m.set("id", id);
+  for (const auto& [k, v] : message.as_map()) m.set(k, v);
+  const std::string line = to_json(Value(std::move(m))).dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
+  m_process->write(line);
+  for (;;) {
+    auto answer = m_process->read_line(-1);
+    if (!answer) died("running a module");
+    auto v = parse_line(*answer);
+    if (!v) continue;  // not a protocol line: the runner never writes those, but be lenient
+    const Value& got = v->get("id");
+    if (!(got.is_int() && got.as_int() == id)) continue;  // a late answer to an abandoned request
+    const Value& result = v->get("result");
+    if (!result.is_map())
+      throw RunnerFailure("the runner answered request " + std::to_string(id) + " without a result map", stderr_tail());
+    return result;
+  }
+}
+
+void Runner::exit() {
+  if (!m_process) return;
+  try {
+    const std::int64_t id = m_next_id++;
+    Map msg;
+    msg.set("id", id);
+    msg.set("op", "exit");
+    m_process->write(to_json(Value(std::move(msg))).dump() + "\n");
+    for (int i = 0; i < 10; ++i) {
+      auto answer = m_process->read_line(100);
+      if (!answer || m_process->exited()) break;
+      auto v = parse_line(*answer);
+      if (v && v->get("id") == Value(id)) break;
+    }
+  } catch (const std::exception&) {
+    // the host is gone: nothing left to stop
+  }
+  m_process->close();
+  m_process.reset();
+}
+
+void Runner::died(const std::string& doing) {
+  const std::string err = m_process->stderr_text();
+  const int rc = m_process->exit_status();
+  std::string msg = become_failure(err);
+  if (msg.empty()) {
+    msg = "MODULE FAILURE: the drover-modules runner exited" + (rc >= 0 ? " (rc=" + std::to_string(rc) + ")" : "") +
+          " while " + doing;
+    const std::string last = last_lines(err, 1);
+    if (!last.empty()) msg += ": " + last;
+  }
+  throw RunnerFailure(msg, last_lines(err, k_tail_lines), rc);
+}
+
+std::string Runner::stderr_tail() { return last_lines(m_process->stderr_text(), k_tail_lines); }
+
+}  // namespace drover::transport

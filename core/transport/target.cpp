@@ -1,0 +1,241 @@
+#include "core/transport/target.hpp"
+
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <openssl/evp.h>
+
+#include "core/transport/runner.hpp"
+
+namespace drover::transport {
+namespace {
+
+using connection::shell_quote;
+const std::string k_probe_prefix = "drover-probe:";
+const std::string k_runner_name = "drover-modules";
+
+std::string sha256_hex(const std::string& data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  static const char* k_hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out += k_hex[md[i] >> 4];
+    out += k_hex[md[i] & 15];
+  }
+  return out;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string machine() {
+  utsname u{};
+  return ::uname(&u) == 0 ? u.machine : "unknown";
+}
+
+std::string probe_command(const std::string& sha) {
+  const std::string runner = "\"$HOME/.cache/drover/" + sha + "/" + k_runner_name + "\"";
+  return "printf '" + k_probe_prefix + "arch=%s\\n" + k_probe_prefix + "uid=%s\\n" + k_probe_prefix +
+         "home=%s\\n' \"$(uname -m)\" \"$(id -u)\" \"$HOME\"; if [ -x " + runner + " ]; then echo " + k_probe_prefix +
+         "runner=present; else echo " + k_probe_prefix + "runner=absent; fi";
+}
+
+// A marker no sudo message contains, so that its appearance on stderr means "password, please".
+std::string prompt_marker() { return "[drover-become-prompt-" + std::to_string(::getpid()) + "]"; }
+
+// "sudo <flags> -u USER " for `become`; -n (never prompt) is dropped when a password is given.
+std::string sudo_prefix(const Become& become, const std::string& marker) {
+  if (become.method != "sudo")
+    throw RunnerFailure("become method '" + become.method + "' is not supported by drover yet: use become_method: sudo", "");
+  std::istringstream in(become.flags.empty() ? "-H -S -n" : become.flags);
+  std::string flags;
+  for (std::string word; in >> word;)
+    if (!(word == "-n" && !become.password.empty())) flags += word + " ";
+  if (!become.password.empty()) flags += "-p " + shell_quote(marker) + " ";
+  return "sudo " + flags + "-u " + shell_quote(become.user) + " ";
+}
+
+std::string runner_key(const Become& become) { return become.enabled ? become.method + ":" + become.user : ""; }
+
+Value failed_result(const std::string& msg, const std::string& stderr_tail = {}, int rc = -1) {
+  Map m;
+  m.set("failed", true);
+  m.set("msg", msg);
+  if (!stderr_tail.empty()) {
+    m.set("module_stderr", stderr_tail);
+    m.set("module_stdout", "");
+  }
+  if (rc >= 0) m.set("rc", rc);
+  return Value(std::move(m));
+}
+
+}  // namespace
+
+RunnerBinary RunnerBinary::at(const std::string& path) {
+  RunnerBinary b;
+  b.path = path;
+  b.sha256 = sha256_hex(read_file(path));
+  b.arch = machine();
+  return b;
+}
+
+RunnerBinary RunnerBinary::find() {
+  // A static initialised by a throwing call is retried on the next call, which is what we want.
+  static const RunnerBinary found = [] {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path beside = fs::read_symlink("/proc/self/exe", ec).parent_path() / k_runner_name;
+    if (!ec && fs::is_regular_file(beside)) return at(beside.string());
+    const char* env = std::getenv("DROVER_MODULES_BIN");
+    if (env && *env && fs::is_regular_file(env)) return at(env);
+    throw std::runtime_error("cannot find the drover-modules runner: looked for " + beside.string() +
+                             (env && *env ? std::string(" and $DROVER_MODULES_BIN=") + env : " (and DROVER_MODULES_BIN is not set)") +
+                             "; install it beside drover or point DROVER_MODULES_BIN at it");
+  }();
+  return found;
+}
+
+std::string RunnerBinary::read_content() const { return read_file(path); }
+
+Target::Target(connection::ConnectionSpec spec, const RunnerBinary& runner)
+    : Target(spec, connection::make_connection(spec), runner) {}
+
+Target::Target(connection::ConnectionSpec spec, std::unique_ptr<connection::Connection> connection,
+               const RunnerBinary& runner)
+    : m_spec(std::move(spec)), m_connection(std::move(connection)), m_binary(runner) {}
+
+Target::~Target() { close(); }
+
+void Target::ensure_connected() { m_connection->connect(); }
+
+Target::Probe Target::probe() {
+  const connection::ExecResult r = m_connection->exec(probe_command(m_binary.sha256));
+  Probe p;
+  bool have_runner_line = false;
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(k_probe_prefix, 0) != 0) continue;  // login noise
+    const std::string kv = line.substr(k_probe_prefix.size());
+    const std::size_t eq = kv.find('=');
+    const std::string key = kv.substr(0, eq), value = eq == std::string::npos ? "" : kv.substr(eq + 1);
+    if (key == "arch") p.arch = value;
+    else if (key == "uid") p.uid = value;
+    else if (key == "home") p.home = value;
+    else if (key == "runner") {
+      p.runner_present = value == "present";
+      have_runner_line = true;
+    }
+  }
+  if (!have_runner_line || p.home.empty())
+    throw RunnerFailure("the bootstrap probe on " + m_spec.inventory_name + " failed (rc=" + std::to_string(r.rc) +
+                            ")" + (p.home.empty() && have_runner_line ? ": $HOME is not set for the remote user" : ""),
+                        r.err + r.out, r.rc);
+  return p;
+}
+
+void Target::bootstrap() {
+  if (m_bootstrapped) return;
+  if (m_connection->kind() == "local") {
+    m_runner_path = m_binary.path;
+  } else {
+    const Probe p = probe();
+    if (p.arch != m_binary.arch)
+      throw RunnerFailure("the target " + m_spec.inventory_name + " is a " + p.arch + " machine; this drover has a " +
+                              k_runner_name + " runner for " + m_binary.arch + " only",
+                          "");
+    m_runner_path = p.home + "/.cache/drover/" + m_binary.sha256 + "/" + k_runner_name;
+    if (!p.runner_present) {
+      m_connection->upload(m_binary.read_content(), m_runner_path, 0700);
+      ++m_uploads;
+    }
+  }
+  m_bootstrapped = true;
+}
+
+std::string Target::runner_command(const Become& become) const {
+  const std::string runner = shell_quote(m_runner_path) + " --serve";
+  if (!become.enabled) return "exec " + runner;
+  return "exec " + sudo_prefix(become, prompt_marker()) + runner;
+}
+
+Runner& Target::runner_for(const Become& become) {
+  const std::string key = runner_key(become);
+  auto it = m_runners.find(key);
+  if (it != m_runners.end()) return *it->second;
+  const std::string command = runner_command(become);
+  const std::string password = become.enabled ? become.password : "";
+  auto runner = std::make_unique<Runner>(m_connection->spawn(command), password, prompt_marker(),
+                                         std::max(m_spec.timeout_s, 10) * 3000);
+  return *m_runners.emplace(key, std::move(runner)).first->second;
+}
+
+Value Target::run(const ModuleCall& call) {
+  std::lock_guard lock(m_mutex);
+  try {
+    ensure_connected();
+    bootstrap();
+    Runner& runner = runner_for(call.become);
+    try {
+      return runner.call(call.module, call.args, call.check, call.diff, call.environment);
+    } catch (const RunnerFailure&) {
+      m_runners.erase(runner_key(call.become));  // the next call starts a fresh one
+      throw;
+    }
+  } catch (const connection::Unreachable&) {
+    reset();
+    throw;
+  } catch (const RunnerFailure& f) {
+    return failed_result(f.what(), f.stderr_tail(), f.rc());
+  } catch (const std::runtime_error& e) {  // e.g. the upload could not write the runner
+    return failed_result(e.what());
+  }
+}
+
+connection::ExecResult Target::raw(const std::string& command, const Become& become) {
+  std::lock_guard lock(m_mutex);
+  try {
+    ensure_connected();
+    if (!become.enabled) return m_connection->exec(command);
+    Become quiet = become;
+    const std::string prefix = sudo_prefix(quiet, "");
+    // With a password, sudo reads it from stdin (empty prompt); the command gets the rest.
+    return m_connection->exec(prefix + "/bin/sh -c " + shell_quote(command),
+                              become.password.empty() ? "" : become.password + "\n");
+  } catch (const connection::Unreachable&) {
+    reset();
+    throw;
+  } catch (const RunnerFailure& f) {
+    return {1, "", f.what()};
+  }
+}
+
+void Target::reset() {
+  m_runners.clear();
+  m_bootstrapped = false;
+  m_connection->close();
+}
+
+void Target::close() {
+  std::lock_guard lock(m_mutex);
+  for (auto& [key, runner] : m_runners) runner->exit();
+  m_runners.clear();
+  m_bootstrapped = false;
+  try {
+    m_connection->close();
+  } catch (const std::exception&) {
+  }
+}
+
+}  // namespace drover::transport

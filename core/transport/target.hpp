@@ -1,0 +1,99 @@
+// Talking to one target host: its connection, the bootstrap of the `drover-modules` runner,
+// and the runner processes (one per become user) that run modules one request at a time.
+//
+// The bootstrap, on first use (see docs/connections.md):
+//   1. ONE probe command: `uname -m`, `id -u`, `$HOME`, and whether
+//      ~/.cache/drover/<sha256>/drover-modules is already there;
+//   2. upload of the runner only when it is absent (temp name, chmod 0700, rename: atomic);
+//   3. `<runner> --serve` started once (through sudo for become) and kept for the run.
+// Over the local connection the runner is started from its path on the control node: no probe,
+// no upload.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "core/value/value.hpp"
+#include "plugins/connection/connection.hpp"
+
+namespace drover::transport {
+
+class Runner;
+
+struct RunnerBinary {
+  std::string path;    // drover-modules on the control node
+  std::string sha256;  // hex digest of its content: its version, and its folder on targets
+  std::string arch;    // the machine it runs on (uname -m of the control node)
+  // `drover-modules` beside the running executable (/proc/self/exe), else $DROVER_MODULES_BIN.
+  // Computed once per process (later calls return the same value). Throws std::runtime_error
+  // saying where it looked when there is none.
+  static RunnerBinary find();
+  // The binary at `path`, hashed now.
+  static RunnerBinary at(const std::string& path);
+  // The file's content (read on each call: only needed for an upload).
+  std::string read_content() const;
+};
+
+struct Become {
+  bool enabled = false;
+  std::string method = "sudo", user = "root", password, flags;  // flags: replaces "-H -S -n"
+};
+
+struct ModuleCall {
+  std::string module;
+  Value args;
+  bool check = false, diff = false;
+  Become become;
+  Value environment;  // a map of extra environment variables, or null
+};
+
+class Target {
+public:
+  Target(connection::ConnectionSpec spec, const RunnerBinary& runner);
+  // For tests: a given connection (a fake) instead of one from the registry.
+  Target(connection::ConnectionSpec spec, std::unique_ptr<connection::Connection> connection,
+         const RunnerBinary& runner);
+  ~Target();
+  Target(const Target&) = delete;
+  Target& operator=(const Target&) = delete;
+
+  // Runs a module through the runner, bootstrapping on first use, and returns its result map
+  // (Ansible's fields). Throws connection::Unreachable when the host cannot be reached (first
+  // contact or a lost connection); the next call then starts over with a new connection.
+  // A runner that dies, a failed bootstrap or a refused become are failed results with the
+  // reason (and the runner's stderr tail in `module_stderr`).
+  Value run(const ModuleCall& call);
+  // The `raw` module: the command through the login shell (through sudo with become), no runner.
+  connection::ExecResult raw(const std::string& command, const Become& become = {});
+  // Asks every runner to exit, then closes the connection. Never throws.
+  void close();
+
+  const connection::ConnectionSpec& spec() const { return m_spec; }
+  // How many times this Target uploaded the runner (0 or 1; for tests and -vvv output).
+  int uploads() const { return m_uploads; }
+
+private:
+  struct Probe {
+    std::string arch, uid, home;
+    bool runner_present = false;
+  };
+  void ensure_connected();
+  void bootstrap();
+  Probe probe();
+  std::string runner_command(const Become& become) const;
+  Runner& runner_for(const Become& become);
+  void reset();
+
+  connection::ConnectionSpec m_spec;
+  std::unique_ptr<connection::Connection> m_connection;
+  RunnerBinary m_binary;
+  std::mutex m_mutex;  // a Target is used by one worker at a time; this makes that a guarantee
+  bool m_bootstrapped = false;
+  std::string m_runner_path;  // where the runner is on the target
+  std::map<std::string, std::unique_ptr<Runner>> m_runners;  // by become user ("" = none)
+  int m_uploads = 0;
+};
+
+}  // namespace drover::transport

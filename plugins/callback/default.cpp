@@ -1,0 +1,255 @@
+// `default`: what ansible-playbook 2.14 prints (ansible.builtin.default with its default options).
+// Options from `[callback_default]`: display_ok_hosts, display_skipped_hosts,
+// display_failed_stderr, show_task_path_on_failure, check_mode_markers (Ansible's names and
+// defaults).
+#include <cstdio>
+#include <optional>
+
+#include "core/output/result_format.hpp"
+#include "plugins/callback/builtins.hpp"
+#include "plugins/callback/callback_base.hpp"
+
+namespace drover::callback {
+
+namespace {
+
+using namespace output;
+
+std::string trim(const std::string& s) {
+  std::size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return "";
+  std::size_t e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
+}
+
+std::string base_name(const std::string& path) {
+  std::size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// colorize() of ansible.utils.color: "ok=%-4s", coloured when non-zero.
+std::string recap_field(const char* lead, int n, std::string_view code, bool color) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s=%-4d", lead, n);
+  return n != 0 && color ? colorize_text(buf, code) : std::string(buf);
+}
+
+std::string pad_right(const std::string& s, std::size_t width) {
+  return s.size() >= width ? s : s + std::string(width - s.size(), ' ');
+}
+
+class DefaultCallback final : public CallbackBase {
+public:
+  explicit DefaultCallback(const CallbackOptions& options)
+      : CallbackBase(options), m_display_ok(options.flag("display_ok_hosts", true)),
+        m_display_skipped(options.flag("display_skipped_hosts", true)),
+        m_failed_stderr(options.flag("display_failed_stderr", false)),
+        m_path_on_failure(options.flag("show_task_path_on_failure", false)),
+        m_check_markers(options.flag("check_mode_markers", false)) {}
+
+  std::string name() const override { return "default"; }
+
+  void on_playbook_start(const std::string& file) override {
+    if (m_options.verbosity > 1) m_display.banner("PLAYBOOK: " + base_name(file));
+    if (m_options.check && m_check_markers) m_display.banner("DRY RUN");
+  }
+
+  void on_play_start(const PlayInfo& play) override {
+    std::string name = trim(play.name.empty() ? play.hosts : play.name);
+    std::string check = play.check_mode && m_check_markers ? " [CHECK MODE]" : "";
+    m_display.banner(name.empty() ? "PLAY" + check : "PLAY [" + name + "]" + check);
+  }
+
+  void on_no_hosts_matched() override { m_display.display("skipping: no hosts matched", color::skip); }
+  void on_no_hosts_remaining() override { m_display.banner("NO MORE HOSTS LEFT"); }
+
+  void on_task_start(const TaskInfo& task) override {
+    m_last_banner.reset();
+    if (m_display_skipped && m_display_ok) print_task_banner(task);
+  }
+
+  void on_host_result(const HostResult& r) override {
+    switch (r.status) {
+      case Status::ok:
+      case Status::changed: on_ok(r); break;
+      case Status::failed: on_failed(r); break;
+      case Status::skipped: on_skipped(r); break;
+      case Status::unreachable: on_unreachable(r); break;
+    }
+  }
+
+  void on_item_result(const ItemResult& r) override {
+    switch (r.status) {
+      case Status::ok:
+      case Status::changed: on_item_ok(r); break;
+      case Status::failed: on_item_failed(r); break;
+      case Status::skipped: on_item_skipped(r); break;
+      case Status::unreachable: on_item_failed(r); break;
+    }
+  }
+
+  void on_stats(const RunStats& stats) override {
+    m_display.banner("PLAY RECAP");
+    for (const auto& [host, s] : stats.hosts) {
+      bool c = m_display.color();
+      std::string host_text = host;
+      if (c) {
+        std::string_view code = s.failures || s.unreachable ? color::error : s.changed ? color::changed : color::ok;
+        host_text = pad_right(colorize_text(host, code), 37);
+      } else {
+        host_text = pad_right(host, 26);
+      }
+      m_display.display(host_text + " : " + recap_field("ok", s.ok, color::ok, c) + " " +
+                        recap_field("changed", s.changed, color::changed, c) + " " +
+                        recap_field("unreachable", s.unreachable, color::unreachable, c) + " " +
+                        recap_field("failed", s.failures, color::error, c) + " " +
+                        recap_field("skipped", s.skipped, color::skip, c) + " " +
+                        recap_field("rescued", s.rescued, color::ok, c) + " " +
+                        recap_field("ignored", s.ignored, color::warn, c));
+    }
+    m_display.display("");
+    if (m_options.check && m_check_markers) m_display.banner("DRY RUN");
+  }
+
+private:
+  static bool same_task(const TaskInfo& a, const TaskInfo& b) {
+    return a.name == b.name && a.path == b.path && a.action == b.action && a.is_handler == b.is_handler;
+  }
+
+  void print_task_banner(const TaskInfo& task) {
+    std::string prefix = task.is_handler ? "RUNNING HANDLER" : "TASK";
+    std::string check = m_options.check && m_check_markers ? " [CHECK MODE]" : "";
+    m_display.banner(prefix + " [" + trim(task.name) + "]" + check);
+    if (m_options.verbosity >= 2) print_task_path(task);
+    m_last_banner = task;
+  }
+
+  void ensure_banner(const TaskInfo& task) {
+    if (!m_last_banner || !same_task(*m_last_banner, task)) print_task_banner(task);
+  }
+
+  void print_task_path(const TaskInfo& task) {
+    if (!task.path.empty()) m_display.display("task path: " + task.path, color::debug);
+  }
+
+  bool diff_wanted(const TaskInfo& task) const { return m_options.diff || task.diff; }
+
+  // v2_on_file_diff: Ansible sends it before the ok/changed line of a result that has a diff.
+  void print_diffs(const HostResult& r) {
+    auto show = [&](const Value& res) {
+      const Value& diff = res.get("diff");
+      if (!diff.truthy() || !res.get("changed").truthy()) return;
+      std::string text = format_diff(diff, m_display.color());
+      if (text.empty()) return;
+      ensure_banner(r.task);
+      m_display.display(text);
+    };
+    const Value& results = r.result.get("results");
+    if (r.task.loop && results.is_list()) {
+      for (const auto& item : results.as_list()) show(item);
+    } else {
+      show(r.result);
+    }
+  }
+
+  static Value without_results(Value res) {
+    if (res.is_map()) res.mutable_map().erase("results");
+    return res;
+  }
+
+  void on_ok(const HostResult& r) {
+    if (diff_wanted(r.task) && r.result.find("diff")) print_diffs(r);
+    bool changed = r.result.get("changed").truthy();
+    if (!changed && !m_display_ok) return;
+    ensure_banner(r.task);
+    std::string msg = std::string(changed ? "changed" : "ok") + ": [" + host_label(r) + "]";
+    Value res = r.result;
+    handle_warnings(res);
+    if (r.task.loop && res.find("results")) return;  // the items were printed one by one
+    res = clean_debug_result(res, r.task.action);
+    if (run_is_verbose(res, m_options.verbosity)) msg += " => " + dump_result(res, m_options.verbosity);
+    m_display.display(msg, changed ? color::changed : color::ok);
+  }
+
+  void on_failed(const HostResult& r) {
+    Value res = clean_debug_result(r.result, r.task.action);
+    ensure_banner(r.task);
+    handle_exception(res, m_failed_stderr);
+    handle_warnings(res);
+    if (!(r.task.loop && res.find("results"))) {
+      if (m_options.verbosity < 2 && m_path_on_failure) print_task_path(r.task);
+      m_display.display("fatal: [" + host_label(r) + "]: FAILED! => " + dump_result(res, m_options.verbosity),
+                        color::error, m_failed_stderr);
+    }
+    if (r.ignore_errors) m_display.display("...ignoring", color::skip);
+  }
+
+  void on_skipped(const HostResult& r) {
+    if (!m_display_skipped) return;
+    Value res = clean_debug_result(r.result, r.task.action);
+    ensure_banner(r.task);
+    if (r.task.loop) res = without_results(res);
+    std::string msg = "skipping: [" + r.host + "]";
+    if (run_is_verbose(res, m_options.verbosity)) msg += " => " + dump_result(res, m_options.verbosity);
+    m_display.display(msg, color::skip);
+  }
+
+  void on_unreachable(const HostResult& r) {
+    ensure_banner(r.task);
+    m_display.display("fatal: [" + host_label(r) + "]: UNREACHABLE! => " + dump_result(r.result, m_options.verbosity),
+                      color::unreachable, m_failed_stderr);
+    if (r.ignore_unreachable) m_display.display("...ignoring", color::skip);
+  }
+
+  std::string item_host_label(const ItemResult& r) const {
+    HostResult as_host;
+    as_host.host = r.host;
+    as_host.result = r.result;
+    return host_label(as_host);
+  }
+
+  void on_item_ok(const ItemResult& r) {
+    bool changed = r.result.get("changed").truthy();
+    if (!changed && !m_display_ok) return;
+    ensure_banner(r.task);
+    std::string msg = std::string(changed ? "changed" : "ok") + ": [" + item_host_label(r) +
+                      "] => (item=" + item_label(r.result) + ")";
+    Value res = clean_debug_result(r.result, r.task.action);
+    if (run_is_verbose(res, m_options.verbosity)) msg += " => " + dump_result(res, m_options.verbosity);
+    m_display.display(msg, changed ? color::changed : color::ok);
+  }
+
+  void on_item_failed(const ItemResult& r) {
+    ensure_banner(r.task);
+    Value res = clean_debug_result(r.result, r.task.action);
+    handle_exception(res, m_failed_stderr);
+    handle_warnings(res);
+    m_display.display("failed: [" + item_host_label(r) + "] (item=" + item_label(res) + ") => " +
+                          dump_result(res, m_options.verbosity),
+                      color::error, m_failed_stderr);
+  }
+
+  void on_item_skipped(const ItemResult& r) {
+    if (!m_display_skipped) return;
+    ensure_banner(r.task);
+    Value res = clean_debug_result(r.result, r.task.action);
+    std::string msg = "skipping: [" + r.host + "] => (item=" + item_label(res) + ") ";
+    if (run_is_verbose(res, m_options.verbosity)) msg += " => " + dump_result(res, m_options.verbosity);
+    m_display.display(msg, color::skip);
+  }
+
+  bool m_display_ok;
+  bool m_display_skipped;
+  bool m_failed_stderr;
+  bool m_path_on_failure;
+  bool m_check_markers;
+  std::optional<TaskInfo> m_last_banner;
+};
+
+}  // namespace
+
+std::unique_ptr<output::Callback> make_default_callback(const output::CallbackOptions& options) {
+  return std::make_unique<DefaultCallback>(options);
+}
+
+}  // namespace drover::callback
