@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "core/template/ansible_support.hpp"
+#include "core/template/engine.hpp"
 #include "core/value/json.hpp"
 #include "core/value/yaml.hpp"
 
@@ -363,10 +364,15 @@ Value human_to_bytes(const Value& in, const CallArgs& args) {
   return Value(py_round(num * std::ldexp(1.0, static_cast<int>(power * 10))));
 }
 
-Value mandatory(const Value& in, const CallArgs&) {
-  // The engine raises for an undefined input ("Mandatory variable 'x' not defined." or the given
-  // msg) before calling the filter; a defined input passes through.
-  return in;
+Value mandatory(const Value& in, const CallArgs& args) {
+  const detail::Undefined* undefined = detail::as_undefined(in);
+  if (!undefined) return in;
+  if (const Value* msg = args.arg(0, "msg"); msg && !msg->is_null()) throw TemplateError(py_str(*msg));
+  // the engine's message is "'x' is undefined"; Ansible names the variable the same way
+  const std::string& m = undefined->message;
+  std::size_t end = m.find("' is undefined");
+  std::string name = (m.size() > 1 && m[0] == '\'' && end != std::string::npos) ? m.substr(0, end + 1) + " " : "";
+  throw TemplateError("Mandatory variable " + name + "not defined.");
 }
 
 Value random(const Value& in, const CallArgs& args) {

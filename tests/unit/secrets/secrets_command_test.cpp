@@ -5,6 +5,8 @@
 #include <filesystem>
 
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "core/cli/secrets_command.hpp"
 #include "core/secrets/age.hpp"
@@ -182,4 +184,30 @@ TEST_CASE("secrets with bad usage exits 5") {
   CHECK(run_secrets_command({"frobnicate"}) == 5);
   CHECK(run_secrets_command({"encrypt"}) == 5);
   CHECK(run_secrets_command({"decrypt", "-i", "--output", "x", "y"}) == 5);
+}
+
+TEST_CASE("Ctrl-C during secrets edit removes the private folder and exits 99") {
+  TempDir dir;
+  REQUIRE(run_secrets_command({"keygen", "-o", dir.file("k.txt")}) == 0);
+  std::string pub = public_key_of(dir.read("k.txt"));
+  dir.write("s.yaml", "token: abc123\n");
+  ScopedEnv key("DROVER_AGE_KEY_FILE", dir.file("k.txt"));
+  REQUIRE(run_secrets_command({"encrypt", "--age", pub, "-i", dir.file("s.yaml")}) == 0);
+  std::string before = dir.read("s.yaml");
+  // The "editor" records where the plaintext is, then interrupts drover (its grandparent's
+  // child: sh's parent) as a terminal Ctrl-C would.
+  ScopedEnv editor("EDITOR", "echo \"$1\" > " + dir.file("where") + "; kill -INT $PPID; sleep 1; :");
+  pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) ::_exit(run_secrets_command({"edit", dir.file("s.yaml")}));
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 99);
+  std::string where = dir.read("where");
+  REQUIRE(!where.empty());
+  where.pop_back();
+  CHECK_FALSE(std::filesystem::exists(where));
+  CHECK_FALSE(std::filesystem::exists(std::filesystem::path(where).parent_path()));
+  CHECK(dir.read("s.yaml") == before);
 }
