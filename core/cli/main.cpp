@@ -8,6 +8,7 @@
 #include "core/cli/commands.hpp"
 #include "core/cli/config_command.hpp"
 #include "core/cli/inventory_command.hpp"
+#include "core/cli/secrets_command.hpp"
 #include "core/error.hpp"
 #include "core/secrets/redactor.hpp"
 #include "core/transport/target.hpp"
@@ -40,6 +41,7 @@ const Subcommand k_subcommands[] = {
     {"config", run_config, "show the effective configuration and where each value came from"},
     {"inventory", run_inventory, "show the inventory (--list, --graph, --host)"},
     {"playbook", drover::cli::run_playbook_command, "run playbooks"},
+    {"secrets", drover::cli::run_secrets_command, "encrypt, decrypt and edit sops/vault files; make age keys"},
 };
 
 void usage() {

@@ -2,6 +2,7 @@
 
 #include "core/config/config.hpp"
 #include "core/error.hpp"
+#include "core/secrets/secrets_options.hpp"
 #include "core/secrets/vars_file.hpp"
 #include "core/vars/scope.hpp"
 
@@ -25,6 +26,10 @@ void add_run_flags(CLI::App& app, RunFlags& f, Command command) {
   app.add_flag("-v,--verbose", f.verbosity, "verbose mode (-vvv for more)");
   app.add_flag("-C,--check", f.check, "don't make any changes; predict some of the changes");
   app.add_flag("-D,--diff", f.diff, "show the differences in files and templates that change");
+  app.add_option("--vault-password-file,--vault-pass-file", f.vault_password_files, "vault password file")
+      ->allow_extra_args(false);
+  app.add_option("--vault-id", f.vault_ids, "the vault identity to use (label@source)")->allow_extra_args(false);
+  app.add_flag("-J,--ask-vault-password,--ask-vault-pass", f.ask_vault_password, "ask for vault password");
   if (command == Command::playbook) {
     app.add_option("-t,--tags", f.tags, "only run plays and tasks tagged with these values")
         ->delimiter(',')->allow_extra_args(false);
@@ -75,6 +80,12 @@ exec::RunOptions resolve_run_options(const RunFlags& f) {
   std::string gathering = cfg.get("defaults.gathering");
   o.gather_facts_default = gathering != "explicit";
 
+
+  secrets::SecretsOptions secrets_options;
+  secrets_options.vault_password_files = f.vault_password_files;
+  secrets_options.vault_ids = f.vault_ids;
+  secrets_options.ask_vault_password = f.ask_vault_password;
+  secrets::configure(secrets_options);
 
   for (const auto& e : f.extra_vars) {
     Value v = vars::parse_extra_vars(e);
