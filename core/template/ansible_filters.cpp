@@ -369,7 +369,7 @@ Value mandatory(const Value& in, const CallArgs& args) {
   if (!undefined) return in;
   if (const Value* msg = args.arg(0, "msg"); msg && !msg->is_null()) throw TemplateError(py_str(*msg));
   // the engine's message is "'x' is undefined"; Ansible names the variable the same way
-  const std::string& m = undefined->message;
+  const std::string m = undefined->message();
   std::size_t end = m.find("' is undefined");
   std::string name = (m.size() > 1 && m[0] == '\'' && end != std::string::npos) ? m.substr(0, end + 1) + " " : "";
   throw TemplateError("Mandatory variable " + name + "not defined.");
