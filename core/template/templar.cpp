@@ -218,7 +218,9 @@ Value Templar::template_string(const Value& s) {
   const std::string& text = s.as_string();
   auto tmpl = compile(text, "<string>");
   return m_root->with_context([&](Context& ctx) -> Value {
-    if (tmpl->single_expression) {
+    // "{{ x }}\n" is a string with its newline kept, as Ansible keeps trailing newlines; only a
+    // bare "{{ x }}" yields the native value.
+    if (tmpl->single_expression && trailing_newlines(text) == 0) {
       Value v = tmpl->single_expression->eval(ctx);
       if (auto* u = as_undefined(v)) {
         if (u->soft) return Value("");
