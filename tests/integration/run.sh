@@ -6,7 +6,7 @@
 #   tests/integration/run.sh --ansible [CASE...]       run the same cases with ansible/ansible-playbook
 #                                                      in drover's place: proves the playbooks and the
 #                                                      expected outputs are right (slow: ~3 min)
-# Cases: provision unreachable failing local adhoc static differential
+# Cases: provision unreachable failing local adhoc static differential secrets
 #
 # Brings up a 20-host fleet (fleet.sh), plus one extra inventory host on a closed port for the
 # unreachable case, runs the cases, prints PASS/FAIL/SKIP per case (with the diff of expected vs
@@ -24,7 +24,7 @@ readonly k_expected=$k_here/expected
 readonly k_hosts=20
 readonly k_timeout=300           # seconds for any single drover invocation
 readonly k_ansible_timeout=3600  # Ansible on 20 hosts takes minutes on a loaded 2-core machine
-readonly k_all_cases="provision unreachable failing local adhoc static differential"
+readonly k_all_cases="provision unreachable failing local adhoc static differential secrets"
 
 g_mode=drover                    # drover | ansible
 g_build=""
@@ -329,6 +329,72 @@ case_differential() {
         bad=1
     fi
     (( bad == 0 )) || { show_output "$out_d"; }
+    return "$bad"
+}
+
+# secrets: group_vars with a sops (age) file and a vault file made here with fresh keys; the
+# secrets reach the targets, every callback masks them (default with -v, json, junit), and no file
+# the run wrote on the control node holds them in plaintext.
+case_secrets() {
+    [[ $g_mode == drover ]] || { echo "    drover only (the sops layer is drover's)"; return 77; }
+    local dir=$g_work/secrets bad=0 rc=0
+    new_root "$FLEET_HOME" "$FLEET_USER"; local root=$g_root
+    mkdir -p "$dir/group_vars/all" "$dir/junit" "$dir/tmp"
+    local sops_secret vault_secret
+    sops_secret="sops-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+    vault_secret="vault-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+    "$g_drover" secrets keygen -o "$dir/age.key" 2>/dev/null
+    local recipient; recipient=$(sed -n 's/^# public key: //p' "$dir/age.key")
+    printf 'db_password: %s\n' "$sops_secret" | "$g_drover" secrets encrypt --age "$recipient" \
+        --output "$dir/group_vars/all/db.sops.yml" /dev/stdin 2>"$dir/encrypt.err" \
+        || { printf 'db_password: %s\n' "$sops_secret" > "$dir/db.yml"
+             "$g_drover" secrets encrypt --age "$recipient" --output "$dir/group_vars/all/db.sops.yml" "$dir/db.yml"
+             rm -f "$dir/db.yml"; }
+    printf 'vault-pass-%s\n' "$RANDOM" > "$dir/vault.pass"
+    printf 'api_token: %s\n' "$vault_secret" > "$dir/api.yml"
+    "$g_drover" secrets encrypt --vault --vault-password-file "$dir/vault.pass" \
+        --output "$dir/group_vars/all/api.yml" "$dir/api.yml"
+    rm -f "$dir/api.yml"
+    if grep -rqF -e "$sops_secret" -e "$vault_secret" "$dir"; then
+        echo "    the encrypted group_vars hold a secret in plaintext"; bad=1
+    fi
+    sed -n '/^host0[12] /p; /^\[all:vars\]/,$p' "$FLEET_INVENTORY" > "$dir/hosts.ini"
+    touch "$dir/started"
+    sleep 1
+    local out
+    for cb in default json; do
+        out=$g_work/secrets-$cb.out
+        rc=0
+        (cd "$g_work" && env -u ANSIBLE_CONFIG NO_COLOR=1 TMPDIR="$dir/tmp" SOPS_AGE_KEY_FILE="$dir/age.key" \
+            ANSIBLE_STDOUT_CALLBACK=$cb ANSIBLE_CALLBACKS_ENABLED=junit JUNIT_OUTPUT_DIR="$dir/junit" \
+            timeout "$k_timeout" "$g_drover" playbook -v -i "$dir/hosts.ini" \
+            --vault-password-file "$dir/vault.pass" -e "fleet_root=$root" \
+            "$k_playbooks/secrets.yml") > "$out" 2>&1 || rc=$?
+        expect_rc "$cb run" 0 "$rc" || bad=1
+        if grep -qF -e "$sops_secret" -e "$vault_secret" "$out"; then
+            echo "    the $cb callback printed a secret:"; grep -nF -e "$sops_secret" -e "$vault_secret" "$out" | head -5 | sed 's/^/      /'
+            bad=1
+        fi
+        grep -qF '********' "$out" || { echo "    the $cb output shows no masked value"; bad=1; }
+        (( bad == 0 )) || show_output "$out"
+    done
+    # a string built from a secret is itself secret: the whole message is masked
+    expect_line "$g_work/secrets-default.out" '^    "msg": "\*\*\*\*\*\*\*\*"$' 2 || bad=1
+    expect_line "$g_work/secrets-default.out" '"stdout": "token=\*\*\*\*\*\*\*\*"' 2 || bad=1
+    local h
+    for h in host01 host02; do
+        local want; want=$(printf 'db_password=%s\napi_token=%s' "$sops_secret" "$vault_secret")
+        [[ $(cat "$root/$h.credentials" 2>/dev/null) == "$want" ]] \
+            || { echo "    $h: the credentials file did not receive the secrets"; bad=1; }
+    done
+    ls "$dir/junit"/*.xml > /dev/null 2>&1 || { echo "    junit wrote no report"; bad=1; }
+    # everything the runs wrote on the control node: the work folder, temp folders, caches, logs
+    local leaked
+    leaked=$(find "$g_work" "$dir/tmp" /tmp "$HOME/.cache" "$HOME/.ansible" -xdev -type f -newer "$dir/started" \
+                 -not -path "$root/*" -print0 2>/dev/null | xargs -0 -r grep -lF -e "$sops_secret" -e "$vault_secret" 2>/dev/null || true)
+    if [[ -n $leaked ]]; then
+        echo "    plaintext secrets found in files written on the control node:"; printf '      %s\n' $leaked; bad=1
+    fi
     return "$bad"
 }
 
