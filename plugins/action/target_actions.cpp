@@ -4,6 +4,11 @@
 #include <sstream>
 
 #include <openssl/sha.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <ctime>
 
 #include "plugins/action/action.hpp"
 
@@ -119,6 +124,45 @@ Value send_content(ActionContext& ctx, Value args, const std::string& content) {
   return ctx.run_module("copy", args);
 }
 
+// The variables the template module adds for the template's own use, over the task's.
+class TemplateVariables : public tmpl::Variables {
+public:
+  TemplateVariables(const tmpl::Variables& base, Value extra) : m_base(base), m_extra(std::move(extra)) {}
+  const Value* find(std::string_view name) const override {
+    const Value* v = m_extra.find(name);
+    return v ? v : m_base.find(name);
+  }
+  std::vector<std::string> names() const override {
+    std::vector<std::string> out = m_base.names();
+    for (const auto& [k, v] : m_extra.as_map()) out.push_back(k);
+    return out;
+  }
+
+private:
+  const tmpl::Variables& m_base;
+  Value m_extra;
+};
+
+Value template_vars(const std::string& path, const std::string& dest) {
+  Map m;
+  char host[256] = {0};
+  gethostname(host, sizeof host - 1);
+  struct stat st {};
+  std::string uid = "unknown";
+  if (::stat(path.c_str(), &st) == 0) {
+    if (const passwd* pw = getpwuid(st.st_uid)) uid = pw->pw_name;
+    else uid = std::to_string(st.st_uid);
+  }
+  m.set("ansible_managed", "Ansible managed");
+  m.set("template_host", std::string(host));
+  m.set("template_path", path);
+  m.set("template_fullpath", fs::absolute(path).string());
+  m.set("template_destpath", dest);
+  m.set("template_uid", uid);
+  m.set("template_run_date", static_cast<std::int64_t>(std::time(nullptr)));
+  return Value(std::move(m));
+}
+
 }  // namespace
 
 Value run_module(ActionContext& ctx) { return ctx.run_module(ctx.task.action, ctx.args); }
@@ -185,7 +229,11 @@ Value run_template(ActionContext& ctx) {
   if (!read_file(path, source)) return failed("Could not read '" + path + "'");
   std::string rendered;
   try {
-    rendered = ctx.templar.render(source, path);
+    TemplateVariables vars(ctx.vars, template_vars(path, dest));
+    tmpl::TemplateOptions options;
+    options.search_paths = ctx.search_paths;
+    tmpl::Templar templar(vars, options);
+    rendered = templar.render(source, path);
   } catch (const tmpl::TemplateError& e) {
     return failed(std::string("AnsibleError: ") + e.what());
   }
