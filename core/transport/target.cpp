@@ -45,11 +45,14 @@ std::string machine() {
   return ::uname(&u) == 0 ? u.machine : "unknown";
 }
 
+// Shell builtins only when the runner is cached (the warm path: no process besides the shell, since
+// process creation dominates first contact); `uname -m` runs only before an upload. A cached runner
+// is named by its sha256, so it was checked for this architecture when it was uploaded.
 std::string probe_command(const std::string& sha) {
   const std::string runner = "\"$HOME/.cache/drover/" + sha + "/" + k_runner_name + "\"";
-  return "printf '" + k_probe_prefix + "arch=%s\\n" + k_probe_prefix + "uid=%s\\n" + k_probe_prefix +
-         "home=%s\\n' \"$(uname -m)\" \"$(id -u)\" \"$HOME\"; if [ -x " + runner + " ]; then echo " + k_probe_prefix +
-         "runner=present; else echo " + k_probe_prefix + "runner=absent; fi";
+  const std::string p = k_probe_prefix;
+  return "if [ -x " + runner + " ]; then printf '" + p + "home=%s\\n" + p + "runner=present\\n' \"$HOME\"; " +
+         "else printf '" + p + "arch=%s\\n" + p + "home=%s\\n" + p + "runner=absent\\n' \"$(uname -m)\" \"$HOME\"; fi";
 }
 
 // A marker no sudo message contains, so that its appearance on stderr means "password, please".
@@ -151,7 +154,7 @@ void Target::bootstrap() {
     m_runner_path = m_binary.path;
   } else {
     const Probe p = probe();
-    if (p.arch != m_binary.arch)
+    if (!p.runner_present && p.arch != m_binary.arch)
       throw RunnerFailure("the target " + m_spec.inventory_name + " is a " + p.arch + " machine; this drover has a " +
                               k_runner_name + " runner for " + m_binary.arch + " only",
                           "");
