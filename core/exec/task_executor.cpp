@@ -14,12 +14,7 @@ namespace {
 
 using output::Status;
 
-Value failed_result(const std::string& msg) {
-  Map m;
-  m.set("failed", true);
-  m.set("msg", msg);
-  return Value(std::move(m));
-}
+using action::failed_result;
 
 // Ansible's wording when a template in a task fails, with the task's place in the playbook.
 std::string task_error(const playbook::Task& task, const std::string& what, const std::string& error) {

@@ -58,6 +58,9 @@ Value run_raw(ActionContext&);
 Value run_set_fact(ActionContext&);
 Value run_template(ActionContext&);
 
+// A failed result with Ansible's fields: {"failed": true, "msg": msg}.
+Value failed_result(const std::string& msg);
+
 // Finds a file the way Ansible's actions do: absolute as is; else <dir>/<subdir>/<name>, then
 // <dir>/<name>, for each search path. Returns "" when not found.
 std::string find_file(const std::vector<std::string>& search_paths, const std::string& subdir,

@@ -11,12 +11,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-Value failed(const std::string& msg) {
-  Map m;
-  m.set("failed", true);
-  m.set("msg", msg);
-  return Value(std::move(m));
-}
 
 // A list of strings from a string or a list (assert's `that`).
 std::vector<std::string> conditions_of(const Value& v) {
@@ -34,6 +28,13 @@ std::vector<std::string> conditions_of(const Value& v) {
 
 }  // namespace
 
+Value failed_result(const std::string& msg) {
+  Map m;
+  m.set("failed", true);
+  m.set("msg", msg);
+  return Value(std::move(m));
+}
+
 std::string find_file(const std::vector<std::string>& search_paths, const std::string& subdir,
                       const std::string& name) {
   if (name.empty()) return "";
@@ -49,7 +50,7 @@ Value run_debug(ActionContext& ctx) {
   Map out;
   const Value* var = ctx.args.find("var");
   if (var && ctx.args.find("msg"))
-    return failed("'msg' and 'var' are incompatible options");
+    return failed_result("'msg' and 'var' are incompatible options");
   if (var) {
     std::string name = var->is_string() ? var->as_string() : dump_json(*var);
     Value v;
@@ -70,14 +71,14 @@ Value run_debug(ActionContext& ctx) {
 
 Value run_fail(ActionContext& ctx) {
   const Value* msg = ctx.args.find("msg");
-  Value r = failed("Failed as requested from task");
+  Value r = failed_result("Failed as requested from task");
   if (msg) r.mutable_map().set("msg", *msg);
   return r;
 }
 
 Value run_assert(ActionContext& ctx) {
   const Value* that = ctx.args.find("that");
-  if (!that) return failed("conditional required in \"that\" string");
+  if (!that) return failed_result("conditional required in \"that\" string");
   bool quiet = ctx.args.get_bool("quiet");
   for (const auto& cond : conditions_of(*that)) {
     if (!ctx.templar.condition(cond)) {
@@ -107,7 +108,7 @@ Value run_set_fact(ActionContext& ctx) {
     facts.set(k, v);
   }
   if (facts.empty())
-    return failed("No key/value pairs provided, at least one is required for this action to succeed");
+    return failed_result("No key/value pairs provided, at least one is required for this action to succeed");
   Map m;
   m.set("ansible_facts", Value(std::move(facts)));
   m.set("changed", false);
@@ -116,11 +117,11 @@ Value run_set_fact(ActionContext& ctx) {
 
 Value run_include_vars(ActionContext& ctx) {
   std::string file = ctx.args.get_string("file", ctx.args.get_string("_raw_params"));
-  if (file.empty()) return failed("include_vars needs a file (file= or a free-form path)");
+  if (file.empty()) return failed_result("include_vars needs a file (file= or a free-form path)");
   std::string path = find_file(ctx.search_paths, "vars", file);
-  if (path.empty()) return failed("Could not find or access '" + file + "'");
+  if (path.empty()) return failed_result("Could not find or access '" + file + "'");
   Value vars = secrets::load_vars_file(path);
-  if (!vars.is_map()) return failed("'" + file + "' must hold a mapping of variables");
+  if (!vars.is_map()) return failed_result("'" + file + "' must hold a mapping of variables");
   std::string name = ctx.args.get_string("name");
   Map m;
   if (!name.empty()) {
@@ -143,7 +144,7 @@ Value run_meta(ActionContext& ctx) {
     m.set("_drover_meta", what);  // the executor acts on it
     return Value(std::move(m));
   }
-  return failed("invalid meta action requested: " + what);
+  return failed_result("invalid meta action requested: " + what);
 }
 
 }  // namespace drover::action

@@ -18,12 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-Value failed(const std::string& msg) {
-  Map m;
-  m.set("failed", true);
-  m.set("msg", msg);
-  return Value(std::move(m));
-}
 
 bool read_file(const std::string& path, std::string& out) {
   std::ifstream in(path, std::ios::binary);
@@ -169,7 +163,7 @@ Value run_module(ActionContext& ctx) { return ctx.run_module(ctx.task.action, ct
 
 Value run_raw(ActionContext& ctx) {
   std::string cmd = ctx.args.get_string("_raw_params");
-  if (cmd.empty()) return failed("raw needs a command");
+  if (cmd.empty()) return failed_result("raw needs a command");
   if (ctx.check_mode) {
     Map m;
     m.set("changed", false);
@@ -200,15 +194,15 @@ Value run_raw(ActionContext& ctx) {
 Value run_copy(ActionContext& ctx) {
   const Value* src = ctx.args.find("src");
   if (!src) return ctx.run_module("copy", ctx.args);
-  if (ctx.args.find("content")) return failed("src and content are mutually exclusive");
+  if (ctx.args.find("content")) return failed_result("src and content are mutually exclusive");
   if (ctx.args.get_bool("remote_src")) return ctx.run_module("copy", ctx.args);
   std::string name = src->is_string() ? src->as_string() : "";
   std::string path = find_file(ctx.search_paths, "files", name);
-  if (path.empty()) return failed("Could not find or access '" + name + "' on the Ansible Controller.");
+  if (path.empty()) return failed_result("Could not find or access '" + name + "' on the Ansible Controller.");
   if (fs::is_directory(path))
-    return failed("copying a directory from the control node is not supported by this version of drover");
+    return failed_result("copying a directory from the control node is not supported by this version of drover");
   std::string content;
-  if (!read_file(path, content)) return failed("Could not read '" + path + "'");
+  if (!read_file(path, content)) return failed_result("Could not read '" + path + "'");
   Value args = ctx.args;
   args.mutable_map().erase("src");
   std::string dest = args.get_string("dest");
@@ -222,11 +216,11 @@ Value run_copy(ActionContext& ctx) {
 Value run_template(ActionContext& ctx) {
   std::string src = ctx.args.get_string("src");
   std::string dest = ctx.args.get_string("dest");
-  if (src.empty() || dest.empty()) return failed("src and dest are required");
+  if (src.empty() || dest.empty()) return failed_result("src and dest are required");
   std::string path = find_file(ctx.search_paths, "templates", src);
-  if (path.empty()) return failed("Could not find or access '" + src + "'");
+  if (path.empty()) return failed_result("Could not find or access '" + src + "'");
   std::string source;
-  if (!read_file(path, source)) return failed("Could not read '" + path + "'");
+  if (!read_file(path, source)) return failed_result("Could not read '" + path + "'");
   std::string rendered;
   try {
     TemplateVariables vars(ctx.vars, template_vars(path, dest));
@@ -235,7 +229,7 @@ Value run_template(ActionContext& ctx) {
     tmpl::Templar templar(vars, options);
     rendered = templar.render(source, path);
   } catch (const tmpl::TemplateError& e) {
-    return failed(std::string("AnsibleError: ") + e.what());
+    return failed_result(std::string("AnsibleError: ") + e.what());
   }
   std::string newline = ctx.args.get_string("newline_sequence", "\n");
   if (newline != "\n") {
