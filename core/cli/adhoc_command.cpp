@@ -18,13 +18,7 @@ int run_adhoc_command(const std::vector<std::string>& args) {
   app.add_option("-m,--module-name", module, "the module to run (default command)");
   app.add_option("-a,--args", module_args, "the module's arguments, as key=value or YAML/JSON");
   add_run_flags(app, flags, Command::adhoc);
-  std::vector<std::string> reversed(args.rbegin(), args.rend());
-  try {
-    app.parse(reversed);
-  } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
-    return rc == 0 ? 0 : static_cast<int>(ExitCode::bad_options);
-  }
+  if (auto stop = parse_command_line(app, args)) return *stop;
   std::string action = playbook::short_action_name(module);
   if (!action::is_known_action(action))
     throw Fatal("couldn't resolve module/action '" + module +

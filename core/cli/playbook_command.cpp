@@ -56,13 +56,7 @@ int run_playbook_command(const std::vector<std::string>& args) {
   app.add_flag("--list-hosts", list_hosts, "outputs a list of matching hosts; does not execute anything else");
   app.add_flag("--list-tasks", list_tasks, "list all tasks that would be executed");
   add_run_flags(app, flags, Command::playbook);
-  std::vector<std::string> reversed(args.rbegin(), args.rend());
-  try {
-    app.parse(reversed);
-  } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
-    return rc == 0 ? 0 : static_cast<int>(ExitCode::bad_options);
-  }
+  if (auto stop = parse_command_line(app, args)) return *stop;
   // Everything is parsed before any host is touched.
   std::vector<playbook::Playbook> books;
   for (const auto& f : files) books.push_back(playbook::parse_playbook(f, action::is_known_action));

@@ -43,6 +43,16 @@ config::Config& cli_config() {
   return cfg;
 }
 
+std::optional<int> parse_command_line(CLI::App& app, const std::vector<std::string>& args) {
+  std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 takes them reversed
+  try {
+    app.parse(reversed);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : static_cast<int>(ExitCode::bad_options);
+  }
+  return std::nullopt;
+}
+
 exec::RunOptions resolve_run_options(const RunFlags& f) {
   config::Config& cfg = cli_config();
   if (f.forks) cfg.set_from_cli("defaults.forks", std::to_string(f.forks));

@@ -2,6 +2,7 @@
 // `ansible-playbook`, declared once and turned into RunOptions with the configuration underneath.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,10 @@ config::Config& cli_config();
 
 // Declares the shared flags on `app` (and the playbook-only ones for Command::playbook).
 void add_run_flags(CLI::App& app, RunFlags& flags, Command command);
+
+// Parses args into app. Returns the exit code to stop with (0 after --help, 5 on bad usage), or
+// nullopt when the command should run.
+std::optional<int> parse_command_line(CLI::App& app, const std::vector<std::string>& args);
 
 // Merges flags over the configuration (CLI > env > file > default). Throws Fatal(bad_options)
 // on invalid values.

@@ -85,9 +85,8 @@ Value play_magic(const playbook::Play& play, const playbook::Playbook& pb, const
   return Value(std::move(m));
 }
 
-ExitCode exit_code_of(const HostRegistry& registry, const std::map<std::string, bool>& failed,
+ExitCode exit_code_of(const std::map<std::string, bool>& failed,
                       const std::map<std::string, bool>& unreachable) {
-  (void)registry;
   if (g_interrupted) return ExitCode::interrupted;
   for (const auto& [h, u] : unreachable)
     if (u) return ExitCode::host_unreachable;
@@ -113,9 +112,8 @@ ExitCode run_playbook(const playbook::Playbook& pb, RunContext& rc) {
     Value pattern = play_scope_template(Value(play.hosts), play_vars, opts);
     std::string pat = pattern.is_string() ? pattern.as_string() : play.hosts;
     output::PlayInfo info;
-    info.name = play_scope_template(Value(play.name), play_vars, opts).is_string()
-                    ? play_scope_template(Value(play.name), play_vars, opts).as_string()
-                    : play.name;
+    Value name = play_scope_template(Value(play.name), play_vars, opts);
+    info.name = name.is_string() ? name.as_string() : play.name;
     info.hosts = pat;
     info.check_mode = opts.check;
     bus.on_play_start(info);
@@ -153,7 +151,7 @@ ExitCode run_playbook(const playbook::Playbook& pb, RunContext& rc) {
   registry.close_all();
   bus.emit_stats();
   bus.on_playbook_end();
-  return exit_code_of(registry, ever_failed, ever_unreachable);
+  return exit_code_of(ever_failed, ever_unreachable);
 }
 
 ExitCode run_adhoc(const std::string& pattern, const std::string& module, const Value& args,

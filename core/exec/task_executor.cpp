@@ -72,7 +72,7 @@ public:
     tmpl::Templar templar(m_scope, template_options());
     try {
       if (!m_task.has_loop) {
-        if (!conditions_hold(templar, out)) return finish(out, skipped_result());
+        if (!conditions_hold(templar)) return finish(out, skipped_result());
         Value result = run_with_retries(templar);
         return finish(out, std::move(result));
       }
@@ -131,7 +131,7 @@ private:
     return Value(std::move(m));
   }
 
-  bool conditions_hold(tmpl::Templar& templar, TaskOutcome&) {
+  bool conditions_hold(tmpl::Templar& templar) {
     for (const auto& cond : m_task.when) {
       bool ok;
       try {
@@ -258,10 +258,15 @@ private:
     b.user = m_opts.become_user;
     if (!play.become.is_null()) b.enabled = truthy_setting(templar, play.become, b.enabled);
     if (!m_task.become.is_null()) b.enabled = truthy_setting(templar, m_task.become, b.enabled);
-    for (const Value* v : {&play.become_user, &m_task.become_user})
-      if (!v->is_null()) b.user = templar.template_value(*v).is_string() ? templar.template_value(*v).as_string() : b.user;
-    for (const Value* v : {&play.become_method, &m_task.become_method})
-      if (!v->is_null()) b.method = templar.template_value(*v).is_string() ? templar.template_value(*v).as_string() : b.method;
+    auto text_setting = [&](const Value& v, std::string& out) {
+      if (v.is_null()) return;
+      Value t = templar.template_value(v);
+      if (t.is_string()) out = t.as_string();
+    };
+    text_setting(play.become_user, b.user);
+    text_setting(m_task.become_user, b.user);
+    text_setting(play.become_method, b.method);
+    text_setting(m_task.become_method, b.method);
     if (const Value* pw = m_scope.find("ansible_become_password")) {
       Value t = templar.template_value(*pw);
       if (t.is_string()) b.password = t.as_string();

@@ -205,8 +205,7 @@ bool run_is_verbose(const Value& result, int verbosity, int above) {
   return verbose && !(override_.is_bool() && override_.as_bool());
 }
 
-std::string dump_result(const Value& result, int verbosity, int indent) {
-  if (indent <= 0 && (result.get("_ansible_verbose_always").truthy() || verbosity > 2)) indent = 4;
+Value abridged_result(const Value& result, int verbosity) {
   Value abridged = strip_internal_keys(result);
   if (abridged.is_map()) {
     Map& m = abridged.mutable_map();
@@ -216,6 +215,12 @@ std::string dump_result(const Value& result, int verbosity, int indent) {
     }
     m.erase("exception");
   }
+  return abridged;
+}
+
+std::string dump_result(const Value& result, int verbosity, int indent) {
+  if (indent <= 0 && (result.get("_ansible_verbose_always").truthy() || verbosity > 2)) indent = 4;
+  Value abridged = abridged_result(result, verbosity);
   return dump_json(abridged, JsonStyle{indent > 0 ? indent : -1, true, false});
 }
 

@@ -36,6 +36,10 @@ Value strip_internal_keys(const Value& v);
 // invocation/skip_reason. Other actions are returned unchanged.
 Value clean_debug_result(const Value& result, std::string_view action);
 
+// The result as _dump_results() shows it: internal keys stripped, `invocation` and `diff` removed
+// below -vvv, `exception` removed.
+Value abridged_result(const Value& result, int verbosity);
+
 // CallbackBase._dump_results() in its json format: internal keys stripped, `invocation` and
 // `diff` removed below -vvv, `exception` removed; indented by 4 when asked (indent > 0), when
 // the result says `_ansible_verbose_always`, or at -vvv and above; keys sorted.

@@ -1,4 +1,5 @@
 #include "core/secrets/secret_file.hpp"
+#include "core/secrets/sops_config.hpp"
 
 #include <cstdlib>
 #include <filesystem>
@@ -10,19 +11,6 @@
 namespace drover::secrets {
 namespace {
 
-std::vector<std::string> split_commas(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  for (;;) {
-    auto comma = text.find(',', start);
-    std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    auto a = part.find_first_not_of(" \t\n"), b = part.find_last_not_of(" \t\n");
-    if (a != std::string::npos) out.push_back(part.substr(a, b - a + 1));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
 
 }  // namespace
 

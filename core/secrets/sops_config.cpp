@@ -7,20 +7,26 @@
 #include "core/value/yaml.hpp"
 
 namespace drover::secrets {
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (;;) {
+    auto comma = text.find(',', start);
+    std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    auto a = part.find_first_not_of(" \t\n"), b = part.find_last_not_of(" \t\n");
+    if (a != std::string::npos) out.push_back(part.substr(a, b - a + 1));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
 namespace {
 
 std::vector<std::string> split_recipients(const Value& v) {
   std::vector<std::string> out;
   auto add = [&](const std::string& text) {
-    std::size_t start = 0;
-    for (;;) {
-      auto comma = text.find(',', start);
-      std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      auto a = part.find_first_not_of(" \t\n"), b = part.find_last_not_of(" \t\n");
-      if (a != std::string::npos) out.push_back(part.substr(a, b - a + 1));
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
+    for (auto& r : split_commas(text)) out.push_back(std::move(r));
   };
   if (v.is_string()) add(v.as_string());
   if (v.is_list())

@@ -9,6 +9,9 @@
 
 namespace drover::secrets {
 
+// "a, b,,c" → {"a", "b", "c"}: comma-separated recipients, blanks trimmed and empty parts dropped.
+std::vector<std::string> split_commas(const std::string& text);
+
 struct CreationRule {
   std::string path_regex;  // empty: matches every file
   std::vector<std::string> age;

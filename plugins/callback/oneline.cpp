@@ -23,15 +23,7 @@ std::string escape_breaks(std::string s) {
 // json.dumps(indent=0) with its newlines removed: {"a": 1,"b": 2}.
 std::string one_line_json(const Value& result, int verbosity) {
   // Ansible's indent=0 form joins items with "," only, unlike the one-line ", ".
-  Value abridged = strip_internal_keys(result);
-  if (abridged.is_map()) {
-    Map& m = abridged.mutable_map();
-    if (verbosity < 3) {
-      m.erase("invocation");
-      m.erase("diff");
-    }
-    m.erase("exception");
-  }
+  Value abridged = abridged_result(result, verbosity);
   std::string text = dump_json(abridged, JsonStyle{0, true, false});
   std::string out;
   for (char c : text)
