@@ -28,12 +28,15 @@ bool flag(const CallArgs& a, std::size_t i, std::string_view name, bool fallback
   return v ? py_truthy(*v) : fallback;
 }
 
+// ASCII only, as the C locale's tolower/toupper, without a libc call per character.
 std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   return s;
 }
 std::string upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char& c : s)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
   return s;
 }
 
@@ -339,18 +342,21 @@ Value f_items(Context&, const Value& v, CallArgs&) {
 }
 
 Value f_join(Context& ctx, const Value& v, CallArgs& a) {
-  std::string sep = to_str(arg(a, 0, "d", Value("")));
+  const Value* sep_arg = a.arg(0, "d");
+  const std::string sep = sep_arg ? to_str(*sep_arg) : std::string();
   const Value& attribute = arg(a, 1, "attribute");
   std::string out;
   bool first = true, secret = false;
   List copy;
   const List& items = v.is_list() ? v.as_list() : (copy = iterate(v));
+  Value fetched;
   for (const Value& x : items) {
     if (!first) out += sep;
     first = false;
-    Value item = attribute.is_null() ? x : get_path(ctx, x, to_str(attribute));
-    secret = secret || item.is_secret();
-    append_str(out, item);
+    const Value* item = &x;
+    if (!attribute.is_null()) item = &(fetched = get_path(ctx, x, to_str(attribute)));
+    secret = secret || item->is_secret();
+    append_str(out, *item);
   }
   Value r(std::move(out));
   if (secret) r.add_mark(Mark::secret);
@@ -891,7 +897,7 @@ bool t_float(Context&, const Value& v, CallArgs&) { return v.is_float(); }
 bool t_integer(Context&, const Value& v, CallArgs&) { return v.is_int(); }
 bool t_in(Context&, const Value& v, CallArgs& a) { return py_in(v, arg(a, 0, "seq")); }
 bool t_iterable(Context&, const Value& v, CallArgs&) {
-  if (v.is_object()) return dynamic_cast<const MappingObject*>(v.as_object().get()) != nullptr;
+  if (v.is_object()) return as_mapping_object(v) != nullptr;
   return v.is_string() || v.is_list() || v.is_map();
 }
 bool t_lower(Context&, const Value& v, CallArgs&) {
@@ -905,7 +911,7 @@ bool t_upper(Context&, const Value& v, CallArgs&) {
          std::none_of(s.begin(), s.end(), [](char c) { return std::islower(static_cast<unsigned char>(c)); });
 }
 bool t_mapping(Context&, const Value& v, CallArgs&) {
-  return v.is_map() || (v.is_object() && dynamic_cast<const MappingObject*>(v.as_object().get()));
+  return v.is_map() || (v.is_object() && as_mapping_object(v));
 }
 bool t_none(Context&, const Value& v, CallArgs&) { return v.is_null(); }
 bool t_number(Context&, const Value& v, CallArgs&) { return v.is_number() || v.is_bool(); }
@@ -919,7 +925,7 @@ bool t_sameas(Context&, const Value& v, CallArgs& a) {
 }
 bool t_sequence(Context&, const Value& v, CallArgs&) {
   return v.is_string() || v.is_list() || v.is_map() ||
-         (v.is_object() && dynamic_cast<const MappingObject*>(v.as_object().get()));
+         (v.is_object() && as_mapping_object(v));
 }
 bool t_string(Context&, const Value& v, CallArgs&) { return v.is_string(); }
 

@@ -17,6 +17,7 @@ struct Name : Expr {
   explicit Name(std::string n) : name(std::move(n)) {}
   Value eval(Context& ctx) const override;
   const Value* ref(Context& ctx, Value& storage) const override;
+  const Value* probe(Context& ctx, Value& storage) const override;
   std::string name;
 };
 
@@ -31,12 +32,16 @@ struct DictExpr : Expr {
   std::vector<std::pair<ExprPtr, ExprPtr>> items;
 };
 
+bool is_dict_method(std::string_view n);
+
 struct Attr : Expr {
-  Attr(ExprPtr o, std::string n) : obj(std::move(o)), name(std::move(n)) {}
+  Attr(ExprPtr o, std::string n) : obj(std::move(o)), name(std::move(n)), dict_method(is_dict_method(name)) {}
   Value eval(Context& ctx) const override;
   const Value* ref(Context& ctx, Value& storage) const override;
+  const Value* probe(Context& ctx, Value& storage) const override;
   ExprPtr obj;
   std::string name;
+  bool dict_method;  // `d.items` and friends name the method, not a key
 };
 
 struct Item : Expr {
@@ -71,6 +76,7 @@ struct FilterExpr : Expr {
   Args args;
   BuiltinFilter builtin = nullptr;  // resolved by the parser
   bool accepts_undefined = false;
+  bool probes_input = false;  // Jinja2's `default`/`d`: a missing input needs no undefined object
 };
 
 struct TestExpr : Expr {
@@ -81,6 +87,7 @@ struct TestExpr : Expr {
   bool negated = false;
   BuiltinTest builtin = nullptr;  // resolved by the parser
   bool accepts_undefined = false;
+  bool probes_input = false;  // `defined`/`undefined`
 };
 
 enum class BinOp : std::uint8_t { add, sub, mul, div, floordiv, mod, pow };

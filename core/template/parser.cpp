@@ -748,6 +748,7 @@ private:
     while (skip_op(".")) f->name += "." + expect_name();
     if (at_op("(")) f->args = parse_args();
     f->builtin = builtin_filter(f->name, &f->accepts_undefined);
+    f->probes_input = f->builtin && (f->name == "default" || f->name == "d");
     return f;
   }
 
@@ -773,6 +774,7 @@ private:
     t->name = expect_name();
     while (skip_op(".")) t->name += "." + expect_name();
     t->builtin = builtin_test(t->name, &t->accepts_undefined);
+    t->probes_input = t->builtin && (t->name == "defined" || t->name == "undefined");
     if (at_op("(")) {
       t->args = parse_args();
     } else if (starts_test_argument()) {

@@ -226,7 +226,7 @@ Value Templar::template_string(const Value& s) {
         if (u->soft) return Value("");
         u->fail();
       }
-      if (v.is_object() && !dynamic_cast<const MappingObject*>(v.as_object().get())) return Value(to_str(v));
+      if (v.is_object() && !as_mapping_object(v)) return Value(to_str(v));
       if (s.is_secret() && v.is_string()) v.add_mark(Mark::secret);
       return v;
     }
@@ -269,7 +269,9 @@ std::string Templar::render(std::string_view source, const std::string& name) {
   auto tmpl = compile(body, name, options);
   return m_root->with_context([&](Context& ctx) {
     std::string out;
+    out.reserve(tmpl->size_hint.load(std::memory_order_relaxed));
     render_body(tmpl->body, ctx, out);
+    tmpl->size_hint.store(out.size(), std::memory_order_relaxed);
     std::size_t want = trailing_newlines(body), have = trailing_newlines(out);
     if (want > have) out.append(want - have, '\n');
     return out;

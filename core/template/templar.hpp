@@ -47,10 +47,17 @@ struct TemplateOptions {
 // Objects that behave like a read-only dict in templates (hostvars, lazily built per host):
 class MappingObject : public Object {
 public:
+  MappingObject() : Object(Family::mapping) {}
   virtual const Value* find(std::string_view key) const = 0;  // may return a value it caches
   virtual std::vector<std::string> keys() const = 0;
   std::string type_name() const override { return "dict"; }
 };
+
+// The MappingObject a value holds, or nullptr.
+inline const MappingObject* as_mapping_object(const Value& v) {
+  if (!v.is_object() || v.as_object()->family() != Object::Family::mapping) return nullptr;
+  return static_cast<const MappingObject*>(v.as_object().get());
+}
 
 namespace detail {
 class RootScope;
