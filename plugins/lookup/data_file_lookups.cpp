@@ -161,7 +161,7 @@ std::string interpolate(const std::string& value, const std::map<std::string, Va
   return out;
 }
 
-// The items of a section, DEFAULT's first (as configparser orders them), values interpolated.
+// The items of a section, DEFAULT's first (as configparser orders them), values as written.
 std::vector<std::pair<std::string, Value>> section_items(IniFile& ini, const std::string& name, const std::string& file) {
   auto* section = ini.section(name);
   if (!section) throw TemplateError("No section '" + name + "' in " + file);
@@ -171,10 +171,13 @@ std::vector<std::pair<std::string, Value>> section_items(IniFile& ini, const std
     if (it != merged.end()) it->second = kv.second;
     else merged.push_back(kv);
   }
-  std::map<std::string, Value> keys(merged.begin(), merged.end());
-  for (auto& kv : merged)
-    if (kv.second.is_string()) kv.second = Value(interpolate(kv.second.as_string(), keys));
   return merged;
+}
+
+// A value of the section with `%(name)s` references resolved (configparser does it on get()).
+Value interpolated(const Value& v, const std::vector<std::pair<std::string, Value>>& items) {
+  if (!v.is_string()) return v;
+  return Value(interpolate(v.as_string(), std::map<std::string, Value>(items.begin(), items.end())));
 }
 
 // The deprecated inline form "key section=s file=f": words join onto the last option named.
@@ -286,13 +289,15 @@ List ini(const List& terms, const Map& kwargs, LookupContext& ctx) {
     if (truthy_option(opt(opts, "re"))) {
       tmpl::PythonRegex re(key, tmpl::RegexFlag::none);
       std::smatch m;
-      for (const auto& [k, v] : items)
-        if (re.match(k, m)) out.push_back(v);
+      for (const auto& [k, v] : items) {
+        Value value = interpolated(v, items);  // items() interpolates every value
+        if (re.match(k, m)) out.push_back(value);
+      }
       continue;
     }
     std::string wanted = case_sensitive ? key : lower(key);
     auto it = std::find_if(items.begin(), items.end(), [&](const auto& kv) { return kv.first == wanted; });
-    Value value = it == items.end() ? opt(opts, "default") : it->second;
+    Value value = it == items.end() ? opt(opts, "default") : interpolated(it->second, items);
     if (value.is_list()) out.insert(out.end(), value.as_list().begin(), value.as_list().end());
     else if (!value.is_null()) out.push_back(value);
   }
