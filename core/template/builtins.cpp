@@ -1,9 +1,9 @@
-// Jinja2's builtin filters, tests and global functions, one function and one table row each;
-// names not found here are looked up in Ansible's tables (filter_api.hpp).
+// Jinja2's builtin filters, tests and global functions, one function and one table row each.
+// Ansible's tables (filter_api.hpp) are looked up first: Ansible's plugins override Jinja2's
+// builtins of the same name (`random`, `unique` live there only).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <random>
 #include <unordered_map>
 
 #include "core/template/objects.hpp"
@@ -421,25 +421,6 @@ Value sorted_keys(const Value& v) {
 }
 Value f_pprint(Context&, const Value& v, CallArgs&) { return Value(to_repr(sorted_keys(v))); }
 
-Value f_random(Context&, const Value& v, CallArgs& a) {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  std::mt19937_64 seeded;
-  std::mt19937_64* gen = &rng;
-  if (const Value* seed = a.keyword.find("seed"); seed && !seed->is_null()) {
-    seeded.seed(std::hash<std::string>()(to_str(*seed)));
-    gen = &seeded;
-  }
-  if (v.is_int()) {
-    std::int64_t start = to_int(arg(a, 0, "start", Value(0))), step = to_int(arg(a, 1, "step", Value(1)));
-    std::int64_t n = (v.as_int() - start + step - 1) / step;
-    if (n <= 0) throw TemplateError("empty range for randrange()");
-    return Value(start + step * static_cast<std::int64_t>((*gen)() % static_cast<std::uint64_t>(n)));
-  }
-  List items = iterate(v);
-  if (items.empty()) return make_undefined("No random item, sequence was empty.");
-  return items[(*gen)() % items.size()];
-}
-
 Value select_impl(Context& ctx, const Value& v, CallArgs& a, bool want, bool by_attr) {
   List out;
   std::size_t i = 0;
@@ -658,19 +639,6 @@ Value f_truncate(Context&, const Value& v, CallArgs& a) {
   return Value(head + end);
 }
 
-Value f_unique(Context& ctx, const Value& v, CallArgs& a) {
-  bool cs = flag(a, 0, "case_sensitive");
-  const Value& attribute = arg(a, 1, "attribute");
-  List out, seen;
-  for (const Value& x : iterate(v)) {
-    Value k = sort_key(attribute.is_null() ? x : get_path(ctx, x, to_str(attribute)), cs);
-    if (std::find(seen.begin(), seen.end(), k) != seen.end()) continue;
-    seen.push_back(k);
-    out.push_back(x);
-  }
-  return Value(std::move(out));
-}
-
 std::string url_quote(const std::string& s, const char* safe, bool plus_for_space = false) {
   std::string out;
   char buf[4];
@@ -831,7 +799,6 @@ const std::unordered_map<std::string_view, FilterEntry>& builtin_filters() {
       {"max", f_max},
       {"min", f_min},
       {"pprint", f_pprint},
-      {"random", f_random},
       {"reject", f_reject},
       {"rejectattr", f_rejectattr},
       {"replace", f_replace},
@@ -849,7 +816,6 @@ const std::unordered_map<std::string_view, FilterEntry>& builtin_filters() {
       {"tojson", f_tojson},
       {"trim", f_trim},
       {"truncate", f_truncate},
-      {"unique", f_unique},
       {"upper", f_upper},
       {"urlencode", f_urlencode},
       {"urlize", f_urlize},
@@ -1022,7 +988,10 @@ void require_args(const CallArgs& a) {
 
 }  // namespace
 
+// Ansible's filter and test plugins override Jinja2's builtins of the same name (`random`,
+// `unique`), so a name in Ansible's tables never resolves to the Jinja2 row.
 BuiltinFilter builtin_filter(std::string_view name, bool* accepts_undefined) {
+  if (ansible_filter(short_name(name))) return nullptr;
   auto it = builtin_filters().find(short_name(name));
   if (it == builtin_filters().end()) return nullptr;
   *accepts_undefined = it->second.accepts_undefined;
@@ -1030,6 +999,7 @@ BuiltinFilter builtin_filter(std::string_view name, bool* accepts_undefined) {
 }
 
 BuiltinTest builtin_test(std::string_view name, bool* accepts_undefined) {
+  if (ansible_test(short_name(name))) return nullptr;
   auto it = builtin_tests().find(short_name(name));
   if (it == builtin_tests().end()) return nullptr;
   *accepts_undefined = it->second.accepts_undefined;
@@ -1048,28 +1018,28 @@ bool test_exists(std::string_view name) {
 
 Value apply_filter(Context& ctx, std::string_view full, const Value& input, CallArgs& args) {
   std::string_view name = short_name(full);
-  if (auto it = builtin_filters().find(name); it != builtin_filters().end()) {
-    if (!it->second.accepts_undefined) require(input);
-    return it->second.fn(ctx, input, args);
-  }
   if (const FilterRow* row = ansible_filter(name)) {
     if (name != "mandatory") require(input);
     require_args(args);
     return row->fn(input, args);
+  }
+  if (auto it = builtin_filters().find(name); it != builtin_filters().end()) {
+    if (!it->second.accepts_undefined) require(input);
+    return it->second.fn(ctx, input, args);
   }
   throw TemplateError("template error while templating string: No filter named '" + std::string(full) + "'.");
 }
 
 bool apply_test(Context& ctx, std::string_view full, const Value& input, CallArgs& args) {
   std::string_view name = short_name(full);
-  if (auto it = builtin_tests().find(name); it != builtin_tests().end()) {
-    if (!it->second.accepts_undefined) require(input);
-    return it->second.fn(ctx, input, args);
-  }
   if (const TestRow* row = ansible_test(name)) {
     require(input);
     require_args(args);
     return row->fn(input, args);
+  }
+  if (auto it = builtin_tests().find(name); it != builtin_tests().end()) {
+    if (!it->second.accepts_undefined) require(input);
+    return it->second.fn(ctx, input, args);
   }
   throw TemplateError("template error while templating string: No test named '" + std::string(full) + "'.");
 }
