@@ -214,10 +214,10 @@ std::size_t utf8_length(std::string_view s);
 bool is_callable(const Value& v);
 
 // ---------------------------------------------------------------- filters, tests, globals
-using BuiltinFilter = Value (*)(Context& ctx, const Value& input, CallArgs& args);
-using BuiltinTest = bool (*)(Context& ctx, const Value& input, CallArgs& args);
-Value apply_filter(Context& ctx, std::string_view name, const Value& input, CallArgs& args);
-bool apply_test(Context& ctx, std::string_view name, const Value& input, CallArgs& args);
+using BuiltinFilter = Value (*)(Context& ctx, const Value& input, const CallArgs& args);
+using BuiltinTest = bool (*)(Context& ctx, const Value& input, const CallArgs& args);
+Value apply_filter(Context& ctx, std::string_view name, const Value& input, const CallArgs& args);
+bool apply_test(Context& ctx, std::string_view name, const Value& input, const CallArgs& args);
 bool filter_exists(std::string_view name);
 // The builtin filter/test of that name (resolved once at parse time), or nullptr.
 BuiltinFilter builtin_filter(std::string_view name, bool* accepts_undefined);

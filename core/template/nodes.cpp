@@ -229,8 +229,21 @@ bool is_callable(const Value& v) {
   return t && t->callable();
 }
 
+std::optional<CallArgs> constant_args(const Args& args) {
+  CallArgs out;
+  for (const Arg& a : args) {
+    auto* literal = dynamic_cast<const Literal*>(a.value.get());
+    if (!literal) return std::nullopt;
+    if (a.kind == Arg::positional) out.positional.push_back(literal->value);
+    else if (a.kind == Arg::keyword) out.keyword.set(a.name, literal->value);
+    else return std::nullopt;
+  }
+  return out;
+}
+
 Value FilterExpr::apply(Context& ctx, const Value& in) const {
-  CallArgs a = eval_args(ctx, args);
+  CallArgs evaluated;
+  const CallArgs& a = constants ? *constants : (evaluated = eval_args(ctx, args));
   if (builtin) {
     if (!accepts_undefined) require(in);
     return builtin(ctx, in, a);
@@ -258,7 +271,8 @@ Value TestExpr::eval(Context& ctx) const {
   Value storage;
   const Value* probed = probes_input ? input->probe(ctx, storage) : input->ref(ctx, storage);
   const Value& in = probed ? *probed : missing_value();
-  CallArgs a = eval_args(ctx, args);
+  CallArgs evaluated;
+  const CallArgs& a = constants ? *constants : (evaluated = eval_args(ctx, args));
   if (builtin) {
     if (!accepts_undefined) require(in);
     return Value(builtin(ctx, in, a) != negated);

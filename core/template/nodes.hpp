@@ -61,6 +61,9 @@ struct Arg {
 };
 using Args = std::vector<Arg>;
 CallArgs eval_args(Context& ctx, const Args& args);
+// The arguments when every one is a literal (`default(1)`, `join(',')`): evaluated once, by the
+// parser, instead of on every call.
+std::optional<CallArgs> constant_args(const Args& args);
 
 struct Call : Expr {
   Value eval(Context& ctx) const override;
@@ -77,6 +80,7 @@ struct FilterExpr : Expr {
   BuiltinFilter builtin = nullptr;  // resolved by the parser
   bool accepts_undefined = false;
   bool probes_input = false;  // Jinja2's `default`/`d`: a missing input needs no undefined object
+  std::optional<CallArgs> constants;  // constant_args(args)
 };
 
 struct TestExpr : Expr {
@@ -88,6 +92,7 @@ struct TestExpr : Expr {
   BuiltinTest builtin = nullptr;  // resolved by the parser
   bool accepts_undefined = false;
   bool probes_input = false;  // `defined`/`undefined`
+  std::optional<CallArgs> constants;  // constant_args(args)
 };
 
 enum class BinOp : std::uint8_t { add, sub, mul, div, floordiv, mod, pow };

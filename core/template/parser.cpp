@@ -747,6 +747,7 @@ private:
     f->name = expect_name();
     while (skip_op(".")) f->name += "." + expect_name();
     if (at_op("(")) f->args = parse_args();
+    f->constants = constant_args(f->args);
     f->builtin = builtin_filter(f->name, &f->accepts_undefined);
     f->probes_input = f->builtin && (f->name == "default" || f->name == "d");
     return f;
@@ -783,6 +784,7 @@ private:
       a.value = parse_postfix(std::move(arg));
       t->args.push_back(std::move(a));
     }
+    t->constants = constant_args(t->args);
     return t;
   }
 

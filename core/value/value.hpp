@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <memory>
 #include <string>
@@ -164,7 +165,7 @@ private:
   // A tagged union instead of std::variant: values are copied, moved and destroyed on every
   // template evaluation, and here a scalar needs no visit through a jump table.
   union Storage {
-    Storage() noexcept {}
+    Storage() noexcept : i(0) {}
     ~Storage() {}
     bool b;
     std::int64_t i;
@@ -175,6 +176,8 @@ private:
     ObjectPtr o;
   };
 
+  // Every scalar (bool, int64, double) lives in the union's first eight bytes.
+  static constexpr std::size_t k_scalar_bytes = sizeof(std::int64_t);
   Value(std::int64_t i, Kind kind) noexcept : m_kind(kind) { m_u.i = i; }
   Value(StringPtr s) noexcept : m_kind(Kind::string) { new (&m_u.s) StringPtr(std::move(s)); }
   bool on_heap() const { return m_kind >= Kind::string; }
@@ -185,9 +188,7 @@ private:
   [[noreturn]] static void throw_wrong_kind();
   void copy_from(const Value& other) {
     if (!other.on_heap()) {
-      m_u.i = other.m_u.i;  // the scalars share the union's first eight bytes
-      if (other.m_kind == Kind::boolean) m_u.b = other.m_u.b;
-      else if (other.m_kind == Kind::floating) m_u.d = other.m_u.d;
+      std::memcpy(static_cast<void*>(&m_u), static_cast<const void*>(&other.m_u), k_scalar_bytes);
       return;
     }
     switch (other.m_kind) {
@@ -199,9 +200,7 @@ private:
   }
   void move_from(Value& other) noexcept {
     if (!other.on_heap()) {
-      m_u.i = other.m_u.i;
-      if (other.m_kind == Kind::boolean) m_u.b = other.m_u.b;
-      else if (other.m_kind == Kind::floating) m_u.d = other.m_u.d;
+      std::memcpy(static_cast<void*>(&m_u), static_cast<const void*>(&other.m_u), k_scalar_bytes);
     } else {
       switch (other.m_kind) {
         case Kind::string: new (&m_u.s) StringPtr(std::move(other.m_u.s)); break;
