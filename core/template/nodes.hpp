@@ -207,10 +207,52 @@ struct WithStmt : Stmt {
   Body body;
 };
 
+// `{% block name %}`: renders the most derived definition of `name` (see inheritance.cpp).
 struct BlockStmt : Stmt {
-  void render(Context& ctx, std::string& out) const override { render_body(body, ctx, out); }
+  void render(Context& ctx, std::string& out) const override;
   std::string name;
   Body body;
+  bool scoped = false;    // sees the variables of the place it is rendered at
+  bool required = false;  // a template deriving from this one must override it
+  bool toplevel = false;  // in the template body or its top-level ifs: skipped once the template extends
+};
+
+// `{% extends name %}`: the parent rendered after this template's body.
+struct ExtendsStmt : Stmt {
+  void render(Context& ctx, std::string& out) const override;
+  ExprPtr name;
+};
+
+// Output in the body of a template that extends another: skipped once an `extends` has run, as
+// Jinja2 discards a child's output outside blocks.
+struct ParentGuardStmt : Stmt {
+  void render(Context& ctx, std::string& out) const override;
+  StmtPtr inner;
+  bool run_discarded = false;  // a filter block: still run, its output dropped
+};
+
+// `self` outside any variable of that name: the blocks of the template being rendered.
+struct SelfName : Name {
+  SelfName() : Name("self") {}
+  Value eval(Context& ctx) const override;
+  const Value* ref(Context& ctx, Value& storage) const override;
+};
+
+// The inheritance state of one template render (Jinja2's context.blocks and the root's
+// parent_template): for each block name its definitions, most derived first.
+struct Inheritance {
+  struct Chain {
+    std::string_view name;
+    std::vector<const BlockStmt*> definitions;
+  };
+  std::deque<Chain> blocks;  // a deque: block references point into it while `extends` adds chains
+  std::shared_ptr<const Template> parent;  // set by an executed `extends`
+  Scope* context = nullptr;                // where blocks that are not scoped resolve names
+  const Chain* find(std::string_view name) const {
+    for (const Chain& c : blocks)
+      if (c.name == name) return &c;
+    return nullptr;
+  }
 };
 
 struct DoStmt : Stmt {
@@ -218,8 +260,8 @@ struct DoStmt : Stmt {
   ExprPtr expr;
 };
 
-// Parses a token stream into a template body; throws TemplateError.
-Body parse_template(std::vector<Token> tokens, const std::string& name);
+// Parses a token stream into a template body and lists its blocks; throws TemplateError.
+Body parse_template(std::vector<Token> tokens, const std::string& name, std::vector<const BlockStmt*>& blocks);
 ExprPtr parse_expression_tokens(std::vector<Token> tokens);
 
 }  // namespace drover::tmpl::detail

@@ -231,7 +231,7 @@ Value Templar::template_string(const Value& s) {
       return v;
     }
     std::string out;
-    render_body(tmpl->body, ctx, out);
+    render_template(*tmpl, ctx, out);
     std::size_t want = trailing_newlines(text);
     std::size_t have = trailing_newlines(out);
     if (want > have) out.append(want - have, '\n');
@@ -269,7 +269,7 @@ std::string Templar::render(std::string_view source, const std::string& name) {
   auto tmpl = compile(body, name, options);
   return m_root->with_context([&](Context& ctx) {
     std::string out;
-    render_body(tmpl->body, ctx, out);
+    render_template(*tmpl, ctx, out);
     std::size_t want = trailing_newlines(body), have = trailing_newlines(out);
     if (want > have) out.append(want - have, '\n');
     return out;

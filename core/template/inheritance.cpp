@@ -1,0 +1,154 @@
+// Template inheritance as Jinja2 3.1 does it: `extends`, `block`, `super()`, `self`.
+//
+// A render keeps one Inheritance: every block name maps to its definitions, most derived first.
+// The body of the rendered template runs first; an executed `extends` loads the parent, appends
+// the parent's definitions and from then on the body's output is dropped (ParentGuardStmt, placed
+// by the parser); when the body ends the parent's body runs in the same variables, and so on up the
+// chain. A block renders its most derived definition with names resolved in the template's
+// variables (not in the loop or macro around it) unless it is `scoped`.
+#include "core/template/objects.hpp"
+
+namespace drover::tmpl::detail {
+namespace {
+
+constexpr int k_max_block_depth = 200;
+
+void render_definition(Context& ctx, Inheritance& inheritance, const Inheritance::Chain& chain, std::size_t index,
+                       Scope* context, std::string& out);
+
+// `super` and `self.name`: one definition of a block, callable to render it.
+class BlockReference final : public TemplateObject {
+public:
+  BlockReference(Inheritance& inheritance, const Inheritance::Chain& chain, std::size_t index, Scope* context)
+      : m_inheritance(inheritance), m_chain(chain), m_index(index), m_context(context) {}
+  std::string type_name() const override { return "BlockReference"; }
+  bool callable() const override { return true; }
+  Value call(Context& ctx, CallArgs&) override {
+    std::string out;
+    render_definition(ctx, m_inheritance, m_chain, m_index, m_context, out);
+    return Value(std::move(out));
+  }
+  std::optional<Value> attribute(Context&, std::string_view name) override {
+    if (name != "super") return std::nullopt;
+    return parent_of(m_inheritance, m_chain, m_index, m_context);
+  }
+
+  // The definition after `index` in the chain, or Jinja2's undefined when there is none.
+  static Value parent_of(Inheritance& inheritance, const Inheritance::Chain& chain, std::size_t index,
+                         Scope* context) {
+    if (index + 1 >= chain.definitions.size())
+      return make_undefined("there is no parent block called '" + std::string(chain.name) + "'.");
+    return Value(std::make_shared<BlockReference>(inheritance, chain, index + 1, context));
+  }
+
+private:
+  Inheritance& m_inheritance;
+  const Inheritance::Chain& m_chain;
+  std::size_t m_index;
+  Scope* m_context;
+};
+
+// `self`: the blocks of the template being rendered, by name.
+class TemplateReference final : public TemplateObject {
+public:
+  explicit TemplateReference(Inheritance& inheritance) : m_inheritance(inheritance) {}
+  std::string type_name() const override { return "jinja2.runtime.TemplateReference"; }
+  std::optional<Value> attribute(Context&, std::string_view name) override {
+    const Inheritance::Chain* chain = m_inheritance.find(name);
+    if (!chain) return std::nullopt;
+    return Value(std::make_shared<BlockReference>(m_inheritance, *chain, 0, m_inheritance.context));
+  }
+
+private:
+  Inheritance& m_inheritance;
+};
+
+struct Restore {
+  Context& ctx;
+  Scope* scope;
+  Inheritance* inheritance;
+  ~Restore() {
+    ctx.scope = scope;
+    ctx.inheritance = inheritance;
+  }
+};
+
+void render_definition(Context& ctx, Inheritance& inheritance, const Inheritance::Chain& chain, std::size_t index,
+                       Scope* context, std::string& out) {
+  if (++ctx.depth > k_max_block_depth) throw TemplateError("maximum recursion depth exceeded");
+  Scope scope;
+  scope.parent = context;
+  scope.set("super", BlockReference::parent_of(inheritance, chain, index, context));
+  {
+    Restore restore{ctx, ctx.scope, ctx.inheritance};
+    ctx.scope = &scope;
+    ctx.inheritance = &inheritance;
+    render_body(chain.definitions[index]->body, ctx, out);
+  }
+  --ctx.depth;
+}
+
+}  // namespace
+
+void render_template(const Template& t, Context& ctx, std::string& out) {
+  Inheritance inheritance;
+  inheritance.context = ctx.scope;
+  for (const BlockStmt* b : t.blocks) inheritance.blocks.push_back({b->name, {b}});
+  Restore restore{ctx, ctx.scope, ctx.inheritance};
+  ctx.inheritance = &inheritance;
+  render_body(t.body, ctx, out);
+  // Each parent's body starts with no parent of its own, as Jinja2's root render functions do.
+  while (inheritance.parent) {
+    std::shared_ptr<const Template> parent = std::move(inheritance.parent);
+    inheritance.parent = nullptr;
+    render_body(parent->body, ctx, out);
+  }
+}
+
+void BlockStmt::render(Context& ctx, std::string& out) const {
+  Inheritance* inheritance = ctx.inheritance;
+  const Inheritance::Chain* chain = inheritance ? inheritance->find(name) : nullptr;
+  if (!chain) return render_body(body, ctx, out);  // a block of a macro imported from elsewhere
+  if (toplevel && inheritance->parent) return;
+  if (required && chain->definitions.size() <= 1) throw TemplateError("Required block '" + name + "' not found");
+  render_definition(ctx, *inheritance, *chain, 0, scoped ? ctx.scope : inheritance->context, out);
+}
+
+void ExtendsStmt::render(Context& ctx, std::string&) const {
+  if (!ctx.inheritance) throw TemplateError("cannot use extend from a non top-level scope");
+  Inheritance& inheritance = *ctx.inheritance;
+  if (inheritance.parent) throw TemplateError("extended multiple times");
+  std::string parent_name = to_str(require(name->eval(ctx)));
+  std::shared_ptr<const Template> parent = ctx.env.load_template(parent_name);
+  if (!parent) throw TemplateError("the template file " + parent_name + " could not be found");
+  ctx.keep.push_back(parent);
+  for (const BlockStmt* b : parent->blocks) {
+    Inheritance::Chain* chain = nullptr;
+    for (Inheritance::Chain& c : inheritance.blocks)
+      if (c.name == b->name) chain = &c;
+    if (chain) chain->definitions.push_back(b);
+    else inheritance.blocks.push_back({b->name, {b}});
+  }
+  inheritance.parent = std::move(parent);
+}
+
+void ParentGuardStmt::render(Context& ctx, std::string& out) const {
+  if (!ctx.inheritance || !ctx.inheritance->parent) return inner->render(ctx, out);
+  if (!run_discarded) return;
+  std::string discarded;
+  inner->render(ctx, discarded);
+}
+
+Value SelfName::eval(Context& ctx) const {
+  Value storage;
+  return *ref(ctx, storage);
+}
+
+const Value* SelfName::ref(Context& ctx, Value& storage) const {
+  if (const Value* v = ctx.find(name, storage)) return v;
+  if (ctx.inheritance) storage = Value(std::make_shared<TemplateReference>(*ctx.inheritance));
+  else storage = make_undefined("'self' is undefined");
+  return &storage;
+}
+
+}  // namespace drover::tmpl::detail
