@@ -13,13 +13,13 @@ namespace {
 
 constexpr int k_max_block_depth = 200;
 
-void render_definition(Context& ctx, Inheritance& inheritance, const Inheritance::Chain& chain, std::size_t index,
-                       Scope* context, std::string& out);
+void render_definition(Context& ctx, Inheritance& inheritance, std::size_t chain, std::size_t index, Scope* context,
+                       std::string& out);
 
 // `super` and `self.name`: one definition of a block, callable to render it.
 class BlockReference final : public TemplateObject {
 public:
-  BlockReference(Inheritance& inheritance, const Inheritance::Chain& chain, std::size_t index, Scope* context)
+  BlockReference(Inheritance& inheritance, std::size_t chain, std::size_t index, Scope* context)
       : m_inheritance(inheritance), m_chain(chain), m_index(index), m_context(context) {}
   std::string type_name() const override { return "BlockReference"; }
   bool callable() const override { return true; }
@@ -34,16 +34,16 @@ public:
   }
 
   // The definition after `index` in the chain, or Jinja2's undefined when there is none.
-  static Value parent_of(Inheritance& inheritance, const Inheritance::Chain& chain, std::size_t index,
-                         Scope* context) {
-    if (index + 1 >= chain.definitions.size())
-      return make_undefined("there is no parent block called '" + std::string(chain.name) + "'.");
+  static Value parent_of(Inheritance& inheritance, std::size_t chain, std::size_t index, Scope* context) {
+    const Inheritance::Chain& c = inheritance.blocks[chain];
+    if (index + 1 >= c.definitions.size())
+      return make_undefined("there is no parent block called '" + std::string(c.name) + "'.");
     return Value(std::make_shared<BlockReference>(inheritance, chain, index + 1, context));
   }
 
 private:
   Inheritance& m_inheritance;
-  const Inheritance::Chain& m_chain;
+  std::size_t m_chain;  // an index: `extends` may still add chains
   std::size_t m_index;
   Scope* m_context;
 };
@@ -54,9 +54,9 @@ public:
   explicit TemplateReference(Inheritance& inheritance) : m_inheritance(inheritance) {}
   std::string type_name() const override { return "jinja2.runtime.TemplateReference"; }
   std::optional<Value> attribute(Context&, std::string_view name) override {
-    const Inheritance::Chain* chain = m_inheritance.find(name);
-    if (!chain) return std::nullopt;
-    return Value(std::make_shared<BlockReference>(m_inheritance, *chain, 0, m_inheritance.context));
+    std::size_t chain = m_inheritance.find(name);
+    if (chain == std::string_view::npos) return std::nullopt;
+    return Value(std::make_shared<BlockReference>(m_inheritance, chain, 0, m_inheritance.context));
   }
 
 private:
@@ -73,8 +73,8 @@ struct Restore {
   }
 };
 
-void render_definition(Context& ctx, Inheritance& inheritance, const Inheritance::Chain& chain, std::size_t index,
-                       Scope* context, std::string& out) {
+void render_definition(Context& ctx, Inheritance& inheritance, std::size_t chain, std::size_t index, Scope* context,
+                       std::string& out) {
   if (++ctx.depth > k_max_block_depth) throw TemplateError("maximum recursion depth exceeded");
   Scope scope;
   scope.parent = context;
@@ -83,7 +83,7 @@ void render_definition(Context& ctx, Inheritance& inheritance, const Inheritance
     Restore restore{ctx, ctx.scope, ctx.inheritance};
     ctx.scope = &scope;
     ctx.inheritance = &inheritance;
-    render_body(chain.definitions[index]->body, ctx, out);
+    render_body(inheritance.blocks[chain].definitions[index]->body, ctx, out);
   }
   --ctx.depth;
 }
@@ -107,11 +107,11 @@ void render_template(const Template& t, Context& ctx, std::string& out) {
 
 void BlockStmt::render(Context& ctx, std::string& out) const {
   Inheritance* inheritance = ctx.inheritance;
-  const Inheritance::Chain* chain = inheritance ? inheritance->find(name) : nullptr;
-  if (!chain) return render_body(body, ctx, out);  // a block of a macro imported from elsewhere
+  std::size_t chain = inheritance ? inheritance->find(name) : std::string_view::npos;
+  if (chain == std::string_view::npos) return render_body(body, ctx, out);  // a macro's block, imported
   if (toplevel && inheritance->parent) return;
-  if (required && chain->definitions.size() <= 1) throw TemplateError("Required block '" + name + "' not found");
-  render_definition(ctx, *inheritance, *chain, 0, scoped ? ctx.scope : inheritance->context, out);
+  if (required && inheritance->blocks[chain].definitions.size() <= 1) throw TemplateError("Required block '" + name + "' not found");
+  render_definition(ctx, *inheritance, chain, 0, scoped ? ctx.scope : inheritance->context, out);
 }
 
 void ExtendsStmt::render(Context& ctx, std::string&) const {
@@ -123,10 +123,8 @@ void ExtendsStmt::render(Context& ctx, std::string&) const {
   if (!parent) throw TemplateError("the template file " + parent_name + " could not be found");
   ctx.keep.push_back(parent);
   for (const BlockStmt* b : parent->blocks) {
-    Inheritance::Chain* chain = nullptr;
-    for (Inheritance::Chain& c : inheritance.blocks)
-      if (c.name == b->name) chain = &c;
-    if (chain) chain->definitions.push_back(b);
+    std::size_t chain = inheritance.find(b->name);
+    if (chain != std::string_view::npos) inheritance.blocks[chain].definitions.push_back(b);
     else inheritance.blocks.push_back({b->name, {b}});
   }
   inheritance.parent = std::move(parent);

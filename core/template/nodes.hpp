@@ -245,13 +245,14 @@ struct Inheritance {
     std::string_view name;
     std::vector<const BlockStmt*> definitions;
   };
-  std::deque<Chain> blocks;  // a deque: block references point into it while `extends` adds chains
+  std::vector<Chain> blocks;               // empty (no allocation) for templates without blocks
   std::shared_ptr<const Template> parent;  // set by an executed `extends`
   Scope* context = nullptr;                // where blocks that are not scoped resolve names
-  const Chain* find(std::string_view name) const {
-    for (const Chain& c : blocks)
-      if (c.name == name) return &c;
-    return nullptr;
+  // The index of the chain of `name` in `blocks` (stable while `extends` adds chains), or npos.
+  std::size_t find(std::string_view name) const {
+    for (std::size_t i = 0; i < blocks.size(); ++i)
+      if (blocks[i].name == name) return i;
+    return std::string_view::npos;
   }
 };
 
