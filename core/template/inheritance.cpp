@@ -6,6 +6,8 @@
 // by the parser); when the body ends the parent's body runs in the same variables, and so on up the
 // chain. A block renders its most derived definition with names resolved in the template's
 // variables (not in the loop or macro around it) unless it is `scoped`.
+#include <utility>
+
 #include "core/template/objects.hpp"
 
 namespace drover::tmpl::detail {
@@ -80,10 +82,19 @@ void render_definition(Context& ctx, Inheritance& inheritance, std::size_t chain
   scope.parent = context;
   scope.set("super", BlockReference::parent_of(inheritance, chain, index, context));
   {
+    // Inside the block, `context` is what nested blocks and `self` resolve names in (for a
+    // scoped block: the variables at its call site), as Jinja2 passes a derived context on.
     Restore restore{ctx, ctx.scope, ctx.inheritance};
+    Scope* saved_context = std::exchange(inheritance.context, context);
     ctx.scope = &scope;
     ctx.inheritance = &inheritance;
-    render_body(inheritance.blocks[chain].definitions[index]->body, ctx, out);
+    try {
+      render_body(inheritance.blocks[chain].definitions[index]->body, ctx, out);
+    } catch (...) {
+      inheritance.context = saved_context;
+      throw;
+    }
+    inheritance.context = saved_context;
   }
   --ctx.depth;
 }
@@ -131,10 +142,7 @@ void ExtendsStmt::render(Context& ctx, std::string&) const {
 }
 
 void ParentGuardStmt::render(Context& ctx, std::string& out) const {
-  if (!ctx.inheritance || !ctx.inheritance->parent) return inner->render(ctx, out);
-  if (!run_discarded) return;
-  std::string discarded;
-  inner->render(ctx, discarded);
+  if (!ctx.inheritance || !ctx.inheritance->parent) inner->render(ctx, out);
 }
 
 Value SelfName::eval(Context& ctx) const {

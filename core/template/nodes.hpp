@@ -223,12 +223,11 @@ struct ExtendsStmt : Stmt {
   ExprPtr name;
 };
 
-// Output in the body of a template that extends another: skipped once an `extends` has run, as
-// Jinja2 discards a child's output outside blocks.
+// Text or `{{ }}` in the body of a template that extends another: skipped (not evaluated) once an
+// `extends` has run, as Jinja2 discards a child's output outside blocks.
 struct ParentGuardStmt : Stmt {
   void render(Context& ctx, std::string& out) const override;
   StmtPtr inner;
-  bool run_discarded = false;  // a filter block: still run, its output dropped
 };
 
 // `self` outside any variable of that name: the blocks of the template being rendered.

@@ -134,16 +134,14 @@ private:
     return true;
   }
 
-  // Wraps output of a template with an `extends` so that it is dropped once the parent is known;
-  // macro, call, set and block bodies are never dropped.
+  // Wraps text and `{{ }}` of a template with an `extends` so that they are dropped once the parent
+  // is known; macro, call, set and block bodies are never dropped, nor what an include, a block
+  // or a filter block outputs (Jinja2 guards its Output nodes only).
   StmtPtr guard_output(StmtPtr s) {
     if (!m_has_extends || !open_tags_within({"if", "for", "with", "filter"})) return s;
-    bool filter_block = dynamic_cast<const FilterBlockStmt*>(s.get()) != nullptr;
-    if (!filter_block && !dynamic_cast<const TextStmt*>(s.get()) && !dynamic_cast<const OutputStmt*>(s.get()))
-      return s;
+    if (!dynamic_cast<const TextStmt*>(s.get()) && !dynamic_cast<const OutputStmt*>(s.get())) return s;
     auto g = std::make_unique<ParentGuardStmt>();
     g->line = s->line;
-    g->run_discarded = filter_block;
     g->inner = std::move(s);
     return g;
   }
