@@ -65,13 +65,17 @@ private:
   Inheritance& m_inheritance;
 };
 
+// Puts the render position back when a template or a block ends (normally or by an error).
 struct Restore {
   Context& ctx;
-  Scope* scope;
-  Inheritance* inheritance;
+  Scope* scope = ctx.scope;
+  Inheritance* inheritance = ctx.inheritance;
+  Inheritance* rebound = nullptr;  // whose context a block replaced, and the context it had
+  Scope* rebound_context = nullptr;
   ~Restore() {
     ctx.scope = scope;
     ctx.inheritance = inheritance;
+    if (rebound) rebound->context = rebound_context;
   }
 };
 
@@ -84,17 +88,12 @@ void render_definition(Context& ctx, Inheritance& inheritance, std::size_t chain
   {
     // Inside the block, `context` is what nested blocks and `self` resolve names in (for a
     // scoped block: the variables at its call site), as Jinja2 passes a derived context on.
-    Restore restore{ctx, ctx.scope, ctx.inheritance};
-    Scope* saved_context = std::exchange(inheritance.context, context);
+    Restore restore{ctx};
+    restore.rebound = &inheritance;
+    restore.rebound_context = std::exchange(inheritance.context, context);
     ctx.scope = &scope;
     ctx.inheritance = &inheritance;
-    try {
-      render_body(inheritance.blocks[chain].definitions[index]->body, ctx, out);
-    } catch (...) {
-      inheritance.context = saved_context;
-      throw;
-    }
-    inheritance.context = saved_context;
+    render_body(inheritance.blocks[chain].definitions[index]->body, ctx, out);
   }
   --ctx.depth;
 }
@@ -105,7 +104,7 @@ void render_template(const Template& t, Context& ctx, std::string& out) {
   Inheritance inheritance;
   inheritance.context = ctx.scope;
   for (const BlockStmt* b : t.blocks) inheritance.blocks.push_back({b->name, {b}});
-  Restore restore{ctx, ctx.scope, ctx.inheritance};
+  Restore restore{ctx};
   ctx.inheritance = &inheritance;
   render_body(t.body, ctx, out);
   // Each parent's body starts with no parent of its own, as Jinja2's root render functions do.
@@ -121,7 +120,8 @@ void BlockStmt::render(Context& ctx, std::string& out) const {
   std::size_t chain = inheritance ? inheritance->find(name) : std::string_view::npos;
   if (chain == std::string_view::npos) return render_body(body, ctx, out);  // a macro's block, imported
   if (toplevel && inheritance->parent) return;
-  if (required && inheritance->blocks[chain].definitions.size() <= 1) throw TemplateError("Required block '" + name + "' not found");
+  if (required && inheritance->blocks[chain].definitions.size() <= 1)
+    throw TemplateError("Required block '" + name + "' not found");
   render_definition(ctx, *inheritance, chain, 0, scoped ? ctx.scope : inheritance->context, out);
 }
 

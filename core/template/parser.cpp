@@ -119,7 +119,7 @@ private:
         if (cur().type == Tok::name)
           for (const char* e : ends)
             if (cur().text == e) return body;
-        if (StmtPtr s = parse_statement()) body.push_back(guard_output(std::move(s)));
+        if (StmtPtr s = parse_statement()) body.push_back(std::move(s));
       } else {
         fail("unexpected '" + token_text(t) + "'");
       }
@@ -134,12 +134,11 @@ private:
     return true;
   }
 
-  // Wraps text and `{{ }}` of a template with an `extends` so that they are dropped once the parent
-  // is known; macro, call, set and block bodies are never dropped, nor what an include, a block
-  // or a filter block outputs (Jinja2 guards its Output nodes only).
+  // Wraps text or `{{ }}` of a template with an `extends` so that it is dropped once the parent is
+  // known; macro, call, set and block bodies are never dropped, nor what an include, a block or a
+  // filter block writes (Jinja2 guards its Output nodes only).
   StmtPtr guard_output(StmtPtr s) {
     if (!m_has_extends || !open_tags_within({"if", "for", "with", "filter"})) return s;
-    if (!dynamic_cast<const TextStmt*>(s.get()) && !dynamic_cast<const OutputStmt*>(s.get())) return s;
     auto g = std::make_unique<ParentGuardStmt>();
     g->line = s->line;
     g->inner = std::move(s);
