@@ -119,7 +119,7 @@ public:
   std::deque<Scope> owned;       // scopes that must outlive their block (imported modules)
   std::vector<std::shared_ptr<const Template>> keep;  // templates whose macros may be called
   bool secret = false;           // the output used a secret value
-  Inheritance* inheritance = nullptr;  // blocks and parent of the template being rendered
+  std::shared_ptr<Inheritance> inheritance;  // blocks and parent of the template being rendered
   // Variable lookup: scopes inside out, then the root variables, then the globals.
   // Returns nullptr when undefined. `storage` holds a global made on demand.
   const Value* find(std::string_view name, Value& storage);
@@ -156,6 +156,7 @@ struct Template {
   std::string name;
   Body body;
   std::vector<const BlockStmt*> blocks;  // every `{% block %}` in the body, in source order
+  bool extends = false;                  // has an `{% extends %}` somewhere
   // When the whole source is one `{{ expr }}` (with nothing around it): that expression.
   const Expr* single_expression = nullptr;
 };

@@ -15,14 +15,16 @@ namespace {
 
 constexpr int k_max_block_depth = 200;
 
-void render_definition(Context& ctx, Inheritance& inheritance, std::size_t chain, std::size_t index, Scope* context,
-                       std::string& out);
+void render_definition(Context& ctx, const std::shared_ptr<Inheritance>& inheritance, std::size_t chain,
+                       std::size_t index, Scope* context, std::string& out);
 
-// `super` and `self.name`: one definition of a block, callable to render it.
+// `super` and `self.name`: one definition of a block, callable to render it. It shares the
+// render's Inheritance, so it stays usable when stored in a variable that outlives the block
+// (an imported template's `{% set me = self %}`).
 class BlockReference final : public TemplateObject {
 public:
-  BlockReference(Inheritance& inheritance, std::size_t chain, std::size_t index, Scope* context)
-      : m_inheritance(inheritance), m_chain(chain), m_index(index), m_context(context) {}
+  BlockReference(std::shared_ptr<Inheritance> inheritance, std::size_t chain, std::size_t index, Scope* context)
+      : m_inheritance(std::move(inheritance)), m_chain(chain), m_index(index), m_context(context) {}
   std::string type_name() const override { return "BlockReference"; }
   bool callable() const override { return true; }
   Value call(Context& ctx, CallArgs&) override {
@@ -36,15 +38,16 @@ public:
   }
 
   // The definition after `index` in the chain, or Jinja2's undefined when there is none.
-  static Value parent_of(Inheritance& inheritance, std::size_t chain, std::size_t index, Scope* context) {
-    const Inheritance::Chain& c = inheritance.blocks[chain];
+  static Value parent_of(const std::shared_ptr<Inheritance>& inheritance, std::size_t chain, std::size_t index,
+                         Scope* context) {
+    const Inheritance::Chain& c = inheritance->blocks[chain];
     if (index + 1 >= c.definitions.size())
       return make_undefined("there is no parent block called '" + std::string(c.name) + "'.");
     return Value(std::make_shared<BlockReference>(inheritance, chain, index + 1, context));
   }
 
 private:
-  Inheritance& m_inheritance;
+  std::shared_ptr<Inheritance> m_inheritance;
   std::size_t m_chain;  // an index: `extends` may still add chains
   std::size_t m_index;
   Scope* m_context;
@@ -53,23 +56,23 @@ private:
 // `self`: the blocks of the template being rendered, by name.
 class TemplateReference final : public TemplateObject {
 public:
-  explicit TemplateReference(Inheritance& inheritance) : m_inheritance(inheritance) {}
+  explicit TemplateReference(std::shared_ptr<Inheritance> inheritance) : m_inheritance(std::move(inheritance)) {}
   std::string type_name() const override { return "jinja2.runtime.TemplateReference"; }
   std::optional<Value> attribute(Context&, std::string_view name) override {
-    std::size_t chain = m_inheritance.find(name);
+    std::size_t chain = m_inheritance ? m_inheritance->find(name) : std::string_view::npos;
     if (chain == std::string_view::npos) return std::nullopt;
-    return Value(std::make_shared<BlockReference>(m_inheritance, chain, 0, m_inheritance.context));
+    return Value(std::make_shared<BlockReference>(m_inheritance, chain, 0, m_inheritance->context));
   }
 
 private:
-  Inheritance& m_inheritance;
+  std::shared_ptr<Inheritance> m_inheritance;  // null for a template without blocks or extends
 };
 
 // Puts the render position back when a template or a block ends (normally or by an error).
 struct Restore {
   Context& ctx;
   Scope* scope = ctx.scope;
-  Inheritance* inheritance = ctx.inheritance;
+  std::shared_ptr<Inheritance> inheritance = ctx.inheritance;
   Inheritance* rebound = nullptr;  // whose context a block replaced, and the context it had
   Scope* rebound_context = nullptr;
   ~Restore() {
@@ -79,8 +82,8 @@ struct Restore {
   }
 };
 
-void render_definition(Context& ctx, Inheritance& inheritance, std::size_t chain, std::size_t index, Scope* context,
-                       std::string& out) {
+void render_definition(Context& ctx, const std::shared_ptr<Inheritance>& inheritance, std::size_t chain,
+                       std::size_t index, Scope* context, std::string& out) {
   if (++ctx.depth > k_max_block_depth) throw TemplateError("maximum recursion depth exceeded");
   Scope scope;
   scope.parent = context;
@@ -89,11 +92,11 @@ void render_definition(Context& ctx, Inheritance& inheritance, std::size_t chain
     // Inside the block, `context` is what nested blocks and `self` resolve names in (for a
     // scoped block: the variables at its call site), as Jinja2 passes a derived context on.
     Restore restore{ctx};
-    restore.rebound = &inheritance;
-    restore.rebound_context = std::exchange(inheritance.context, context);
+    restore.rebound = inheritance.get();
+    restore.rebound_context = std::exchange(inheritance->context, context);
     ctx.scope = &scope;
-    ctx.inheritance = &inheritance;
-    render_body(inheritance.blocks[chain].definitions[index]->body, ctx, out);
+    ctx.inheritance = inheritance;
+    render_body(inheritance->blocks[chain].definitions[index]->body, ctx, out);
   }
   --ctx.depth;
 }
@@ -101,28 +104,32 @@ void render_definition(Context& ctx, Inheritance& inheritance, std::size_t chain
 }  // namespace
 
 void render_template(const Template& t, Context& ctx, std::string& out) {
-  Inheritance inheritance;
-  inheritance.context = ctx.scope;
-  for (const BlockStmt* b : t.blocks) inheritance.blocks.push_back({b->name, {b}});
   Restore restore{ctx};
-  ctx.inheritance = &inheritance;
+  if (t.blocks.empty() && !t.extends) {  // most templates: nothing to allocate
+    ctx.inheritance = nullptr;
+    return render_body(t.body, ctx, out);
+  }
+  auto inheritance = std::make_shared<Inheritance>();
+  inheritance->context = ctx.scope;
+  for (const BlockStmt* b : t.blocks) inheritance->blocks.push_back({b->name, {b}});
+  ctx.inheritance = inheritance;
   render_body(t.body, ctx, out);
   // Each parent's body starts with no parent of its own, as Jinja2's root render functions do.
-  while (inheritance.parent) {
-    std::shared_ptr<const Template> parent = std::move(inheritance.parent);
-    inheritance.parent = nullptr;
+  while (inheritance->parent) {
+    std::shared_ptr<const Template> parent = std::move(inheritance->parent);
+    inheritance->parent = nullptr;
     render_body(parent->body, ctx, out);
   }
 }
 
 void BlockStmt::render(Context& ctx, std::string& out) const {
-  Inheritance* inheritance = ctx.inheritance;
+  std::shared_ptr<Inheritance> inheritance = ctx.inheritance;
   std::size_t chain = inheritance ? inheritance->find(name) : std::string_view::npos;
   if (chain == std::string_view::npos) return render_body(body, ctx, out);  // a macro's block, imported
   if (toplevel && inheritance->parent) return;
   if (required && inheritance->blocks[chain].definitions.size() <= 1)
     throw TemplateError("Required block '" + name + "' not found");
-  render_definition(ctx, *inheritance, chain, 0, scoped ? ctx.scope : inheritance->context, out);
+  render_definition(ctx, inheritance, chain, 0, scoped ? ctx.scope : inheritance->context, out);
 }
 
 void ExtendsStmt::render(Context& ctx, std::string&) const {
@@ -152,8 +159,7 @@ Value SelfName::eval(Context& ctx) const {
 
 const Value* SelfName::ref(Context& ctx, Value& storage) const {
   if (const Value* v = ctx.find(name, storage)) return v;
-  if (ctx.inheritance) storage = Value(std::make_shared<TemplateReference>(*ctx.inheritance));
-  else storage = make_undefined("'self' is undefined");
+  storage = Value(std::make_shared<TemplateReference>(ctx.inheritance));
   return &storage;
 }
 

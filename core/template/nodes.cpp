@@ -788,7 +788,7 @@ std::shared_ptr<const Template> compile(std::string_view source, const std::stri
   return cached(cache, mutex, std::move(key), [&] {
     auto t = std::make_shared<Template>();
     t->name = name;
-    t->body = parse_template(lex(source, options), name, t->blocks);
+    parse_template(lex(source, options), *t);
     if (t->body.size() == 1)
       if (auto* o = dynamic_cast<const OutputStmt*>(t->body[0].get())) t->single_expression = o->expr.get();
     return std::shared_ptr<const Template>(std::move(t));

@@ -260,8 +260,9 @@ struct DoStmt : Stmt {
   ExprPtr expr;
 };
 
-// Parses a token stream into a template body and lists its blocks; throws TemplateError.
-Body parse_template(std::vector<Token> tokens, const std::string& name, std::vector<const BlockStmt*>& blocks);
+// Parses a token stream into the body, blocks and `extends` flag of `t` (named already); throws
+// TemplateError.
+void parse_template(std::vector<Token> tokens, Template& t);
 ExprPtr parse_expression_tokens(std::vector<Token> tokens);
 
 }  // namespace drover::tmpl::detail

@@ -22,14 +22,14 @@ class Parser {
 public:
   Parser(std::vector<Token> tokens, std::string name) : m_t(std::move(tokens)), m_name(std::move(name)) {}
 
-  Body parse_all(std::vector<const BlockStmt*>& blocks) {
+  void parse_all(Template& t) {
     // Jinja2 guards the output of any template that has an `extends` anywhere in it.
     for (std::size_t i = 0; i + 1 < m_t.size(); ++i)
       if (m_t[i].type == Tok::block_begin && m_t[i + 1].type == Tok::name && m_t[i + 1].text == "extends")
         m_has_extends = true;
-    Body body = parse_body({});
-    blocks = std::move(m_blocks);
-    return body;
+    t.body = parse_body({});
+    t.blocks = std::move(m_blocks);
+    t.extends = m_has_extends;
   }
 
   ExprPtr parse_bare_expression() {
@@ -848,8 +848,8 @@ private:
 
 }  // namespace
 
-Body parse_template(std::vector<Token> tokens, const std::string& name, std::vector<const BlockStmt*>& blocks) {
-  return Parser(std::move(tokens), name).parse_all(blocks);
+void parse_template(std::vector<Token> tokens, Template& t) {
+  Parser(std::move(tokens), t.name).parse_all(t);
 }
 
 ExprPtr parse_expression_tokens(std::vector<Token> tokens) {
