@@ -41,6 +41,7 @@ std::vector<Token> lex(std::string_view source, const LexOptions& options);
 // ---------------------------------------------------------------- context
 class Context;
 struct Template;
+struct Inheritance;
 
 // A variable scope: loop bodies, macros, with-blocks and includes get one.
 struct Scope {
@@ -134,6 +135,7 @@ public:
   std::deque<Scope> owned;       // scopes that must outlive their block (imported modules)
   std::vector<std::shared_ptr<const Template>> keep;  // templates whose macros may be called
   bool secret = false;           // the output used a secret value
+  std::shared_ptr<Inheritance> inheritance;  // blocks and parent of the template being rendered
   // Variable lookup: scopes inside out, then the root variables, then the globals.
   // Returns nullptr when undefined. `storage` holds a global made on demand.
   const Value* find(std::string_view name, Value& storage);
@@ -169,14 +171,22 @@ using Body = std::vector<StmtPtr>;
 
 void render_body(const Body& body, Context& ctx, std::string& out);
 
+struct BlockStmt;
 struct Template {
   std::string name;
   Body body;
+  std::vector<const BlockStmt*> blocks;  // every `{% block %}` in the body, in source order
+  bool extends = false;                  // has an `{% extends %}` somewhere
   // The size of the last rendering: the next one reserves that much output up front.
   mutable std::atomic<std::size_t> size_hint{0};
   // When the whole source is one `{{ expr }}` (with nothing around it): that expression.
   const Expr* single_expression = nullptr;
 };
+
+// Renders a whole template as Jinja2's root render function does: the body, then (after an
+// executed `{% extends %}`) each parent's body, with blocks resolved to their most derived
+// definition. Throws TemplateError.
+void render_template(const Template& t, Context& ctx, std::string& out);
 
 // Compiles a template (cached by source and options); throws TemplateError on syntax errors.
 std::shared_ptr<const Template> compile(std::string_view source, const std::string& name,

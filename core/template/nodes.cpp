@@ -507,7 +507,7 @@ void IncludeStmt::render(Context& ctx, std::string& out) const {
   {
     ScopeGuard guard(ctx, scope);
     if (!with_context) scope.parent = nullptr;
-    render_body(t->body, ctx, out);
+    render_template(*t, ctx, out);
   }
   --ctx.depth;
 }
@@ -522,7 +522,7 @@ void ImportStmt::render(Context& ctx, std::string&) const {
     ScopeGuard guard(ctx, scope);
     if (!with_context) scope.parent = nullptr;
     std::string discard;
-    render_body(t->body, ctx, discard);
+    render_template(*t, ctx, discard);
   }
   if (!target.empty()) {
     ctx.scope->set(target, Value(std::make_shared<ModuleObject>(&scope, to_str(n))));
@@ -827,7 +827,7 @@ std::shared_ptr<const Template> compile(std::string_view source, const std::stri
   return cached(cache, mutex, std::move(key), [&] {
     auto t = std::make_shared<Template>();
     t->name = name;
-    t->body = parse_template(lex(source, options), name);
+    parse_template(lex(source, options), *t);
     if (t->body.size() == 1)
       if (auto* o = dynamic_cast<const OutputStmt*>(t->body[0].get())) t->single_expression = o->expr.get();
     return std::shared_ptr<const Template>(std::move(t));

@@ -231,7 +231,7 @@ Value Templar::template_string(const Value& s) {
       return v;
     }
     std::string out;
-    render_body(tmpl->body, ctx, out);
+    render_template(*tmpl, ctx, out);
     std::size_t want = trailing_newlines(text);
     std::size_t have = trailing_newlines(out);
     if (want > have) out.append(want - have, '\n');
@@ -270,7 +270,7 @@ std::string Templar::render(std::string_view source, const std::string& name) {
   return m_root->with_context([&](Context& ctx) {
     std::string out;
     out.reserve(tmpl->size_hint.load(std::memory_order_relaxed));
-    render_body(tmpl->body, ctx, out);
+    render_template(*tmpl, ctx, out);
     tmpl->size_hint.store(out.size(), std::memory_order_relaxed);
     std::size_t want = trailing_newlines(body), have = trailing_newlines(out);
     if (want > have) out.append(want - have, '\n');
