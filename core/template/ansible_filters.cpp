@@ -115,39 +115,6 @@ Value merge_hash(const Value& x, const Value& y, bool recursive, const std::stri
   return Value(std::move(out));
 }
 
-// Python's str.split(sep, maxsplit).
-List py_split(const std::string& s, const Value& sep, std::int64_t maxsplit) {
-  List out;
-  if (sep.is_null()) {
-    std::size_t i = 0;
-    while (true) {
-      while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-      if (i >= s.size()) break;
-      if (maxsplit >= 0 && static_cast<std::int64_t>(out.size()) == maxsplit) {
-        std::size_t end = s.size();
-        while (end > i && std::isspace(static_cast<unsigned char>(s[end - 1]))) --end;
-        out.emplace_back(s.substr(i, end - i));
-        break;
-      }
-      std::size_t j = i;
-      while (j < s.size() && !std::isspace(static_cast<unsigned char>(s[j]))) ++j;
-      out.emplace_back(s.substr(i, j - i));
-      i = j;
-    }
-    return out;
-  }
-  std::string d = py_str(sep);
-  if (d.empty()) throw TemplateError("empty separator");
-  std::size_t start = 0;
-  while (true) {
-    std::size_t at = s.find(d, start);
-    if (at == std::string::npos || (maxsplit >= 0 && static_cast<std::int64_t>(out.size()) == maxsplit)) break;
-    out.emplace_back(s.substr(start, at - start));
-    start = at + d.size();
-  }
-  out.emplace_back(s.substr(start));
-  return out;
-}
 
 }  // namespace
 

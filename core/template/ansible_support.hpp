@@ -34,6 +34,8 @@ std::string py_repr(const Value& v);
 std::string py_str(const Value& v);
 // "<class 'list'>", as Python prints type(v).
 std::string py_class(const Value& v);
+// str.split(sep, maxsplit) (or str.rsplit): a null `sep` splits on runs of whitespace.
+List py_split(const std::string& s, const Value& sep, std::int64_t maxsplit = -1, bool from_right = false);
 
 // --- Python's re ------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <unordered_map>
 
+#include "core/template/ansible_support.hpp"
 #include "core/template/objects.hpp"
 #include "core/value/json.hpp"
 
@@ -710,15 +711,7 @@ Value f_wordwrap(Context&, const Value& v, const CallArgs& a) {
     std::string para = s.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
     if (!first_para) out += wrap;
     first_para = false;
-    std::vector<std::string> words;
-    std::size_t i = 0;
-    while (i < para.size()) {
-      while (i < para.size() && std::isspace(static_cast<unsigned char>(para[i]))) ++i;
-      std::size_t j = i;
-      while (j < para.size() && !std::isspace(static_cast<unsigned char>(para[j]))) ++j;
-      if (j > i) words.push_back(para.substr(i, j - i));
-      i = j;
-    }
+    const List words = py_split(para, Value());
     std::string line;
     bool first_line = true;
     auto flush = [&] {
@@ -727,7 +720,8 @@ Value f_wordwrap(Context&, const Value& v, const CallArgs& a) {
       line.clear();
       first_line = false;
     };
-    for (std::string w : words) {
+    for (const Value& word : words) {
+      std::string w = word.as_string();
       while (break_long && w.size() > width) {
         if (!line.empty()) flush();
         line = w.substr(0, width);

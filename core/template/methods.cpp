@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "core/template/ansible_support.hpp"
 #include "core/template/engine.hpp"
 
 namespace drover::tmpl::detail {
@@ -10,7 +11,7 @@ namespace {
 
 using Method = Value (*)(Value& self, CallArgs& args);
 
-const Value& arg_or(const CallArgs& a, std::size_t i, std::string_view name, const Value& fallback) {
+const Value& method_arg(const CallArgs& a, std::size_t i, std::string_view name, const Value& fallback) {
   const Value* v = a.arg(i, name);
   return v ? require(*v) : fallback;
 }
@@ -95,10 +96,9 @@ List split_on(const std::string& s, const std::string& sep, std::int64_t maxspli
 }
 
 Value split_impl(Value& self, CallArgs& a, bool from_right) {
-  const Value& sep = arg_or(a, 0, "sep", k_none);
-  std::int64_t maxsplit = to_int(arg_or(a, 1, "maxsplit", Value(-1)), -1);
-  if (sep.is_null()) return Value(split_whitespace(self.as_string(), maxsplit, from_right));
-  return Value(split_on(self.as_string(), to_str(sep), maxsplit, from_right));
+  const Value& sep = method_arg(a, 0, "sep", k_none);
+  std::int64_t maxsplit = to_int(method_arg(a, 1, "maxsplit", Value(-1)), -1);
+  return Value(py_split(self.as_string(), sep, maxsplit, from_right));
 }
 
 Value s_split(Value& s, CallArgs& a) { return split_impl(s, a, false); }
@@ -113,9 +113,9 @@ std::string strip_chars(const std::string& s, const Value& chars, bool left, boo
     while (e > b && in_set(s[e - 1])) --e;
   return s.substr(b, e - b);
 }
-Value s_strip(Value& s, CallArgs& a) { return Value(strip_chars(s.as_string(), arg_or(a, 0, "chars", k_none), true, true)); }
-Value s_lstrip(Value& s, CallArgs& a) { return Value(strip_chars(s.as_string(), arg_or(a, 0, "chars", k_none), true, false)); }
-Value s_rstrip(Value& s, CallArgs& a) { return Value(strip_chars(s.as_string(), arg_or(a, 0, "chars", k_none), false, true)); }
+Value s_strip(Value& s, CallArgs& a) { return Value(strip_chars(s.as_string(), method_arg(a, 0, "chars", k_none), true, true)); }
+Value s_lstrip(Value& s, CallArgs& a) { return Value(strip_chars(s.as_string(), method_arg(a, 0, "chars", k_none), true, false)); }
+Value s_rstrip(Value& s, CallArgs& a) { return Value(strip_chars(s.as_string(), method_arg(a, 0, "chars", k_none), false, true)); }
 
 bool affix_matches(const std::string& s, const Value& what, bool prefix) {
   auto one = [&](const Value& v) {
@@ -128,8 +128,8 @@ bool affix_matches(const std::string& s, const Value& what, bool prefix) {
   if (what.is_list()) return std::any_of(what.as_list().begin(), what.as_list().end(), one);
   return one(what);
 }
-Value s_startswith(Value& s, CallArgs& a) { return Value(affix_matches(s.as_string(), arg_or(a, 0, "prefix", k_none), true)); }
-Value s_endswith(Value& s, CallArgs& a) { return Value(affix_matches(s.as_string(), arg_or(a, 0, "suffix", k_none), false)); }
+Value s_startswith(Value& s, CallArgs& a) { return Value(affix_matches(s.as_string(), method_arg(a, 0, "prefix", k_none), true)); }
+Value s_endswith(Value& s, CallArgs& a) { return Value(affix_matches(s.as_string(), method_arg(a, 0, "suffix", k_none), false)); }
 
 template <int (*F)(int)>
 std::string map_chars(const std::string& s) {
@@ -202,11 +202,11 @@ Value s_swapcase(Value& s, CallArgs&) {
 }
 Value s_replace(Value& s, CallArgs& a) {
   return Value(py_replace(s.as_string(), str_arg(a, 0, "old", "replace"), str_arg(a, 1, "new", "replace"),
-                          to_int(arg_or(a, 2, "count", Value(-1)), -1)));
+                          to_int(method_arg(a, 2, "count", Value(-1)), -1)));
 }
 Value s_format(Value& s, CallArgs& a) { return Value(format_method(s.as_string(), a)); }
 Value s_join(Value& s, CallArgs& a) {
-  const Value& items = arg_or(a, 0, "iterable", k_none);
+  const Value& items = method_arg(a, 0, "iterable", k_none);
   std::string out;
   bool first = true;
   for (const Value& v : iterate(items)) {
@@ -242,7 +242,7 @@ Value s_count(Value& s, CallArgs& a) {
   return Value(n);
 }
 Value s_splitlines(Value& s, CallArgs& a) {
-  bool keep = py_truthy(arg_or(a, 0, "keepends", Value(false)));
+  bool keep = py_truthy(method_arg(a, 0, "keepends", Value(false)));
   const std::string& str = s.as_string();
   List out;
   std::size_t start = 0;
@@ -272,8 +272,8 @@ Value s_isupper(Value& s, CallArgs&) {
   return Value(cased && std::none_of(str.begin(), str.end(), [](char c) { return std::islower(static_cast<unsigned char>(c)); }));
 }
 Value justify(Value& s, CallArgs& a, char how) {
-  std::size_t width = static_cast<std::size_t>(std::max<std::int64_t>(0, to_int(arg_or(a, 0, "width", Value(0)))));
-  std::string fill = to_str(arg_or(a, 1, "fillchar", Value(" ")));
+  std::size_t width = static_cast<std::size_t>(std::max<std::int64_t>(0, to_int(method_arg(a, 0, "width", Value(0)))));
+  std::string fill = to_str(method_arg(a, 1, "fillchar", Value(" ")));
   std::size_t len = utf8_length(s.as_string());
   if (len >= width) return s;
   std::size_t total = width - len;
@@ -291,7 +291,7 @@ Value s_ljust(Value& s, CallArgs& a) { return justify(s, a, 'l'); }
 Value s_rjust(Value& s, CallArgs& a) { return justify(s, a, 'r'); }
 Value s_center(Value& s, CallArgs& a) { return justify(s, a, 'c'); }
 Value s_zfill(Value& s, CallArgs& a) {
-  std::size_t width = static_cast<std::size_t>(std::max<std::int64_t>(0, to_int(arg_or(a, 0, "width", Value(0)))));
+  std::size_t width = static_cast<std::size_t>(std::max<std::int64_t>(0, to_int(method_arg(a, 0, "width", Value(0)))));
   const std::string& str = s.as_string();
   if (str.size() >= width) return s;
   std::size_t sign = !str.empty() && (str[0] == '-' || str[0] == '+') ? 1 : 0;
@@ -353,7 +353,7 @@ Value l_pop(Value& l, CallArgs& a) {
   List& self = l.mutable_list();
   if (self.empty()) throw TemplateError("pop from empty list");
   auto n = static_cast<std::int64_t>(self.size());
-  std::int64_t i = to_int(arg_or(a, 0, "index", Value(-1)), -1);
+  std::int64_t i = to_int(method_arg(a, 0, "index", Value(-1)), -1);
   if (i < 0) i += n;
   if (i < 0 || i >= n) throw TemplateError("pop index out of range");
   Value v = self[static_cast<std::size_t>(i)];
@@ -383,7 +383,7 @@ Value l_reverse(Value& l, CallArgs&) {
   return Value();
 }
 Value l_sort(Value& l, CallArgs& a) {
-  bool reverse = py_truthy(arg_or(a, 99, "reverse", Value(false)));
+  bool reverse = py_truthy(method_arg(a, 99, "reverse", Value(false)));
   List& self = l.mutable_list();
   std::stable_sort(self.begin(), self.end(), [](const Value& x, const Value& y) { return py_compare(x, y, "<") < 0; });
   if (reverse) std::reverse(self.begin(), self.end());
@@ -421,7 +421,7 @@ Value d_values(Value& d, CallArgs&) {
 Value d_get(Value& d, CallArgs& a) {
   const Value& key = required_arg(a, 0, "get");
   if (const Value* v = d.as_map().find(to_str(key))) return *v;
-  return arg_or(a, 1, "\x01", k_none);
+  return method_arg(a, 1, "\x01", k_none);
 }
 Value d_update(Value& d, CallArgs& a) {
   Map& self = d.mutable_map();
@@ -453,7 +453,7 @@ Value d_pop(Value& d, CallArgs& a) {
 Value d_setdefault(Value& d, CallArgs& a) {
   std::string key = to_str(required_arg(a, 0, "setdefault"));
   if (const Value* v = d.as_map().find(key)) return *v;
-  Value dflt = arg_or(a, 1, "\x01", k_none);
+  Value dflt = method_arg(a, 1, "\x01", k_none);
   d.mutable_map().set(key, dflt);
   return dflt;
 }
@@ -495,3 +495,12 @@ Value call_method(Context&, Value& self, std::string_view name, CallArgs& args, 
 }
 
 }  // namespace drover::tmpl::detail
+
+namespace drover::tmpl {
+
+List py_split(const std::string& s, const Value& sep, std::int64_t maxsplit, bool from_right) {
+  if (sep.is_null()) return detail::split_whitespace(s, maxsplit, from_right);
+  return detail::split_on(s, detail::to_str(sep), maxsplit, from_right);
+}
+
+}  // namespace drover::tmpl

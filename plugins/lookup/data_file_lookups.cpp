@@ -34,16 +34,10 @@ bool truthy_option(const Value& v) {
   return v.truthy();
 }
 
+// The words of a term, as Python's str.split() makes them.
 std::vector<std::string> split_words(const std::string& s) {
   std::vector<std::string> out;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-    std::size_t j = i;
-    while (j < s.size() && !std::isspace(static_cast<unsigned char>(s[j]))) ++j;
-    if (j > i) out.push_back(s.substr(i, j - i));
-    i = j;
-  }
+  for (const Value& word : tmpl::py_split(s, Value())) out.push_back(word.as_string());
   return out;
 }
 
