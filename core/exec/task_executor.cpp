@@ -99,6 +99,7 @@ private:
   tmpl::TemplateOptions template_options() {
     tmpl::TemplateOptions o;
     o.search_paths = m_play.search_paths;
+    o.result_types = m_opts.result_types;
     const inventory::Inventory* inv = m_play.inventory;
     o.inventory_hostnames = [inv](const std::string& pattern) {
       std::vector<std::string> names;
@@ -209,6 +210,7 @@ private:
     HostState& exec_host = execution_host(templar);
 
     action::ActionContext ctx{m_task, args, templar, m_scope, check, diff, m_play.search_paths, {}, {}};
+    ctx.result_types = m_opts.result_types;
     ctx.run_module = [&](const std::string& module, const Value& module_args) {
       transport::ModuleCall call = base;
       call.module = module;

@@ -39,7 +39,16 @@ private:
   Value m_map;
 };
 
+// What a templated string yields (Ansible's `jinja2_native` setting).
+//  - ansible (the default, jinja2_native = False): the rendered text; when it starts with `[` or
+//    `{`, or is exactly True/False, the Python literal it spells if it is one (Ansible's
+//    ansible_eval_concat). `"{{ 5 }}"` is the string "5", `"{{ [1] }}"` a list.
+//  - native (jinja2_native = True): a lone `{{ expr }}` yields the expression's value; text
+//    becomes the Python literal it spells, when it is one (ansible_native_concat).
+enum class ResultTypes { ansible, native };
+
 struct TemplateOptions {
+  ResultTypes result_types = ResultTypes::ansible;
   std::vector<std::string> search_paths;  // for include/import/lookups (dirs; also <dir>/templates)
   std::function<std::vector<std::string>(const std::string&)> inventory_hostnames;  // may be empty
 };
@@ -63,9 +72,10 @@ public:
   Templar(const Templar&) = delete;
   Templar& operator=(const Templar&) = delete;
 
-  // Templates every string inside v (maps, lists recursively; keys too). A string that is exactly
-  // one {{ expr }} yields the expression's native value; strings marked unsafe are returned as they
-  // are. Variables whose values are templates are rendered when read (lazily), recursively, with a
+  // Templates every string inside v (maps, lists recursively; keys too); each string's result
+  // type follows TemplateOptions::result_types. `"{{ name }}"` naming a variable whose raw value
+  // is a bool, a number or null yields that value in either mode, as Ansible's shortcut does.
+  // Strings marked unsafe are returned as they are; a result built from an unsafe value is unsafe. Variables whose values are templates are rendered when read (lazily), recursively, with a
   // TemplateError naming the cycle for recursive definitions
   // ("recursive loop detected in template: x"). A string built from a secret value is secret.
   Value template_value(const Value& v);

@@ -31,6 +31,7 @@ struct ActionContext {
   std::function<Value(const std::string& module, const Value& args)> run_module;
   // Runs a command on the target without the runner (the `raw` module).
   std::function<connection::ExecResult(const std::string& command)> run_raw;
+  tmpl::ResultTypes result_types = tmpl::ResultTypes::ansible;  // for Templars an action makes
 };
 
 using ActionFn = Value (*)(ActionContext&);

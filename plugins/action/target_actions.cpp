@@ -226,6 +226,7 @@ Value run_template(ActionContext& ctx) {
     TemplateVariables vars(ctx.vars, template_vars(path, dest));
     tmpl::TemplateOptions options;
     options.search_paths = ctx.search_paths;
+    options.result_types = ctx.result_types;
     tmpl::Templar templar(vars, options);
     rendered = templar.render(source, path);
   } catch (const tmpl::TemplateError& e) {
