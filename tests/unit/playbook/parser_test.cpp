@@ -60,6 +60,27 @@ TEST_CASE("parse_kv unquotes values and keeps free-form text in _raw_params") {
   CHECK_THROWS_AS(parse_kv("not-a-pair", false), Fatal);
 }
 
+// Expected values are what ansible.parsing.splitter.parse_kv returns for the same text.
+TEST_CASE("parse_kv decodes escapes as Ansible does, around quotes and = in values") {
+  CHECK(parse_kv(R"(msg="a\nb")", false).get("msg") == Value("a\nb"));
+  CHECK(parse_kv(R"(msg=a\tb\\c)", false).get("msg") == Value("a\tb\\c"));
+  Value q = parse_kv(R"(msg='it\'s' other=\"q\")", false);
+  CHECK(q.get("msg") == Value("it's"));
+  CHECK(q.get("other") == Value("q"));
+  Value e = parse_kv(R"(msg="x=y" url=http://h/?a=b)", false);
+  CHECK(e.get("msg") == Value("x=y"));
+  CHECK(e.get("url") == Value("http://h/?a=b"));
+  CHECK(parse_kv(R"(msg=\u00e9\x41\U0001F600)", false).get("msg") == Value("\xc3\xa9" "A" "\xf0\x9f\x98\x80"));
+  CHECK(parse_kv(R"(msg=a\d\=b)", false).get("msg") == Value(R"(a\d\=b)"));
+  CHECK(parse_kv(R"(a\=b=c)", false).get(R"(a\=b)") == Value("c"));
+  CHECK(parse_kv(R"(msg="a \"b\" c")", false).get("msg") == Value(R"(a "b" c)"));
+  CHECK(parse_kv(R"(msg="a"b)", false).get("msg") == Value(R"("a"b)"));
+  Value c = parse_kv(R"(echo a\nb creates=/tmp/f argv=x)", true);
+  CHECK(c.get("_raw_params") == Value(R"(echo a\nb argv=x)"));
+  CHECK(c.get("creates") == Value("/tmp/f"));
+  CHECK(parse_kv(R"(echo a\=b)", true).get("_raw_params") == Value("echo a=b"));
+}
+
 TEST_CASE("a play with tasks in both argument styles parses with locations") {
   auto path = write_temp("ok.yml", R"(- name: demo
   hosts: all
