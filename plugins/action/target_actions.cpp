@@ -76,7 +76,7 @@ std::string sha1_hex(const std::string& data) {
 // When the target already holds exactly this content, only the attributes may need a change:
 // that is the file module's job, and the content is not sent at all.
 bool same_content_on_target(ActionContext& ctx, const Value& args, const std::string& content) {
-  if (args.get_bool("backup") || args.find("validate")) return false;
+  if (bool_arg(args, "backup") || args.find("validate")) return false;
   Map stat_args;
   stat_args.set("path", args.get_string("dest"));
   stat_args.set("get_checksum", true);
@@ -195,7 +195,7 @@ Value run_copy(ActionContext& ctx) {
   const Value* src = ctx.args.find("src");
   if (!src) return ctx.run_module("copy", ctx.args);
   if (ctx.args.find("content")) return failed_result("src and content are mutually exclusive");
-  if (ctx.args.get_bool("remote_src")) return ctx.run_module("copy", ctx.args);
+  if (bool_arg(ctx.args, "remote_src")) return ctx.run_module("copy", ctx.args);
   std::string name = src->is_string() ? src->as_string() : "";
   std::string path = find_file(ctx.search_paths, "files", name);
   if (path.empty()) return failed_result("Could not find or access '" + name + "' on the Ansible Controller.");
