@@ -6,7 +6,7 @@
 #   tests/integration/run.sh --ansible [CASE...]       run the same cases with ansible/ansible-playbook
 #                                                      in drover's place: proves the playbooks and the
 #                                                      expected outputs are right (slow: ~3 min)
-# Cases: provision unreachable failing local adhoc static differential secrets
+# Cases: provision unreachable failing local adhoc static differential types secrets
 #
 # Brings up a 20-host fleet (fleet.sh), plus one extra inventory host on a closed port for the
 # unreachable case, runs the cases, prints PASS/FAIL/SKIP per case (with the diff of expected vs
@@ -24,7 +24,7 @@ readonly k_expected=$k_here/expected
 readonly k_hosts=20
 readonly k_timeout=300           # seconds for any single drover invocation
 readonly k_ansible_timeout=3600  # Ansible on 20 hosts takes minutes on a loaded 2-core machine
-readonly k_all_cases="provision unreachable failing local adhoc static differential secrets"
+readonly k_all_cases="provision unreachable failing local adhoc static differential types secrets"
 
 g_mode=drover                    # drover | ansible
 g_build=""
@@ -329,6 +329,32 @@ case_differential() {
         bad=1
     fi
     (( bad == 0 )) || { show_output "$out_d"; }
+    return "$bad"
+}
+
+# types: the result types of templated vars, set_fact, registered values and k=v arguments
+# (playbooks/types.yml prints type_debug and to_json of each) are Ansible's: drover's "msg" lines
+# must equal ansible-playbook's, on localhost with the local connection.
+case_types() {
+    [[ $g_mode == drover ]] || { echo "    (compares drover with Ansible)"; return 77; }
+    command -v ansible-playbook >/dev/null || { echo "    SKIPPED LOUDLY: ansible-playbook not installed"; return 77; }
+    local out_d=$g_work/types-drover.out out_a=$g_work/types-ansible.out bad=0 rc=0
+    run_playbook "$out_d" -i localhost, -c local "$k_playbooks/types.yml" || rc=$?
+    expect_rc "drover" 0 "$rc" || bad=1
+    rc=0
+    g_mode=ansible run_playbook "$out_a" -i localhost, -c local "$k_playbooks/types.yml" || rc=$?
+    expect_rc "ansible-playbook" 0 "$rc" || bad=1
+    local msgs_d msgs_a
+    msgs_d=$(strip_ansi "$out_d" | grep -F '"msg": ' | tr ';' '\n' || true)
+    msgs_a=$(strip_ansi "$out_a" | grep -F '"msg": ' | tr ';' '\n' || true)
+    local entries; entries=$(grep -c '=' <<< "$msgs_a" || true)
+    (( entries >= 40 )) || { echo "    ansible-playbook printed $entries values, expected at least 40: the comparison proves nothing"; bad=1; }
+    if [[ $msgs_d != "$msgs_a" ]]; then
+        echo "    printed values differ (--- ansible-playbook, +++ drover):"
+        diff -u <(printf '%s\n' "$msgs_a") <(printf '%s\n' "$msgs_d") | sed '1,2d;s/^/      /' || true
+        bad=1
+    fi
+    (( bad == 0 )) || show_output "$out_d"
     return "$bad"
 }
 
