@@ -3,6 +3,7 @@
 #include "core/template/templar.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cctype>
 #include <cmath>
 #include <fstream>
@@ -155,6 +156,7 @@ public:
     LookupContext lc;
     lc.search_paths = m_options.search_paths;
     lc.render = [this](const std::string& source) { return m_owner.render(source); };
+    lc.render_file = [this](const std::string& source, const std::string& name) { return m_owner.render(source, name); };
     lc.variable = [this](std::string_view name) { return m_owner.variable(name); };
     lc.variable_names = [this] { return m_vars.names(); };
     lc.inventory_hostnames = m_options.inventory_hostnames;
@@ -354,6 +356,48 @@ Value ansible_single_result(Value v, const Expr* expr) {
 
 }  // namespace
 
+namespace {
+
+// The engine's syntax errors read "template error while templating string: MSG. line N" (parser)
+// or "MSG (line N)" (lexer): Jinja2's message and line, apart.
+std::pair<std::string, int> split_syntax_error(std::string_view what) {
+  constexpr std::string_view k_prefix = "template error while templating string: ";
+  if (what.rfind(k_prefix, 0) == 0) what.remove_prefix(k_prefix.size());
+  int line = 0;
+  for (std::string_view marker : {". line ", " (line "}) {
+    auto p = what.rfind(marker);
+    if (p == std::string_view::npos) continue;
+    line = std::atoi(std::string(what.substr(p + marker.size())).c_str());
+    what = what.substr(0, p);
+    break;
+  }
+  return {std::string(what), line};
+}
+
+std::shared_ptr<const Template> compile_string(const std::string& text) {
+  try {
+    return compile(text, "<string>");
+  } catch (const TemplateError& e) {
+    auto [message, line] = split_syntax_error(e.what());
+    throw TemplateSyntaxError(message, line, text);
+  }
+}
+
+}  // namespace
+
+void Templar::check_syntax(std::string_view text, Expression kind) {
+  if (kind == Expression::templated) {
+    compile_string(std::string(text));
+    return;
+  }
+  try {
+    compile_expression(text);
+  } catch (const TemplateError& e) {
+    auto [message, line] = split_syntax_error(e.what());
+    throw TemplateSyntaxError(message, line, std::string(text));
+  }
+}
+
 Value Templar::template_string(const Value& s) {
   if (s.is_unsafe() || !is_template(s.as_string())) return s;
   const std::string& text = s.as_string();
@@ -363,7 +407,7 @@ Value Templar::template_string(const Value& s) {
     const Value* raw = m_root->raw_find(var);
     if (raw && (raw->is_bool() || raw->is_number() || raw->is_null())) return *raw;
   }
-  auto tmpl = compile(text, "<string>");
+  auto tmpl = compile_string(text);
   bool native = m_root->result_types() == ResultTypes::native;
   Value result = m_root->with_context([&](Context& ctx) -> Value {
     if (tmpl->single_expression) {
@@ -423,10 +467,22 @@ Value Templar::template_value(const Value& v) {
 std::string Templar::render(std::string_view source, const std::string& name) {
   LexOptions options;
   std::string_view body = apply_header(source, options);
-  auto tmpl = compile(body, name, options);
+  std::shared_ptr<const Template> tmpl;
+  try {
+    tmpl = compile(body, name, options);
+  } catch (const TemplateError& e) {
+    auto [message, line] = split_syntax_error(e.what());
+    throw TemplateError(name + ":" + std::to_string(line) + ": template error while templating string: " + message);
+  }
   return m_root->with_context([&](Context& ctx) {
     std::string out;
-    render_body(tmpl->body, ctx, out);
+    try {
+      render_body(tmpl->body, ctx, out);
+    } catch (const TemplateError& e) {
+      if (ctx.error_line == 0) throw;
+      std::string where = ctx.error_template.empty() ? name : ctx.error_template;
+      throw TemplateError(where + ":" + std::to_string(ctx.error_line) + ": " + e.what());
+    }
     std::size_t want = trailing_newlines(body), have = trailing_newlines(out);
     if (want > have) out.append(want - have, '\n');
     return out;

@@ -47,6 +47,22 @@ private:
 //    becomes the Python literal it spells, when it is one (ansible_native_concat).
 enum class ResultTypes { ansible, native };
 
+// A string that is not valid Jinja2. what() is Ansible's wording: "template error while templating
+// string: unexpected 'end of print statement'. String: value {{ 1 + }}. unexpected 'end of
+// print statement'"; message() is Jinja2's message alone, line() its line in the string.
+class TemplateSyntaxError : public TemplateError {
+public:
+  TemplateSyntaxError(const std::string& message, int line, const std::string& source)
+      : TemplateError("template error while templating string: " + message + ". String: " + source + ". " + message),
+        m_message(message), m_line(line) {}
+  const std::string& message() const { return m_message; }
+  int line() const { return m_line; }
+
+private:
+  std::string m_message;
+  int m_line;
+};
+
 struct TemplateOptions {
   ResultTypes result_types = ResultTypes::ansible;
   std::vector<std::string> search_paths;  // for include/import/lookups (dirs; also <dir>/templates)
@@ -80,7 +96,9 @@ public:
   // ("recursive loop detected in template: x"). A string built from a secret value is secret.
   Value template_value(const Value& v);
   // Renders a whole template text (the template module, lookup('template')); always a string.
-  // Trailing newlines of the source are kept as Ansible's template module keeps them.
+  // Trailing newlines of the source are kept as Ansible's template module keeps them. Errors are
+  // TemplateErrors that start with `name:line: ` (the included template's name and line when the
+  // error is in an included one): "templates/bad.j2:3: 'str object' has no attribute 'z'".
   std::string render(std::string_view source, const std::string& name = "<template>");
   // Evaluates a bare expression (loop:, with_items strings, a var reference).
   Value evaluate(std::string_view expression);
@@ -93,6 +111,10 @@ public:
 
   // True when s contains template syntax ({{, {%, {#).
   static bool is_template(std::string_view s);
+  // Compiles `text` as a templated string (or, for Expression::bare, as a bare expression such as
+  // a `when:`) without rendering it; throws TemplateSyntaxError when it is not valid Jinja2.
+  enum class Expression { templated, bare };
+  static void check_syntax(std::string_view text, Expression kind = Expression::templated);
 
   // Variables visible to this Templar (after lazy templating); nullptr when undefined.
   const Value* variable(std::string_view name);

@@ -213,6 +213,15 @@ Value run_copy(ActionContext& ctx) {
   return send_content(ctx, std::move(args), content);
 }
 
+// A found file's path as the user thinks of it: relative to the search folder it was found in.
+std::string display_path(const std::vector<std::string>& search_paths, const std::string& path) {
+  for (const auto& dir : search_paths) {
+    std::string prefix = dir.empty() || dir.back() == '/' ? dir : dir + "/";
+    if (!prefix.empty() && path.rfind(prefix, 0) == 0) return path.substr(prefix.size());
+  }
+  return path;
+}
+
 Value run_template(ActionContext& ctx) {
   std::string src = ctx.args.get_string("src");
   std::string dest = ctx.args.get_string("dest");
@@ -228,9 +237,9 @@ Value run_template(ActionContext& ctx) {
     options.search_paths = ctx.search_paths;
     options.result_types = ctx.result_types;
     tmpl::Templar templar(vars, options);
-    rendered = templar.render(source, path);
+    rendered = templar.render(source, display_path(ctx.search_paths, path));
   } catch (const tmpl::TemplateError& e) {
-    return failed_result(std::string("AnsibleError: ") + e.what());
+    return failed_result(e.what());  // "templates/x.j2:3: 'str object' has no attribute 'z'"
   }
   std::string newline = ctx.args.get_string("newline_sequence", "\n");
   if (newline != "\n") {
