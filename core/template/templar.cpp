@@ -464,6 +464,9 @@ Value Templar::template_value(const Value& v) {
   }
 }
 
+// The name render() gets when it is given none: its errors are not prefixed.
+constexpr std::string_view k_anonymous = "<template>";
+
 std::string Templar::render(std::string_view source, const std::string& name) {
   LexOptions options;
   std::string_view body = apply_header(source, options);
@@ -471,6 +474,7 @@ std::string Templar::render(std::string_view source, const std::string& name) {
   try {
     tmpl = compile(body, name, options);
   } catch (const TemplateError& e) {
+    if (name == k_anonymous) throw;
     auto [message, line] = split_syntax_error(e.what());
     throw TemplateError(name + ":" + std::to_string(line) + ": template error while templating string: " + message);
   }
@@ -479,7 +483,7 @@ std::string Templar::render(std::string_view source, const std::string& name) {
     try {
       render_body(tmpl->body, ctx, out);
     } catch (const TemplateError& e) {
-      if (ctx.error_line == 0) throw;
+      if (ctx.error_line == 0 || (name == k_anonymous && ctx.error_template.empty())) throw;
       std::string where = ctx.error_template.empty() ? name : ctx.error_template;
       throw TemplateError(where + ":" + std::to_string(ctx.error_line) + ": " + e.what());
     }

@@ -98,7 +98,8 @@ public:
   // Renders a whole template text (the template module, lookup('template')); always a string.
   // Trailing newlines of the source are kept as Ansible's template module keeps them. Errors are
   // TemplateErrors that start with `name:line: ` (the included template's name and line when the
-  // error is in an included one): "templates/bad.j2:3: 'str object' has no attribute 'z'".
+  // error is in an included one): "templates/bad.j2:3: 'str object' has no attribute 'z'"; without
+  // a name, only errors in included templates are prefixed.
   std::string render(std::string_view source, const std::string& name = "<template>");
   // Evaluates a bare expression (loop:, with_items strings, a var reference).
   Value evaluate(std::string_view expression);

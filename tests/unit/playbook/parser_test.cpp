@@ -155,3 +155,20 @@ TEST_CASE("an unsupported keyword is refused, not ignored") {
   CHECK(error_of("async.yml", "- hosts: all\n  tasks:\n    - command: sleep 1\n      async: 10\n")
             .find("async.yml:4:7: the task keyword 'async' is not supported") == 0);
 }
+
+TEST_CASE("a template syntax error in a task is reported at its scalar before anything runs") {
+  CHECK(error_of("syntax.yml", "- hosts: all\n  tasks:\n    - debug:\n        msg: \"value {{ 1 + }}\"\n") ==
+        "syntax.yml:4:14: template error while templating string: unexpected 'end of print statement'. "
+        "String: value {{ 1 + }}\n"
+        "          msg: \"value {{ 1 + }}\"\n"
+        "               ^");
+  CHECK(error_of("when.yml", "- hosts: all\n  tasks:\n    - command: ls\n      when: x ==\n") ==
+        "when.yml:4:13: template error while templating string: unexpected 'end of template'. String: x ==\n"
+        "        when: x ==\n"
+        "              ^");
+  // names, vars and loops are checked too; !unsafe text is never templated
+  CHECK(error_of("vars.yml", "- hosts: all\n  tasks:\n    - command: ls\n      vars:\n        a: \"{{ b\"\n")
+            .rfind("vars.yml:5:12: template error while templating string: ", 0) == 0);
+  CHECK(error_of("unsafe.yml", "- hosts: all\n  tasks:\n    - debug:\n        msg: !unsafe \"{{ 1 + }}\"\n") ==
+        "no error");
+}

@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "core/template/literal_eval.hpp"
 #include "core/template/templar.hpp"
 #include "core/value/json.hpp"
@@ -270,4 +273,46 @@ TEST_CASE("literal_eval reads exactly what Python's ast.literal_eval reads") {
   }
   CHECK(literal_eval("[true, null, false]", LiteralNames::python_and_json) == Value::list({true, nullptr, false}));
   CHECK_FALSE(literal_eval("[none]", LiteralNames::python_and_json).has_value());
+}
+
+TEST_CASE("a syntax error in a templated string is reported in Ansible's words") {
+  MapVariables v(vars());
+  Templar t(v);
+  try {
+    t.template_value(Value("value {{ 1 + }}"));
+    FAIL("no error");
+  } catch (const TemplateSyntaxError& e) {
+    CHECK(std::string(e.what()) ==
+          "template error while templating string: unexpected 'end of print statement'. "
+          "String: value {{ 1 + }}. unexpected 'end of print statement'");
+    CHECK(e.message() == "unexpected 'end of print statement'");
+    CHECK(e.line() == 1);
+  }
+  CHECK_NOTHROW(Templar::check_syntax("x is defined and y", Templar::Expression::bare));
+  CHECK_THROWS_AS(Templar::check_syntax("x ==", Templar::Expression::bare), TemplateSyntaxError);
+}
+
+TEST_CASE("a failing template file names the file and line, an included one its own") {
+  auto dir = std::filesystem::temp_directory_path() / "drover-templar-test";
+  std::filesystem::create_directories(dir / "templates");
+  std::ofstream(dir / "templates" / "inner.j2") << "a\n{{ user.z }}\n";
+  MapVariables v(vars());
+  Templar t(v, TemplateOptions{.search_paths = {dir.string()}});
+  auto error = [&](const std::string& source) {
+    try {
+      t.render(source, "templates/bad.j2");
+    } catch (const TemplateError& e) {
+      return std::string(e.what());
+    }
+    return std::string("<no error>");
+  };
+  CHECK(error("line1\nline2 {{ name }}\nline3 {{ name.z }}\n") ==
+        "templates/bad.j2:3: 'str object' has no attribute 'z'");
+  CHECK(error("{% for i in items %}\n{{ i }}\n{{ i.z }}\n{% endfor %}") ==
+        "templates/bad.j2:3: 'str object' has no attribute 'z'");
+  CHECK(error("x\n{% include 'inner.j2' %}") == "inner.j2:2: 'dict object' has no attribute 'z'");
+  CHECK(error("x\n{{ 1 + }}") ==
+        "templates/bad.j2:2: template error while templating string: unexpected 'end of print statement'");
+  CHECK(error("{{ lookup('template', 'inner.j2') }}") ==
+        "templates/bad.j2:1: " + (dir / "templates" / "inner.j2").string() + ":2: 'dict object' has no attribute 'z'");
 }
