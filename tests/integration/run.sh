@@ -6,7 +6,7 @@
 #   tests/integration/run.sh --ansible [CASE...]       run the same cases with ansible/ansible-playbook
 #                                                      in drover's place: proves the playbooks and the
 #                                                      expected outputs are right (slow: ~3 min)
-# Cases: provision unreachable failing local adhoc static differential types secrets
+# Cases: provision unreachable failing local adhoc static differential types errors secrets
 #
 # Brings up a 20-host fleet (fleet.sh), plus one extra inventory host on a closed port for the
 # unreachable case, runs the cases, prints PASS/FAIL/SKIP per case (with the diff of expected vs
@@ -24,7 +24,7 @@ readonly k_expected=$k_here/expected
 readonly k_hosts=20
 readonly k_timeout=300           # seconds for any single drover invocation
 readonly k_ansible_timeout=3600  # Ansible on 20 hosts takes minutes on a loaded 2-core machine
-readonly k_all_cases="provision unreachable failing local adhoc static differential types secrets"
+readonly k_all_cases="provision unreachable failing local adhoc static differential types errors secrets"
 
 g_mode=drover                    # drover | ansible
 g_build=""
@@ -355,6 +355,33 @@ case_types() {
         bad=1
     fi
     (( bad == 0 )) || show_output "$out_d"
+    return "$bad"
+}
+
+# errors: template errors name their place: a syntax error at load time (file:line:col, the line,
+# a caret; nothing runs), the template module's file and line, a task's line with a caret.
+case_errors() {
+    [[ $g_mode == drover ]] || { echo "    drover only (the messages differ from Ansible's on purpose)"; return 77; }
+    local dir=$k_playbooks/errors out1=$g_work/errors-syntax.out out2=$g_work/errors-runtime.out bad=0 rc=0
+    run_playbook "$out1" -i localhost, -c local "$dir/syntax.yml" -e "marker=$g_work/never-created" || rc=$?
+    expect_rc "syntax error" 4 "$rc" || bad=1
+    local want
+    want=$(printf '%s\n' \
+        "ERROR! $dir/syntax.yml:8:14: template error while templating string: unexpected 'end of print statement'. String: value {{ 1 + }}" \
+        '          msg: "value {{ 1 + }}"' \
+        '               ^')
+    if [[ $(strip_ansi "$out1") != "$want" ]]; then
+        echo "    the syntax error differs (--- expected, +++ actual):"
+        diff -u <(printf '%s\n' "$want") <(strip_ansi "$out1") | sed '1,2d;s/^/      /' || true
+        bad=1
+    fi
+    [[ ! -e $g_work/never-created ]] || { echo "    a task ran before the syntax error was reported"; bad=1; }
+    rc=0
+    run_playbook "$out2" -i localhost, -c local "$dir/runtime.yml" || rc=$?
+    expect_rc "runtime errors (ignored)" 0 "$rc" || bad=1
+    expect_line "$out2" "^fatal: \[localhost\]: FAILED! => \{\"changed\": false, \"msg\": \"templates/bad\.j2:3: 'str object' has no attribute 'z'\"\}$" 1 || bad=1
+    expect_line "$out2" "The error was: 'str object' has no attribute 'z'.*line 13, column 7.*The offending line appears to be:\\\\n\\\\n    - name: an undefined variable names the task's line\\\\n      \^ here\\\\n" 1 || bad=1
+    (( bad == 0 )) || { show_output "$out1"; show_output "$out2"; }
     return "$bad"
 }
 
