@@ -334,27 +334,31 @@ case_differential() {
 
 # types: the result types of templated vars, set_fact, registered values and k=v arguments
 # (playbooks/types.yml prints type_debug and to_json of each) are Ansible's: drover's "msg" lines
-# must equal ansible-playbook's, on localhost with the local connection.
+# must equal ansible-playbook's, on localhost with the local connection, with jinja2_native off
+# (Ansible's default) and on.
 case_types() {
     [[ $g_mode == drover ]] || { echo "    (compares drover with Ansible)"; return 77; }
     command -v ansible-playbook >/dev/null || { echo "    SKIPPED LOUDLY: ansible-playbook not installed"; return 77; }
-    local out_d=$g_work/types-drover.out out_a=$g_work/types-ansible.out bad=0 rc=0
-    run_playbook "$out_d" -i localhost, -c local "$k_playbooks/types.yml" || rc=$?
-    expect_rc "drover" 0 "$rc" || bad=1
-    rc=0
-    g_mode=ansible run_playbook "$out_a" -i localhost, -c local "$k_playbooks/types.yml" || rc=$?
-    expect_rc "ansible-playbook" 0 "$rc" || bad=1
-    local msgs_d msgs_a
-    msgs_d=$(strip_ansi "$out_d" | grep -F '"msg": ' | tr ';' '\n' || true)
-    msgs_a=$(strip_ansi "$out_a" | grep -F '"msg": ' | tr ';' '\n' || true)
-    local entries; entries=$(grep -c '=' <<< "$msgs_a" || true)
-    (( entries >= 40 )) || { echo "    ansible-playbook printed $entries values, expected at least 40: the comparison proves nothing"; bad=1; }
-    if [[ $msgs_d != "$msgs_a" ]]; then
-        echo "    printed values differ (--- ansible-playbook, +++ drover):"
-        diff -u <(printf '%s\n' "$msgs_a") <(printf '%s\n' "$msgs_d") | sed '1,2d;s/^/      /' || true
-        bad=1
-    fi
-    (( bad == 0 )) || show_output "$out_d"
+    local bad=0 native
+    for native in 0 1; do   # Ansible's default, then jinja2_native = True
+        local out_d=$g_work/types-drover-$native.out out_a=$g_work/types-ansible-$native.out rc=0
+        ANSIBLE_JINJA2_NATIVE=$native run_playbook "$out_d" -i localhost, -c local "$k_playbooks/types.yml" || rc=$?
+        expect_rc "drover (jinja2_native=$native)" 0 "$rc" || bad=1
+        rc=0
+        ANSIBLE_JINJA2_NATIVE=$native g_mode=ansible run_playbook "$out_a" -i localhost, -c local "$k_playbooks/types.yml" || rc=$?
+        expect_rc "ansible-playbook (jinja2_native=$native)" 0 "$rc" || bad=1
+        local msgs_d msgs_a
+        msgs_d=$(strip_ansi "$out_d" | grep -F '"msg": ' | tr ';' '\n' || true)
+        msgs_a=$(strip_ansi "$out_a" | grep -F '"msg": ' | tr ';' '\n' || true)
+        local entries; entries=$(grep -c '=' <<< "$msgs_a" || true)
+        (( entries >= 40 )) || { echo "    ansible-playbook printed $entries values, expected at least 40: the comparison proves nothing"; bad=1; }
+        if [[ $msgs_d != "$msgs_a" ]]; then
+            echo "    jinja2_native=$native: printed values differ (--- ansible-playbook, +++ drover):"
+            diff -u <(printf '%s\n' "$msgs_a") <(printf '%s\n' "$msgs_d") | sed '1,2d;s/^/      /' || true
+            bad=1
+            show_output "$out_d"
+        fi
+    done
     return "$bad"
 }
 
