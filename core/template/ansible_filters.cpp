@@ -28,13 +28,28 @@ std::string lower(std::string s) {
   return s;
 }
 
-// Jinja2's unique (case-insensitive unless asked, optional attribute) with Ansible's fallback to
-// plain equality for unhashable items.
+// Jinja2's make_attrgetter path ("a.b.0") into dicts and lists; null when a step is missing.
+Value attribute_of(const Value& item, const std::string& path) {
+  Value cur = item;
+  for (std::size_t start = 0;;) {
+    std::size_t dot = path.find('.', start);
+    std::string part = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    bool numeric = !part.empty() && part.find_first_not_of("0123456789") == std::string::npos;
+    if (cur.is_map()) cur = cur.get(part);
+    else if (cur.is_list() && numeric && std::stoull(part) < cur.as_list().size()) cur = cur.as_list()[std::stoull(part)];
+    else return Value();
+    if (dot == std::string::npos) return cur;
+    start = dot + 1;
+  }
+}
+
+// Jinja2's unique (case-insensitive unless asked, optional attribute path) with Ansible's fallback
+// to plain equality for unhashable items.
 List unique_items(const List& items, bool case_sensitive, const Value* attribute) {
   List out, keys;
   for (const Value& item : items) {
     Value key = item;
-    if (attribute && !attribute->is_null()) key = item.is_map() ? item.get(py_str(*attribute)) : Value();
+    if (attribute && !attribute->is_null()) key = attribute_of(item, py_str(*attribute));
     if (!case_sensitive && key.is_string()) key = Value(lower(key.as_string()));
     if (!contains(keys, key)) {
       keys.push_back(key);
@@ -242,9 +257,12 @@ Value symmetric_difference(const Value& in, const CallArgs& args) {
 }
 
 Value unique(const Value& in, const CallArgs& args) {
-  const List& a = require_list(in, "unique");
+  // Ansible calls Jinja2's do_unique, which iterates any iterable (a string's characters, a
+  // dict's keys).
+  if (!in.is_list() && !in.is_map() && !in.is_string())
+    throw TemplateError("'" + in.type_name() + "' object is not iterable");
   const Value* cs = args.arg(0, "case_sensitive");
-  return Value(unique_items(a, cs && cs->truthy(), args.arg(1, "attribute")));
+  return Value(unique_items(detail::iterate(in), cs && cs->truthy(), args.arg(1, "attribute")));
 }
 
 Value extract(const Value& in, const CallArgs& args) {
@@ -309,6 +327,18 @@ Value from_yaml(const Value& in, const CallArgs&) {
     return parse_yaml_value(in.as_string(), "<from_yaml>");
   } catch (const std::exception& e) {
     throw TemplateError(std::string("from_yaml: ") + e.what());
+  }
+}
+
+// Every document of a YAML stream, as a list (Ansible unrolls the generator it returns).
+Value from_yaml_all(const Value& in, const CallArgs&) {
+  if (!in.is_string()) return in;
+  try {
+    List docs;
+    for (const YAML::Node& doc : YAML::LoadAll(in.as_string())) docs.push_back(yaml_to_value(doc, "<from_yaml_all>"));
+    return Value(std::move(docs));
+  } catch (const std::exception& e) {
+    throw TemplateError(std::string("from_yaml_all: ") + e.what());
   }
 }
 

@@ -1,4 +1,5 @@
-// Ansible's filters (lib/ansible/plugins/filter/core.py, mathstuff.py, urlsplit.py) as plain
+// Ansible's filters (lib/ansible/plugins/filter/core.py, mathstuff.py, urls.py, urlsplit.py,
+// encryption.py) as plain
 // functions on Values. Each takes the filter input and the call arguments, returns the result, and
 // throws TemplateError with Ansible's wording when Ansible would fail. The alphabetized table
 // (ansible_filters()) is in ansible_tables.cpp.
@@ -19,6 +20,7 @@ Value extract(const Value& in, const CallArgs& args);
 Value flatten(const Value& in, const CallArgs& args);
 Value from_json(const Value& in, const CallArgs& args);
 Value from_yaml(const Value& in, const CallArgs& args);
+Value from_yaml_all(const Value& in, const CallArgs& args);
 Value human_readable(const Value& in, const CallArgs& args);
 Value human_to_bytes(const Value& in, const CallArgs& args);
 Value intersect(const Value& in, const CallArgs& args);
@@ -62,6 +64,27 @@ Value splitext(const Value& in, const CallArgs& args);
 Value strftime(const Value& in, const CallArgs& args);
 Value to_datetime(const Value& in, const CallArgs& args);
 Value to_uuid(const Value& in, const CallArgs& args);
+Value urldecode(const Value& in, const CallArgs& args);
 Value urlsplit(const Value& in, const CallArgs& args);
+
+// math and combinatorics: ansible_filters_math.cpp
+Value combinations(const Value& in, const CallArgs& args);
+Value log(const Value& in, const CallArgs& args);
+Value permutations(const Value& in, const CallArgs& args);
+Value pow(const Value& in, const CallArgs& args);
+Value product(const Value& in, const CallArgs& args);
+Value rekey_on_member(const Value& in, const CallArgs& args);
+Value root(const Value& in, const CallArgs& args);
+
+// paths: ansible_filters_paths.cpp
+Value expandvars(const Value& in, const CallArgs& args);
+Value fileglob(const Value& in, const CallArgs& args);
+Value win_basename(const Value& in, const CallArgs& args);
+Value win_dirname(const Value& in, const CallArgs& args);
+Value win_splitdrive(const Value& in, const CallArgs& args);
+
+// vault: ansible_filters_vault.cpp
+Value unvault(const Value& in, const CallArgs& args);
+Value vault(const Value& in, const CallArgs& args);
 
 }  // namespace drover::tmpl::filters

@@ -1,5 +1,5 @@
 // Ansible's text filters: regular expressions, shell quoting, comments, paths, hashes, passwords,
-// UUIDs, time and URLs.
+// UUIDs, time and URLs (urlsplit, urldecode).
 #include <pwd.h>
 #include <unistd.h>
 
@@ -426,6 +426,34 @@ Value urlsplit(const Value& in, const CallArgs& args) {
   const Value* v = parts.find(query);
   if (!v) throw TemplateError("urlsplit: unknown URL component: " + query);
   return *v;
+}
+
+// urllib.parse.unquote_plus: '+' is a space, %XX a byte (malformed escapes stay as written);
+// bytes that are not UTF-8 become U+FFFD, as errors='replace' does.
+Value urldecode(const Value& in, const CallArgs&) {
+  if (!in.is_string()) throw TemplateError("a bytes-like object is required, not '" + in.type_name() + "'");
+  const std::string& s = in.as_string();
+  std::string bytes;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') bytes += ' ';
+    else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+             std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      bytes += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      bytes += s[i];
+    }
+  }
+  std::string out;
+  for (std::size_t i = 0; i < bytes.size();) {
+    auto c = static_cast<unsigned char>(bytes[i]);
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool ok = len > 0 && i + len <= bytes.size();
+    for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(bytes[i + k]) & 0xC0) == 0x80;
+    if (ok) out.append(bytes, i, len), i += len;
+    else out += "\xEF\xBF\xBD", ++i;
+  }
+  return Value(out);
 }
 
 }  // namespace drover::tmpl::filters

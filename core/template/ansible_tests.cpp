@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 
+#include "core/secrets/vault.hpp"
+#include "core/template/ansible_filters.hpp"
 #include "core/template/ansible_support.hpp"
 
 namespace drover::tmpl::tests {
@@ -76,6 +79,16 @@ std::optional<bool> convert_bool(const Value& v) {
   return std::nullopt;
 }
 
+// urlparse(value) as a dict (scheme, netloc...), or nullopt where Python's urlparse raises.
+std::optional<Value> url_parts(const Value& in) {
+  if (!in.is_string()) return std::nullopt;
+  try {
+    return filters::urlsplit(in, CallArgs{});
+  } catch (const TemplateError&) {
+    return std::nullopt;
+  }
+}
+
 }  // namespace
 
 bool abs(const Value& in, const CallArgs&) {
@@ -142,6 +155,17 @@ bool link_exists(const Value& in, const CallArgs&) {
 
 bool match(const Value& in, const CallArgs& args) { return regex_test(in, args, true); }
 
+// os.path.ismount: not a symlink, and on another device than its parent or the parent itself.
+bool mount(const Value& in, const CallArgs&) {
+  struct stat st, parent;
+  if (!stat_path(in, st, false) || S_ISLNK(st.st_mode)) return false;
+  if (::stat((py_str(in) + "/..").c_str(), &parent) != 0) return false;
+  return st.st_dev != parent.st_dev || st.st_ino == parent.st_ino;
+}
+
+// math.isnan: only floats can be NaN; what is not a number is not NaN.
+bool nan(const Value& in, const CallArgs&) { return in.is_float() && std::isnan(in.as_float()); }
+
 bool reachable(const Value& in, const CallArgs&) { return !flag(result_map(in, "unreachable"), "unreachable"); }
 
 bool regex(const Value& in, const CallArgs& args) {
@@ -184,7 +208,34 @@ bool truthy(const Value& in, const CallArgs& args) {
   return in.truthy();
 }
 
+// Any string parses as a URI; with `schemes`, its scheme must be `in` them.
+bool uri(const Value& in, const CallArgs& args) {
+  std::optional<Value> parts = url_parts(in);
+  if (!parts) return false;
+  const Value* schemes = args.arg(0, "schemes");
+  if (!schemes || !schemes->truthy()) return true;
+  try {
+    return py_in(parts->get("scheme"), *schemes);
+  } catch (const TemplateError&) {
+    return false;
+  }
+}
+
+bool url(const Value& in, const CallArgs& args) {
+  if (!uri(in, args)) return false;
+  Value parts = *url_parts(in);
+  return !parts.get_string("netloc").empty() || parts.get_string("scheme") == "file";
+}
+
+bool urn(const Value& in, const CallArgs&) { return uri(in, CallArgs{List{Value::list({Value("urn")})}, {}}); }
+
 bool unreachable(const Value& in, const CallArgs&) { return flag(result_map(in, "unreachable"), "unreachable"); }
+
+// True for a `!vault` value still holding its ciphertext (drover decrypts inline vaults of vars
+// files when it loads them, so those are plain secret strings by the time a test sees them).
+bool vault_encrypted(const Value& in, const CallArgs&) {
+  return has_mark(in.mark(), Mark::vault) && in.is_string() && secrets::is_vault_text(in.as_string());
+}
 
 bool version(const Value& in, const CallArgs& args) {
   const Value* strict = args.arg(2, "strict");

@@ -1,4 +1,4 @@
-// Ansible's tests (lib/ansible/plugins/test/core.py, files.py, mathstuff.py) as plain functions:
+// Ansible's tests (lib/ansible/plugins/test/core.py, files.py, mathstuff.py, uri.py) as plain functions:
 // each returns the test's truth value or throws TemplateError with Ansible's wording. The
 // alphabetized table (ansible_tests()) is in ansible_tables.cpp.
 #pragma once
@@ -21,6 +21,8 @@ bool finished(const Value& in, const CallArgs& args);
 bool link(const Value& in, const CallArgs& args);
 bool link_exists(const Value& in, const CallArgs& args);
 bool match(const Value& in, const CallArgs& args);
+bool mount(const Value& in, const CallArgs& args);
+bool nan(const Value& in, const CallArgs& args);
 bool reachable(const Value& in, const CallArgs& args);
 bool regex(const Value& in, const CallArgs& args);
 bool same_file(const Value& in, const CallArgs& args);
@@ -32,6 +34,10 @@ bool succeeded(const Value& in, const CallArgs& args);
 bool superset(const Value& in, const CallArgs& args);
 bool truthy(const Value& in, const CallArgs& args);
 bool unreachable(const Value& in, const CallArgs& args);
+bool uri(const Value& in, const CallArgs& args);
+bool url(const Value& in, const CallArgs& args);
+bool urn(const Value& in, const CallArgs& args);
+bool vault_encrypted(const Value& in, const CallArgs& args);
 bool version(const Value& in, const CallArgs& args);
 
 }  // namespace drover::tmpl::tests

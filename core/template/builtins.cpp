@@ -1,9 +1,9 @@
-// Jinja2's builtin filters, tests and global functions, one function and one table row each;
-// names not found here are looked up in Ansible's tables (filter_api.hpp).
+// Jinja2's builtin filters, tests and global functions, one function and one table row each.
+// Ansible's tables (filter_api.hpp) are looked up first: Ansible's plugins override Jinja2's
+// builtins of the same name (`random`, `unique` live there only).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <random>
 #include <unordered_map>
 
 #include "core/template/objects.hpp"
@@ -28,12 +28,15 @@ bool flag(const CallArgs& a, std::size_t i, std::string_view name, bool fallback
   return v ? py_truthy(*v) : fallback;
 }
 
+// ASCII only, as the C locale's tolower/toupper, without a libc call per character.
 std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   return s;
 }
 std::string upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char& c : s)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
   return s;
 }
 
@@ -80,21 +83,21 @@ Value sort_key(const Value& v, bool case_sensitive) {
 bool less(const Value& a, const Value& b) { return py_compare(a, b, "<") < 0; }
 
 // ---------------------------------------------------------------- filters
-Value f_abs(Context&, const Value& v, CallArgs&) {
+Value f_abs(Context&, const Value& v, const CallArgs&) {
   if (v.is_int() || v.is_bool()) return Value(std::llabs(to_int(v)));
   if (v.is_float()) return Value(std::fabs(v.as_float()));
   throw TemplateError("bad operand type for abs(): '" + py_type(v) + "'");
 }
 
 // attr() is getattr only: a dict's keys are not attributes.
-Value f_attr(Context& ctx, const Value& v, CallArgs& a) {
+Value f_attr(Context& ctx, const Value& v, const CallArgs& a) {
   std::string name = to_str(arg(a, 0, "name"));
   if (v.is_map() && !has_method(v, name))
     return make_undefined("'dict object' has no attribute '" + name + "'");
   return getattr(ctx, v, name);
 }
 
-Value f_batch(Context&, const Value& v, CallArgs& a) {
+Value f_batch(Context&, const Value& v, const CallArgs& a) {
   std::int64_t n = to_int(arg(a, 0, "linecount"));
   if (n <= 0) throw TemplateError("batch size must be positive");
   const Value& fill = arg(a, 1, "fill_with");
@@ -111,9 +114,9 @@ Value f_batch(Context&, const Value& v, CallArgs& a) {
   return Value(std::move(out));
 }
 
-Value f_capitalize(Context&, const Value& v, CallArgs&) { return Value(py_capitalize(to_str(v))); }
+Value f_capitalize(Context&, const Value& v, const CallArgs&) { return Value(py_capitalize(to_str(v))); }
 
-Value f_center(Context&, const Value& v, CallArgs& a) {
+Value f_center(Context&, const Value& v, const CallArgs& a) {
   std::string s = to_str(v);
   std::size_t width = static_cast<std::size_t>(std::max<std::int64_t>(0, to_int(arg(a, 0, "width", Value(80)))));
   std::size_t len = utf8_length(s);
@@ -122,14 +125,14 @@ Value f_center(Context&, const Value& v, CallArgs& a) {
   return Value(std::string(left, ' ') + s + std::string(total - left, ' '));
 }
 
-Value f_default(Context&, const Value& v, CallArgs& a) {
+Value f_default(Context&, const Value& v, const CallArgs& a) {
   const Value* dflt = a.arg(0, "default_value");
   bool boolean = flag(a, 1, "boolean");
   if (is_undefined(v) || (boolean && !py_truthy(v))) return dflt ? *dflt : Value("");
   return v;
 }
 
-Value f_dictsort(Context&, const Value& v, CallArgs& a) {
+Value f_dictsort(Context&, const Value& v, const CallArgs& a) {
   if (!v.is_map()) throw TemplateError("You can only sort by either \"key\" or \"value\"");
   bool cs = flag(a, 0, "case_sensitive");
   std::string by = to_str(arg(a, 1, "by", Value("key")));
@@ -159,9 +162,9 @@ std::string html_escape(const std::string& s) {
   }
   return out;
 }
-Value f_escape(Context&, const Value& v, CallArgs&) { return Value(html_escape(to_str(v))); }
+Value f_escape(Context&, const Value& v, const CallArgs&) { return Value(html_escape(to_str(v))); }
 
-Value f_filesizeformat(Context&, const Value& v, CallArgs& a) {
+Value f_filesizeformat(Context&, const Value& v, const CallArgs& a) {
   bool binary = flag(a, 0, "binary");
   double bytes = v.is_string() ? std::stod(v.as_string()) : to_float(v);
   double base = binary ? 1024 : 1000;
@@ -184,13 +187,13 @@ Value f_filesizeformat(Context&, const Value& v, CallArgs& a) {
   return Value();
 }
 
-Value f_first(Context&, const Value& v, CallArgs&) {
+Value f_first(Context&, const Value& v, const CallArgs&) {
   List items = iterate(v);
   if (items.empty()) return make_undefined("No first item, sequence was empty.");
   return items.front();
 }
 
-Value f_last(Context&, const Value& v, CallArgs&) {
+Value f_last(Context&, const Value& v, const CallArgs&) {
   List items = iterate(v);
   if (items.empty()) return make_undefined("No last item, sequence was empty.");
   return items.back();
@@ -217,7 +220,7 @@ std::optional<double> parse_float(const std::string& s) {
   }
 }
 
-Value f_float(Context&, const Value& v, CallArgs& a) {
+Value f_float(Context&, const Value& v, const CallArgs& a) {
   const Value dflt = arg(a, 0, "default", Value(0.0));
   if (v.is_string()) {
     auto d = parse_float(v.as_string());
@@ -227,16 +230,16 @@ Value f_float(Context&, const Value& v, CallArgs& a) {
   return dflt;
 }
 
-Value f_forceescape(Context& c, const Value& v, CallArgs& a) { return f_escape(c, v, a); }
+Value f_forceescape(Context& c, const Value& v, const CallArgs& a) { return f_escape(c, v, a); }
 
-Value f_format(Context&, const Value& v, CallArgs& a) {
+Value f_format(Context&, const Value& v, const CallArgs& a) {
   if (!a.positional.empty() && !a.keyword.empty())
     throw TemplateError("can't handle positional and keyword arguments at the same time");
   if (!a.keyword.empty()) return Value(percent_format(to_str(v), Value(a.keyword)));
   return Value(percent_format(to_str(v), make_tuple(a.positional)));
 }
 
-Value f_groupby(Context& ctx, const Value& v, CallArgs& a) {
+Value f_groupby(Context& ctx, const Value& v, const CallArgs& a) {
   std::string attribute = to_str(arg(a, 0, "attribute"));
   const Value* dflt = a.arg(1, "default");
   bool cs = flag(a, 2, "case_sensitive");
@@ -261,8 +264,8 @@ Value f_groupby(Context& ctx, const Value& v, CallArgs& a) {
   return Value(std::move(out));
 }
 
-Value f_indent(Context&, const Value& v, CallArgs& a) {
-  const Value& width = arg(a, 0, "width", Value(4));
+Value f_indent(Context&, const Value& v, const CallArgs& a) {
+  const Value width = arg(a, 0, "width", Value(4));  // a copy: the fallback is a temporary
   bool first = flag(a, 1, "first"), blank = flag(a, 2, "blank");
   std::string pad = width.is_string() ? width.as_string() : std::string(static_cast<std::size_t>(std::max<std::int64_t>(0, to_int(width))), ' ');
   std::string s = to_str(v);
@@ -317,7 +320,7 @@ std::optional<std::int64_t> parse_int(std::string s, int base) {
   }
 }
 
-Value f_int(Context&, const Value& v, CallArgs& a) {
+Value f_int(Context&, const Value& v, const CallArgs& a) {
   const Value dflt = arg(a, 0, "default", Value(0));
   int base = static_cast<int>(to_int(arg(a, 1, "base", Value(10))));
   if (v.is_string()) {
@@ -330,7 +333,7 @@ Value f_int(Context&, const Value& v, CallArgs& a) {
   return dflt;
 }
 
-Value f_items(Context&, const Value& v, CallArgs&) {
+Value f_items(Context&, const Value& v, const CallArgs&) {
   if (is_undefined(v)) return Value(List{});
   if (!v.is_map()) throw TemplateError("Can only get item pairs from a mapping.");
   List out;
@@ -338,31 +341,34 @@ Value f_items(Context&, const Value& v, CallArgs&) {
   return Value(std::move(out));
 }
 
-Value f_join(Context& ctx, const Value& v, CallArgs& a) {
-  std::string sep = to_str(arg(a, 0, "d", Value("")));
+Value f_join(Context& ctx, const Value& v, const CallArgs& a) {
+  const Value* sep_arg = a.arg(0, "d");
+  const std::string sep = sep_arg ? to_str(*sep_arg) : std::string();
   const Value& attribute = arg(a, 1, "attribute");
   std::string out;
   bool first = true, secret = false;
   List copy;
   const List& items = v.is_list() ? v.as_list() : (copy = iterate(v));
+  Value fetched;
   for (const Value& x : items) {
     if (!first) out += sep;
     first = false;
-    Value item = attribute.is_null() ? x : get_path(ctx, x, to_str(attribute));
-    secret = secret || item.is_secret();
-    append_str(out, item);
+    const Value* item = &x;
+    if (!attribute.is_null()) item = &(fetched = get_path(ctx, x, to_str(attribute)));
+    secret = secret || item->is_secret();
+    append_str(out, *item);
   }
   Value r(std::move(out));
   if (secret) r.add_mark(Mark::secret);
   return r;
 }
 
-Value f_length(Context&, const Value& v, CallArgs&) { return Value(py_len(v)); }
-Value f_list(Context&, const Value& v, CallArgs&) { return Value(iterate(v)); }
-Value f_lower(Context&, const Value& v, CallArgs&) { return Value(lower(to_str(v))); }
-Value f_upper(Context&, const Value& v, CallArgs&) { return Value(upper(to_str(v))); }
+Value f_length(Context&, const Value& v, const CallArgs&) { return Value(py_len(v)); }
+Value f_list(Context&, const Value& v, const CallArgs&) { return Value(iterate(v)); }
+Value f_lower(Context&, const Value& v, const CallArgs&) { return Value(lower(to_str(v))); }
+Value f_upper(Context&, const Value& v, const CallArgs&) { return Value(upper(to_str(v))); }
 
-Value f_map(Context& ctx, const Value& v, CallArgs& a) {
+Value f_map(Context& ctx, const Value& v, const CallArgs& a) {
   List out;
   if (const Value* attribute = a.keyword.find("attribute")) {
     const Value* dflt = a.keyword.find("default");
@@ -378,7 +384,7 @@ Value f_map(Context& ctx, const Value& v, CallArgs& a) {
   return Value(std::move(out));
 }
 
-Value min_max(Context& ctx, const Value& v, CallArgs& a, bool want_max) {
+Value min_max(Context& ctx, const Value& v, const CallArgs& a, bool want_max) {
   bool cs = flag(a, 0, "case_sensitive");
   const Value& attribute = arg(a, 1, "attribute");
   List items = iterate(v);
@@ -393,8 +399,8 @@ Value min_max(Context& ctx, const Value& v, CallArgs& a, bool want_max) {
   }
   return items[best];
 }
-Value f_max(Context& c, const Value& v, CallArgs& a) { return min_max(c, v, a, true); }
-Value f_min(Context& c, const Value& v, CallArgs& a) { return min_max(c, v, a, false); }
+Value f_max(Context& c, const Value& v, const CallArgs& a) { return min_max(c, v, a, true); }
+Value f_min(Context& c, const Value& v, const CallArgs& a) { return min_max(c, v, a, false); }
 
 // pprint sorts dict keys.
 Value sorted_keys(const Value& v) {
@@ -413,28 +419,9 @@ Value sorted_keys(const Value& v) {
   for (auto* e : entries) out.set(e->first, sorted_keys(e->second));
   return Value(std::move(out));
 }
-Value f_pprint(Context&, const Value& v, CallArgs&) { return Value(to_repr(sorted_keys(v))); }
+Value f_pprint(Context&, const Value& v, const CallArgs&) { return Value(to_repr(sorted_keys(v))); }
 
-Value f_random(Context&, const Value& v, CallArgs& a) {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  std::mt19937_64 seeded;
-  std::mt19937_64* gen = &rng;
-  if (const Value* seed = a.keyword.find("seed"); seed && !seed->is_null()) {
-    seeded.seed(std::hash<std::string>()(to_str(*seed)));
-    gen = &seeded;
-  }
-  if (v.is_int()) {
-    std::int64_t start = to_int(arg(a, 0, "start", Value(0))), step = to_int(arg(a, 1, "step", Value(1)));
-    std::int64_t n = (v.as_int() - start + step - 1) / step;
-    if (n <= 0) throw TemplateError("empty range for randrange()");
-    return Value(start + step * static_cast<std::int64_t>((*gen)() % static_cast<std::uint64_t>(n)));
-  }
-  List items = iterate(v);
-  if (items.empty()) return make_undefined("No random item, sequence was empty.");
-  return items[(*gen)() % items.size()];
-}
-
-Value select_impl(Context& ctx, const Value& v, CallArgs& a, bool want, bool by_attr) {
+Value select_impl(Context& ctx, const Value& v, const CallArgs& a, bool want, bool by_attr) {
   List out;
   std::size_t i = 0;
   std::string attribute;
@@ -449,17 +436,17 @@ Value select_impl(Context& ctx, const Value& v, CallArgs& a, bool want, bool by_
   }
   return Value(std::move(out));
 }
-Value f_select(Context& c, const Value& v, CallArgs& a) { return select_impl(c, v, a, true, false); }
-Value f_reject(Context& c, const Value& v, CallArgs& a) { return select_impl(c, v, a, false, false); }
-Value f_selectattr(Context& c, const Value& v, CallArgs& a) { return select_impl(c, v, a, true, true); }
-Value f_rejectattr(Context& c, const Value& v, CallArgs& a) { return select_impl(c, v, a, false, true); }
+Value f_select(Context& c, const Value& v, const CallArgs& a) { return select_impl(c, v, a, true, false); }
+Value f_reject(Context& c, const Value& v, const CallArgs& a) { return select_impl(c, v, a, false, false); }
+Value f_selectattr(Context& c, const Value& v, const CallArgs& a) { return select_impl(c, v, a, true, true); }
+Value f_rejectattr(Context& c, const Value& v, const CallArgs& a) { return select_impl(c, v, a, false, true); }
 
-Value f_replace(Context&, const Value& v, CallArgs& a) {
+Value f_replace(Context&, const Value& v, const CallArgs& a) {
   const Value& count = arg(a, 2, "count");
   return Value(py_replace(to_str(v), to_str(arg(a, 0, "old")), to_str(arg(a, 1, "new")), count.is_null() ? -1 : to_int(count)));
 }
 
-Value f_reverse(Context&, const Value& v, CallArgs&) {
+Value f_reverse(Context&, const Value& v, const CallArgs&) {
   if (v.is_string()) {
     auto chars = utf8_chars(v.as_string());
     std::string out;
@@ -471,7 +458,7 @@ Value f_reverse(Context&, const Value& v, CallArgs&) {
   return Value(std::move(items));
 }
 
-Value f_round(Context&, const Value& v, CallArgs& a) {
+Value f_round(Context&, const Value& v, const CallArgs& a) {
   std::int64_t precision = to_int(arg(a, 0, "precision", Value(0)));
   std::string method = to_str(arg(a, 1, "method", Value("common")));
   if (method != "common" && method != "ceil" && method != "floor")
@@ -488,9 +475,9 @@ Value f_round(Context&, const Value& v, CallArgs& a) {
   return Value(std::nearbyint(x * m) / m);
 }
 
-Value f_safe(Context&, const Value& v, CallArgs&) { return v; }
+Value f_safe(Context&, const Value& v, const CallArgs&) { return v; }
 
-Value f_slice(Context&, const Value& v, CallArgs& a) {
+Value f_slice(Context&, const Value& v, const CallArgs& a) {
   std::int64_t slices = to_int(arg(a, 0, "slices"));
   if (slices <= 0) throw TemplateError("slices must be positive");
   const Value* fill = a.arg(1, "fill_with");
@@ -509,7 +496,7 @@ Value f_slice(Context&, const Value& v, CallArgs& a) {
   return Value(std::move(out));
 }
 
-Value f_sort(Context& ctx, const Value& v, CallArgs& a) {
+Value f_sort(Context& ctx, const Value& v, const CallArgs& a) {
   bool reverse = flag(a, 0, "reverse"), cs = flag(a, 1, "case_sensitive");
   const Value& attribute = arg(a, 2, "attribute");
   List items = iterate(v);
@@ -540,12 +527,12 @@ Value f_sort(Context& ctx, const Value& v, CallArgs& a) {
   return Value(std::move(out));
 }
 
-Value f_string(Context&, const Value& v, CallArgs&) {
+Value f_string(Context&, const Value& v, const CallArgs&) {
   if (v.is_string()) return v;
   return Value(to_str(v));
 }
 
-Value f_striptags(Context&, const Value& v, CallArgs&) {
+Value f_striptags(Context&, const Value& v, const CallArgs&) {
   std::string s = to_str(v), out;
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (s.compare(i, 4, "<!--") == 0) {
@@ -580,14 +567,14 @@ Value f_striptags(Context&, const Value& v, CallArgs&) {
   return Value(collapsed);
 }
 
-Value f_sum(Context& ctx, const Value& v, CallArgs& a) {
+Value f_sum(Context& ctx, const Value& v, const CallArgs& a) {
   const Value& attribute = arg(a, 0, "attribute");
   Value total = arg(a, 1, "start", Value(0));
   for (const Value& x : iterate(v)) total = py_add(total, attribute.is_null() ? x : get_path(ctx, x, to_str(attribute)));
   return total;
 }
 
-Value f_title(Context&, const Value& v, CallArgs&) {
+Value f_title(Context&, const Value& v, const CallArgs&) {
   // Jinja2 title-cases words split on spaces and brackets/hyphens
   std::string s = to_str(v);
   std::string out = s;
@@ -604,7 +591,7 @@ Value f_title(Context&, const Value& v, CallArgs&) {
   return Value(out);
 }
 
-Value f_tojson(Context&, const Value& v, CallArgs& a) {
+Value f_tojson(Context&, const Value& v, const CallArgs& a) {
   JsonStyle style;
   style.sort_keys = true;
   style.ensure_ascii = true;
@@ -624,7 +611,7 @@ Value f_tojson(Context&, const Value& v, CallArgs& a) {
   return Value(out);
 }
 
-Value f_trim(Context&, const Value& v, CallArgs& a) {
+Value f_trim(Context&, const Value& v, const CallArgs& a) {
   std::string s = to_str(v);
   const Value& chars = arg(a, 0, "chars");
   std::string set = chars.is_null() ? std::string(" \t\n\r\f\v") : to_str(chars);
@@ -633,7 +620,7 @@ Value f_trim(Context&, const Value& v, CallArgs& a) {
   return Value(s.substr(b, s.find_last_not_of(set) - b + 1));
 }
 
-Value f_truncate(Context&, const Value& v, CallArgs& a) {
+Value f_truncate(Context&, const Value& v, const CallArgs& a) {
   std::string s = to_str(v);
   std::int64_t length = to_int(arg(a, 0, "length", Value(255)));
   bool killwords = flag(a, 1, "killwords");
@@ -652,19 +639,6 @@ Value f_truncate(Context&, const Value& v, CallArgs& a) {
   return Value(head + end);
 }
 
-Value f_unique(Context& ctx, const Value& v, CallArgs& a) {
-  bool cs = flag(a, 0, "case_sensitive");
-  const Value& attribute = arg(a, 1, "attribute");
-  List out, seen;
-  for (const Value& x : iterate(v)) {
-    Value k = sort_key(attribute.is_null() ? x : get_path(ctx, x, to_str(attribute)), cs);
-    if (std::find(seen.begin(), seen.end(), k) != seen.end()) continue;
-    seen.push_back(k);
-    out.push_back(x);
-  }
-  return Value(std::move(out));
-}
-
 std::string url_quote(const std::string& s, const char* safe, bool plus_for_space = false) {
   std::string out;
   char buf[4];
@@ -680,7 +654,7 @@ std::string url_quote(const std::string& s, const char* safe, bool plus_for_spac
   }
   return out;
 }
-Value f_urlencode(Context&, const Value& v, CallArgs&) {
+Value f_urlencode(Context&, const Value& v, const CallArgs&) {
   if (v.is_string()) return Value(url_quote(v.as_string(), "/"));
   std::vector<std::pair<std::string, std::string>> pairs;
   if (v.is_map())
@@ -692,7 +666,7 @@ Value f_urlencode(Context&, const Value& v, CallArgs&) {
   return Value(out);
 }
 
-Value f_urlize(Context&, const Value& v, CallArgs&) {
+Value f_urlize(Context&, const Value& v, const CallArgs&) {
   std::string s = to_str(v), out;
   std::size_t i = 0;
   while (i < s.size()) {
@@ -711,7 +685,7 @@ Value f_urlize(Context&, const Value& v, CallArgs&) {
   return Value(out);
 }
 
-Value f_wordcount(Context&, const Value& v, CallArgs&) {
+Value f_wordcount(Context&, const Value& v, const CallArgs&) {
   std::string s = to_str(v);
   std::int64_t n = 0;
   bool in_word = false;
@@ -723,7 +697,7 @@ Value f_wordcount(Context&, const Value& v, CallArgs&) {
   return Value(n);
 }
 
-Value f_wordwrap(Context&, const Value& v, CallArgs& a) {
+Value f_wordwrap(Context&, const Value& v, const CallArgs& a) {
   std::string s = to_str(v);
   auto width = static_cast<std::size_t>(to_int(arg(a, 0, "width", Value(79))));
   bool break_long = flag(a, 1, "break_long_words", true);
@@ -775,7 +749,7 @@ Value f_wordwrap(Context&, const Value& v, CallArgs& a) {
   return Value(out);
 }
 
-Value f_xmlattr(Context&, const Value& v, CallArgs& a) {
+Value f_xmlattr(Context&, const Value& v, const CallArgs& a) {
   bool autospace = flag(a, 0, "autospace", true);
   if (!v.is_map()) throw TemplateError("xmlattr requires a mapping");
   std::string out;
@@ -825,7 +799,6 @@ const std::unordered_map<std::string_view, FilterEntry>& builtin_filters() {
       {"max", f_max},
       {"min", f_min},
       {"pprint", f_pprint},
-      {"random", f_random},
       {"reject", f_reject},
       {"rejectattr", f_rejectattr},
       {"replace", f_replace},
@@ -843,7 +816,6 @@ const std::unordered_map<std::string_view, FilterEntry>& builtin_filters() {
       {"tojson", f_tojson},
       {"trim", f_trim},
       {"truncate", f_truncate},
-      {"unique", f_unique},
       {"upper", f_upper},
       {"urlencode", f_urlencode},
       {"urlize", f_urlize},
@@ -860,56 +832,56 @@ const std::unordered_map<std::string_view, FilterEntry>& builtin_filters() {
 }
 
 // ---------------------------------------------------------------- tests
-bool t_boolean(Context&, const Value& v, CallArgs&) { return v.is_bool(); }
-bool t_callable(Context&, const Value& v, CallArgs&) { return is_callable(v); }
-bool t_defined(Context&, const Value& v, CallArgs&) { return !is_undefined(v); }
-bool t_undefined(Context&, const Value& v, CallArgs&) { return is_undefined(v); }
-bool t_divisibleby(Context&, const Value& v, CallArgs& a) {
+bool t_boolean(Context&, const Value& v, const CallArgs&) { return v.is_bool(); }
+bool t_callable(Context&, const Value& v, const CallArgs&) { return is_callable(v); }
+bool t_defined(Context&, const Value& v, const CallArgs&) { return !is_undefined(v); }
+bool t_undefined(Context&, const Value& v, const CallArgs&) { return is_undefined(v); }
+bool t_divisibleby(Context&, const Value& v, const CallArgs& a) {
   const Value& n = arg(a, 0, "num");
   return py_mod(v, n) == Value(0);
 }
-bool t_eq(Context&, const Value& v, CallArgs& a) { return require(v) == arg(a, 0, "other"); }
-bool t_ne(Context&, const Value& v, CallArgs& a) { return require(v) != arg(a, 0, "other"); }
-bool t_lt(Context&, const Value& v, CallArgs& a) { return py_compare(v, arg(a, 0, "other"), "<") < 0; }
-bool t_le(Context&, const Value& v, CallArgs& a) { return py_compare(v, arg(a, 0, "other"), "<=") <= 0; }
-bool t_gt(Context&, const Value& v, CallArgs& a) { return py_compare(v, arg(a, 0, "other"), ">") > 0; }
-bool t_ge(Context&, const Value& v, CallArgs& a) { return py_compare(v, arg(a, 0, "other"), ">=") >= 0; }
-bool t_escaped(Context&, const Value&, CallArgs&) { return false; }
-bool t_even(Context&, const Value& v, CallArgs&) {
+bool t_eq(Context&, const Value& v, const CallArgs& a) { return require(v) == arg(a, 0, "other"); }
+bool t_ne(Context&, const Value& v, const CallArgs& a) { return require(v) != arg(a, 0, "other"); }
+bool t_lt(Context&, const Value& v, const CallArgs& a) { return py_compare(v, arg(a, 0, "other"), "<") < 0; }
+bool t_le(Context&, const Value& v, const CallArgs& a) { return py_compare(v, arg(a, 0, "other"), "<=") <= 0; }
+bool t_gt(Context&, const Value& v, const CallArgs& a) { return py_compare(v, arg(a, 0, "other"), ">") > 0; }
+bool t_ge(Context&, const Value& v, const CallArgs& a) { return py_compare(v, arg(a, 0, "other"), ">=") >= 0; }
+bool t_escaped(Context&, const Value&, const CallArgs&) { return false; }
+bool t_even(Context&, const Value& v, const CallArgs&) {
   if (!v.is_int() && !v.is_bool()) throw TemplateError("not all arguments converted during string formatting");
   return to_int(v) % 2 == 0;
 }
-bool t_odd(Context&, const Value& v, CallArgs&) {
+bool t_odd(Context&, const Value& v, const CallArgs&) {
   if (!v.is_int() && !v.is_bool()) throw TemplateError("not all arguments converted during string formatting");
   return to_int(v) % 2 != 0;
 }
-bool t_false(Context&, const Value& v, CallArgs&) { return v.is_bool() && !v.as_bool(); }
-bool t_true(Context&, const Value& v, CallArgs&) { return v.is_bool() && v.as_bool(); }
-bool t_filter(Context&, const Value& v, CallArgs&) { return v.is_string() && filter_exists(v.as_string()); }
-bool t_test(Context&, const Value& v, CallArgs&) { return v.is_string() && test_exists(v.as_string()); }
-bool t_float(Context&, const Value& v, CallArgs&) { return v.is_float(); }
-bool t_integer(Context&, const Value& v, CallArgs&) { return v.is_int(); }
-bool t_in(Context&, const Value& v, CallArgs& a) { return py_in(v, arg(a, 0, "seq")); }
-bool t_iterable(Context&, const Value& v, CallArgs&) {
-  if (v.is_object()) return dynamic_cast<const MappingObject*>(v.as_object().get()) != nullptr;
+bool t_false(Context&, const Value& v, const CallArgs&) { return v.is_bool() && !v.as_bool(); }
+bool t_true(Context&, const Value& v, const CallArgs&) { return v.is_bool() && v.as_bool(); }
+bool t_filter(Context&, const Value& v, const CallArgs&) { return v.is_string() && filter_exists(v.as_string()); }
+bool t_test(Context&, const Value& v, const CallArgs&) { return v.is_string() && test_exists(v.as_string()); }
+bool t_float(Context&, const Value& v, const CallArgs&) { return v.is_float(); }
+bool t_integer(Context&, const Value& v, const CallArgs&) { return v.is_int(); }
+bool t_in(Context&, const Value& v, const CallArgs& a) { return py_in(v, arg(a, 0, "seq")); }
+bool t_iterable(Context&, const Value& v, const CallArgs&) {
+  if (v.is_object()) return as_mapping_object(v) != nullptr;
   return v.is_string() || v.is_list() || v.is_map();
 }
-bool t_lower(Context&, const Value& v, CallArgs&) {
+bool t_lower(Context&, const Value& v, const CallArgs&) {
   std::string s = to_str(v);
   return std::any_of(s.begin(), s.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }) &&
          std::none_of(s.begin(), s.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
 }
-bool t_upper(Context&, const Value& v, CallArgs&) {
+bool t_upper(Context&, const Value& v, const CallArgs&) {
   std::string s = to_str(v);
   return std::any_of(s.begin(), s.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }) &&
          std::none_of(s.begin(), s.end(), [](char c) { return std::islower(static_cast<unsigned char>(c)); });
 }
-bool t_mapping(Context&, const Value& v, CallArgs&) {
-  return v.is_map() || (v.is_object() && dynamic_cast<const MappingObject*>(v.as_object().get()));
+bool t_mapping(Context&, const Value& v, const CallArgs&) {
+  return v.is_map() || (v.is_object() && as_mapping_object(v));
 }
-bool t_none(Context&, const Value& v, CallArgs&) { return v.is_null(); }
-bool t_number(Context&, const Value& v, CallArgs&) { return v.is_number() || v.is_bool(); }
-bool t_sameas(Context&, const Value& v, CallArgs& a) {
+bool t_none(Context&, const Value& v, const CallArgs&) { return v.is_null(); }
+bool t_number(Context&, const Value& v, const CallArgs&) { return v.is_number() || v.is_bool(); }
+bool t_sameas(Context&, const Value& v, const CallArgs& a) {
   const Value& o = arg(a, 0, "other");
   if (v.kind() != o.kind()) return false;
   if (v.is_null() || v.is_bool()) return v == o;
@@ -917,11 +889,11 @@ bool t_sameas(Context&, const Value& v, CallArgs& a) {
   if (v.is_int()) return v == o && v.as_int() >= -5 && v.as_int() <= 256;  // CPython's small int cache
   return false;
 }
-bool t_sequence(Context&, const Value& v, CallArgs&) {
+bool t_sequence(Context&, const Value& v, const CallArgs&) {
   return v.is_string() || v.is_list() || v.is_map() ||
-         (v.is_object() && dynamic_cast<const MappingObject*>(v.as_object().get()));
+         (v.is_object() && as_mapping_object(v));
 }
-bool t_string(Context&, const Value& v, CallArgs&) { return v.is_string(); }
+bool t_string(Context&, const Value& v, const CallArgs&) { return v.is_string(); }
 
 struct TestEntry {
   std::string_view name;
@@ -1016,7 +988,10 @@ void require_args(const CallArgs& a) {
 
 }  // namespace
 
+// Ansible's filter and test plugins override Jinja2's builtins of the same name (`random`,
+// `unique`), so a name in Ansible's tables never resolves to the Jinja2 row.
 BuiltinFilter builtin_filter(std::string_view name, bool* accepts_undefined) {
+  if (ansible_filter(short_name(name))) return nullptr;
   auto it = builtin_filters().find(short_name(name));
   if (it == builtin_filters().end()) return nullptr;
   *accepts_undefined = it->second.accepts_undefined;
@@ -1024,6 +999,7 @@ BuiltinFilter builtin_filter(std::string_view name, bool* accepts_undefined) {
 }
 
 BuiltinTest builtin_test(std::string_view name, bool* accepts_undefined) {
+  if (ansible_test(short_name(name))) return nullptr;
   auto it = builtin_tests().find(short_name(name));
   if (it == builtin_tests().end()) return nullptr;
   *accepts_undefined = it->second.accepts_undefined;
@@ -1040,30 +1016,30 @@ bool test_exists(std::string_view name) {
   return builtin_tests().count(name) || ansible_test(name);
 }
 
-Value apply_filter(Context& ctx, std::string_view full, const Value& input, CallArgs& args) {
+Value apply_filter(Context& ctx, std::string_view full, const Value& input, const CallArgs& args) {
   std::string_view name = short_name(full);
-  if (auto it = builtin_filters().find(name); it != builtin_filters().end()) {
-    if (!it->second.accepts_undefined) require(input);
-    return it->second.fn(ctx, input, args);
-  }
   if (const FilterRow* row = ansible_filter(name)) {
     if (name != "mandatory") require(input);
     require_args(args);
     return row->fn(input, args);
   }
-  throw TemplateError("template error while templating string: No filter named '" + std::string(full) + "'.");
-}
-
-bool apply_test(Context& ctx, std::string_view full, const Value& input, CallArgs& args) {
-  std::string_view name = short_name(full);
-  if (auto it = builtin_tests().find(name); it != builtin_tests().end()) {
+  if (auto it = builtin_filters().find(name); it != builtin_filters().end()) {
     if (!it->second.accepts_undefined) require(input);
     return it->second.fn(ctx, input, args);
   }
+  throw TemplateError("template error while templating string: No filter named '" + std::string(full) + "'.");
+}
+
+bool apply_test(Context& ctx, std::string_view full, const Value& input, const CallArgs& args) {
+  std::string_view name = short_name(full);
   if (const TestRow* row = ansible_test(name)) {
     require(input);
     require_args(args);
     return row->fn(input, args);
+  }
+  if (auto it = builtin_tests().find(name); it != builtin_tests().end()) {
+    if (!it->second.accepts_undefined) require(input);
+    return it->second.fn(ctx, input, args);
   }
   throw TemplateError("template error while templating string: No test named '" + std::string(full) + "'.");
 }

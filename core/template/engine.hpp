@@ -2,6 +2,7 @@
 // value operations. Only core/template includes this.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -40,6 +41,7 @@ std::vector<Token> lex(std::string_view source, const LexOptions& options);
 // ---------------------------------------------------------------- context
 class Context;
 struct Template;
+struct Inheritance;
 
 // A variable scope: loop bodies, macros, with-blocks and includes get one.
 struct Scope {
@@ -60,20 +62,36 @@ struct Scope {
 // Objects of the engine (undefined, macros, loop, namespace, cycler, joiner, bound methods).
 class TemplateObject : public Object {
 public:
+  TemplateObject() : Object(Family::template_object) {}
   virtual std::optional<Value> attribute(Context&, std::string_view) { return std::nullopt; }
   virtual bool callable() const { return false; }
   virtual Value call(Context& ctx, CallArgs& args);
   virtual std::string str() const { return "<" + type_name() + " object>"; }
   virtual const List* sequence() const { return nullptr; }  // iterable/indexable like a tuple
+
+protected:
+  explicit TemplateObject(Family family) : Object(family) {}
 };
+
+// The TemplateObject a value holds (undefined included), or nullptr.
+inline TemplateObject* as_template_object(const Value& v) {
+  if (!v.is_object()) return nullptr;
+  Object* o = v.as_object().get();
+  auto family = o->family();
+  return family == Object::Family::template_object || family == Object::Family::undefined
+             ? static_cast<TemplateObject*>(o)
+             : nullptr;
+}
 
 // Jinja2's StrictUndefined as Ansible uses it: any use but `default`/`is defined` fails with
 // `message` ("'x' is undefined").
 class Undefined final : public TemplateObject {
 public:
-  explicit Undefined(std::string message, bool soft = false) : m_message(std::move(message)), soft(soft) {}
+  explicit Undefined(std::string message, bool soft = false)
+      : TemplateObject(Family::undefined), m_message(std::move(message)), soft(soft) {}
   // `'dict object' has no attribute 'name'`, formatted only when it is needed.
-  Undefined(Value obj, std::string attribute) : m_obj(std::move(obj)), m_attribute(std::move(attribute)) {}
+  Undefined(Value obj, std::string attribute)
+      : TemplateObject(Family::undefined), m_obj(std::move(obj)), m_attribute(std::move(attribute)) {}
   std::string type_name() const override { return "AnsibleUndefined"; }
   [[noreturn]] void fail() const { throw TemplateError(message()); }
   std::string message() const;
@@ -88,9 +106,8 @@ public:
 };
 Value make_undefined(std::string message);
 inline const Undefined* as_undefined(const Value& v) {
-  if (!v.is_object()) return nullptr;
-  const Object* o = v.as_object().get();
-  return typeid(*o) == typeid(Undefined) ? static_cast<const Undefined*>(o) : nullptr;
+  if (!v.is_object() || v.as_object()->family() != Object::Family::undefined) return nullptr;
+  return static_cast<const Undefined*>(v.as_object().get());
 }
 inline bool is_undefined(const Value& v) { return v.is_object() && as_undefined(v); }
 // Throws the undefined error when v is undefined; returns v.
@@ -122,6 +139,7 @@ public:
   // template it belongs to ("" for the template being rendered). Set as the error propagates.
   int error_line = 0;
   std::string error_template;
+  std::shared_ptr<Inheritance> inheritance;  // blocks and parent of the template being rendered
   // Variable lookup: scopes inside out, then the root variables, then the globals.
   // Returns nullptr when undefined. `storage` holds a global made on demand.
   const Value* find(std::string_view name, Value& storage);
@@ -139,6 +157,10 @@ struct Expr {
     storage = eval(ctx);
     return &storage;
   }
+  // As ref(), but nullptr where ref() would make an undefined value for a missing variable or a
+  // missing key of a dict: `default` and `is defined` ask this, and most of their inputs are
+  // missing on purpose, so no undefined object (and its message) is made for them.
+  virtual const Value* probe(Context& ctx, Value& storage) const { return ref(ctx, storage); }
   int line = 0;
 };
 using ExprPtr = std::unique_ptr<Expr>;
@@ -153,12 +175,22 @@ using Body = std::vector<StmtPtr>;
 
 void render_body(const Body& body, Context& ctx, std::string& out);
 
+struct BlockStmt;
 struct Template {
   std::string name;
   Body body;
+  std::vector<const BlockStmt*> blocks;  // every `{% block %}` in the body, in source order
+  bool extends = false;                  // has an `{% extends %}` somewhere
+  // The size of the last rendering: the next one reserves that much output up front.
+  mutable std::atomic<std::size_t> size_hint{0};
   // When the whole source is one `{{ expr }}` (with nothing around it): that expression.
   const Expr* single_expression = nullptr;
 };
+
+// Renders a whole template as Jinja2's root render function does: the body, then (after an
+// executed `{% extends %}`) each parent's body, with blocks resolved to their most derived
+// definition. Throws TemplateError.
+void render_template(const Template& t, Context& ctx, std::string& out);
 
 // Compiles a template (cached by source and options); throws TemplateError on syntax errors.
 std::shared_ptr<const Template> compile(std::string_view source, const std::string& name,
@@ -196,10 +228,10 @@ std::size_t utf8_length(std::string_view s);
 bool is_callable(const Value& v);
 
 // ---------------------------------------------------------------- filters, tests, globals
-using BuiltinFilter = Value (*)(Context& ctx, const Value& input, CallArgs& args);
-using BuiltinTest = bool (*)(Context& ctx, const Value& input, CallArgs& args);
-Value apply_filter(Context& ctx, std::string_view name, const Value& input, CallArgs& args);
-bool apply_test(Context& ctx, std::string_view name, const Value& input, CallArgs& args);
+using BuiltinFilter = Value (*)(Context& ctx, const Value& input, const CallArgs& args);
+using BuiltinTest = bool (*)(Context& ctx, const Value& input, const CallArgs& args);
+Value apply_filter(Context& ctx, std::string_view name, const Value& input, const CallArgs& args);
+bool apply_test(Context& ctx, std::string_view name, const Value& input, const CallArgs& args);
 bool filter_exists(std::string_view name);
 // The builtin filter/test of that name (resolved once at parse time), or nullptr.
 BuiltinFilter builtin_filter(std::string_view name, bool* accepts_undefined);

@@ -49,8 +49,6 @@ Value Context::lookup(std::string_view name) {
   return make_undefined("'" + std::string(name) + "' is undefined");
 }
 
-bool is_dict_method(std::string_view n);
-
 // ---------------------------------------------------------------- expressions
 Value Name::eval(Context& ctx) const { return ctx.lookup(name); }
 
@@ -59,6 +57,8 @@ const Value* Name::ref(Context& ctx, Value& storage) const {
   storage = make_undefined("'" + name + "' is undefined");
   return &storage;
 }
+
+const Value* Name::probe(Context& ctx, Value& storage) const { return ctx.find(name, storage); }
 
 Value ListExpr::eval(Context& ctx) const {
   List out;
@@ -84,12 +84,26 @@ Value Attr::eval(Context& ctx) const {
 const Value* Attr::ref(Context& ctx, Value& storage) const {
   Value inner;
   const Value* o = obj->ref(ctx, inner);
-  if (o->is_map() && !is_dict_method(name)) {
+  if (o->is_map() && !dict_method) {
     if (const Value* v = o->as_map().find(name)) {
       if (o != &inner) return v;
       storage = *v;
       return &storage;
     }
+  }
+  storage = getattr(ctx, *o, name);
+  return &storage;
+}
+
+const Value* Attr::probe(Context& ctx, Value& storage) const {
+  Value inner;
+  const Value* o = obj->probe(ctx, inner);
+  if (!o) return nullptr;  // Ansible's undefined chains: x.y of a missing x is missing too
+  if (o->is_map() && !dict_method) {
+    const Value* v = o->as_map().find(name);
+    if (!v || o != &inner) return v;
+    storage = *v;
+    return &storage;
   }
   storage = getattr(ctx, *o, name);
   return &storage;
@@ -205,18 +219,31 @@ Value Call::eval(Context& ctx) const {
 Value call_value(Context& ctx, const Value& callee, CallArgs& args) {
   require(callee);
   if (callee.is_object())
-    if (auto* t = dynamic_cast<TemplateObject*>(callee.as_object().get()); t && t->callable()) return t->call(ctx, args);
+    if (auto* t = as_template_object(callee); t && t->callable()) return t->call(ctx, args);
   throw TemplateError("'" + py_type(callee) + "' object is not callable");
 }
 
 bool is_callable(const Value& v) {
   if (!v.is_object()) return false;
-  auto* t = dynamic_cast<const TemplateObject*>(v.as_object().get());
+  auto* t = as_template_object(v);
   return t && t->callable();
 }
 
+std::optional<CallArgs> constant_args(const Args& args) {
+  CallArgs out;
+  for (const Arg& a : args) {
+    auto* literal = dynamic_cast<const Literal*>(a.value.get());
+    if (!literal) return std::nullopt;
+    if (a.kind == Arg::positional) out.positional.push_back(literal->value);
+    else if (a.kind == Arg::keyword) out.keyword.set(a.name, literal->value);
+    else return std::nullopt;
+  }
+  return out;
+}
+
 Value FilterExpr::apply(Context& ctx, const Value& in) const {
-  CallArgs a = eval_args(ctx, args);
+  CallArgs evaluated;
+  const CallArgs& a = constants ? *constants : (evaluated = eval_args(ctx, args));
   if (builtin) {
     if (!accepts_undefined) require(in);
     return builtin(ctx, in, a);
@@ -224,15 +251,28 @@ Value FilterExpr::apply(Context& ctx, const Value& in) const {
   return apply_filter(ctx, name, in, a);
 }
 
+// What a probed input that is missing stands for; `default` and `defined` only ask whether it
+// is undefined, never for its message.
+static const Value& missing_value() {
+  static const Value k_missing = make_undefined("a missing value");
+  return k_missing;
+}
+
 Value FilterExpr::eval(Context& ctx) const {
   Value storage;
+  if (probes_input) {
+    const Value* in = input->probe(ctx, storage);
+    return apply(ctx, in ? *in : missing_value());
+  }
   return apply(ctx, *input->ref(ctx, storage));
 }
 
 Value TestExpr::eval(Context& ctx) const {
   Value storage;
-  const Value& in = *input->ref(ctx, storage);
-  CallArgs a = eval_args(ctx, args);
+  const Value* probed = probes_input ? input->probe(ctx, storage) : input->ref(ctx, storage);
+  const Value& in = probed ? *probed : missing_value();
+  CallArgs evaluated;
+  const CallArgs& a = constants ? *constants : (evaluated = eval_args(ctx, args));
   if (builtin) {
     if (!accepts_undefined) require(in);
     return Value(builtin(ctx, in, a) != negated);
@@ -475,7 +515,7 @@ void IncludeStmt::render(Context& ctx, std::string& out) const {
     ScopeGuard guard(ctx, scope);
     if (!with_context) scope.parent = nullptr;
     try {
-      render_body(t->body, ctx, out);
+      render_template(*t, ctx, out);
     } catch (const TemplateError&) {
       if (ctx.error_template.empty()) ctx.error_template = t->name;
       throw;
@@ -494,7 +534,7 @@ void ImportStmt::render(Context& ctx, std::string&) const {
     ScopeGuard guard(ctx, scope);
     if (!with_context) scope.parent = nullptr;
     std::string discard;
-    render_body(t->body, ctx, discard);
+    render_template(*t, ctx, discard);
   }
   if (!target.empty()) {
     ctx.scope->set(target, Value(std::make_shared<ModuleObject>(&scope, to_str(n))));
@@ -709,11 +749,10 @@ Value getattr(Context& ctx, const Value& obj, std::string_view name) {
       if (const Value* v = obj.as_map().find(name)) return *v;
       return no_attribute(obj, name);
     case Kind::object: {
-      const auto& o = obj.as_object();
       if (as_undefined(obj)) return obj;  // Ansible's undefined chains
-      if (auto* t = dynamic_cast<TemplateObject*>(o.get())) {
+      if (auto* t = as_template_object(obj)) {
         if (auto v = t->attribute(ctx, name)) return *v;
-      } else if (auto* m = dynamic_cast<const MappingObject*>(o.get())) {
+      } else if (auto* m = as_mapping_object(obj)) {
         if (const Value* v = m->find(name)) return *v;
       }
       return no_attribute(obj, name);
@@ -800,7 +839,7 @@ std::shared_ptr<const Template> compile(std::string_view source, const std::stri
   return cached(cache, mutex, std::move(key), [&] {
     auto t = std::make_shared<Template>();
     t->name = name;
-    t->body = parse_template(lex(source, options), name);
+    parse_template(lex(source, options), *t);
     if (t->body.size() == 1)
       if (auto* o = dynamic_cast<const OutputStmt*>(t->body[0].get())) t->single_expression = o->expr.get();
     return std::shared_ptr<const Template>(std::move(t));

@@ -17,6 +17,7 @@ struct Name : Expr {
   explicit Name(std::string n) : name(std::move(n)) {}
   Value eval(Context& ctx) const override;
   const Value* ref(Context& ctx, Value& storage) const override;
+  const Value* probe(Context& ctx, Value& storage) const override;
   std::string name;
 };
 
@@ -31,12 +32,16 @@ struct DictExpr : Expr {
   std::vector<std::pair<ExprPtr, ExprPtr>> items;
 };
 
+bool is_dict_method(std::string_view n);
+
 struct Attr : Expr {
-  Attr(ExprPtr o, std::string n) : obj(std::move(o)), name(std::move(n)) {}
+  Attr(ExprPtr o, std::string n) : obj(std::move(o)), name(std::move(n)), dict_method(is_dict_method(name)) {}
   Value eval(Context& ctx) const override;
   const Value* ref(Context& ctx, Value& storage) const override;
+  const Value* probe(Context& ctx, Value& storage) const override;
   ExprPtr obj;
   std::string name;
+  bool dict_method;  // `d.items` and friends name the method, not a key
 };
 
 struct Item : Expr {
@@ -56,6 +61,9 @@ struct Arg {
 };
 using Args = std::vector<Arg>;
 CallArgs eval_args(Context& ctx, const Args& args);
+// The arguments when every one is a literal (`default(1)`, `join(',')`): evaluated once, by the
+// parser, instead of on every call.
+std::optional<CallArgs> constant_args(const Args& args);
 
 struct Call : Expr {
   Value eval(Context& ctx) const override;
@@ -71,6 +79,8 @@ struct FilterExpr : Expr {
   Args args;
   BuiltinFilter builtin = nullptr;  // resolved by the parser
   bool accepts_undefined = false;
+  bool probes_input = false;  // Jinja2's `default`/`d`: a missing input needs no undefined object
+  std::optional<CallArgs> constants;  // constant_args(args)
 };
 
 struct TestExpr : Expr {
@@ -81,6 +91,8 @@ struct TestExpr : Expr {
   bool negated = false;
   BuiltinTest builtin = nullptr;  // resolved by the parser
   bool accepts_undefined = false;
+  bool probes_input = false;  // `defined`/`undefined`
+  std::optional<CallArgs> constants;  // constant_args(args)
 };
 
 enum class BinOp : std::uint8_t { add, sub, mul, div, floordiv, mod, pow };
@@ -207,10 +219,52 @@ struct WithStmt : Stmt {
   Body body;
 };
 
+// `{% block name %}`: renders the most derived definition of `name` (see inheritance.cpp).
 struct BlockStmt : Stmt {
-  void render(Context& ctx, std::string& out) const override { render_body(body, ctx, out); }
+  void render(Context& ctx, std::string& out) const override;
   std::string name;
   Body body;
+  bool scoped = false;    // sees the variables of the place it is rendered at
+  bool required = false;  // a template deriving from this one must override it
+  bool toplevel = false;  // in the template body or its top-level ifs: skipped once the template extends
+};
+
+// `{% extends name %}`: the parent rendered after this template's body.
+struct ExtendsStmt : Stmt {
+  void render(Context& ctx, std::string& out) const override;
+  ExprPtr name;
+};
+
+// Text or `{{ }}` in the body of a template that extends another: skipped (not evaluated) once an
+// `extends` has run, as Jinja2 discards a child's output outside blocks.
+struct ParentGuardStmt : Stmt {
+  void render(Context& ctx, std::string& out) const override;
+  StmtPtr inner;
+};
+
+// `self` outside any variable of that name: the blocks of the template being rendered.
+struct SelfName : Name {
+  SelfName() : Name("self") {}
+  Value eval(Context& ctx) const override;
+  const Value* ref(Context& ctx, Value& storage) const override;
+};
+
+// The inheritance state of one template render (Jinja2's context.blocks and the root's
+// parent_template): for each block name its definitions, most derived first.
+struct Inheritance {
+  struct Chain {
+    std::string_view name;
+    std::vector<const BlockStmt*> definitions;
+  };
+  std::vector<Chain> blocks;               // empty (no allocation) for templates without blocks
+  std::shared_ptr<const Template> parent;  // set by an executed `extends`
+  Scope* context = nullptr;                // where blocks that are not scoped resolve names
+  // The index of the chain of `name` in `blocks` (stable while `extends` adds chains), or npos.
+  std::size_t find(std::string_view name) const {
+    for (std::size_t i = 0; i < blocks.size(); ++i)
+      if (blocks[i].name == name) return i;
+    return std::string_view::npos;
+  }
 };
 
 struct DoStmt : Stmt {
@@ -218,8 +272,9 @@ struct DoStmt : Stmt {
   ExprPtr expr;
 };
 
-// Parses a token stream into a template body; throws TemplateError.
-Body parse_template(std::vector<Token> tokens, const std::string& name);
+// Parses a token stream into the body, blocks and `extends` flag of `t` (named already); throws
+// TemplateError.
+void parse_template(std::vector<Token> tokens, Template& t);
 ExprPtr parse_expression_tokens(std::vector<Token> tokens);
 
 }  // namespace drover::tmpl::detail

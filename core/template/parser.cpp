@@ -22,9 +22,14 @@ class Parser {
 public:
   Parser(std::vector<Token> tokens, std::string name) : m_t(std::move(tokens)), m_name(std::move(name)) {}
 
-  Body parse_all() {
-    Body body = parse_body({});
-    return body;
+  void parse_all(Template& t) {
+    // Jinja2 guards the output of any template that has an `extends` anywhere in it.
+    for (std::size_t i = 0; i + 1 < m_t.size(); ++i)
+      if (m_t[i].type == Tok::block_begin && m_t[i + 1].type == Tok::name && m_t[i + 1].text == "extends")
+        m_has_extends = true;
+    t.body = parse_body({});
+    t.blocks = std::move(m_blocks);
+    t.extends = m_has_extends;
   }
 
   ExprPtr parse_bare_expression() {
@@ -39,6 +44,8 @@ private:
   std::string m_name;
   std::vector<std::string> m_end_stack;  // open block tags, innermost last
   std::vector<MacroStmt*> m_macros;      // macros being parsed (for caller/varargs/kwargs)
+  std::vector<const BlockStmt*> m_blocks;  // blocks parsed so far, in source order
+  bool m_has_extends = false;
 
   const Token& cur() const { return m_t[m_i]; }
   const Token& peek(std::size_t n = 1) const { return m_t[std::min(m_i + n, m_t.size() - 1)]; }
@@ -100,13 +107,13 @@ private:
         auto s = node<TextStmt>();
         s->text = t.text;
         ++m_i;
-        body.push_back(std::move(s));
+        body.push_back(guard_output(std::move(s)));
       } else if (t.type == Tok::var_begin) {
         ++m_i;
         auto s = node<OutputStmt>();
         s->expr = parse_tuple();
         expect(Tok::var_end);
-        body.push_back(std::move(s));
+        body.push_back(guard_output(std::move(s)));
       } else if (t.type == Tok::block_begin) {
         ++m_i;
         if (cur().type == Tok::name)
@@ -117,6 +124,25 @@ private:
         fail("unexpected '" + token_text(t) + "'");
       }
     }
+  }
+
+  // True when every open tag is one of `tags`: the statement being parsed shares the template
+  // root's frame (Jinja2's `toplevel` for {"if"}, its output check for {"if", "for", ...}).
+  bool open_tags_within(std::initializer_list<std::string_view> tags, std::size_t ignore_innermost = 0) const {
+    for (std::size_t i = 0; i + ignore_innermost < m_end_stack.size(); ++i)
+      if (std::find(tags.begin(), tags.end(), m_end_stack[i]) == tags.end()) return false;
+    return true;
+  }
+
+  // Wraps text or `{{ }}` of a template with an `extends` so that it is dropped once the parent is
+  // known; macro, call, set and block bodies are never dropped, nor what an include, a block or a
+  // filter block writes (Jinja2 guards its Output nodes only).
+  StmtPtr guard_output(StmtPtr s) {
+    if (!m_has_extends || !open_tags_within({"if", "for", "with", "filter"})) return s;
+    auto g = std::make_unique<ParentGuardStmt>();
+    g->line = s->line;
+    g->inner = std::move(s);
+    return g;
   }
 
   [[noreturn]] void fail_eof(std::initializer_list<const char*> ends) const {
@@ -140,7 +166,8 @@ private:
     using Fn = StmtPtr (Parser::*)();
     static const std::unordered_map<std::string_view, Fn> k_statements = {
         {"block", &Parser::parse_block}, {"call", &Parser::parse_call_block},
-        {"do", &Parser::parse_do},       {"filter", &Parser::parse_filter_block},
+        {"do", &Parser::parse_do},       {"extends", &Parser::parse_extends},
+        {"filter", &Parser::parse_filter_block},
         {"for", &Parser::parse_for},     {"from", &Parser::parse_from},
         {"if", &Parser::parse_if},       {"import", &Parser::parse_import},
         {"include", &Parser::parse_include}, {"macro", &Parser::parse_macro},
@@ -296,12 +323,36 @@ private:
   StmtPtr parse_block() {
     auto s = node<BlockStmt>();
     s->name = expect_name();
-    skip_name("scoped");
-    skip_name("required");
+    s->scoped = skip_name("scoped");
+    s->required = skip_name("required");
+    s->toplevel = open_tags_within({"if"}, 1);
+    if (at_op("-"))
+      fail("Block names in Jinja have to be valid Python identifiers and may not contain hyphens, use an "
+           "underscore instead.");
+    for (const BlockStmt* b : m_blocks)
+      if (b->name == s->name) fail("block '" + s->name + "' defined twice");
+    m_blocks.push_back(s.get());
     expect(Tok::block_end);
     s->body = parse_body({"endblock"});
+    if (s->required && !only_whitespace(s->body)) fail("Required blocks can only contain comments or whitespace");
     ++m_i;
-    if (cur().type == Tok::name) ++m_i;
+    if (cur().type == Tok::name && cur().text == s->name) ++m_i;
+    expect(Tok::block_end);
+    return s;
+  }
+
+  static bool only_whitespace(const Body& body) {
+    for (const auto& st : body) {
+      auto* text = dynamic_cast<const TextStmt*>(st.get());
+      if (!text || text->text.find_first_not_of(" \t\n\r\f\v") != std::string::npos) return false;
+    }
+    return true;
+  }
+
+  StmtPtr parse_extends() {
+    if (!open_tags_within({"if"}, 1)) fail("cannot use extend from a non top-level scope");
+    auto s = node<ExtendsStmt>();
+    s->name = parse_expression();
     expect(Tok::block_end);
     return s;
   }
@@ -589,7 +640,8 @@ private:
         else if (t.text == "none" || t.text == "None") e = std::make_unique<Literal>(Value());
         else {
           note_name(t.text);
-          e = std::make_unique<Name>(t.text);
+          if (t.text == "self") e = std::make_unique<SelfName>();
+          else e = std::make_unique<Name>(t.text);
         }
         break;
       }
@@ -747,7 +799,9 @@ private:
     f->name = expect_name();
     while (skip_op(".")) f->name += "." + expect_name();
     if (at_op("(")) f->args = parse_args();
+    f->constants = constant_args(f->args);
     f->builtin = builtin_filter(f->name, &f->accepts_undefined);
+    f->probes_input = f->builtin && (f->name == "default" || f->name == "d");
     return f;
   }
 
@@ -773,6 +827,7 @@ private:
     t->name = expect_name();
     while (skip_op(".")) t->name += "." + expect_name();
     t->builtin = builtin_test(t->name, &t->accepts_undefined);
+    t->probes_input = t->builtin && (t->name == "defined" || t->name == "undefined");
     if (at_op("(")) {
       t->args = parse_args();
     } else if (starts_test_argument()) {
@@ -781,6 +836,7 @@ private:
       a.value = parse_postfix(std::move(arg));
       t->args.push_back(std::move(a));
     }
+    t->constants = constant_args(t->args);
     return t;
   }
 
@@ -796,8 +852,8 @@ private:
 
 }  // namespace
 
-Body parse_template(std::vector<Token> tokens, const std::string& name) {
-  return Parser(std::move(tokens), name).parse_all();
+void parse_template(std::vector<Token> tokens, Template& t) {
+  Parser(std::move(tokens), t.name).parse_all(t);
 }
 
 ExprPtr parse_expression_tokens(std::vector<Token> tokens) {

@@ -110,11 +110,11 @@ void append_str(std::string& out, const Value& v) {
         if (u->soft) return;
         u->fail();
       }
-      if (auto* t = dynamic_cast<const TemplateObject*>(v.as_object().get())) {
+      if (auto* t = as_template_object(v)) {
         out += t->str();
         return;
       }
-      if (auto* m = dynamic_cast<const MappingObject*>(v.as_object().get())) {
+      if (auto* m = as_mapping_object(v)) {
         Map copy;
         for (const auto& k : m->keys())
           if (const Value* x = m->find(k)) copy.set(k, *x);
@@ -150,7 +150,7 @@ bool py_truthy(const Value& v) {
       if (u->soft) return false;
       u->fail();
     }
-    if (auto* m = dynamic_cast<const MappingObject*>(v.as_object().get())) return !m->keys().empty();
+    if (auto* m = as_mapping_object(v)) return !m->keys().empty();
   }
   return v.truthy();
 }
@@ -204,7 +204,7 @@ bool py_in(const Value& needle, const Value& haystack) {
       return false;
     case Kind::map: return needle.is_string() && haystack.as_map().contains(needle.as_string());
     case Kind::object:
-      if (auto* m = dynamic_cast<const MappingObject*>(haystack.as_object().get()))
+      if (auto* m = as_mapping_object(haystack))
         return needle.is_string() && m->find(needle.as_string()) != nullptr;
       [[fallthrough]];
     default: throw TemplateError("argument of type '" + py_type(haystack) + "' is not iterable");
@@ -357,12 +357,12 @@ List iterate(const Value& v) {
     case Kind::object: {
       if (auto* u = as_undefined(v); u && !u->soft) u->fail();
       if (u_soft(v)) return {};
-      if (auto* m = dynamic_cast<const MappingObject*>(v.as_object().get())) {
+      if (auto* m = as_mapping_object(v)) {
         List out;
         for (auto& k : m->keys()) out.emplace_back(std::move(k));
         return out;
       }
-      if (auto* t = dynamic_cast<const TemplateObject*>(v.as_object().get()); t && t->sequence())
+      if (auto* t = as_template_object(v); t && t->sequence())
         return *t->sequence();
       [[fallthrough]];
     }
@@ -377,7 +377,7 @@ std::int64_t py_len(const Value& v) {
     case Kind::map: return static_cast<std::int64_t>(v.as_map().size());
     case Kind::object:
       if (auto* u = as_undefined(v)) u->fail();
-      if (auto* m = dynamic_cast<const MappingObject*>(v.as_object().get()))
+      if (auto* m = as_mapping_object(v))
         return static_cast<std::int64_t>(m->keys().size());
       [[fallthrough]];
     default: throw TemplateError("object of type '" + py_type(v) + "' has no len()");

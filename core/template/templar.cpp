@@ -303,7 +303,7 @@ Value plain_mapping(const MappingObject& m, int depth = 0) {
   for (const auto& key : m.keys()) {
     const Value* v = m.find(key);
     if (!v) continue;
-    auto* inner = v->is_object() ? dynamic_cast<const MappingObject*>(v->as_object().get()) : nullptr;
+    const MappingObject* inner = as_mapping_object(*v);
     out.set(key, inner && depth < 8 ? plain_mapping(*inner, depth + 1) : *v);
   }
   return Value(std::move(out));
@@ -342,7 +342,7 @@ Value ansible_single_result(Value v, const Expr* expr) {
   if (v.is_bool()) return v;          // "True"/"False" read back as the bool
   if (v.is_string()) return is_string_type_filter(expr) ? v : ansible_text_result(v);
   if (v.is_object()) {
-    auto* m = dynamic_cast<const MappingObject*>(v.as_object().get());
+    const MappingObject* m = as_mapping_object(v);
     if (!m) return ansible_text_result(Value(to_str(v)));
     v = plain_mapping(*m);
   }
@@ -418,13 +418,13 @@ Value Templar::template_string(const Value& s) {
       }
       if (native) {
         if (v.is_string() && !is_string_type_filter(tmpl->single_expression)) return native_text_result(v);
-        if (v.is_object() && !dynamic_cast<const MappingObject*>(v.as_object().get())) return Value(to_str(v));
+        if (v.is_object() && !as_mapping_object(v)) return Value(to_str(v));
         return v;
       }
       return ansible_single_result(std::move(v), tmpl->single_expression);
     }
     std::string out;
-    render_body(tmpl->body, ctx, out);
+    render_template(*tmpl, ctx, out);
     Value r(std::move(out));
     if (ctx.secret) r.add_mark(Mark::secret);
     return native ? native_text_result(r) : ansible_text_result(r);
@@ -480,13 +480,15 @@ std::string Templar::render(std::string_view source, const std::string& name) {
   }
   return m_root->with_context([&](Context& ctx) {
     std::string out;
+    out.reserve(tmpl->size_hint.load(std::memory_order_relaxed));
     try {
-      render_body(tmpl->body, ctx, out);
+      render_template(*tmpl, ctx, out);
     } catch (const TemplateError& e) {
-      if (ctx.error_line == 0 || (name == k_anonymous && ctx.error_template.empty())) throw;
+      if (ctx.error_line == 0 || name == k_anonymous) throw;
       std::string where = ctx.error_template.empty() ? name : ctx.error_template;
       throw TemplateError(where + ":" + std::to_string(ctx.error_line) + ": " + e.what());
     }
+    tmpl->size_hint.store(out.size(), std::memory_order_relaxed);
     std::size_t want = trailing_newlines(body), have = trailing_newlines(out);
     if (want > have) out.append(want - have, '\n');
     return out;

@@ -72,10 +72,17 @@ struct TemplateOptions {
 // Objects that behave like a read-only dict in templates (hostvars, lazily built per host):
 class MappingObject : public Object {
 public:
+  MappingObject() : Object(Family::mapping) {}
   virtual const Value* find(std::string_view key) const = 0;  // may return a value it caches
   virtual std::vector<std::string> keys() const = 0;
   std::string type_name() const override { return "dict"; }
 };
+
+// The MappingObject a value holds, or nullptr.
+inline const MappingObject* as_mapping_object(const Value& v) {
+  if (!v.is_object() || v.as_object()->family() != Object::Family::mapping) return nullptr;
+  return static_cast<const MappingObject*>(v.as_object().get());
+}
 
 namespace detail {
 class RootScope;
@@ -98,8 +105,8 @@ public:
   // Renders a whole template text (the template module, lookup('template')); always a string.
   // Trailing newlines of the source are kept as Ansible's template module keeps them. Errors are
   // TemplateErrors that start with `name:line: ` (the included template's name and line when the
-  // error is in an included one): "templates/bad.j2:3: 'str object' has no attribute 'z'"; without
-  // a name, only errors in included templates are prefixed.
+  // error is in an included one): "templates/bad.j2:3: 'str object' has no attribute 'z'"; errors
+  // of a render without a name are Jinja2's messages alone.
   std::string render(std::string_view source, const std::string& name = "<template>");
   // Evaluates a bare expression (loop:, with_items strings, a var reference).
   Value evaluate(std::string_view expression);

@@ -4,14 +4,18 @@
 
 namespace drover {
 
+void Value::throw_wrong_kind() { throw std::bad_variant_access(); }
+
 List& Value::mutable_list() {
-  auto& p = std::get<ListPtr>(m_data);
+  expect(Kind::list);
+  auto& p = m_u.l;
   if (p.use_count() > 1) p = std::make_shared<List>(*p);
   return *p;
 }
 
 Map& Value::mutable_map() {
-  auto& p = std::get<MapPtr>(m_data);
+  expect(Kind::map);
+  auto& p = m_u.m;
   if (p.use_count() > 1) p = std::make_shared<Map>(*p);
   return *p;
 }

@@ -7,12 +7,14 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
+#include <new>
 #include <variant>
 #include <vector>
 
@@ -26,8 +28,18 @@ using List = std::vector<Value>;
 // They never come from files and never go to targets.
 class Object {
 public:
+  // Lets the template engine tell its object kinds apart on hot paths without dynamic_cast, whose
+  // type_info comparisons cost a strcmp each.
+  enum class Family : std::uint8_t { other, template_object, undefined, mapping };
   virtual ~Object() = default;
   virtual std::string type_name() const = 0;
+  Family family() const { return m_family; }
+
+protected:
+  explicit Object(Family family = Family::other) : m_family(family) {}
+
+private:
+  Family m_family;
 };
 
 enum class Kind : std::uint8_t { null, boolean, integer, floating, string, list, map, object };
@@ -49,28 +61,48 @@ constexpr bool has_mark(Mark set, Mark m) {
 
 class Value {
 public:
-  Value() = default;
-  Value(std::nullptr_t) {}
-  Value(bool b) : m_data(b) {}
-  Value(int i) : m_data(static_cast<std::int64_t>(i)) {}
-  Value(long i) : m_data(static_cast<std::int64_t>(i)) {}
-  Value(long long i) : m_data(static_cast<std::int64_t>(i)) {}
-  Value(unsigned i) : m_data(static_cast<std::int64_t>(i)) {}
-  Value(unsigned long i) : m_data(static_cast<std::int64_t>(i)) {}
-  Value(unsigned long long i) : m_data(static_cast<std::int64_t>(i)) {}
-  Value(double d) : m_data(d) {}
-  Value(const char* s) : m_data(std::make_shared<const std::string>(s)) {}
-  Value(std::string_view s) : m_data(std::make_shared<const std::string>(s)) {}
-  Value(std::string s) : m_data(std::make_shared<const std::string>(std::move(s))) {}
-  Value(const std::string& s, Mark mark) : m_data(std::make_shared<const std::string>(s)), m_mark(mark) {}
-  Value(List l) : m_data(std::make_shared<List>(std::move(l))) {}
+  Value() noexcept {}
+  Value(std::nullptr_t) noexcept {}
+  Value(bool b) noexcept : m_kind(Kind::boolean) { m_u.b = b; }
+  Value(int i) noexcept : Value(static_cast<std::int64_t>(i), Kind::integer) {}
+  Value(long i) noexcept : Value(static_cast<std::int64_t>(i), Kind::integer) {}
+  Value(long long i) noexcept : Value(static_cast<std::int64_t>(i), Kind::integer) {}
+  Value(unsigned i) noexcept : Value(static_cast<std::int64_t>(i), Kind::integer) {}
+  Value(unsigned long i) noexcept : Value(static_cast<std::int64_t>(i), Kind::integer) {}
+  Value(unsigned long long i) noexcept : Value(static_cast<std::int64_t>(i), Kind::integer) {}
+  Value(double d) noexcept : m_kind(Kind::floating) { m_u.d = d; }
+  Value(const char* s) : Value(std::make_shared<const std::string>(s)) {}
+  Value(std::string_view s) : Value(std::make_shared<const std::string>(s)) {}
+  Value(std::string s) : Value(std::make_shared<const std::string>(std::move(s))) {}
+  Value(const std::string& s, Mark mark) : Value(std::make_shared<const std::string>(s)) { m_mark = mark; }
+  Value(List l) : m_kind(Kind::list) { new (&m_u.l) ListPtr(std::make_shared<List>(std::move(l))); }
   Value(Map m);
-  Value(std::shared_ptr<Object> o) : m_data(std::move(o)) {}
+  Value(std::shared_ptr<Object> o) : m_kind(Kind::object) { new (&m_u.o) ObjectPtr(std::move(o)); }
+
+  Value(const Value& other) : m_kind(other.m_kind), m_mark(other.m_mark) { copy_from(other); }
+  Value(Value&& other) noexcept : m_kind(other.m_kind), m_mark(other.m_mark) { move_from(other); }
+  Value& operator=(const Value& other) {
+    if (this != &other) {
+      Value copy(other);
+      *this = std::move(copy);
+    }
+    return *this;
+  }
+  Value& operator=(Value&& other) noexcept {
+    if (this != &other) {
+      reset();
+      m_kind = other.m_kind;
+      m_mark = other.m_mark;
+      move_from(other);
+    }
+    return *this;
+  }
+  ~Value() { reset(); }
 
   static Value list(std::initializer_list<Value> items = {}) { return Value(List(items)); }
   static Value map();
 
-  Kind kind() const { return static_cast<Kind>(m_data.index()); }
+  Kind kind() const { return m_kind; }
   bool is_null() const { return kind() == Kind::null; }
   bool is_bool() const { return kind() == Kind::boolean; }
   bool is_int() const { return kind() == Kind::integer; }
@@ -81,15 +113,16 @@ public:
   bool is_map() const { return kind() == Kind::map; }
   bool is_object() const { return kind() == Kind::object; }
 
-  // Accessors assert the kind; check it first.
-  bool as_bool() const { return std::get<bool>(m_data); }
-  std::int64_t as_int() const { return std::get<std::int64_t>(m_data); }
-  double as_float() const { return std::get<double>(m_data); }
+  // Accessors require the kind; check it first (a wrong kind throws std::bad_variant_access, as
+  // std::get did when this was a std::variant).
+  bool as_bool() const { return expect(Kind::boolean).m_u.b; }
+  std::int64_t as_int() const { return expect(Kind::integer).m_u.i; }
+  double as_float() const { return expect(Kind::floating).m_u.d; }
   double as_number() const { return is_int() ? static_cast<double>(as_int()) : as_float(); }
-  const std::string& as_string() const { return *std::get<StringPtr>(m_data); }
-  const List& as_list() const { return *std::get<ListPtr>(m_data); }
-  const Map& as_map() const { return *std::get<MapPtr>(m_data); }
-  const std::shared_ptr<Object>& as_object() const { return std::get<ObjectPtr>(m_data); }
+  const std::string& as_string() const { return *expect(Kind::string).m_u.s; }
+  const List& as_list() const { return *expect(Kind::list).m_u.l; }
+  const Map& as_map() const { return *expect(Kind::map).m_u.m; }
+  const std::shared_ptr<Object>& as_object() const { return expect(Kind::object).m_u.o; }
 
   // Copy-on-write access to a container this value shares with others.
   List& mutable_list();
@@ -128,7 +161,71 @@ private:
   using ListPtr = std::shared_ptr<List>;
   using MapPtr = std::shared_ptr<Map>;
   using ObjectPtr = std::shared_ptr<Object>;
-  std::variant<std::monostate, bool, std::int64_t, double, StringPtr, ListPtr, MapPtr, ObjectPtr> m_data;
+
+  // A tagged union instead of std::variant: values are copied, moved and destroyed on every
+  // template evaluation, and here a scalar needs no visit through a jump table.
+  union Storage {
+    Storage() noexcept : i(0) {}
+    ~Storage() {}
+    bool b;
+    std::int64_t i;
+    double d;
+    StringPtr s;
+    ListPtr l;
+    MapPtr m;
+    ObjectPtr o;
+  };
+
+  // Every scalar (bool, int64, double) lives in the union's first eight bytes.
+  static constexpr std::size_t k_scalar_bytes = sizeof(std::int64_t);
+  Value(std::int64_t i, Kind kind) noexcept : m_kind(kind) { m_u.i = i; }
+  Value(StringPtr s) noexcept : m_kind(Kind::string) { new (&m_u.s) StringPtr(std::move(s)); }
+  bool on_heap() const { return m_kind >= Kind::string; }
+  const Value& expect(Kind kind) const {
+    if (m_kind != kind) throw_wrong_kind();
+    return *this;
+  }
+  [[noreturn]] static void throw_wrong_kind();
+  void copy_from(const Value& other) {
+    if (!other.on_heap()) {
+      std::memcpy(static_cast<void*>(&m_u), static_cast<const void*>(&other.m_u), k_scalar_bytes);
+      return;
+    }
+    switch (other.m_kind) {
+      case Kind::string: new (&m_u.s) StringPtr(other.m_u.s); break;
+      case Kind::list: new (&m_u.l) ListPtr(other.m_u.l); break;
+      case Kind::map: new (&m_u.m) MapPtr(other.m_u.m); break;
+      default: new (&m_u.o) ObjectPtr(other.m_u.o); break;
+    }
+  }
+  void move_from(Value& other) noexcept {
+    if (!other.on_heap()) {
+      std::memcpy(static_cast<void*>(&m_u), static_cast<const void*>(&other.m_u), k_scalar_bytes);
+    } else {
+      switch (other.m_kind) {
+        case Kind::string: new (&m_u.s) StringPtr(std::move(other.m_u.s)); break;
+        case Kind::list: new (&m_u.l) ListPtr(std::move(other.m_u.l)); break;
+        case Kind::map: new (&m_u.m) MapPtr(std::move(other.m_u.m)); break;
+        default: new (&m_u.o) ObjectPtr(std::move(other.m_u.o)); break;
+      }
+      other.reset();
+    }
+    other.m_kind = Kind::null;
+    other.m_mark = Mark::none;
+  }
+  void reset() noexcept {
+    if (!on_heap()) return;
+    switch (m_kind) {
+      case Kind::string: m_u.s.~StringPtr(); break;
+      case Kind::list: m_u.l.~ListPtr(); break;
+      case Kind::map: m_u.m.~MapPtr(); break;
+      default: m_u.o.~ObjectPtr(); break;
+    }
+    m_kind = Kind::null;
+  }
+
+  Storage m_u;
+  Kind m_kind = Kind::null;
   Mark m_mark = Mark::none;
 };
 
@@ -167,7 +264,7 @@ private:
   std::unordered_map<std::string, std::size_t> m_index;  // empty while small
 };
 
-inline Value::Value(Map m) : m_data(std::make_shared<Map>(std::move(m))) {}
+inline Value::Value(Map m) : m_kind(Kind::map) { new (&m_u.m) MapPtr(std::make_shared<Map>(std::move(m))); }
 inline Value Value::map() { return Value(Map{}); }
 
 // Deep merge of b into a (b wins), the way Ansible's `combine(recursive=True)` merges dicts.

@@ -1,4 +1,4 @@
-// Lookups that shape lists: items, dict, indexed_items, together, nested, subelements, sequence.
+// Lookups that shape lists: items, list, random_choice, dict, indexed_items, together, nested, subelements, sequence.
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -134,6 +134,15 @@ std::string format_number(const std::string& format, std::int64_t i) {
 }  // namespace
 
 List items(const List& terms, const Map&, LookupContext&) { return flatten_one(Value(terms)); }
+
+List list(const List& terms, const Map&, LookupContext&) { return terms; }
+
+// One term chosen at random (no terms: none).
+List random_choice(const List& terms, const Map&, LookupContext&) {
+  if (terms.empty()) return {};
+  tmpl::PyRandom r = tmpl::PyRandom::system();
+  return {terms[static_cast<std::size_t>(r.randbelow(terms.size()))]};
+}
 
 List dict(const List& terms, const Map&, LookupContext&) {
   List out;

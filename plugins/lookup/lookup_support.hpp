@@ -50,5 +50,11 @@ List nested(const List& terms, const Map& kwargs, LookupContext& ctx);
 List subelements(const List& terms, const Map& kwargs, LookupContext& ctx);
 List sequence(const List& terms, const Map& kwargs, LookupContext& ctx);
 List password(const List& terms, const Map& kwargs, LookupContext& ctx);
+List list(const List& terms, const Map& kwargs, LookupContext& ctx);
+List random_choice(const List& terms, const Map& kwargs, LookupContext& ctx);
+List ini(const List& terms, const Map& kwargs, LookupContext& ctx);
+List csvfile(const List& terms, const Map& kwargs, LookupContext& ctx);
+List unvault(const List& terms, const Map& kwargs, LookupContext& ctx);
+List config(const List& terms, const Map& kwargs, LookupContext& ctx);
 
 }  // namespace drover::lookup

@@ -165,3 +165,42 @@ TEST_CASE("the password lookup with encrypt stores a salt and returns a crypt ha
   CHECK(p.run("password", {"pw encrypt=sha512_crypt"})[0].as_string() == h);
   CHECK(p.run("password", {"pw"})[0].as_string() == "s3cret");
 }
+
+TEST_CASE("the ini lookup reads configparser's format: DEFAULT keys, interpolation, lowercased keys") {
+  Playground p;
+  p.write("files/a.ini", "[DEFAULT]\nd = D\n[global]\nUser = ann\nhome = /h/%(user)s\nbad = 5%\nlong = one\n  two\n");
+  CHECK(json(p.run("ini", {"user", "d", "home", "long"}, Map{{"file", "a.ini"}})) == R"(["ann", "D", "/h/ann", "one\ntwo"])");
+  CHECK(json(p.run("ini", {"none"}, Map{{"file", "a.ini"}, {"default", "x"}})) == R"(["x"])");
+  CHECK_THROWS_WITH_AS(p.run("ini", {"bad"}, Map{{"file", "a.ini"}}), "'%' must be followed by '%' or '(', found: '%'",
+                       TemplateError);
+  CHECK_THROWS_WITH_AS(p.run("ini", {"user"}, Map{{"file", "a.ini"}, {"section", "s"}}), "No section 's' in a.ini",
+                       TemplateError);
+  CHECK_THROWS_WITH_AS(p.run("ini", {"user"}, Map{{"file", "a.ini"}, {"bogus", 1}}),
+                       "Invalid option 'bogus' for the ini lookup", TemplateError);
+}
+
+TEST_CASE("the csvfile lookup returns a column of the first row whose first field is the key") {
+  Playground p;
+  p.write("files/u.csv", "alice,1,\"a, b\"\nalice,2,x\n");
+  CHECK(json(p.run("csvfile", {"alice"}, Map{{"file", "u.csv"}, {"delimiter", ","}, {"col", "2"}})) == R"(["a, b"])");
+  CHECK(json(p.run("csvfile", {"bob file=u.csv delimiter=,"})) == "[]");
+  CHECK_THROWS_WITH_AS(p.run("csvfile", {"alice"}, Map{{"file", "u.csv"}, {"delimiter", ","}, {"col", "7"}}),
+                       "csvfile: list index out of range", TemplateError);
+}
+
+TEST_CASE("the config lookup answers Ansible's setting names from drover's configuration") {
+  Playground p;
+  CHECK(json(p.run("config", {"DEFAULT_BECOME_METHOD"})) == R"(["sudo"])");
+  CHECK(json(p.run("config", {"NO_SUCH"}, Map{{"on_missing", "skip"}})) == "[]");
+  CHECK_THROWS_WITH_AS(p.run("config", {"NO_SUCH"}), "Unable to find setting NO_SUCH", TemplateError);
+  CHECK_THROWS_WITH_AS(p.run("config", {"ssh_args"}, Map{{"plugin_type", "connection"}}),
+                       "Both plugin_type and plugin_name are required, cannot use one without the other", TemplateError);
+}
+
+TEST_CASE("list returns its terms, random_choice one of them, unvault a plain file as it is") {
+  Playground p;
+  CHECK(json(p.run("list", {1, Value::list({2})})) == "[1, [2]]");
+  CHECK(json(p.run("random_choice", {"only"})) == R"(["only"])");
+  CHECK(json(p.run("random_choice", {})) == "[]");
+  CHECK(json(p.run("unvault", {"a.txt"})) == R"(["in files\n\n"])");
+}

@@ -1,10 +1,12 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <string>
 
 #include "core/template/ansible_filters.hpp"
 #include "core/template/ansible_support.hpp"
+#include "core/template/templar.hpp"
 #include "core/value/json.hpp"
 
 using namespace drover;
@@ -173,4 +175,80 @@ TEST_CASE("strftime, to_datetime, split and urlsplit") {
   CHECK_THROWS_AS(call("to_datetime", Value("2021-02-03")), TemplateError);
   CHECK(json(call("split", Value(" a  b "))) == R"(["a", "b"])");
   CHECK(call("urlsplit", Value("https://h.example:8443/p?q=1"), {"port"}).as_int() == 8443);
+}
+
+TEST_CASE("Ansible's random and unique win over Jinja2's builtins of the same name in templates") {
+  MapVariables vars(parse(R"({"dup": ["a", "A", "b"]})"));
+  Templar t(vars);
+  // The values ansible-playbook gives (CPython's seeded Random, randrange with start and step).
+  CHECK(t.evaluate("100 | random(seed='abc')") == Value(98));
+  CHECK(t.evaluate("5 | random(seed=1, start=1, step=2)") == Value(1));
+  CHECK(t.evaluate("100 | ansible.builtin.random(seed='abc')") == Value(98));
+  CHECK(t.evaluate("dup | unique") == parse(R"(["a", "b"])"));
+  CHECK(t.evaluate("'abca' | unique | join") == Value("abc"));
+  CHECK(t.evaluate("'random' is filter") == Value(true));
+  CHECK_THROWS_WITH_AS(t.evaluate("[1] | random(start=1)"), "start and step can only be used with integer values",
+                       TemplateError);
+}
+
+TEST_CASE("log, pow and root follow Python's math and report non-numbers with Ansible's prefix") {
+  CHECK(call("log", Value(8), {2}).as_float() == doctest::Approx(3.0));
+  CHECK(call("log", Value(1000), {10}).as_float() == 3.0);
+  CHECK(call("pow", Value(2), {10}) == Value(1024.0));
+  CHECK(call("root", Value(27), {3}).as_float() == doctest::Approx(3.0));
+  CHECK_THROWS_WITH_AS(call("log", Value("x")), "log() can only be used on numbers: must be real number, not str",
+                       TemplateError);
+  CHECK_THROWS_WITH_AS(call("log", Value(0)), "math domain error", TemplateError);
+  CHECK_THROWS_WITH_AS(call("pow", Value(-8), {0.5}), "math domain error", TemplateError);
+  CHECK_THROWS_WITH_AS(call("root", Value(-4)), "root() can only be used on numbers: math domain error", TemplateError);
+}
+
+TEST_CASE("product, permutations and combinations give itertools' tuples in itertools' order") {
+  Value p = call("permutations", parse("[1, 2, 3]"), {2});
+  CHECK(json(p) == "[[1, 2], [1, 3], [2, 1], [2, 3], [3, 1], [3, 2]]");
+  CHECK(has_mark(p.as_list()[0].mark(), Mark::tuple));
+  CHECK(json(call("combinations", Value("abcd"), {3})) ==
+        R"([["a", "b", "c"], ["a", "b", "d"], ["a", "c", "d"], ["b", "c", "d"]])");
+  CHECK(json(call("product", parse("[1, 2]"), {}, Map{{"repeat", 2}})) == "[[1, 1], [1, 2], [2, 1], [2, 2]]");
+  CHECK(json(call("combinations", parse("[1]"), {2})) == "[]");
+  CHECK_THROWS_WITH_AS(call("combinations", parse("[1]")), "combinations() missing required argument 'r' (pos 2)",
+                       TemplateError);
+}
+
+TEST_CASE("rekey_on_member keys dicts by a member and refuses duplicates unless told to overwrite") {
+  Value items = parse(R"([{"k": "a", "v": 1}, {"k": "a", "v": 2}])");
+  CHECK_THROWS_WITH_AS(call("rekey_on_member", items, {"k"}), "Key a is not unique, cannot correctly turn into dict",
+                       TemplateError);
+  CHECK(json(call("rekey_on_member", items, {"k"}, Map{{"duplicates", "overwrite"}})) == R"({"a": {"k": "a", "v": 2}})");
+  CHECK_THROWS_WITH_AS(call("rekey_on_member", items, {"x"}), "Key x was not found", TemplateError);
+  CHECK_THROWS_WITH_AS(call("rekey_on_member", items, {"k"}, Map{{"duplicates", "keep"}}),
+                       "duplicates parameter to rekey_on_member has unknown value: keep", TemplateError);
+}
+
+TEST_CASE("win_splitdrive, win_dirname and win_basename split as Python's ntpath does") {
+  Value split = call("win_splitdrive", Value("\\\\server\\share\\dir"));
+  CHECK(json(split) == R"(["\\\\server\\share", "\\dir"])");
+  CHECK(has_mark(split.mark(), Mark::tuple));
+  CHECK(call("win_dirname", Value("C:\\")) == Value("C:\\"));
+  CHECK(call("win_dirname", Value("a//b")) == Value("a"));
+  CHECK(call("win_basename", Value("C:/a/b/")) == Value(""));
+}
+
+TEST_CASE("urldecode and expandvars") {
+  CHECK(call("urldecode", Value("a%20b+c%2F%zz")) == Value("a b c/%zz"));
+  CHECK(call("urldecode", Value("%FFx")) == Value("\xEF\xBF\xBDx"));  // U+FFFD for a bad byte
+  ::setenv("DROVER_FILTER_TEST", "v", 1);
+  CHECK(call("expandvars", Value("$DROVER_FILTER_TEST/${DROVER_FILTER_TEST}/$NO_SUCH_VAR_X/$")) ==
+        Value("v/v/$NO_SUCH_VAR_X/$"));
+}
+
+TEST_CASE("vault encrypts under the filter's vault id and unvault opens it with the same secret") {
+  Value sealed = call("vault", Value("top secret"), {"pw"}, Map{{"salt", "0123456789abcdef"}});
+  CHECK(sealed.as_string().rfind("$ANSIBLE_VAULT;1.2;AES256;filter_default\n3330", 0) == 0);
+  CHECK(call("unvault", sealed, {"pw"}) == Value("top secret"));
+  CHECK(call("unvault", Value("plain"), {"pw"}) == Value("plain"));
+  CHECK(has_mark(call("vault", Value("x"), {"pw"}, Map{{"wrap_object", true}}).mark(), Mark::vault));
+  CHECK_THROWS_WITH_AS(call("vault", Value("x"), {5}),
+                       "Secret passed is required to be a string, instead we got: <class 'int'>", TemplateError);
+  CHECK_THROWS_AS(call("unvault", sealed, {"wrong"}), TemplateError);
 }

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <string>
 
 #include "core/template/filter_api.hpp"
@@ -76,4 +77,28 @@ TEST_CASE("file tests look at the real file system") {
   CHECK(is(Value("/x"), "abs"));
   CHECK_FALSE(is(Value("x"), "abs"));
   CHECK(is(Value("/"), "same_file", {"/."}));
+}
+
+TEST_CASE("nan is true only for a NaN float; uri, url and urn read the string as urlparse does") {
+  CHECK(is(Value(std::nan("")), "nan"));
+  CHECK_FALSE(is(Value(1.5), "isnan"));
+  CHECK_FALSE(is(Value("nan"), "nan"));
+  CHECK(is(Value("anything at all"), "uri"));
+  CHECK_FALSE(is(Value(5), "uri"));
+  CHECK_FALSE(is(Value("http://x.org"), "uri", {Value::list({"https"})}));
+  CHECK(is(Value("file:///etc"), "url"));
+  CHECK_FALSE(is(Value("mailto:a@b.c"), "url"));
+  CHECK(is(Value("URN:isbn:1"), "urn"));
+}
+
+TEST_CASE("vault_encrypted is true for a !vault value still holding its ciphertext") {
+  std::string text = "$ANSIBLE_VAULT;1.1;AES256\n3031\n";
+  CHECK(is(Value(text, Mark::vault), "vault_encrypted"));
+  CHECK_FALSE(is(Value(text), "vault_encrypted"));
+}
+
+TEST_CASE("mount is true for the root directory and false for what does not exist") {
+  CHECK(is(Value("/"), "mount"));
+  CHECK(is(Value("/"), "is_mount"));
+  CHECK_FALSE(is(Value("/no/such/path"), "mount"));
 }

@@ -316,3 +316,18 @@ TEST_CASE("a failing template file names the file and line, an included one its 
   CHECK(error("{{ lookup('template', 'inner.j2') }}") ==
         "templates/bad.j2:1: " + (dir / "templates" / "inner.j2").string() + ":2: 'dict object' has no attribute 'z'");
 }
+
+TEST_CASE("a child template renders as its parent with the child's blocks, through the search path") {
+  MapVariables v(vars());
+  TemplateOptions options;
+  options.search_paths.push_back(std::string(DROVER_SOURCE_DIR) + "/tests/diff/jinja");
+  Templar t(v, options);
+  CHECK(t.render("{% extends 'inh_grandchild.j2' %}{% block footer %}{{ super() }}!{% endblock %}") ==
+        "<html>\n<head>GC[Child Base title]</head>\n<body>  child body from-child HI! from-base\n</body>\n"
+        "footer web + grandchild!</html>");
+  CHECK(t.template_value(Value("{% extends 'inh_nested.j2' %}dropped{% block inner %}{{ name }}{% endblock %}")) ==
+        Value("(outer web /outer)"));
+  CHECK_THROWS_WITH_AS(t.render("{% extends 'inh_required.j2' %}"), "Required block 'content' not found", TemplateError);
+  CHECK_THROWS_WITH_AS(t.render("{% extends 'inh_base.j2' %}{% extends 'inh_base.j2' %}"), "extended multiple times",
+                       TemplateError);
+}
