@@ -40,6 +40,10 @@ private:
   ExitCode m_code;
 };
 
+// The source line at `where` and a caret under its column, each line prefixed by `indent`
+// ("  x: 1\n     ^"); "" when the file or line cannot be read.
+std::string source_excerpt(const SourceLocation& where, std::string_view indent = "  ");
+
 // Formats "file:line:col: message", the source line and a caret under the column, then the hint.
 // Reads the line from the file; when the file or line is unavailable the excerpt is left out.
 std::string format_source_error(const SourceLocation& where, std::string_view message,

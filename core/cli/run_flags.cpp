@@ -89,6 +89,7 @@ exec::RunOptions resolve_run_options(const RunFlags& f) {
   o.become_method = cfg.get("privilege_escalation.become_method");
   std::string gathering = cfg.get("defaults.gathering");
   o.gather_facts_default = gathering != "explicit";
+  o.result_types = cfg.get_bool("defaults.jinja2_native") ? tmpl::ResultTypes::native : tmpl::ResultTypes::ansible;
 
 
   secrets::SecretsOptions secrets_options;

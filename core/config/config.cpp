@@ -33,6 +33,7 @@ const std::vector<KeyDef>& key_table() {
       {"defaults.forks", "50", {"ANSIBLE_FORKS"}, {}},
       {"defaults.gathering", "implicit", {"ANSIBLE_GATHERING"}, {}},
       {"defaults.host_key_checking", "True", {"ANSIBLE_HOST_KEY_CHECKING"}, {}},
+      {"defaults.jinja2_native", "False", {"ANSIBLE_JINJA2_NATIVE"}, {}},
       {"defaults.inventory", "", {"ANSIBLE_INVENTORY"}, {"hostfile"}},
       {"defaults.log_path", "", {"ANSIBLE_LOG_PATH"}, {}},
       {"defaults.module_name", "command", {"ANSIBLE_MODULE_NAME"}, {}},

@@ -18,7 +18,7 @@ Value play_scope_template(const Value& v, const Value& play_vars, const RunOptio
   vars::Scope scope;
   scope.push(play_vars);
   scope.push(opts.extra_vars);
-  tmpl::Templar t(scope);
+  tmpl::Templar t(scope, tmpl::TemplateOptions{.result_types = opts.result_types});
   return t.template_value(v);
 }
 

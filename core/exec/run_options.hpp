@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/template/templar.hpp"
 #include "core/value/value.hpp"
 
 namespace drover::exec {
@@ -27,6 +28,7 @@ struct RunOptions {
   std::string become_method = "sudo";
   std::string become_user = "root";
   bool gather_facts_default = true;  // [defaults] gathering = implicit
+  tmpl::ResultTypes result_types = tmpl::ResultTypes::ansible;  // [defaults] jinja2_native
 };
 
 }  // namespace drover::exec

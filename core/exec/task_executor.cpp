@@ -16,13 +16,19 @@ using output::Status;
 
 using action::failed_result;
 
-// Ansible's wording when a template in a task fails, with the task's place in the playbook.
-std::string task_error(const playbook::Task& task, const std::string& what, const std::string& error) {
-  std::string msg = what + ". The error was: " + error;
-  if (task.where.known())
+// Ansible's wording when a template in a task fails, with the task's place in the playbook and
+// its line with a caret. A syntax error is reported as it is; `what` prefixes any other error.
+std::string task_error(const playbook::Task& task, const std::string& what, const tmpl::TemplateError& error) {
+  std::string msg = dynamic_cast<const tmpl::TemplateSyntaxError*>(&error)
+                        ? std::string(error.what())
+                        : what + ". The error was: " + error.what();
+  if (task.where.known()) {
     msg += "\n\nThe error appears to be in '" + task.where.file + "': line " +
            std::to_string(task.where.line) + ", column " + std::to_string(task.where.column) +
            ", but may\nbe elsewhere in the file depending on the exact syntax problem.";
+    if (std::string excerpt = source_excerpt(task.where, ""); !excerpt.empty())
+      msg += "\n\nThe offending line appears to be:\n\n" + excerpt + " here\n";
+  }
   return msg;
 }
 
@@ -84,7 +90,7 @@ public:
       m.set("unreachable", true);
       return finish(out, Value(std::move(m)));
     } catch (const tmpl::TemplateError& e) {
-      return finish(out, failed_result(task_error(m_task, "The task includes an option with an undefined variable", e.what())));
+      return finish(out, failed_result(task_error(m_task, "The task includes an option with an undefined variable", e)));
     }
   }
 
@@ -99,6 +105,7 @@ private:
   tmpl::TemplateOptions template_options() {
     tmpl::TemplateOptions o;
     o.search_paths = m_play.search_paths;
+    o.result_types = m_opts.result_types;
     const inventory::Inventory* inv = m_play.inventory;
     o.inventory_hostnames = [inv](const std::string& pattern) {
       std::vector<std::string> names;
@@ -209,6 +216,7 @@ private:
     HostState& exec_host = execution_host(templar);
 
     action::ActionContext ctx{m_task, args, templar, m_scope, check, diff, m_play.search_paths, {}, {}};
+    ctx.result_types = m_opts.result_types;
     ctx.run_module = [&](const std::string& module, const Value& module_args) {
       transport::ModuleCall call = base;
       call.module = module;
@@ -245,7 +253,7 @@ private:
         result.mutable_map().set("failed", failed);
       }
     } catch (const tmpl::TemplateError& e) {
-      return failed_result(task_error(m_task, "The conditional check failed", e.what()));
+      return failed_result(task_error(m_task, "The conditional check failed", e));
     }
     return result;
   }
@@ -361,7 +369,7 @@ private:
     try {
       items = loop_items(templar);
     } catch (const tmpl::TemplateError& e) {
-      return finish(out, failed_result(task_error(m_task, "Error while resolving the loop", e.what())));
+      return finish(out, failed_result(task_error(m_task, "Error while resolving the loop", e)));
     }
     std::string loop_var = m_task.loop_control.get_string("loop_var", "item");
     std::string index_var = m_task.loop_control.get_string("index_var");
@@ -395,7 +403,7 @@ private:
         try {
           r = run_with_retries(item_templar);
         } catch (const tmpl::TemplateError& e) {
-          r = failed_result(task_error(m_task, "The task includes an option with an undefined variable", e.what()));
+          r = failed_result(task_error(m_task, "The task includes an option with an undefined variable", e));
         }
       } else if (r.is_null()) {
         r = skipped_result();

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
+#include <cstdint>
+#include <optional>
 
 #include "core/error.hpp"
 
@@ -18,7 +21,7 @@ constexpr std::array k_free_form_actions = {
 
 // The k=v keys Ansible accepts inside a command line of command/shell/script.
 constexpr std::array k_command_keys = {
-    std::string_view("argv"), std::string_view("chdir"), std::string_view("creates"),
+    std::string_view("chdir"), std::string_view("creates"),
     std::string_view("executable"), std::string_view("removes"), std::string_view("stdin"),
     std::string_view("stdin_add_newline"), std::string_view("strip_empty_ends"),
     std::string_view("warn"),
@@ -28,31 +31,98 @@ bool is_command_key(std::string_view key) {
   return std::find(k_command_keys.begin(), k_command_keys.end(), key) != k_command_keys.end();
 }
 
+// Ansible's quoting.unquote: drops the outer quotes when both ends hold the same one (and the
+// closing one is not escaped); nothing inside changes (escapes were decoded before).
 std::string unquote(std::string_view s) {
-  if (s.size() >= 2 && (s.front() == '"' || s.front() == '\'') && s.back() == s.front()) {
-    std::string out;
-    char q = s.front();
-    for (std::size_t i = 1; i + 1 < s.size(); ++i) {
-      if (s[i] == '\\' && i + 2 < s.size() && (s[i + 1] == q || s[i + 1] == '\\')) {
-        out += s[++i];
-        continue;
-      }
-      out += s[i];
-    }
-    return out;
-  }
+  if (s.size() > 1 && (s.front() == '"' || s.front() == '\'') && s.back() == s.front() && s[s.size() - 2] != '\\')
+    return std::string(s.substr(1, s.size() - 2));
   return std::string(s);
 }
 
-// Position of an `=` that makes the token a k=v pair (key is an identifier), else npos.
-std::size_t kv_split(std::string_view token) {
-  auto eq = token.find('=');
-  if (eq == std::string_view::npos || eq == 0) return std::string_view::npos;
-  for (std::size_t i = 0; i < eq; ++i) {
-    char c = token[i];
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return std::string_view::npos;
+std::string_view trim(std::string_view s) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+void append_utf8(std::string& out, std::uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
   }
-  return eq;
+}
+
+// `digits` hex digits at s[i], or nullopt when there are fewer.
+std::optional<std::uint32_t> hex_at(std::string_view s, std::size_t i, int digits) {
+  if (i + static_cast<std::size_t>(digits) > s.size()) return std::nullopt;
+  std::uint32_t v = 0;
+  for (int k = 0; k < digits; ++k) {
+    char c = s[i + static_cast<std::size_t>(k)];
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
+    v = v * 16 + static_cast<std::uint32_t>(std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : std::tolower(c) - 'a' + 10);
+  }
+  return v;
+}
+
+// Ansible's splitter._decode_escapes: \UXXXXXXXX, \uXXXX, \xXX and \\ \' \" \a \b \f \n \r \t \v
+// are decoded; every other backslash stays (\N{name} too: drover has no name table).
+std::string decode_escapes(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '\\' || i + 1 >= s.size()) {
+      out += s[i];
+      continue;
+    }
+    char c = s[i + 1];
+    int digits = c == 'U' ? 8 : c == 'u' ? 4 : c == 'x' ? 2 : 0;
+    if (digits) {
+      auto cp = hex_at(s, i + 2, digits);
+      if (cp && *cp <= 0x10FFFF) {
+        append_utf8(out, *cp);
+        i += 1 + static_cast<std::size_t>(digits);
+        continue;
+      }
+      out += s[i];
+      continue;
+    }
+    static constexpr std::string_view k_from = "\\'\"abfnrtv", k_to = "\\'\"\a\b\f\n\r\t\v";
+    if (auto k = k_from.find(c); k != std::string_view::npos) {
+      out += k_to[k];
+      ++i;
+      continue;
+    }
+    out += s[i];
+  }
+  return out;
+}
+
+// Ansible's rule for a k=v token: the first `=` after the first character that is not preceded
+// by a backslash. npos when there is none.
+std::size_t kv_split(std::string_view token) {
+  for (std::size_t i = 1; i < token.size(); ++i)
+    if (token[i] == '=' && token[i - 1] != '\\') return i;
+  return std::string_view::npos;
+}
+
+std::string unescape_equals(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 1 < s.size() && s[i + 1] == '=') continue;
+    out += s[i];
+  }
+  return out;
 }
 
 }  // namespace
@@ -96,7 +166,7 @@ std::vector<std::string> split_args(std::string_view text) {
       --depth;
       cur += next;
       ++i;
-    } else if (depth == 0 && (c == '"' || c == '\'')) {
+    } else if (depth == 0 && (c == '"' || c == '\'') && !(i > 0 && text[i - 1] == '\\')) {
       quote = c;
     }
   }
@@ -110,17 +180,22 @@ Value parse_kv(std::string_view text, bool free_form) {
   Value out = Value::map();
   std::vector<std::string> raw;
   for (const auto& token : split_args(text)) {
-    auto eq = kv_split(token);
-    std::string key = eq == std::string::npos ? "" : token.substr(0, eq);
-    bool take = eq != std::string::npos && (!free_form || is_command_key(key));
-    if (take) {
-      out.mutable_map().set(key, Value(unquote(std::string_view(token).substr(eq + 1))));
-    } else if (free_form) {
-      raw.push_back(token);
-    } else {
+    std::string decoded = decode_escapes(token);
+    auto eq = kv_split(decoded);
+    if (eq == std::string::npos) {
+      if (free_form) {
+        raw.push_back(decoded.find('=') == std::string::npos ? token : unescape_equals(decoded));
+        continue;
+      }
       throw Fatal("this module takes key=value arguments, but '" + token +
                   "' is not one (write it as key=value, or give the arguments as a YAML mapping)");
     }
+    std::string_view key = trim(std::string_view(decoded).substr(0, eq));
+    if (free_form && !is_command_key(key)) {
+      raw.push_back(token);
+      continue;
+    }
+    out.mutable_map().set(std::string(key), Value(unquote(trim(std::string_view(decoded).substr(eq + 1)))));
   }
   if (!raw.empty()) {
     std::string joined;

@@ -13,9 +13,12 @@ namespace drover::playbook {
 // Quotes are kept in the tokens. Throws Fatal on an unbalanced quote or template block.
 std::vector<std::string> split_args(std::string_view text);
 
-// Parses `k=v k2="v 2"` into a map of strings. Tokens that are not `k=v` are joined (with their
-// original spacing) into `_raw_params` when `free_form` is set; otherwise they are an error.
-// For free-form modules only `free_form_keys` (command's creates, chdir, ...) are taken as k=v.
+// Parses `k=v k2="v 2"` into a map of strings as Ansible's parse_kv does: escapes (\n, \t, \\,
+// \', \", \xXX, \uXXXX, \UXXXXXXXX, ...) are decoded in each token, the key ends at the first `=`
+// that no backslash precedes, and one pair of outer quotes is removed from the value. Tokens that
+// are not `k=v` are joined into `_raw_params`, as written, when `free_form` is set; otherwise
+// they are an error (Ansible drops them silently). For free-form modules only command's keys
+// (creates, chdir, ...) are taken as k=v.
 Value parse_kv(std::string_view text, bool free_form);
 
 // True for modules whose arguments are a free-form command line (command, shell, raw, script ...).

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "core/playbook/args.hpp"
+#include "core/template/templar.hpp"
 #include "core/value/yaml.hpp"
 
 namespace drover::playbook {
@@ -113,7 +114,42 @@ public:
       }
     }
     resolve_action(t, node, have_action ? &action_key : nullptr, action_value);
+    check_templates(node);
     return t;
+  }
+
+  // Compiles every template of the task (not those of its block/rescue/always, which are tasks
+  // checked on their own), so a Jinja2 syntax error stops the run before anything runs, at the
+  // scalar that holds it. Conditionals are bare expressions; `!unsafe` text is never templated.
+  void check_templates(const YAML::Node& task) {
+    for (const auto& kv : task) {
+      std::string key = kv.first.as<std::string>();
+      if (key == "block" || key == "rescue" || key == "always") continue;
+      bool conditional = key == "when" || key == "changed_when" || key == "failed_when" || key == "until";
+      check_node(kv.second, conditional);
+    }
+  }
+
+  void check_node(const YAML::Node& n, bool conditional) {
+    if (n.Tag() == "!unsafe" || n.Tag() == "!vault") return;
+    if (n.IsSequence()) {
+      for (const auto& item : n) check_node(item, conditional);
+    } else if (n.IsMap()) {
+      for (const auto& kv : n) {
+        check_node(kv.first, false);
+        check_node(kv.second, false);
+      }
+    } else if (n.IsScalar()) {
+      const std::string& text = n.Scalar();
+      bool templated = tmpl::Templar::is_template(text);
+      if (!templated && !conditional) return;
+      try {
+        tmpl::Templar::check_syntax(text, templated ? tmpl::Templar::Expression::templated
+                                                    : tmpl::Templar::Expression::bare);
+      } catch (const tmpl::TemplateSyntaxError& e) {
+        fail(n, "template error while templating string: " + e.message() + ". String: " + text);
+      }
+    }
   }
 
   std::vector<Task> parse_list(const YAML::Node& node) {

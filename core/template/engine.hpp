@@ -135,6 +135,10 @@ public:
   std::deque<Scope> owned;       // scopes that must outlive their block (imported modules)
   std::vector<std::shared_ptr<const Template>> keep;  // templates whose macros may be called
   bool secret = false;           // the output used a secret value
+  // Where a render failed: the line of the innermost statement that threw, and the included
+  // template it belongs to ("" for the template being rendered). Set as the error propagates.
+  int error_line = 0;
+  std::string error_template;
   std::shared_ptr<Inheritance> inheritance;  // blocks and parent of the template being rendered
   // Variable lookup: scopes inside out, then the root variables, then the globals.
   // Returns nullptr when undefined. `storage` holds a global made on demand.

@@ -48,6 +48,8 @@ struct TestRow {
 struct LookupContext {
   std::vector<std::string> search_paths;  // role/playbook dirs; lookups look in <dir>/files, <dir>
   std::function<std::string(const std::string& source)> render;      // renders a template text
+  // Renders a template file's text; errors name `name` and the line. Empty: use `render`.
+  std::function<std::string(const std::string& source, const std::string& name)> render_file;
   std::function<const Value*(std::string_view name)> variable;      // nullptr when undefined
   std::function<std::vector<std::string>()> variable_names;
   std::function<std::vector<std::string>(const std::string& pattern)> inventory_hostnames;

@@ -358,7 +358,14 @@ Value CondExpr::eval(Context& ctx) const {
 
 // ---------------------------------------------------------------- statements
 void render_body(const Body& body, Context& ctx, std::string& out) {
-  for (const auto& s : body) s->render(ctx, out);
+  for (const auto& s : body) {
+    try {
+      s->render(ctx, out);
+    } catch (const TemplateError&) {
+      if (ctx.error_line == 0) ctx.error_line = s->line;
+      throw;
+    }
+  }
 }
 
 void OutputStmt::render(Context& ctx, std::string& out) const {
@@ -507,7 +514,12 @@ void IncludeStmt::render(Context& ctx, std::string& out) const {
   {
     ScopeGuard guard(ctx, scope);
     if (!with_context) scope.parent = nullptr;
-    render_template(*t, ctx, out);
+    try {
+      render_template(*t, ctx, out);
+    } catch (const TemplateError&) {
+      if (ctx.error_template.empty()) ctx.error_template = t->name;
+      throw;
+    }
   }
   --ctx.depth;
 }

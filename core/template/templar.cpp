@@ -3,12 +3,17 @@
 #include "core/template/templar.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <cctype>
+#include <cmath>
 #include <fstream>
 #include <mutex>
 #include <random>
 #include <sstream>
 
 #include "core/template/engine.hpp"
+#include "core/template/literal_eval.hpp"
+#include "core/template/nodes.hpp"
 
 namespace drover::tmpl {
 
@@ -151,6 +156,7 @@ public:
     LookupContext lc;
     lc.search_paths = m_options.search_paths;
     lc.render = [this](const std::string& source) { return m_owner.render(source); };
+    lc.render_file = [this](const std::string& source, const std::string& name) { return m_owner.render(source, name); };
     lc.variable = [this](std::string_view name) { return m_owner.variable(name); };
     lc.variable_names = [this] { return m_vars.names(); };
     lc.inventory_hostnames = m_options.inventory_hostnames;
@@ -158,6 +164,10 @@ public:
   }
 
   std::string render_text(const std::string& source) override { return m_owner.render(source); }
+
+  ResultTypes result_types() const { return m_options.result_types; }
+  // The variable as given, before any templating (nullptr when undefined).
+  const Value* raw_find(std::string_view name) const { return m_vars.find(name); }
 
   // Runs `fn` with a fresh context on the root scope.
   template <class F>
@@ -213,32 +223,223 @@ const Value* Templar::variable(std::string_view name) {
   return nullptr;
 }
 
+namespace {
+
+// Ansible's SINGLE_VAR pattern `^{{\s*(\w*)\s*}}$` (Python's `$` also matches before a final
+// newline): the variable's name, or "" when `text` is not that shape.
+std::string_view single_variable(std::string_view text) {
+  if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  if (text.size() < 4 || text.substr(0, 2) != "{{" || text.substr(text.size() - 2) != "}}") return {};
+  std::string_view inner = text.substr(2, text.size() - 4);
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+  while (!inner.empty() && space(inner.front())) inner.remove_prefix(1);
+  while (!inner.empty() && space(inner.back())) inner.remove_suffix(1);
+  for (char c : inner)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || (c & 0x80))) return {};
+  return inner;
+}
+
+// Ansible's STRING_TYPE_FILTERS: their output is kept as text, never literal-evaluated.
+bool is_string_type_filter(const Expr* e) {
+  auto* f = dynamic_cast<const FilterExpr*>(e);
+  if (!f) return false;
+  std::string_view name = f->name;
+  if (name.rfind("ansible.builtin.", 0) == 0) name.remove_prefix(16);
+  for (std::string_view k : {"string", "to_json", "to_nice_json", "to_yaml", "to_nice_yaml", "ppretty", "json"})
+    if (name == k) return true;
+  return false;
+}
+
+bool contains_mark(const Value& v, Mark m) {
+  if (has_mark(v.mark(), m)) return true;
+  if (v.is_list())
+    return std::any_of(v.as_list().begin(), v.as_list().end(), [m](const Value& x) { return contains_mark(x, m); });
+  if (v.is_map())
+    for (const auto& [k, x] : v.as_map())
+      if (contains_mark(x, m)) return true;
+  return false;
+}
+
+// Marks v and every string inside it (wrap_var for unsafe; the redactor's mark for secret).
+Value mark_deep(Value v, Mark m) {
+  if (v.is_list()) {
+    List out;
+    for (const Value& x : v.as_list()) out.push_back(mark_deep(x, m));
+    Value r(std::move(out));
+    r.add_mark(v.mark());
+    r.add_mark(m);
+    return r;
+  }
+  if (v.is_map()) {
+    Map out;
+    for (const auto& [k, x] : v.as_map()) out.set(k, mark_deep(x, m));
+    return Value(std::move(out)).add_mark(m);
+  }
+  v.add_mark(m);
+  return v;
+}
+
+// True when Python's repr of v reads back as v (so Ansible's str()-then-literal_eval round trip
+// is the identity and can be skipped).
+bool round_trips(const Value& v) {
+  switch (v.kind()) {
+    case Kind::null:
+    case Kind::boolean:
+    case Kind::integer:
+    case Kind::string: return true;
+    case Kind::floating: return std::isfinite(v.as_float());
+    case Kind::list: return std::all_of(v.as_list().begin(), v.as_list().end(), round_trips);
+    case Kind::map:
+      for (const auto& [k, x] : v.as_map())
+        if (!round_trips(x)) return false;
+      return true;
+    default: return false;
+  }
+}
+
+// hostvars and its per-host entries as plain dicts: what their repr() spells in Ansible.
+Value plain_mapping(const MappingObject& m, int depth = 0) {
+  Map out;
+  for (const auto& key : m.keys()) {
+    const Value* v = m.find(key);
+    if (!v) continue;
+    const MappingObject* inner = as_mapping_object(*v);
+    out.set(key, inner && depth < 8 ? plain_mapping(*inner, depth + 1) : *v);
+  }
+  return Value(std::move(out));
+}
+
+// The literal step of ansible_eval_concat: text that starts with [ or { or is True/False becomes
+// the Python (or JSON-named) literal it spells; other text stays text. `source` carries the marks.
+Value ansible_text_result(const Value& source) {
+  const std::string& text = source.as_string();
+  bool looks = (!text.empty() && (text[0] == '[' || text[0] == '{')) || text == "True" || text == "False";
+  if (!looks) return source;
+  auto parsed = literal_eval(text, LiteralNames::python_and_json);
+  if (!parsed) return source;
+  Value out = std::move(*parsed);
+  if (source.is_unsafe()) out = mark_deep(std::move(out), Mark::unsafe);
+  if (source.is_secret()) out = mark_deep(std::move(out), Mark::secret);
+  return out;
+}
+
+// The literal step of ansible_native_concat: any text that is a Python literal becomes its value;
+// a string literal keeps its quotes (`"'a'"` stays `'a'`).
+Value native_text_result(const Value& source) {
+  const std::string& text = source.as_string();
+  auto parsed = literal_eval(text);
+  if (!parsed) return source;
+  Value out = std::move(*parsed);
+  if (out.is_string()) out = Value(text.substr(0, 1) + out.as_string() + text.substr(0, 1));
+  if (source.is_unsafe()) out = mark_deep(std::move(out), Mark::unsafe);
+  if (source.is_secret()) out = mark_deep(std::move(out), Mark::secret);
+  return out;
+}
+
+// One `{{ expr }}`'s value as ansible_eval_concat returns it (the value is already evaluated).
+Value ansible_single_result(Value v, const Expr* expr) {
+  if (v.is_null()) return Value("");  // Ansible's finalize
+  if (v.is_bool()) return v;          // "True"/"False" read back as the bool
+  if (v.is_string()) return is_string_type_filter(expr) ? v : ansible_text_result(v);
+  if (v.is_object()) {
+    const MappingObject* m = as_mapping_object(v);
+    if (!m) return ansible_text_result(Value(to_str(v)));
+    v = plain_mapping(*m);
+  }
+  if (v.is_number()) return Value(to_str(v));
+  if (round_trips(v)) return contains_mark(v, Mark::unsafe) ? mark_deep(std::move(v), Mark::unsafe) : v;
+  Value text(to_str(v));
+  if (contains_mark(v, Mark::unsafe)) text.add_mark(Mark::unsafe);
+  if (contains_mark(v, Mark::secret)) text.add_mark(Mark::secret);
+  return ansible_text_result(text);
+}
+
+}  // namespace
+
+namespace {
+
+// The engine's syntax errors read "template error while templating string: MSG. line N" (parser)
+// or "MSG (line N)" (lexer): Jinja2's message and line, apart.
+std::pair<std::string, int> split_syntax_error(std::string_view what) {
+  constexpr std::string_view k_prefix = "template error while templating string: ";
+  if (what.rfind(k_prefix, 0) == 0) what.remove_prefix(k_prefix.size());
+  int line = 0;
+  for (std::string_view marker : {". line ", " (line "}) {
+    auto p = what.rfind(marker);
+    if (p == std::string_view::npos) continue;
+    line = std::atoi(std::string(what.substr(p + marker.size())).c_str());
+    what = what.substr(0, p);
+    break;
+  }
+  return {std::string(what), line};
+}
+
+std::shared_ptr<const Template> compile_string(const std::string& text) {
+  try {
+    return compile(text, "<string>");
+  } catch (const TemplateError& e) {
+    auto [message, line] = split_syntax_error(e.what());
+    throw TemplateSyntaxError(message, line, text);
+  }
+}
+
+}  // namespace
+
+void Templar::check_syntax(std::string_view text, Expression kind) {
+  if (kind == Expression::templated) {
+    compile_string(std::string(text));
+    return;
+  }
+  try {
+    compile_expression(text);
+  } catch (const TemplateError& e) {
+    auto [message, line] = split_syntax_error(e.what());
+    throw TemplateSyntaxError(message, line, std::string(text));
+  }
+}
+
 Value Templar::template_string(const Value& s) {
   if (s.is_unsafe() || !is_template(s.as_string())) return s;
   const std::string& text = s.as_string();
-  auto tmpl = compile(text, "<string>");
-  return m_root->with_context([&](Context& ctx) -> Value {
-    // "{{ x }}\n" is a string with its newline kept, as Ansible keeps trailing newlines; only a
-    // bare "{{ x }}" yields the native value.
-    if (tmpl->single_expression && trailing_newlines(text) == 0) {
+  // Ansible returns a variable's bool/number/None as it is, without templating
+  std::string_view var = single_variable(text);
+  if (!var.empty()) {
+    const Value* raw = m_root->raw_find(var);
+    if (raw && (raw->is_bool() || raw->is_number() || raw->is_null())) return *raw;
+  }
+  auto tmpl = compile_string(text);
+  bool native = m_root->result_types() == ResultTypes::native;
+  Value result = m_root->with_context([&](Context& ctx) -> Value {
+    if (tmpl->single_expression) {
       Value v = tmpl->single_expression->eval(ctx);
       if (auto* u = as_undefined(v)) {
-        if (u->soft) return Value("");
+        if (u->soft) return native ? Value() : Value("");
         u->fail();
       }
-      if (v.is_object() && !as_mapping_object(v)) return Value(to_str(v));
-      if (s.is_secret() && v.is_string()) v.add_mark(Mark::secret);
-      return v;
+      if (native) {
+        if (v.is_string() && !is_string_type_filter(tmpl->single_expression)) return native_text_result(v);
+        if (v.is_object() && !as_mapping_object(v)) return Value(to_str(v));
+        return v;
+      }
+      return ansible_single_result(std::move(v), tmpl->single_expression);
     }
     std::string out;
     render_template(*tmpl, ctx, out);
-    std::size_t want = trailing_newlines(text);
-    std::size_t have = trailing_newlines(out);
-    if (want > have) out.append(want - have, '\n');
     Value r(std::move(out));
-    if (ctx.secret || s.is_secret()) r.add_mark(Mark::secret);
-    return r;
+    if (ctx.secret) r.add_mark(Mark::secret);
+    return native ? native_text_result(r) : ansible_text_result(r);
   });
+  if (result.is_string()) {
+    // Ansible keeps the source's trailing newlines on a string result
+    std::size_t want = trailing_newlines(text), have = trailing_newlines(result.as_string());
+    if (want > have) {
+      Mark marks = result.mark();
+      result = Value(result.as_string() + std::string(want - have, '\n'));
+      result.add_mark(marks);
+    }
+  }
+  if (s.is_secret()) result = mark_deep(std::move(result), Mark::secret);
+  return result;
 }
 
 Value Templar::template_value(const Value& v) {
@@ -263,14 +464,30 @@ Value Templar::template_value(const Value& v) {
   }
 }
 
+// The name render() gets when it is given none: its errors are not prefixed.
+constexpr std::string_view k_anonymous = "<template>";
+
 std::string Templar::render(std::string_view source, const std::string& name) {
   LexOptions options;
   std::string_view body = apply_header(source, options);
-  auto tmpl = compile(body, name, options);
+  std::shared_ptr<const Template> tmpl;
+  try {
+    tmpl = compile(body, name, options);
+  } catch (const TemplateError& e) {
+    if (name == k_anonymous) throw;
+    auto [message, line] = split_syntax_error(e.what());
+    throw TemplateError(name + ":" + std::to_string(line) + ": template error while templating string: " + message);
+  }
   return m_root->with_context([&](Context& ctx) {
     std::string out;
     out.reserve(tmpl->size_hint.load(std::memory_order_relaxed));
-    render_template(*tmpl, ctx, out);
+    try {
+      render_template(*tmpl, ctx, out);
+    } catch (const TemplateError& e) {
+      if (ctx.error_line == 0 || name == k_anonymous) throw;
+      std::string where = ctx.error_template.empty() ? name : ctx.error_template;
+      throw TemplateError(where + ":" + std::to_string(ctx.error_line) + ": " + e.what());
+    }
     tmpl->size_hint.store(out.size(), std::memory_order_relaxed);
     std::size_t want = trailing_newlines(body), have = trailing_newlines(out);
     if (want > have) out.append(want - have, '\n');

@@ -39,7 +39,32 @@ private:
   Value m_map;
 };
 
+// What a templated string yields (Ansible's `jinja2_native` setting).
+//  - ansible (the default, jinja2_native = False): the rendered text; when it starts with `[` or
+//    `{`, or is exactly True/False, the Python literal it spells if it is one (Ansible's
+//    ansible_eval_concat). `"{{ 5 }}"` is the string "5", `"{{ [1] }}"` a list.
+//  - native (jinja2_native = True): a lone `{{ expr }}` yields the expression's value; text
+//    becomes the Python literal it spells, when it is one (ansible_native_concat).
+enum class ResultTypes { ansible, native };
+
+// A string that is not valid Jinja2. what() is Ansible's wording: "template error while templating
+// string: unexpected 'end of print statement'. String: value {{ 1 + }}. unexpected 'end of
+// print statement'"; message() is Jinja2's message alone, line() its line in the string.
+class TemplateSyntaxError : public TemplateError {
+public:
+  TemplateSyntaxError(const std::string& message, int line, const std::string& source)
+      : TemplateError("template error while templating string: " + message + ". String: " + source + ". " + message),
+        m_message(message), m_line(line) {}
+  const std::string& message() const { return m_message; }
+  int line() const { return m_line; }
+
+private:
+  std::string m_message;
+  int m_line;
+};
+
 struct TemplateOptions {
+  ResultTypes result_types = ResultTypes::ansible;
   std::vector<std::string> search_paths;  // for include/import/lookups (dirs; also <dir>/templates)
   std::function<std::vector<std::string>(const std::string&)> inventory_hostnames;  // may be empty
 };
@@ -70,14 +95,18 @@ public:
   Templar(const Templar&) = delete;
   Templar& operator=(const Templar&) = delete;
 
-  // Templates every string inside v (maps, lists recursively; keys too). A string that is exactly
-  // one {{ expr }} yields the expression's native value; strings marked unsafe are returned as they
-  // are. Variables whose values are templates are rendered when read (lazily), recursively, with a
+  // Templates every string inside v (maps, lists recursively; keys too); each string's result
+  // type follows TemplateOptions::result_types. `"{{ name }}"` naming a variable whose raw value
+  // is a bool, a number or null yields that value in either mode, as Ansible's shortcut does.
+  // Strings marked unsafe are returned as they are; a result built from an unsafe value is unsafe. Variables whose values are templates are rendered when read (lazily), recursively, with a
   // TemplateError naming the cycle for recursive definitions
   // ("recursive loop detected in template: x"). A string built from a secret value is secret.
   Value template_value(const Value& v);
   // Renders a whole template text (the template module, lookup('template')); always a string.
-  // Trailing newlines of the source are kept as Ansible's template module keeps them.
+  // Trailing newlines of the source are kept as Ansible's template module keeps them. Errors are
+  // TemplateErrors that start with `name:line: ` (the included template's name and line when the
+  // error is in an included one): "templates/bad.j2:3: 'str object' has no attribute 'z'"; errors
+  // of a render without a name are Jinja2's messages alone.
   std::string render(std::string_view source, const std::string& name = "<template>");
   // Evaluates a bare expression (loop:, with_items strings, a var reference).
   Value evaluate(std::string_view expression);
@@ -90,6 +119,10 @@ public:
 
   // True when s contains template syntax ({{, {%, {#).
   static bool is_template(std::string_view s);
+  // Compiles `text` as a templated string (or, for Expression::bare, as a bare expression such as
+  // a `when:`) without rendering it; throws TemplateSyntaxError when it is not valid Jinja2.
+  enum class Expression { templated, bare };
+  static void check_syntax(std::string_view text, Expression kind = Expression::templated);
 
   // Variables visible to this Templar (after lazy templating); nullptr when undefined.
   const Value* variable(std::string_view name);

@@ -31,6 +31,7 @@ struct ActionContext {
   std::function<Value(const std::string& module, const Value& args)> run_module;
   // Runs a command on the target without the runner (the `raw` module).
   std::function<connection::ExecResult(const std::string& command)> run_raw;
+  tmpl::ResultTypes result_types = tmpl::ResultTypes::ansible;  // for Templars an action makes
 };
 
 using ActionFn = Value (*)(ActionContext&);
@@ -60,6 +61,10 @@ Value run_template(ActionContext&);
 
 // A failed result with Ansible's fields: {"failed": true, "msg": msg}.
 Value failed_result(const std::string& msg);
+
+// A boolean argument read as Ansible's boolean() reads it: a bool, or a string such as
+// "yes"/"no"/"true"/"False"/"1" (templated and k=v arguments are strings). `fallback` when absent.
+bool bool_arg(const Value& args, std::string_view key, bool fallback = false);
 
 // Finds a file the way Ansible's actions do: absolute as is; else <dir>/<subdir>/<name>, then
 // <dir>/<name>, for each search path. Returns "" when not found.

@@ -1,6 +1,7 @@
 // Actions that run entirely on the control node.
 #include <filesystem>
 
+#include "core/config/config.hpp"
 #include "core/secrets/vars_file.hpp"
 #include "core/value/json.hpp"
 #include "plugins/action/action.hpp"
@@ -33,6 +34,13 @@ Value failed_result(const std::string& msg) {
   m.set("failed", true);
   m.set("msg", msg);
   return Value(std::move(m));
+}
+
+bool bool_arg(const Value& args, std::string_view key, bool fallback) {
+  const Value* v = args.find(key);
+  if (!v || v->is_null()) return fallback;
+  if (v->is_string()) return config::parse_boolean(v->as_string()).value_or(false);
+  return v->truthy();
 }
 
 std::string find_file(const std::vector<std::string>& search_paths, const std::string& subdir,
@@ -79,7 +87,7 @@ Value run_fail(ActionContext& ctx) {
 Value run_assert(ActionContext& ctx) {
   const Value* that = ctx.args.find("that");
   if (!that) return failed_result("conditional required in \"that\" string");
-  bool quiet = ctx.args.get_bool("quiet");
+  bool quiet = bool_arg(ctx.args, "quiet");
   for (const auto& cond : conditions_of(*that)) {
     if (!ctx.templar.condition(cond)) {
       Map m;

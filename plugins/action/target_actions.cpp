@@ -76,7 +76,7 @@ std::string sha1_hex(const std::string& data) {
 // When the target already holds exactly this content, only the attributes may need a change:
 // that is the file module's job, and the content is not sent at all.
 bool same_content_on_target(ActionContext& ctx, const Value& args, const std::string& content) {
-  if (args.get_bool("backup") || args.find("validate")) return false;
+  if (bool_arg(args, "backup") || args.find("validate")) return false;
   Map stat_args;
   stat_args.set("path", args.get_string("dest"));
   stat_args.set("get_checksum", true);
@@ -195,7 +195,7 @@ Value run_copy(ActionContext& ctx) {
   const Value* src = ctx.args.find("src");
   if (!src) return ctx.run_module("copy", ctx.args);
   if (ctx.args.find("content")) return failed_result("src and content are mutually exclusive");
-  if (ctx.args.get_bool("remote_src")) return ctx.run_module("copy", ctx.args);
+  if (bool_arg(ctx.args, "remote_src")) return ctx.run_module("copy", ctx.args);
   std::string name = src->is_string() ? src->as_string() : "";
   std::string path = find_file(ctx.search_paths, "files", name);
   if (path.empty()) return failed_result("Could not find or access '" + name + "' on the Ansible Controller.");
@@ -213,6 +213,15 @@ Value run_copy(ActionContext& ctx) {
   return send_content(ctx, std::move(args), content);
 }
 
+// A found file's path as the user thinks of it: relative to the search folder it was found in.
+std::string display_path(const std::vector<std::string>& search_paths, const std::string& path) {
+  for (const auto& dir : search_paths) {
+    std::string prefix = dir.empty() || dir.back() == '/' ? dir : dir + "/";
+    if (!prefix.empty() && path.rfind(prefix, 0) == 0) return path.substr(prefix.size());
+  }
+  return path;
+}
+
 Value run_template(ActionContext& ctx) {
   std::string src = ctx.args.get_string("src");
   std::string dest = ctx.args.get_string("dest");
@@ -226,10 +235,11 @@ Value run_template(ActionContext& ctx) {
     TemplateVariables vars(ctx.vars, template_vars(path, dest));
     tmpl::TemplateOptions options;
     options.search_paths = ctx.search_paths;
+    options.result_types = ctx.result_types;
     tmpl::Templar templar(vars, options);
-    rendered = templar.render(source, path);
+    rendered = templar.render(source, display_path(ctx.search_paths, path));
   } catch (const tmpl::TemplateError& e) {
-    return failed_result(std::string("AnsibleError: ") + e.what());
+    return failed_result(e.what());  // "templates/x.j2:3: 'str object' has no attribute 'z'"
   }
   std::string newline = ctx.args.get_string("newline_sequence", "\n");
   if (newline != "\n") {

@@ -180,7 +180,7 @@ List template_(const List& terms, const Map&, LookupContext& ctx) {
     auto path = find_in_search_path(ctx, "templates", name);
     if (!path) throw TemplateError("the template file " + name + " could not be found for the lookup");
     if (!ctx.render) throw TemplateError("the template lookup needs the template engine");
-    out.emplace_back(ctx.render(read_file(*path)));
+    out.emplace_back(ctx.render_file ? ctx.render_file(read_file(*path), *path) : ctx.render(read_file(*path)));
   }
   return out;
 }

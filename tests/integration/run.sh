@@ -6,7 +6,7 @@
 #   tests/integration/run.sh --ansible [CASE...]       run the same cases with ansible/ansible-playbook
 #                                                      in drover's place: proves the playbooks and the
 #                                                      expected outputs are right (slow: ~3 min)
-# Cases: provision unreachable failing local adhoc static differential secrets
+# Cases: provision unreachable failing local adhoc static differential types errors secrets
 #
 # Brings up a 20-host fleet (fleet.sh), plus one extra inventory host on a closed port for the
 # unreachable case, runs the cases, prints PASS/FAIL/SKIP per case (with the diff of expected vs
@@ -24,7 +24,7 @@ readonly k_expected=$k_here/expected
 readonly k_hosts=20
 readonly k_timeout=300           # seconds for any single drover invocation
 readonly k_ansible_timeout=3600  # Ansible on 20 hosts takes minutes on a loaded 2-core machine
-readonly k_all_cases="provision unreachable failing local adhoc static differential secrets"
+readonly k_all_cases="provision unreachable failing local adhoc static differential types errors secrets"
 
 g_mode=drover                    # drover | ansible
 g_build=""
@@ -329,6 +329,63 @@ case_differential() {
         bad=1
     fi
     (( bad == 0 )) || { show_output "$out_d"; }
+    return "$bad"
+}
+
+# types: the result types of templated vars, set_fact, registered values and k=v arguments
+# (playbooks/types.yml prints type_debug and to_json of each) are Ansible's: drover's "msg" lines
+# must equal ansible-playbook's, on localhost with the local connection, with jinja2_native off
+# (Ansible's default) and on.
+case_types() {
+    [[ $g_mode == drover ]] || { echo "    (compares drover with Ansible)"; return 77; }
+    command -v ansible-playbook >/dev/null || { echo "    SKIPPED LOUDLY: ansible-playbook not installed"; return 77; }
+    local bad=0 native
+    for native in 0 1; do   # Ansible's default, then jinja2_native = True
+        local out_d=$g_work/types-drover-$native.out out_a=$g_work/types-ansible-$native.out rc=0
+        ANSIBLE_JINJA2_NATIVE=$native run_playbook "$out_d" -i localhost, -c local "$k_playbooks/types.yml" || rc=$?
+        expect_rc "drover (jinja2_native=$native)" 0 "$rc" || bad=1
+        rc=0
+        ANSIBLE_JINJA2_NATIVE=$native g_mode=ansible run_playbook "$out_a" -i localhost, -c local "$k_playbooks/types.yml" || rc=$?
+        expect_rc "ansible-playbook (jinja2_native=$native)" 0 "$rc" || bad=1
+        local msgs_d msgs_a
+        msgs_d=$(strip_ansi "$out_d" | grep -F '"msg": ' | tr ';' '\n' || true)
+        msgs_a=$(strip_ansi "$out_a" | grep -F '"msg": ' | tr ';' '\n' || true)
+        local entries; entries=$(grep -c '=' <<< "$msgs_a" || true)
+        (( entries >= 40 )) || { echo "    ansible-playbook printed $entries values, expected at least 40: the comparison proves nothing"; bad=1; }
+        if [[ $msgs_d != "$msgs_a" ]]; then
+            echo "    jinja2_native=$native: printed values differ (--- ansible-playbook, +++ drover):"
+            diff -u <(printf '%s\n' "$msgs_a") <(printf '%s\n' "$msgs_d") | sed '1,2d;s/^/      /' || true
+            bad=1
+            show_output "$out_d"
+        fi
+    done
+    return "$bad"
+}
+
+# errors: template errors name their place: a syntax error at load time (file:line:col, the line,
+# a caret; nothing runs), the template module's file and line, a task's line with a caret.
+case_errors() {
+    [[ $g_mode == drover ]] || { echo "    drover only (the messages differ from Ansible's on purpose)"; return 77; }
+    local dir=$k_playbooks/errors out1=$g_work/errors-syntax.out out2=$g_work/errors-runtime.out bad=0 rc=0
+    run_playbook "$out1" -i localhost, -c local "$dir/syntax.yml" -e "marker=$g_work/never-created" || rc=$?
+    expect_rc "syntax error" 4 "$rc" || bad=1
+    local want
+    want=$(printf '%s\n' \
+        "ERROR! $dir/syntax.yml:8:14: template error while templating string: unexpected 'end of print statement'. String: value {{ 1 + }}" \
+        '          msg: "value {{ 1 + }}"' \
+        '               ^')
+    if [[ $(strip_ansi "$out1") != "$want" ]]; then
+        echo "    the syntax error differs (--- expected, +++ actual):"
+        diff -u <(printf '%s\n' "$want") <(strip_ansi "$out1") | sed '1,2d;s/^/      /' || true
+        bad=1
+    fi
+    [[ ! -e $g_work/never-created ]] || { echo "    a task ran before the syntax error was reported"; bad=1; }
+    rc=0
+    run_playbook "$out2" -i localhost, -c local "$dir/runtime.yml" || rc=$?
+    expect_rc "runtime errors (ignored)" 0 "$rc" || bad=1
+    expect_line "$out2" "^fatal: \[localhost\]: FAILED! => \{\"changed\": false, \"msg\": \"templates/bad\.j2:3: 'str object' has no attribute 'z'\"\}$" 1 || bad=1
+    expect_line "$out2" "The error was: 'str object' has no attribute 'z'.*line 13, column 7.*The offending line appears to be:\\\\n\\\\n    - name: an undefined variable names the task's line\\\\n      \^ here\\\\n" 1 || bad=1
+    (( bad == 0 )) || { show_output "$out1"; show_output "$out2"; }
     return "$bad"
 }
 

@@ -60,6 +60,27 @@ TEST_CASE("parse_kv unquotes values and keeps free-form text in _raw_params") {
   CHECK_THROWS_AS(parse_kv("not-a-pair", false), Fatal);
 }
 
+// Expected values are what ansible.parsing.splitter.parse_kv returns for the same text.
+TEST_CASE("parse_kv decodes escapes as Ansible does, around quotes and = in values") {
+  CHECK(parse_kv(R"(msg="a\nb")", false).get("msg") == Value("a\nb"));
+  CHECK(parse_kv(R"(msg=a\tb\\c)", false).get("msg") == Value("a\tb\\c"));
+  Value q = parse_kv(R"(msg='it\'s' other=\"q\")", false);
+  CHECK(q.get("msg") == Value("it's"));
+  CHECK(q.get("other") == Value("q"));
+  Value e = parse_kv(R"(msg="x=y" url=http://h/?a=b)", false);
+  CHECK(e.get("msg") == Value("x=y"));
+  CHECK(e.get("url") == Value("http://h/?a=b"));
+  CHECK(parse_kv(R"(msg=\u00e9\x41\U0001F600)", false).get("msg") == Value("\xc3\xa9" "A" "\xf0\x9f\x98\x80"));
+  CHECK(parse_kv(R"(msg=a\d\=b)", false).get("msg") == Value(R"(a\d\=b)"));
+  CHECK(parse_kv(R"(a\=b=c)", false).get(R"(a\=b)") == Value("c"));
+  CHECK(parse_kv(R"(msg="a \"b\" c")", false).get("msg") == Value(R"(a "b" c)"));
+  CHECK(parse_kv(R"(msg="a"b)", false).get("msg") == Value(R"("a"b)"));
+  Value c = parse_kv(R"(echo a\nb creates=/tmp/f argv=x)", true);
+  CHECK(c.get("_raw_params") == Value(R"(echo a\nb argv=x)"));
+  CHECK(c.get("creates") == Value("/tmp/f"));
+  CHECK(parse_kv(R"(echo a\=b)", true).get("_raw_params") == Value("echo a=b"));
+}
+
 TEST_CASE("a play with tasks in both argument styles parses with locations") {
   auto path = write_temp("ok.yml", R"(- name: demo
   hosts: all
@@ -133,4 +154,21 @@ TEST_CASE("a task without a module is an error") {
 TEST_CASE("an unsupported keyword is refused, not ignored") {
   CHECK(error_of("async.yml", "- hosts: all\n  tasks:\n    - command: sleep 1\n      async: 10\n")
             .find("async.yml:4:7: the task keyword 'async' is not supported") == 0);
+}
+
+TEST_CASE("a template syntax error in a task is reported at its scalar before anything runs") {
+  CHECK(error_of("syntax.yml", "- hosts: all\n  tasks:\n    - debug:\n        msg: \"value {{ 1 + }}\"\n") ==
+        "syntax.yml:4:14: template error while templating string: unexpected 'end of print statement'. "
+        "String: value {{ 1 + }}\n"
+        "          msg: \"value {{ 1 + }}\"\n"
+        "               ^");
+  CHECK(error_of("when.yml", "- hosts: all\n  tasks:\n    - command: ls\n      when: x ==\n") ==
+        "when.yml:4:13: template error while templating string: unexpected 'end of template'. String: x ==\n"
+        "        when: x ==\n"
+        "              ^");
+  // names, vars and loops are checked too; !unsafe text is never templated
+  CHECK(error_of("vars.yml", "- hosts: all\n  tasks:\n    - command: ls\n      vars:\n        a: \"{{ b\"\n")
+            .rfind("vars.yml:5:12: template error while templating string: ", 0) == 0);
+  CHECK(error_of("unsafe.yml", "- hosts: all\n  tasks:\n    - debug:\n        msg: !unsafe \"{{ 1 + }}\"\n") ==
+        "no error");
 }

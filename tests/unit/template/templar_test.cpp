@@ -1,5 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
+
+#include "core/template/literal_eval.hpp"
 #include "core/template/templar.hpp"
 #include "core/value/json.hpp"
 
@@ -49,11 +53,84 @@ TEST_CASE("variables, attributes and indexes render as Python prints them") {
   CHECK(render("{{ enabled }} {{ ratio }} {{ 1.0 }} {{ 10 / 4 }}") == "True 0.5 1.0 2.5");
 }
 
-TEST_CASE("a string that is exactly one expression yields the native value") {
+TEST_CASE("a templated string is text unless it spells a list, a dict or a bool (Ansible's default)") {
+  CHECK(tv("{{ 5 }}") == Value("5"));
+  CHECK(tv("{{ 5 }}").is_string());
+  CHECK(tv("{{ port + 1 }}") == Value("8081"));
+  CHECK(tv("{{ 2.5 }}") == Value("2.5"));
+  CHECK(tv("{{ none }}") == Value(""));
+  CHECK(tv("{{ [1, 2] }}") == Value::list({1, 2}));
+  CHECK(tv("{{ '[1' }}, 2]") == Value::list({1, 2}));
   CHECK(tv("{{ items }}") == vars().get("items"));
-  CHECK(tv("{{ port + 1 }}") == Value(8081));
-  CHECK(tv("{{ nothing }}").is_null());
+  CHECK(tv("{{ user }}") == vars().get("user"));
+  CHECK(tv("{{ 1 == 1 }}") == Value(true));
+  CHECK(tv("{{ 'True' }}") == Value(true));
+  CHECK(tv("{{ 'true' }}") == Value("true"));
+  CHECK(tv("{{ ' [1]' }}") == Value(" [1]"));
   CHECK(tv("{{ port }} ") == Value("8080 "));
+  CHECK(tv("x{{ port }}") == Value("x8080"));
+  // JSON's names are read as Python's (Ansible's Json2Python), Jinja's `none` is not
+  CHECK(tv("{{ '[true, null, false]' }}") == Value::list({true, nullptr, false}));
+  CHECK(tv("{{ '[none]' }}") == Value("[none]"));
+  CHECK(tv("{{ '[1, --2]' }}") == Value("[1, --2]"));
+  CHECK(tv("{{ '[01]' }}") == Value("[01]"));
+  CHECK(tv("{{ range(3) }}") == Value::list({0, 1, 2}));
+}
+
+TEST_CASE("the output of to_json and the other string filters stays text") {
+  CHECK(tv("{{ user | to_json }}") == Value(R"({"name": "ann", "groups": ["wheel", "adm"]})"));
+  CHECK(tv("{{ '[1]' | string }}") == Value("[1]"));
+  // ...unless more text joins it
+  CHECK(tv("{{ [1] | to_json }} ") == Value::list({1}));
+}
+
+TEST_CASE("a string that names a bool, number or null variable yields the variable's value") {
+  CHECK(tv("{{ port }}") == Value(8080));
+  CHECK(tv("{{port}}") == Value(8080));
+  CHECK(tv("{{ ratio }}") == Value(0.5));
+  CHECK(tv("{{ enabled }}") == Value(true));
+  CHECK(tv("{{ nothing }}").is_null());
+  CHECK(tv("{{ port }}\n") == Value(8080));  // Python's `$` matches before a final newline
+  CHECK(tv("{{ port + 0 }}") == Value("8080"));
+}
+
+TEST_CASE("a string result keeps the source's trailing newlines; a list result does not get them") {
+  CHECK(tv("{{ name }}\n\n") == Value("web\n\n"));
+  CHECK(tv("{{ [1, 2] }}\n") == Value::list({1, 2}));
+}
+
+TEST_CASE("jinja2_native: a lone expression yields its value, text its Python literal") {
+  MapVariables v(vars());
+  Templar t(v, TemplateOptions{.result_types = ResultTypes::native});
+  CHECK(t.template_value(Value("{{ port + 1 }}")) == Value(8081));
+  CHECK(t.template_value(Value("{{ 2.5 }}")) == Value(2.5));
+  CHECK(t.template_value(Value("{{ none }}")).is_null());
+  CHECK(t.template_value(Value("{{ '5' }}")) == Value(5));
+  CHECK(t.template_value(Value("{{ 'true' }}")) == Value("true"));
+  CHECK(t.template_value(Value("{{ port }}0")) == Value(80800));
+  CHECK(t.template_value(Value("{{ \"'a'\" }}")) == Value("'a'"));
+  CHECK(t.template_value(Value("{{ '[null]' }}")) == Value("[null]"));
+  CHECK(t.template_value(Value("{{ items }}")) == vars().get("items"));
+}
+
+TEST_CASE("unsafe and secret marks survive the literal step") {
+  Map m;
+  m.set("u", Value("['{{ x }}', 1]", Mark::unsafe));
+  m.set("s", Value("['pw']", Mark::secret));
+  m.set("w", Value("{{ 1 }}", Mark::unsafe));
+  MapVariables v{Value(std::move(m))};
+  Templar t(v);
+  Value u = t.template_value(Value("{{ u }}"));
+  REQUIRE(u.is_list());
+  CHECK(u.as_list()[0].is_unsafe());
+  CHECK(u.as_list()[0] == Value("{{ x }}"));
+  Value s = t.template_value(Value("{{ s }}"));
+  REQUIRE(s.is_list());
+  CHECK(s.contains_secret());
+  CHECK(t.template_value(Value("{{ s }} ")).contains_secret());
+  Value us = t.template_value(Value("{{ w }}"));
+  CHECK(us == Value("{{ 1 }}"));
+  CHECK(us.is_unsafe());
 }
 
 TEST_CASE("variables that are templates are rendered when read") {
@@ -164,6 +241,80 @@ TEST_CASE("a template compiled once renders with different variables") {
   Templar ta(a), tb(b);
   CHECK(ta.render("{{ x }}") == "1");
   CHECK(tb.render("{{ x }}") == "2");
+}
+
+TEST_CASE("literal_eval reads exactly what Python's ast.literal_eval reads") {
+  auto ok = [](std::string_view text) { return literal_eval(text).value_or(Value("<rejected>")); };
+  CHECK(ok("[1, 'a', 2.5, True, None]") == Value::list({1, "a", 2.5, true, nullptr}));
+  CHECK(ok("{'a': [1], \"b\": {}}") == parse_json(R"({"a": [1], "b": {}})", "t"));
+  CHECK(ok("(1, 2)").mark() == Mark::tuple);
+  CHECK(ok("(1,)") == Value::list({1}));
+  CHECK(ok("()") == Value::list({}));
+  CHECK(ok("(1)") == Value(1));
+  CHECK(ok("[1], [2]") == Value::list({Value::list({1}), Value::list({2})}));
+  CHECK(ok("{1, 2}") == Value::list({1, 2}));
+  CHECK(ok("set()") == Value::list({}));
+  CHECK(ok("[-1, +2, -(3), -1.5]") == Value::list({-1, 2, -3, -1.5}));
+  CHECK(ok("[0x10, 0o17, 0b11, 1_000, 1e3, .5, 0, 00]") == Value::list({16, 15, 3, 1000, 1000.0, 0.5, 0, 0}));
+  CHECK(ok(R"(['a\nb', 'c' "d", r'\n', u'x', '\x41\u00e9\101', '\q'])") ==
+        Value::list({"a\nb", "cd", "\\n", "x", "A\xc3\xa9" "A", "\\q"}));
+  CHECK(ok("'''a\nb'''") == Value("a\nb"));
+  CHECK(ok("[1,\n 2] # a comment\n") == Value::list({1, 2}));
+  CHECK(ok("[1, \\\n2]") == Value::list({1, 2}));
+  CHECK(ok("[1, 2,]") == Value::list({1, 2}));
+  CHECK(ok("{'a': 1, 'a': 2}") == parse_json(R"({"a": 2})", "t"));
+  for (const char* bad : {"[1, --2]", "[-True]", "[01]", "[true]", "[none]", "[x]", "[1 + 2]", "[1j]",
+                          "[b'x']", "[f'x']", "' 1'x", " [1]", "[1", "[1] [2]", "['a\nb']", "{[1]: 2}",
+                          "{{1}}", "{(1, [2])}",
+                          "[1, 2]\n3", "['\\N{BULLET}']", "[99999999999999999999]", "[1, *a]",
+                          "{**a}", "[...]", "['\\x4']", "[1 if 1 else 2]", "[()]()"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(literal_eval(bad).has_value());
+  }
+  CHECK(literal_eval("[true, null, false]", LiteralNames::python_and_json) == Value::list({true, nullptr, false}));
+  CHECK_FALSE(literal_eval("[none]", LiteralNames::python_and_json).has_value());
+}
+
+TEST_CASE("a syntax error in a templated string is reported in Ansible's words") {
+  MapVariables v(vars());
+  Templar t(v);
+  try {
+    t.template_value(Value("value {{ 1 + }}"));
+    FAIL("no error");
+  } catch (const TemplateSyntaxError& e) {
+    CHECK(std::string(e.what()) ==
+          "template error while templating string: unexpected 'end of print statement'. "
+          "String: value {{ 1 + }}. unexpected 'end of print statement'");
+    CHECK(e.message() == "unexpected 'end of print statement'");
+    CHECK(e.line() == 1);
+  }
+  CHECK_NOTHROW(Templar::check_syntax("x is defined and y", Templar::Expression::bare));
+  CHECK_THROWS_AS(Templar::check_syntax("x ==", Templar::Expression::bare), TemplateSyntaxError);
+}
+
+TEST_CASE("a failing template file names the file and line, an included one its own") {
+  auto dir = std::filesystem::temp_directory_path() / "drover-templar-test";
+  std::filesystem::create_directories(dir / "templates");
+  std::ofstream(dir / "templates" / "inner.j2") << "a\n{{ user.z }}\n";
+  MapVariables v(vars());
+  Templar t(v, TemplateOptions{.search_paths = {dir.string()}});
+  auto error = [&](const std::string& source) {
+    try {
+      t.render(source, "templates/bad.j2");
+    } catch (const TemplateError& e) {
+      return std::string(e.what());
+    }
+    return std::string("<no error>");
+  };
+  CHECK(error("line1\nline2 {{ name }}\nline3 {{ name.z }}\n") ==
+        "templates/bad.j2:3: 'str object' has no attribute 'z'");
+  CHECK(error("{% for i in items %}\n{{ i }}\n{{ i.z }}\n{% endfor %}") ==
+        "templates/bad.j2:3: 'str object' has no attribute 'z'");
+  CHECK(error("x\n{% include 'inner.j2' %}") == "inner.j2:2: 'dict object' has no attribute 'z'");
+  CHECK(error("x\n{{ 1 + }}") ==
+        "templates/bad.j2:2: template error while templating string: unexpected 'end of print statement'");
+  CHECK(error("{{ lookup('template', 'inner.j2') }}") ==
+        "templates/bad.j2:1: " + (dir / "templates" / "inner.j2").string() + ":2: 'dict object' has no attribute 'z'");
 }
 
 TEST_CASE("a child template renders as its parent with the child's blocks, through the search path") {
