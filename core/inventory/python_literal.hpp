@@ -15,11 +15,8 @@ namespace drover::inventory {
 // ("No closing quotation", "No escaped character") on bad quoting.
 std::vector<std::string> shlex_split(std::string_view text);
 
-// ast.literal_eval(text): ints, floats, strings, True/False/None, lists, tuples (as lists), dicts,
-// sets (as lists), unary +/-. nullopt when Python would raise (ValueError or SyntaxError).
-std::optional<Value> python_literal(std::string_view text);
-
-// What Ansible's INI plugin stores for a value: the literal when it parses, else the text.
+// What Ansible's INI plugin stores for a value: ast.literal_eval's result (core/value/
+// python_literal.hpp) when it parses, else the text.
 Value ini_value(std::string_view text);
 
 }  // namespace drover::inventory

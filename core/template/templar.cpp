@@ -12,7 +12,7 @@
 #include <sstream>
 
 #include "core/template/engine.hpp"
-#include "core/template/literal_eval.hpp"
+#include "core/value/python_literal.hpp"
 #include "core/template/nodes.hpp"
 
 namespace drover::tmpl {

@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "core/template/literal_eval.hpp"
+#include "core/value/python_literal.hpp"
 #include "core/template/templar.hpp"
 #include "core/value/json.hpp"
 

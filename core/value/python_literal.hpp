@@ -1,5 +1,6 @@
 // Python's ast.literal_eval, strictly: what Ansible applies to a templated string that looks like
-// a list, a dict or a bool (ansible/template/native_helpers.py).
+// a list, a dict or a bool (ansible/template/native_helpers.py), and to every value of an INI
+// inventory (ansible/plugins/inventory/ini.py).
 #pragma once
 
 #include <optional>
@@ -7,7 +8,7 @@
 
 #include "core/value/value.hpp"
 
-namespace drover::tmpl {
+namespace drover {
 
 // Which bare names are constants. Python's literal_eval knows True/False/None; Ansible's
 // non-native templating first maps the JSON names true/false/null to them too (Json2Python).
@@ -21,4 +22,4 @@ enum class LiteralNames { python, python_and_json };
 // numbers, \N{...} escapes, integers beyond 64 bits, dict keys that are not str/int/float/bool/None.
 std::optional<Value> literal_eval(std::string_view text, LiteralNames names = LiteralNames::python);
 
-}  // namespace drover::tmpl
+}  // namespace drover

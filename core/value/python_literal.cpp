@@ -1,6 +1,6 @@
 // A recursive-descent reader for the subset of Python that ast.literal_eval accepts. Any input
 // Python would reject (or that drover has no type for) yields nullopt: the caller keeps the text.
-#include "core/template/literal_eval.hpp"
+#include "core/value/python_literal.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -10,9 +10,9 @@
 #include <cmath>
 #include <string>
 
-#include "core/template/engine.hpp"
+#include "core/value/json.hpp"
 
-namespace drover::tmpl {
+namespace drover {
 
 namespace {
 
@@ -120,7 +120,7 @@ private:
       if (c == '\0' || at_close(depth)) break;
       items.push_back(read_expr(depth));
     }
-    return detail::make_tuple(std::move(items));
+    return Value(std::move(items)).add_mark(Mark::tuple);
   }
 
   Value read_expr(int depth) {
@@ -174,7 +174,7 @@ private:
   // `()` is an empty tuple, `(x)` is x, `(x,)` and `(x, y)` are tuples.
   Value read_parens(int depth) {
     ++m_i;
-    if (eat(')', depth + 1)) return detail::make_tuple({});
+    if (eat(')', depth + 1)) return Value(List{}).add_mark(Mark::tuple);
     Value v = read_tuple_or_expr(depth + 1);
     expect(')', depth + 1);
     return v;
@@ -223,7 +223,7 @@ private:
     if (k.is_bool()) return k.as_bool() ? "true" : "false";
     if (k.is_null()) return "null";
     if (k.is_int()) return std::to_string(k.as_int());
-    if (k.is_float()) return detail::to_str(k);
+    if (k.is_float()) return python_float_repr(k.as_float());
     throw Rejected{};
   }
 
@@ -436,4 +436,4 @@ std::optional<Value> literal_eval(std::string_view text, LiteralNames names) {
   }
 }
 
-}  // namespace drover::tmpl
+}  // namespace drover
