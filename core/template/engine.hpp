@@ -50,7 +50,7 @@ struct Scope {
   std::vector<std::pair<std::string, Value>> vars;
   Value* find_local(std::string_view name) {
     for (auto& [k, v] : vars)
-      if (k == name) return &v;
+      if (same_key(k, name)) return &v;
     return nullptr;
   }
   void set(std::string_view name, Value v) {

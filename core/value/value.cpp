@@ -114,11 +114,11 @@ Map::Map(std::initializer_list<Entry> entries) {
 
 std::size_t Map::index_of(std::string_view key) const {
   if (!m_index.empty()) {
-    auto it = m_index.find(std::string(key));
+    auto it = m_index.find(key);
     return it == m_index.end() ? npos : it->second;
   }
   for (std::size_t i = 0; i < m_entries.size(); ++i)
-    if (m_entries[i].first == key) return i;
+    if (same_key(m_entries[i].first, key)) return i;
   return npos;
 }
 

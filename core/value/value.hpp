@@ -229,6 +229,16 @@ private:
   Mark m_mark = Mark::none;
 };
 
+// Equality of two keys, without a libc call for the short names that variables and dict keys
+// mostly are (template rendering compares them on every lookup).
+inline bool same_key(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  if (a.size() > 16) return a == b;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
 // A dict that keeps insertion order, like Python's. Lookups are linear while small and use a
 // hash index once it grows.
 class Map {
@@ -261,7 +271,12 @@ private:
   std::size_t index_of(std::string_view key) const;
   void rebuild_index();
   std::vector<Entry> m_entries;
-  std::unordered_map<std::string, std::size_t> m_index;  // empty while small
+  // Looked up by string_view without making a std::string.
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view key) const noexcept { return std::hash<std::string_view>{}(key); }
+  };
+  std::unordered_map<std::string, std::size_t, KeyHash, std::equal_to<>> m_index;  // empty while small
 };
 
 inline Value::Value(Map m) : m_kind(Kind::map) { new (&m_u.m) MapPtr(std::make_shared<Map>(std::move(m))); }
