@@ -34,6 +34,10 @@ struct LexOptions {
   bool trim_blocks = true;
   bool lstrip_blocks = false;
   bool keep_trailing_newline = false;
+  // Ansible's templating of playbook strings doubles every backslash of a string literal inside
+  // `{{ }}` before Jinja2 reads it, so `'\1'` written once in YAML reaches regex_replace as a
+  // backreference (ansible/template/__init__.py: _escape_backslashes). Not for template files.
+  bool escape_backslashes = false;
 };
 // Splits a template into tokens; throws TemplateError on an unterminated tag or string.
 std::vector<Token> lex(std::string_view source, const LexOptions& options);

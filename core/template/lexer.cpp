@@ -115,6 +115,7 @@ private:
   std::size_t m_pos = 0;
   std::size_t m_data_start = 0;
   int m_line = 1;
+  char m_tag = 0;  // '{' inside `{{ }}`, '%' inside `{% %}`
   std::vector<Token> m_tokens;
 
   void count_lines(std::size_t from, std::size_t to) {
@@ -241,6 +242,7 @@ private:
   }
 
   void lex_tag(std::size_t p, char kind) {
+    m_tag = kind;
     m_tokens.push_back({kind == '{' ? Tok::var_begin : Tok::block_begin, "", m_line});
     const char* close = kind == '{' ? "}}" : "%}";
     int balance = 0;
@@ -351,7 +353,17 @@ private:
     if (q >= m_src.size()) fail("unexpected char '" + std::string(1, quote) + "'");
     int line = m_line;
     count_lines(p, q);
-    m_tokens.push_back({Tok::string, unescape(std::string_view(m_src).substr(p + 1, q - p - 1)), line});
+    std::string_view body = std::string_view(m_src).substr(p + 1, q - p - 1);
+    if (m_opt.escape_backslashes && m_tag == '{' && body.find('\\') != std::string_view::npos) {
+      std::string doubled;
+      for (char c : body) {
+        if (c == '\\') doubled += '\\';
+        doubled += c;
+      }
+      m_tokens.push_back({Tok::string, unescape(doubled), line});
+    } else {
+      m_tokens.push_back({Tok::string, unescape(body), line});
+    }
     return q + 1;
   }
 };

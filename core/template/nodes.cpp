@@ -806,12 +806,13 @@ namespace {
 
 struct CacheKey {
   std::string source;
-  bool trim, lstrip, keep;
+  bool trim, lstrip, keep, escape;
   bool operator==(const CacheKey&) const = default;
 };
 struct CacheKeyHash {
   std::size_t operator()(const CacheKey& k) const {
-    return std::hash<std::string>()(k.source) ^ (k.trim ? 1u : 0u) ^ (k.lstrip ? 2u : 0u) ^ (k.keep ? 4u : 0u);
+    return std::hash<std::string>()(k.source) ^ (k.trim ? 1u : 0u) ^ (k.lstrip ? 2u : 0u) ^ (k.keep ? 4u : 0u) ^
+           (k.escape ? 8u : 0u);
   }
 };
 
@@ -835,7 +836,8 @@ std::shared_ptr<const V> cached(std::unordered_map<CacheKey, std::shared_ptr<con
 std::shared_ptr<const Template> compile(std::string_view source, const std::string& name, const LexOptions& options) {
   static std::unordered_map<CacheKey, std::shared_ptr<const Template>, CacheKeyHash> cache;
   static std::shared_mutex mutex;
-  CacheKey key{std::string(source), options.trim_blocks, options.lstrip_blocks, options.keep_trailing_newline};
+  CacheKey key{std::string(source), options.trim_blocks, options.lstrip_blocks, options.keep_trailing_newline,
+               options.escape_backslashes};
   return cached(cache, mutex, std::move(key), [&] {
     auto t = std::make_shared<Template>();
     t->name = name;
@@ -849,7 +851,7 @@ std::shared_ptr<const Template> compile(std::string_view source, const std::stri
 std::shared_ptr<const Expr> compile_expression(std::string_view source) {
   static std::unordered_map<CacheKey, std::shared_ptr<const Expr>, CacheKeyHash> cache;
   static std::shared_mutex mutex;
-  CacheKey key{std::string(source), false, false, false};
+  CacheKey key{std::string(source), false, false, false, false};
   return cached(cache, mutex, std::move(key), [&] {
     std::string wrapped = "{{" + std::string(source) + "}}";
     std::vector<Token> tokens = lex(wrapped, LexOptions{false, false, true});

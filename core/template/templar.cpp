@@ -375,8 +375,10 @@ std::pair<std::string, int> split_syntax_error(std::string_view what) {
 }
 
 std::shared_ptr<const Template> compile_string(const std::string& text) {
+  LexOptions options;
+  options.escape_backslashes = true;  // a playbook string, not a template file
   try {
-    return compile(text, "<string>");
+    return compile(text, "<string>", options);
   } catch (const TemplateError& e) {
     auto [message, line] = split_syntax_error(e.what());
     throw TemplateSyntaxError(message, line, text);

@@ -3,9 +3,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "core/value/python_literal.hpp"
 #include "core/template/templar.hpp"
 #include "core/value/json.hpp"
+#include "core/value/python_literal.hpp"
 
 using namespace drover;
 using namespace drover::tmpl;
@@ -330,4 +330,15 @@ TEST_CASE("a child template renders as its parent with the child's blocks, throu
   CHECK_THROWS_WITH_AS(t.render("{% extends 'inh_required.j2' %}"), "Required block 'content' not found", TemplateError);
   CHECK_THROWS_WITH_AS(t.render("{% extends 'inh_base.j2' %}{% extends 'inh_base.j2' %}"), "extended multiple times",
                        TemplateError);
+}
+
+TEST_CASE("playbook strings double backslashes in string literals inside {{ }}, template files do not") {
+  // what YAML hands over for "{{ name | regex_replace('^(w)eb$', '\\1') }}": one backslash
+  CHECK(tv(R"({{ name | regex_replace('^(w)eb$', '\1-') }})") == Value("w-"));
+  CHECK(tv(R"({{ '\n' | length }})") == Value("2"));
+  CHECK(tv(R"(a\b {{ 'c\d' }})") == Value(R"(a\b c\d)"));
+  // only {{ }}: a {% %} block's literals are read as Jinja2 reads them
+  CHECK(tv(R"({% if '\n' | length == 1 %}one{% endif %})") == Value("one"));
+  // a template file (the template module, lookup('template')) is plain Jinja2
+  CHECK(render(R"({{ '\n' | length }})") == "1");
 }
