@@ -379,6 +379,9 @@ private:
     Map facts_from_items;
     for (std::size_t i = 0; i < items.size(); ++i) {
       vars::Scope scope = m_scope.derive();
+      // facts set by the earlier items are variables for the later ones, as Ansible updates the
+      // task's variables after each item (`names: "{{ names | default([]) + [item] }}"`)
+      if (!facts_from_items.empty()) scope.push_owned(Value(facts_from_items));
       Map loop_layer;
       loop_layer.set(loop_var, items[i]);
       loop_layer.set("ansible_loop_var", loop_var);
