@@ -187,10 +187,11 @@ void PlayExecutor::run_task(const playbook::Task& task, const Frame& frame, bool
   }
   for (const auto& o : outcomes) apply(o, task, is_handler, frame);
   m_hostvars.invalidate();
-  if (active_hosts().empty() && !m_end_play) m_bus.on_no_hosts_remaining();
+  // hosts that failed inside a block with a rescue section are not gone: the rescue runs next
+  if (active_hosts().empty() && !m_end_play && !frame.in_rescuable_block) m_bus.on_no_hosts_remaining();
 }
 
-void PlayExecutor::apply(const TaskOutcome& o, const playbook::Task& task, bool, const Frame&) {
+void PlayExecutor::apply(const TaskOutcome& o, const playbook::Task& task, bool, const Frame& frame) {
   HostState* h = m_ctx.hosts->find(o.host);
   if (!h) return;
   if (o.status == Status::unreachable) {
@@ -206,7 +207,18 @@ void PlayExecutor::apply(const TaskOutcome& o, const playbook::Task& task, bool,
   }
   if (o.new_vars.is_map())
     for (const auto& [k, v] : o.new_vars.as_map()) h->runtime_vars.mutable_map().set(k, v);
-  if (o.status == Status::failed && !o.ignored) h->failed = true;
+  if (o.status == Status::failed && !o.ignored) {
+    h->failed = true;
+    // what the rescue section sees, as Ansible sets it (its "non-persistent facts": they stay
+    // for the rest of the play)
+    if (frame.in_rescuable_block) {
+      Map failed_task{{"name", task.name}, {"action", task.action}, {"args", task.args}};
+      failed_task.set("tags", Value(List(task.tags.begin(), task.tags.end())));
+      Map& vars = h->runtime_vars.mutable_map();
+      vars.set("ansible_failed_task", Value(std::move(failed_task)));
+      vars.set("ansible_failed_result", o.result);
+    }
+  }
   if (o.status == Status::changed || (o.status != Status::failed && o.result.get_bool("changed")))
     for (const auto& n : task.notify) h->notified.insert(n);
   if (o.meta == "flush_handlers") flush_handlers();

@@ -48,7 +48,13 @@ unsigned apply_operator(char who, char op, unsigned bits, unsigned current) {
 // One clause such as "u+rwx" or "go=u" or "+x"; throws std::invalid_argument.
 unsigned apply_clause(const std::string& clause, unsigned mode, bool is_directory) {
   size_t op_pos = clause.find_first_of("+-=");
-  if (op_pos == std::string::npos) throw std::invalid_argument("bad symbolic permission for mode: " + clause);
+  if (op_pos == std::string::npos) {
+    // No operator changes nothing, as in Ansible ("", "u", "go"; `mode: "{{ x | default(omit) }}"`
+    // with x null arrives as ""), unless the clause does not even start with a user class.
+    if (!clause.empty() && clause != "a" && !std::strchr("ugo", clause[0]))
+      throw std::invalid_argument("bad symbolic permission for mode: " + clause);
+    return mode;
+  }
   std::string users = clause.substr(0, op_pos);
   if (users.find_first_not_of("ugoa") != std::string::npos)
     throw std::invalid_argument("bad symbolic permission for mode: " + clause);

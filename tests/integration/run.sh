@@ -352,6 +352,14 @@ case_types() {
         msgs_a=$(strip_ansi "$out_a" | grep -F '"msg": ' | tr ';' '\n' || true)
         local entries; entries=$(grep -c '=' <<< "$msgs_a" || true)
         (( entries >= 40 )) || { echo "    ansible-playbook printed $entries values, expected at least 40: the comparison proves nothing"; bad=1; }
+        local banners_d banners_a   # e.g. no "NO MORE HOSTS LEFT" after a failure that is rescued
+        banners_d=$(strip_ansi "$out_d" | grep -E '^(TASK|PLAY|NO MORE|RUNNING)' | sed 's/ \*\**$//' || true)
+        banners_a=$(strip_ansi "$out_a" | grep -E '^(TASK|PLAY|NO MORE|RUNNING)' | sed 's/ \*\**$//' || true)
+        if [[ $banners_d != "$banners_a" ]]; then
+            echo "    jinja2_native=$native: banners differ (--- ansible-playbook, +++ drover):"
+            diff -u <(printf '%s\n' "$banners_a") <(printf '%s\n' "$banners_d") | sed '1,2d;s/^/      /' || true
+            bad=1
+        fi
         if [[ $msgs_d != "$msgs_a" ]]; then
             echo "    jinja2_native=$native: printed values differ (--- ansible-playbook, +++ drover):"
             diff -u <(printf '%s\n' "$msgs_a") <(printf '%s\n' "$msgs_d") | sed '1,2d;s/^/      /' || true

@@ -54,6 +54,10 @@ TEST_CASE("octal modes are read from ints and strings, symbolic ones against the
   CHECK(parse_mode("u+s,o+t", "f", 0755, false) == 05755);
   CHECK(parse_mode("go=u", "f", 0700, false) == 0777);
   CHECK(parse_mode("u=rw,g=u-w", "f", 0, false) == 0640);
+  // a clause without an operator changes nothing (Ansible: "" from `default(omit)` of a null)
+  CHECK(parse_mode("", "f", 0640, false) == 0640);
+  CHECK(parse_mode("u", "f", 0640, false) == 0640);
+  CHECK(parse_mode("go,u+x", "f", 0640, false) == 0740);
   CHECK_THROWS_AS(parse_mode("rwx", "f", 0, false), ModuleFailure);
   CHECK_THROWS_AS(parse_mode("010000", "f", 0, false), ModuleFailure);
 }
