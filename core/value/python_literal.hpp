@@ -3,7 +3,9 @@
 // inventory (ansible/plugins/inventory/ini.py).
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "core/value/value.hpp"
@@ -21,5 +23,9 @@ enum class LiteralNames { python, python_and_json };
 // expression, a syntax error, leading spaces), and for what drover cannot hold: bytes, complex
 // numbers, \N{...} escapes, integers beyond 64 bits, dict keys that are not str/int/float/bool/None.
 std::optional<Value> literal_eval(std::string_view text, LiteralNames names = LiteralNames::python);
+
+// Appends code point `cp` encoded as UTF-8 (for \x, \u and \U escapes: here, in the template
+// lexer and in k=v arguments).
+void append_utf8(std::string& out, std::uint32_t cp);
 
 }  // namespace drover
