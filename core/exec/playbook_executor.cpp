@@ -61,6 +61,10 @@ Value play_magic(const playbook::Play& play, const playbook::Playbook& pb, const
   m.set("ansible_play_hosts_all", Value(names));
   m.set("play_hosts", Value(names));
   m.set("ansible_play_name", play.name);
+  // roles are not supported yet (refused by the parser), so a play has none
+  m.set("role_names", Value::list());
+  m.set("ansible_role_names", Value::list());
+  m.set("ansible_play_role_names", Value::list());
   m.set("playbook_dir", pb.dir);
   m.set("groups", inv.groups_var());
   m.set("hostvars", Value(std::static_pointer_cast<Object>(hostvars)));

@@ -1166,6 +1166,8 @@ Value g_lookup(Context& ctx, CallArgs& a) {
 
 }  // namespace
 
+Value g_now(Context& ctx, CallArgs& args);  // datetime.cpp
+
 std::optional<Value> global_function(std::string_view name) {
   static const std::unordered_map<std::string_view, Value> k_globals = [] {
     std::unordered_map<std::string_view, Value> m;
@@ -1176,6 +1178,7 @@ std::optional<Value> global_function(std::string_view name) {
     add("lipsum", g_lipsum);
     add("lookup", g_lookup);
     add("namespace", g_namespace);
+    add("now", g_now);
     add("q", g_query);
     add("query", g_query);
     add("range", g_range);

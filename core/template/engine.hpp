@@ -72,6 +72,9 @@ public:
   virtual Value call(Context& ctx, CallArgs& args);
   virtual std::string str() const { return "<" + type_name() + " object>"; }
   virtual const List* sequence() const { return nullptr; }  // iterable/indexable like a tuple
+  // `obj.name(args)` for objects with methods (a BoundMethod made by attribute() calls this);
+  // nullopt when there is no such method.
+  virtual std::optional<Value> invoke_method(Context&, std::string_view, CallArgs&) { return std::nullopt; }
 
 protected:
   explicit TemplateObject(Family family) : Object(family) {}

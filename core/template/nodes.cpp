@@ -687,6 +687,8 @@ Value BoundMethod::call(Context& ctx, CallArgs& args) {
       cyc->pos = (cyc->pos + 1) % cyc->items.size();
       return v;
     }
+    if (auto* t = as_template_object(m_self))
+      if (auto r = t->invoke_method(ctx, m_name, args)) return *r;
   }
   bool found = false;
   Value r = call_method(ctx, m_self, m_name, args, &found);

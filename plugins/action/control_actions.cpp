@@ -98,6 +98,7 @@ Value run_assert(ActionContext& ctx) {
       const Value* msg = ctx.args.find("fail_msg");
       if (!msg) msg = ctx.args.find("msg");
       m.set("msg", msg ? *msg : Value("Assertion failed"));
+      if (!quiet) m.set("_ansible_verbose_always", true);
       return Value(std::move(m));
     }
   }
@@ -105,7 +106,8 @@ Value run_assert(ActionContext& ctx) {
   m.set("changed", false);
   const Value* msg = ctx.args.find("success_msg");
   m.set("msg", msg ? *msg : Value("All assertions passed"));
-  if (quiet) m.set("_ansible_verbose_always", false);
+  // the default callback prints an assert's result unless it is quiet, as Ansible's does
+  if (!quiet) m.set("_ansible_verbose_always", true);
   return Value(std::move(m));
 }
 
