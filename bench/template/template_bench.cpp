@@ -11,8 +11,11 @@
 #include <sstream>
 #include <vector>
 
+#include <sched.h>
+
 #include <boost/process.hpp>
 
+#include "core/allocator.hpp"
 #include "core/template/templar.hpp"
 #include "core/value/json.hpp"
 
@@ -85,6 +88,17 @@ double median(std::vector<double> v) {
 // The two engines take turns, round by round, so that load from other processes on a shared
 // machine falls on both alike; the best and the median round of each are printed.
 int main(int argc, char** argv) {
+  drover::tune_allocator();  // as drover's main() does
+  // Both engines run on the CPU this process started on (the Python child inherits the mask):
+  // the two vCPUs of the development VM differ by 40% in speed, which made ratios of rounds that
+  // ran on different CPUs meaningless.
+  const int cpu = sched_getcpu();
+  if (cpu >= 0) {
+    cpu_set_t only;
+    CPU_ZERO(&only);
+    CPU_SET(cpu, &only);
+    sched_setaffinity(0, sizeof only, &only);
+  }
   const double seconds = argc > 1 ? std::atof(argv[1]) : 1.0;
   const int rounds = argc > 2 ? std::atoi(argv[2]) : 5;
   std::filesystem::path dir = DROVER_BENCH_DIR;
@@ -138,7 +152,8 @@ int main(int argc, char** argv) {
 
   const double drover_best = *std::max_element(drover_rates.begin(), drover_rates.end());
   const double python_best = *std::max_element(python_rates.begin(), python_rates.end());
-  std::printf("%d alternating rounds of %.1f s; %zu bytes per render\n", rounds, seconds, first.size());
+  std::printf("%d alternating rounds of %.1f s on CPU %d; %zu bytes per render\n", rounds, seconds, cpu,
+              first.size());
   std::printf("%-14s %12s %12s\n", "renders/s", "best", "median");
   std::printf("%-14s %12.1f %12.1f\n", "drover", drover_best, median(drover_rates));
   std::printf("%-14s %12.1f %12.1f\n", "python jinja2", python_best, median(python_rates));

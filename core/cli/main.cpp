@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/allocator.hpp"
 #include "core/cli/commands.hpp"
 #include "core/cli/config_command.hpp"
 #include "core/cli/inventory_command.hpp"
@@ -54,6 +55,7 @@ void usage() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  drover::tune_allocator();
   std::vector<std::string> args(argv + 1, argv + argc);
   try {
     if (args.empty() || args[0] == "-h" || args[0] == "--help") {
