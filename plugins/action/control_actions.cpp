@@ -14,15 +14,18 @@ namespace {
 
 
 // A list of strings from a string or a list (assert's `that`).
-std::vector<std::string> conditions_of(const Value& v) {
-  std::vector<std::string> out;
+// The conditions of `that`, each with the value as written (a failed assert shows it).
+std::vector<std::pair<Value, std::string>> conditions_of(const Value& v) {
+  auto text = [](const Value& c) {
+    if (c.is_string()) return c.as_string();
+    if (c.is_bool()) return std::string(c.as_bool() ? "True" : "False");
+    return dump_json(c);
+  };
+  std::vector<std::pair<Value, std::string>> out;
   if (v.is_list()) {
-    for (const auto& item : v.as_list())
-      out.push_back(item.is_string() ? item.as_string() : dump_json(item));
-  } else if (v.is_string()) {
-    out.push_back(v.as_string());
-  } else if (v.is_bool()) {
-    out.push_back(v.as_bool() ? "True" : "False");
+    for (const auto& item : v.as_list()) out.emplace_back(item, text(item));
+  } else if (v.is_string() || v.is_bool()) {
+    out.emplace_back(v, text(v));
   }
   return out;
 }
@@ -88,10 +91,10 @@ Value run_assert(ActionContext& ctx) {
   const Value* that = ctx.args.find("that");
   if (!that) return failed_result("conditional required in \"that\" string");
   bool quiet = bool_arg(ctx.args, "quiet");
-  for (const auto& cond : conditions_of(*that)) {
+  for (const auto& [written, cond] : conditions_of(*that)) {
     if (!ctx.templar.condition(cond)) {
       Map m;
-      m.set("assertion", cond);
+      m.set("assertion", written);
       m.set("changed", false);
       m.set("evaluated_to", false);
       m.set("failed", true);
