@@ -67,6 +67,24 @@ void split_into(List& out, const Value& v, const std::string& separators) {
 
 std::string term_string(const Value& term) { return tmpl::py_str(term); }
 
+std::vector<std::pair<std::string, std::string>> term_options(const std::string& text,
+                                                              const std::string& not_an_option) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && text[i] == ' ') ++i;
+    if (i >= text.size()) break;
+    std::size_t end = text.find(' ', i);
+    if (end == std::string::npos) end = text.size();
+    std::string word = text.substr(i, end - i);
+    i = end;
+    std::size_t eq = word.find('=');
+    if (eq == std::string::npos) throw TemplateError(not_an_option);
+    out.emplace_back(word.substr(0, eq), word.substr(eq + 1));
+  }
+  return out;
+}
+
 std::string base_dir(const LookupContext& ctx) { return ctx.search_paths.empty() ? "." : ctx.search_paths.front(); }
 
 std::optional<std::string> find_in_search_path(const LookupContext& ctx, const std::string& subdir,

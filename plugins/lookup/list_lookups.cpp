@@ -74,17 +74,7 @@ bool parse_shortcut(const std::string& term, Sequence& seq) {
 
 void parse_key_values(const std::string& term, Sequence& seq) {
   std::vector<std::string> unknown;
-  std::size_t i = 0;
-  while (i < term.size()) {
-    while (i < term.size() && term[i] == ' ') ++i;
-    if (i >= term.size()) break;
-    std::size_t end = term.find(' ', i);
-    if (end == std::string::npos) end = term.size();
-    std::string kv = term.substr(i, end - i);
-    i = end;
-    std::size_t eq = kv.find('=');
-    if (eq == std::string::npos) throw TemplateError("unrecognized arguments to with_sequence: ['_raw_params']");
-    std::string key = kv.substr(0, eq), value = kv.substr(eq + 1);
+  for (const auto& [key, value] : term_options(term, "unrecognized arguments to with_sequence: ['_raw_params']")) {
     if (key == "start") seq.start = parse_number(key, value);
     else if (key == "end") seq.end = parse_number(key, value);
     else if (key == "count") seq.count = parse_number(key, value);

@@ -5,6 +5,8 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/template/filter_api.hpp"
 
@@ -31,6 +33,12 @@ ShellResult run_shell(const std::string& command, const std::string& cwd);
 
 // Python's str() of a term (lookups take strings).
 std::string term_string(const Value& term);
+
+// The inline `key=value` options of a term (`start=1 end=3`, `length=8 chars=digits`): its words,
+// split on spaces, each at its first '='. A word without '=' throws TemplateError(`not_an_option`),
+// the lookup's own message.
+std::vector<std::pair<std::string, std::string>> term_options(const std::string& text,
+                                                              const std::string& not_an_option);
 
 List env(const List& terms, const Map& kwargs, LookupContext& ctx);
 List file(const List& terms, const Map& kwargs, LookupContext& ctx);

@@ -72,18 +72,9 @@ PasswordParams parse_term(const std::string& term, const Map& kwargs) {
   std::size_t space = term.find(' ');
   p.path = term.substr(0, space);
   if (space == std::string::npos) return p;
-  std::size_t i = space;
-  while (i < term.size()) {
-    while (i < term.size() && term[i] == ' ') ++i;
-    if (i >= term.size()) break;
-    std::size_t end = term.find(' ', i);
-    if (end == std::string::npos) end = term.size();
-    std::string kv = term.substr(i, end - i);
-    i = end;
-    std::size_t eq = kv.find('=');
-    if (eq == std::string::npos) throw TemplateError("Unrecognized value after key=value parameters given to password lookup");
-    set_param(p, kv.substr(0, eq), Value(kv.substr(eq + 1)));
-  }
+  for (const auto& [key, value] :
+       term_options(term.substr(space), "Unrecognized value after key=value parameters given to password lookup"))
+    set_param(p, key, Value(value));
   return p;
 }
 

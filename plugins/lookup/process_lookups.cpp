@@ -37,14 +37,24 @@ ShellResult run_shell(const std::string& command, const std::string& cwd) {
   return r;
 }
 
+namespace {
+
+// The output of a lookup's command; a non-zero status is the lookup's error, in Ansible's words.
+std::string command_output(const std::string& lookup, const Value& term, const LookupContext& ctx) {
+  std::string command = term_string(term);
+  ShellResult r = run_shell(command, base_dir(ctx));
+  if (r.rc != 0) throw TemplateError("lookup_plugin." + lookup + "(" + command + ") returned " + std::to_string(r.rc));
+  return std::move(r.out);
+}
+
+}  // namespace
+
 List pipe(const List& terms, const Map&, LookupContext& ctx) {
   List out;
   for (const Value& term : terms) {
-    std::string command = term_string(term);
-    ShellResult r = run_shell(command, base_dir(ctx));
-    if (r.rc != 0) throw TemplateError("lookup_plugin.pipe(" + command + ") returned " + std::to_string(r.rc));
-    while (!r.out.empty() && std::isspace(static_cast<unsigned char>(r.out.back()))) r.out.pop_back();
-    out.emplace_back(r.out);
+    std::string text = command_output("pipe", term, ctx);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+    out.emplace_back(text);
   }
   return out;
 }
@@ -52,19 +62,17 @@ List pipe(const List& terms, const Map&, LookupContext& ctx) {
 List lines(const List& terms, const Map&, LookupContext& ctx) {
   List out;
   for (const Value& term : terms) {
-    std::string command = term_string(term);
-    ShellResult r = run_shell(command, base_dir(ctx));
-    if (r.rc != 0) throw TemplateError("lookup_plugin.lines(" + command + ") returned " + std::to_string(r.rc));
+    const std::string text = command_output("lines", term, ctx);
     // bytes.splitlines: \n, \r and \r\n end lines
     std::size_t i = 0;
-    while (i < r.out.size()) {
-      std::size_t end = r.out.find_first_of("\r\n", i);
+    while (i < text.size()) {
+      std::size_t end = text.find_first_of("\r\n", i);
       if (end == std::string::npos) {
-        out.emplace_back(r.out.substr(i));
+        out.emplace_back(text.substr(i));
         break;
       }
-      out.emplace_back(r.out.substr(i, end - i));
-      i = end + ((r.out[end] == '\r' && end + 1 < r.out.size() && r.out[end + 1] == '\n') ? 2 : 1);
+      out.emplace_back(text.substr(i, end - i));
+      i = end + ((text[end] == '\r' && end + 1 < text.size() && text[end + 1] == '\n') ? 2 : 1);
     }
   }
   return out;
