@@ -81,15 +81,15 @@ exec::RunOptions resolve_run_options(const RunFlags& f) {
   o.remote_user = cfg.get("defaults.remote_user");
   o.private_key = cfg.get("defaults.private_key_file");
   o.timeout_s = cfg.get_int("defaults.timeout");
-  o.host_key_checking = cfg.get_bool("defaults.host_key_checking");
+  o.host_key_checking = cfg.get_truthy("defaults.host_key_checking");
   o.ssh_common_args = cfg.get("ssh_connection.ssh_common_args");
   o.ssh_extra_args = cfg.get("ssh_connection.ssh_extra_args");
-  o.become = cfg.get_bool("privilege_escalation.become");
+  o.become = cfg.get_truthy("privilege_escalation.become");
   o.become_user = cfg.get("privilege_escalation.become_user");
   o.become_method = cfg.get("privilege_escalation.become_method");
   std::string gathering = cfg.get("defaults.gathering");
   o.gather_facts_default = gathering != "explicit";
-  o.result_types = cfg.get_bool("defaults.jinja2_native") ? tmpl::ResultTypes::native : tmpl::ResultTypes::ansible;
+  o.result_types = cfg.get_truthy("defaults.jinja2_native") ? tmpl::ResultTypes::native : tmpl::ResultTypes::ansible;
 
 
   secrets::SecretsOptions secrets_options;

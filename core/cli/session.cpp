@@ -18,7 +18,7 @@ void on_sigint(int) {
 
 std::unique_ptr<output::EventBus> make_bus(const exec::RunOptions& o, bool adhoc) {
   config::Config& cfg = cli_config();
-  std::string stdout_name = adhoc && !cfg.get_bool("defaults.bin_ansible_callbacks")
+  std::string stdout_name = adhoc && !cfg.get_truthy("defaults.bin_ansible_callbacks")
                                 ? "minimal"
                                 : cfg.get("defaults.stdout_callback");
   if (stdout_name.empty()) stdout_name = "default";
@@ -34,7 +34,7 @@ std::unique_ptr<output::EventBus> make_bus(const exec::RunOptions& o, bool adhoc
   };
   auto bus = std::make_unique<output::EventBus>();
   bus->set_stdout_callback(callback::make_callback(stdout_name, options_for(stdout_name)));
-  if (!adhoc || cfg.get_bool("defaults.bin_ansible_callbacks")) {
+  if (!adhoc || cfg.get_truthy("defaults.bin_ansible_callbacks")) {
     for (const auto& name : cfg.get_list("defaults.callbacks_enabled"))
       bus->add_notification_callback(callback::make_callback(name, options_for(name)));
   }

@@ -275,7 +275,7 @@ int Config::get_int(const std::string& key) const {
   throw Fatal("configuration " + key + " = '" + v + "' (from " + find(key)->origin + ") is not an integer");
 }
 
-bool Config::get_bool(const std::string& key) const {
+bool Config::get_truthy(const std::string& key) const {
   std::string v = get(key);
   if (auto b = parse_boolean(v)) return *b;
   throw Fatal("configuration " + key + " = '" + v + "' (from " + find(key)->origin +

@@ -39,7 +39,7 @@ public:
   std::string get(const std::string& key) const;
   // Throw Fatal naming the key, value and origin when the value is not an int / a boolean.
   int get_int(const std::string& key) const;
-  bool get_bool(const std::string& key) const;
+  bool get_truthy(const std::string& key) const;
   // Comma-separated items, trimmed, empty ones dropped.
   std::vector<std::string> get_list(const std::string& key) const;
   // Colon-separated paths with ~ expanded (roles_path).

@@ -219,7 +219,7 @@ void PlayExecutor::apply(const TaskOutcome& o, const playbook::Task& task, bool,
       vars.set("ansible_failed_result", o.result);
     }
   }
-  if (o.status == Status::changed || (o.status != Status::failed && o.result.get_bool("changed")))
+  if (o.status == Status::changed || (o.status != Status::failed && o.result.get_truthy("changed")))
     for (const auto& n : task.notify) h->notified.insert(n);
   if (o.meta == "flush_handlers") flush_handlers();
   else if (o.meta == "end_play") m_end_play = true;

@@ -386,7 +386,7 @@ private:
       loop_layer.set(loop_var, items[i]);
       loop_layer.set("ansible_loop_var", loop_var);
       if (!index_var.empty()) loop_layer.set(index_var, static_cast<std::int64_t>(i));
-      if (m_task.loop_control.get_bool("extended")) loop_layer.set("ansible_loop", loop_info(items, i));
+      if (m_task.loop_control.get_truthy("extended")) loop_layer.set("ansible_loop", loop_info(items, i));
       scope.push_owned(Value(std::move(loop_layer)));
       // run_once() and the actions read m_scope: it holds the item's scope for this item
       ScopeSwap swap(m_scope, scope);
@@ -513,10 +513,10 @@ private:
 }  // namespace
 
 output::Status status_of(const Value& result) {
-  if (result.get_bool("unreachable")) return Status::unreachable;
-  if (result.get_bool("failed")) return Status::failed;
-  if (result.get_bool("skipped")) return Status::skipped;
-  if (result.get_bool("changed")) return Status::changed;
+  if (result.get_truthy("unreachable")) return Status::unreachable;
+  if (result.get_truthy("failed")) return Status::failed;
+  if (result.get_truthy("skipped")) return Status::skipped;
+  if (result.get_truthy("changed")) return Status::changed;
   return Status::ok;
 }
 

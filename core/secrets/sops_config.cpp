@@ -52,7 +52,7 @@ CreationRule parse_rule(const Value& r) {
   rule.rules.encrypted_suffix = r.get_string("encrypted_suffix");
   rule.rules.unencrypted_regex = r.get_string("unencrypted_regex");
   rule.rules.encrypted_regex = r.get_string("encrypted_regex");
-  rule.rules.mac_only_encrypted = r.get_bool("mac_only_encrypted");
+  rule.rules.mac_only_encrypted = r.get_truthy("mac_only_encrypted");
   return rule;
 }
 

@@ -300,7 +300,7 @@ SopsMetadata parse_sops_metadata(const Value& doc, const std::string& file) {
   meta.rules.encrypted_suffix = s.get_string("encrypted_suffix");
   meta.rules.unencrypted_regex = s.get_string("unencrypted_regex");
   meta.rules.encrypted_regex = s.get_string("encrypted_regex");
-  meta.rules.mac_only_encrypted = s.get_bool("mac_only_encrypted");
+  meta.rules.mac_only_encrypted = s.get_truthy("mac_only_encrypted");
   // Files from sops < 2 had no rule fields and meant the default suffix.
   const SopsRules& r = meta.rules;
   if (r.unencrypted_suffix.empty() && r.encrypted_suffix.empty() && r.unencrypted_regex.empty() &&

@@ -36,7 +36,7 @@ std::string Value::get_string(std::string_view key, std::string_view fallback) c
   return v && v->is_string() ? v->as_string() : std::string(fallback);
 }
 
-bool Value::get_bool(std::string_view key, bool fallback) const {
+bool Value::get_truthy(std::string_view key, bool fallback) const {
   const Value* v = find(key);
   return v && !v->is_null() ? v->truthy() : fallback;
 }

@@ -134,7 +134,9 @@ public:
   const Value& get(std::string_view key) const;
   // String value or the fallback when this is not a string.
   std::string get_string(std::string_view key, std::string_view fallback = "") const;
-  bool get_bool(std::string_view key, bool fallback = false) const;
+  // Python truthiness of a map entry ("no" is true: a non-empty string); `fallback` when the key
+  // is missing or null. For yes/no words use parse_boolean (core/value/boolean.hpp).
+  bool get_truthy(std::string_view key, bool fallback = false) const;
 
   Mark mark() const { return m_mark; }
   bool is_unsafe() const { return has_mark(m_mark, Mark::unsafe); }

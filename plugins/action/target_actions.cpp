@@ -84,7 +84,7 @@ bool same_content_on_target(ActionContext& ctx, const Value& args, const std::st
   stat_args.set("follow", true);
   Value st = ctx.run_module("stat", Value(std::move(stat_args)));
   const Value& stat = st.get("stat");
-  return stat.get_bool("exists") && !stat.get_bool("isdir") &&
+  return stat.get_truthy("exists") && !stat.get_truthy("isdir") &&
          stat.get_string("checksum") == sha1_hex(content);
 }
 
@@ -95,7 +95,7 @@ Value attributes_only(ActionContext& ctx, const Value& args, const std::string& 
   for (const char* key : {"mode", "owner", "group", "follow"})
     if (const Value* v = args.find(key)) file_args.set(key, *v);
   Value r = ctx.run_module("file", Value(std::move(file_args)));
-  if (r.is_map() && !r.get_bool("failed")) {
+  if (r.is_map() && !r.get_truthy("failed")) {
     Map& m = r.mutable_map();
     m.set("dest", args.get_string("dest"));
     m.set("checksum", sha1_hex(content));

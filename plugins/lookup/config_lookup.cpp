@@ -60,7 +60,7 @@ Value typed(const config::Config& cfg, const ConfigName& name) {
     case SettingType::string: return Value(cfg.get(key));
     case SettingType::optional_string: return cfg.get(key).empty() ? Value() : Value(cfg.get(key));
     case SettingType::integer: return Value(static_cast<std::int64_t>(cfg.get_int(key)));
-    case SettingType::boolean: return Value(cfg.get_bool(key));
+    case SettingType::boolean: return Value(cfg.get_truthy(key));
     case SettingType::list: {
       List out;
       for (const std::string& item : cfg.get_list(key)) out.emplace_back(item);

@@ -202,7 +202,7 @@ List subelements(const List& terms, const Map&, LookupContext&) {
   bool skip_missing = false;
   if (terms.size() == 3) {
     if (!terms[2].is_map()) throw TemplateError(prefix + "the optional third item must be a dict with flags ('skip_missing',)");
-    skip_missing = terms[2].get_bool("skip_missing", false) || terms[2].get("skip_missing") == Value("yes") ||
+    skip_missing = terms[2].get_truthy("skip_missing", false) || terms[2].get("skip_missing") == Value("yes") ||
                    terms[2].get("skip_missing") == Value("true");
   }
   List out;

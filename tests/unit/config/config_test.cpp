@@ -12,7 +12,7 @@ TEST_CASE("without files or environment every key has its default") {
   test::TempDir cwd, home;
   auto c = Config::load(Env{}, cwd.str(), home.str());
   CHECK(c.get_int("defaults.forks") == 50);
-  CHECK(c.get_bool("defaults.host_key_checking"));
+  CHECK(c.get_truthy("defaults.host_key_checking"));
   CHECK(c.get("privilege_escalation.become_method") == "sudo");
   CHECK(c.find("defaults.forks")->origin == "default");
   CHECK(c.file().empty());
@@ -27,7 +27,7 @@ TEST_CASE("drover.cfg in the current directory is read, with file:line origins")
   CHECK(c.get_int("defaults.forks") == 7);
   CHECK(c.find("defaults.forks")->origin == "file " + cwd.str() + "/drover.cfg:3");
   CHECK(c.get("defaults.remote_user") == "deploy");
-  CHECK(c.get_bool("privilege_escalation.become"));
+  CHECK(c.get_truthy("privilege_escalation.become"));
   CHECK(c.plugin_section("callback_junit") == std::map<std::string, std::string>{{"output_dir", "/tmp/junit"}});
   CHECK(c.warnings().empty());
 }
@@ -86,7 +86,7 @@ TEST_CASE("booleans are read as Ansible reads them, and a bad one is an error na
   CHECK(!parse_boolean("maybe"));
   test::TempDir cwd, home;
   auto c = Config::load(Env{{"ANSIBLE_HOST_KEY_CHECKING", "maybe"}}, cwd.str(), home.str());
-  CHECK_THROWS_WITH(c.get_bool("defaults.host_key_checking"),
+  CHECK_THROWS_WITH(c.get_truthy("defaults.host_key_checking"),
                     "configuration defaults.host_key_checking = 'maybe' (from env ANSIBLE_HOST_KEY_CHECKING) is not a "
                     "boolean; use true/false, yes/no, on/off or 1/0");
 }

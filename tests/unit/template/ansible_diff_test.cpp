@@ -126,7 +126,7 @@ std::vector<Outcome> run_ansible(const fs::path& dir, const List& cases) {
   std::vector<Outcome> out;
   for (const Value& item : results.as_list()) {
     Outcome o;
-    o.failed = item.get_bool("failed");
+    o.failed = item.get_truthy("failed");
     std::string msg = item.get_string("msg");
     if (!o.failed && msg.rfind("R:", 0) == 0) o.text = msg.substr(2);
     else o.failed = true, o.text = msg;
@@ -191,7 +191,7 @@ Outcome run_engine(Templar& templar, std::size_t i) {
 
 std::string normalized(std::string text, const std::string& root, const Value& c) {
   for (std::size_t at; (at = text.find(root)) != std::string::npos;) text.replace(at, root.size(), "ROOT");
-  if (c.get_bool("sort")) {
+  if (c.get_truthy("sort")) {
     Value v = parse_json(text, "result");
     if (v.is_list()) {
       List items = v.as_list();

@@ -155,7 +155,7 @@ TEST_CASE("a become password answers sudo's prompt and is never sent as a reques
   c.become.enabled = true;
   c.become.password = "secret";
   Value r = target->run(c);
-  CHECK_FALSE(r.get_bool("failed"));
+  CHECK_FALSE(r.get_truthy("failed"));
   CHECK(r.get_string("module") == "ping");
   CHECK(count_prefix(host.commands, "spawn: exec sudo -H -S -p '[drover-become-prompt-") == 1);
   REQUIRE(host.requests.size() == 1);
@@ -170,11 +170,11 @@ TEST_CASE("a wrong become password and a missing one fail the task with Ansible'
   c.become.enabled = true;
   c.become.password = "wrong";
   Value wrong = target->run(c);
-  CHECK(wrong.get_bool("failed"));
+  CHECK(wrong.get_truthy("failed"));
   CHECK(wrong.get_string("msg") == "Incorrect sudo password");
   c.become.password.clear();
   Value missing = target->run(c);
-  CHECK(missing.get_bool("failed"));
+  CHECK(missing.get_truthy("failed"));
   CHECK(missing.get_string("msg") == "Missing sudo password");
 }
 
@@ -183,13 +183,13 @@ TEST_CASE("a runner that dies gives a failed result with its stderr, and the nex
   auto target = target_on(host);
   target->run(call("ping"));
   Value r = target->run(call("die"));
-  CHECK(r.get_bool("failed"));
+  CHECK(r.get_truthy("failed"));
   CHECK(r.get_string("msg").find("MODULE FAILURE") != std::string::npos);
   CHECK(r.get_string("msg").find("segmentation fault") != std::string::npos);
   CHECK(r.get_string("module_stderr").find("segmentation fault in module die") != std::string::npos);
   CHECK(r.get("rc") == Value(139));
   Value again = target->run(call("ping"));
-  CHECK_FALSE(again.get_bool("failed"));
+  CHECK_FALSE(again.get_truthy("failed"));
   CHECK(count_prefix(host.commands, "spawn:") == 2);
   CHECK(count_prefix(host.commands, "upload:") == 1);
 }
@@ -209,7 +209,7 @@ TEST_CASE("a target of another architecture fails with a clear message instead o
   host.arch = "aarch64";
   auto target = target_on(host);
   Value r = target->run(call("ping"));
-  CHECK(r.get_bool("failed"));
+  CHECK(r.get_truthy("failed"));
   CHECK(r.get_string("msg").find("aarch64") != std::string::npos);
   CHECK(host.uploads.empty());
 }
@@ -219,7 +219,7 @@ TEST_CASE("a runner speaking another protocol version is refused") {
   host.runner_hello_version = 2;
   auto target = target_on(host);
   Value r = target->run(call("ping"));
-  CHECK(r.get_bool("failed"));
+  CHECK(r.get_truthy("failed"));
   CHECK(r.get_string("msg").find("protocol 2") != std::string::npos);
 }
 
