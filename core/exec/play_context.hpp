@@ -14,7 +14,7 @@
 #include "core/playbook/task.hpp"
 #include "core/template/templar.hpp"
 #include "core/transport/target.hpp"
-#include "plugins/connection/connection.hpp"
+#include "core/transport/connection.hpp"
 
 namespace drover::exec {
 

@@ -10,7 +10,7 @@
 #include "core/output/event_bus.hpp"
 #include "core/playbook/task.hpp"
 #include "core/transport/target.hpp"
-#include "plugins/connection/connection.hpp"
+#include "core/transport/connection.hpp"
 
 namespace drover::exec {
 

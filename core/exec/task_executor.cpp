@@ -7,6 +7,7 @@
 #include "core/value/json.hpp"
 #include "core/vars/scope.hpp"
 #include "plugins/action/action.hpp"
+#include "plugins/connection/registry.hpp"  // until the target factory is injected
 
 namespace drover::exec {
 
@@ -326,7 +327,7 @@ private:
       conn_vars.mutable_map().set("ansible_user", m_play.play->remote_user);
     auto spec = connection::spec_from_vars(host.name, conn_vars, m_play.connection_defaults, implicit_localhost);
     for (const auto& w : spec.warnings) m_warnings.push_back(w);
-    host.target = std::make_unique<transport::Target>(spec, m_play.runner);
+    host.target = std::make_unique<transport::Target>(spec, connection::make_connection(spec), m_play.runner);
     return *host.target;
   }
 

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "core/value/value.hpp"
-#include "plugins/connection/connection.hpp"
+#include "core/transport/connection.hpp"
 
 namespace drover::transport {
 

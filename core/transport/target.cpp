@@ -112,9 +112,6 @@ RunnerBinary RunnerBinary::find() {
 
 std::string RunnerBinary::read_content() const { return read_file(path); }
 
-Target::Target(connection::ConnectionSpec spec, const RunnerBinary& runner)
-    : Target(spec, connection::make_connection(spec), runner) {}
-
 Target::Target(connection::ConnectionSpec spec, std::unique_ptr<connection::Connection> connection,
                const RunnerBinary& runner)
     : m_spec(std::move(spec)), m_connection(std::move(connection)), m_binary(runner) {}

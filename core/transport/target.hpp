@@ -16,7 +16,7 @@
 #include <string>
 
 #include "core/value/value.hpp"
-#include "plugins/connection/connection.hpp"
+#include "core/transport/connection.hpp"
 
 namespace drover::transport {
 
@@ -51,8 +51,8 @@ struct ModuleCall {
 
 class Target {
 public:
-  Target(connection::ConnectionSpec spec, const RunnerBinary& runner);
-  // For tests: a given connection (a fake) instead of one from the registry.
+  // `connection` is the caller's (from the plugin set's connection factory, or a fake in tests),
+  // not yet connected: the Target connects it on first use.
   Target(connection::ConnectionSpec spec, std::unique_ptr<connection::Connection> connection,
          const RunnerBinary& runner);
   ~Target();

@@ -15,7 +15,7 @@
 #include "core/playbook/task.hpp"
 #include "core/template/templar.hpp"
 #include "core/value/value.hpp"
-#include "plugins/connection/connection.hpp"
+#include "core/transport/connection.hpp"
 
 namespace drover::action {
 

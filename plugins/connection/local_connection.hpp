@@ -2,7 +2,7 @@
 // /bin/sh -c, with the control node's environment. No SSH, no upload: files are written in place.
 #pragma once
 
-#include "plugins/connection/connection.hpp"
+#include "core/transport/connection.hpp"
 
 namespace drover::connection {
 

@@ -16,7 +16,7 @@
 
 #include <libssh/libssh.h>
 
-#include "plugins/connection/connection.hpp"
+#include "core/transport/connection.hpp"
 
 namespace drover::connection {
 

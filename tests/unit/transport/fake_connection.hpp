@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "core/value/json.hpp"
-#include "plugins/connection/connection.hpp"
+#include "core/transport/connection.hpp"
 
 namespace drover::testing {
 

@@ -2,7 +2,7 @@
 #include <functional>
 #include <stdexcept>
 
-#include "plugins/connection/connection.hpp"
+#include "plugins/connection/registry.hpp"
 #include "plugins/connection/local_connection.hpp"
 #include "plugins/connection/ssh_connection.hpp"
 

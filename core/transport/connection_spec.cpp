@@ -4,6 +4,10 @@
 // first value given for an option wins: host vars (ansible_port, ansible_user, key file) and
 // -u/remote_user first, then the -o options of ansible_ssh_common_args, then of
 // ansible_ssh_extra_args, then ~/.ssh/config, then OpenSSH's defaults.
+//
+// This is core's (not the ssh plugin's) because the executor resolves every host's spec before
+// it picks a connection plugin. It reads ~/.ssh/config through libssh, so that Host patterns
+// match the way the ssh connection will match them; that is why core links libssh.
 #include <algorithm>
 #include <cctype>
 #include <functional>
@@ -13,7 +17,8 @@
 
 #include <libssh/libssh.h>
 
-#include "plugins/connection/connection.hpp"
+#include "core/transport/connection.hpp"
+#include "core/value/boolean.hpp"
 
 namespace drover::connection {
 namespace {
@@ -36,13 +41,6 @@ std::optional<std::string> var_string(const Value& vars, std::initializer_list<c
   return std::nullopt;
 }
 
-std::optional<bool> parse_bool(const std::string& text) {
-  std::string s = lower(text);
-  if (s == "1" || s == "yes" || s == "true" || s == "on" || s == "y" || s == "t") return true;
-  if (s == "0" || s == "no" || s == "false" || s == "off" || s == "n" || s == "f") return false;
-  return std::nullopt;
-}
-
 std::optional<int> parse_int(const std::string& s) {
   try {
     std::size_t used = 0;
@@ -53,8 +51,9 @@ std::optional<int> parse_int(const std::string& s) {
   return std::nullopt;
 }
 
-// Splits a command-line fragment as a POSIX shell would (quotes and backslashes; no expansion).
-std::vector<std::string> split_args(const std::string& text) {
+// The words of an ssh command-line fragment (ansible_ssh_common_args and friends), split as a
+// POSIX shell would (quotes and backslashes; no expansion).
+std::vector<std::string> ssh_arg_words(const std::string& text) {
   std::vector<std::string> words;
   std::string word;
   bool in_word = false;
@@ -97,18 +96,18 @@ void apply_option(SshArgs& a, const std::string& key, const std::string& value,
   const std::string k = lower(key);
   auto warn_bad = [&] { warnings.push_back("ignoring ssh option " + key + "=" + value + ": bad value"); };
   if (k == "userknownhostsfile") {
-    if (!a.known_hosts) a.known_hosts = split_args(value).empty() ? value : split_args(value)[0];
+    if (!a.known_hosts) a.known_hosts = ssh_arg_words(value).empty() ? value : ssh_arg_words(value)[0];
   } else if (k == "stricthostkeychecking") {
     std::string v = lower(value);
     if (v == "accept-new") v = "no";  // unknown keys accepted; drover records none
     if (v == "ask") v = "yes";
-    auto b = parse_bool(v);
+    auto b = parse_boolean(v);
     if (!b) warn_bad();
     else if (!a.strict) a.strict = b;
   } else if (k == "identityfile") {
     a.identity_files.push_back(value);
   } else if (k == "identitiesonly") {
-    auto b = parse_bool(value);
+    auto b = parse_boolean(value);
     if (!b) warn_bad();
     else if (!a.identities_only) a.identities_only = b;
   } else if (k == "proxyjump") {
@@ -128,7 +127,7 @@ void apply_option(SshArgs& a, const std::string& key, const std::string& value,
 
 // "-o Key=Value", "-oKey=Value", "-o 'Key Value'", and -J/-p/-i/-l with their argument.
 void parse_ssh_args(const std::string& text, SshArgs& a, std::vector<std::string>& warnings) {
-  const std::vector<std::string> words = split_args(text);
+  const std::vector<std::string> words = ssh_arg_words(text);
   for (std::size_t i = 0; i < words.size(); ++i) {
     const std::string& w = words[i];
     if (w.size() < 2 || w[0] != '-') {
@@ -237,7 +236,7 @@ ConnectionSpec spec_from_vars(const std::string& host, const Value& vars, const 
 
   bool checking = defaults.host_key_checking;
   if (auto v = var_string(vars, {"ansible_host_key_checking", "ansible_ssh_host_key_checking"}))
-    checking = parse_bool(*v).value_or(checking);
+    checking = parse_boolean(*v).value_or(checking);
   // Ansible adds StrictHostKeyChecking=no ahead of the user's args when checking is off.
   spec.host_key_checking = checking ? args.strict.value_or(true) : false;
   spec.known_hosts_file = args.known_hosts.value_or("");

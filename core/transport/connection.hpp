@@ -1,5 +1,8 @@
-// How the control node reaches one target host: the Connection interface, the spec that says
-// how to reach a host (resolved from its vars), and the registry of connection plugins.
+// How the control node reaches one target host: the Connection interface that connection
+// plugins (plugins/connection/: ssh, local) implement, and the spec that says how to reach a host
+// (resolved from its vars). The interface lives in core because core calls it (the transport
+// bootstraps and drives the runner through it); the plugins implement it, and core receives a
+// connection factory from the plugin set (core/plugin_set.hpp) rather than naming a plugin.
 //
 // Contracts shared by every connection:
 //   - one Connection per host for the whole run; it is used by one thread at a time (not always
@@ -109,10 +112,9 @@ public:
   virtual std::string kind() const = 0;
 };
 
-// The registry: one row per connection plugin (local, ssh). Throws std::invalid_argument for an
-// unknown `spec.connection`, naming the known ones.
-std::unique_ptr<Connection> make_connection(const ConnectionSpec& spec);
-std::vector<std::string> connection_names();
+// What the plugin set provides to open a connection for a spec (the registry of connection
+// plugins). Throws std::invalid_argument for an unknown `spec.connection`, naming the known ones.
+using ConnectionFactory = std::unique_ptr<Connection> (*)(const ConnectionSpec& spec);
 
 // Quotes `s` for a POSIX shell (single quotes).
 std::string shell_quote(std::string_view s);

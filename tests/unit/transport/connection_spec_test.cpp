@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "plugins/connection/connection.hpp"
+#include "core/transport/connection.hpp"
 
 using namespace drover;
 using namespace drover::connection;
@@ -145,13 +145,6 @@ TEST_CASE("Port and User come from the ssh config when the vars give none") {
   CHECK(overridden.port == 2000);
   CHECK(overridden.user == "eve");
   std::filesystem::remove_all(dir);
-}
-
-TEST_CASE("an unknown connection type is refused naming the known ones") {
-  ConnectionSpec spec;
-  spec.inventory_name = "h";
-  spec.connection = "winrm";
-  CHECK_THROWS_WITH_AS(make_connection(spec), doctest::Contains("known: local, ssh"), std::invalid_argument);
 }
 
 TEST_CASE("shell_quote survives single quotes") {
