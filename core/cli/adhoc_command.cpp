@@ -9,7 +9,7 @@
 
 namespace drover::cli {
 
-int run_adhoc_command(const std::vector<std::string>& args) {
+int run_adhoc_command(const std::vector<std::string>& args, const Plugins& plugins) {
   CLI::App app{"Run a single module on the hosts matching PATTERN (Ansible's `ansible`).",
                "drover"};
   RunFlags flags;
@@ -35,7 +35,7 @@ int run_adhoc_command(const std::vector<std::string>& args) {
     throw Fatal("No argument passed to " + action + " module", ExitCode::bad_options);
   }
   install_interrupt_handler();
-  auto session = make_session(flags, true);
+  auto session = make_session(flags, true, plugins);
   return static_cast<int>(exec::run_adhoc(pattern, action, parsed, session->context));
 }
 

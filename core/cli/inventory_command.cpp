@@ -55,14 +55,15 @@ std::optional<std::string> parse_args(const std::vector<std::string>& args, Inve
 
 }  // namespace
 
-int run_inventory_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int run_inventory_command(const std::vector<std::string>& args, const Plugins& plugins, std::ostream& out,
+                          std::ostream& err) {
   InventoryArgs a;
   if (auto problem = parse_args(args, a)) {
     err << k_usage << "ERROR! " << *problem << "\n";
     return static_cast<int>(ExitCode::bad_options);
   }
   try {
-    auto inv = inventory::Inventory::load(a.sources);
+    auto inv = inventory::Inventory::load(a.sources, plugins.inventory_sources);
     for (const auto& d : a.playbook_dirs) inv.add_vars_dir(d);
     JsonStyle style{4, true, false};
     if (a.action == "list") {
@@ -81,8 +82,8 @@ int run_inventory_command(const std::vector<std::string>& args, std::ostream& ou
   return 0;
 }
 
-int run_inventory_command(const std::vector<std::string>& args) {
-  return run_inventory_command(args, std::cout, std::cerr);
+int run_inventory_command(const std::vector<std::string>& args, const Plugins& plugins) {
+  return run_inventory_command(args, plugins, std::cout, std::cerr);
 }
 
 }  // namespace drover::cli

@@ -1,5 +1,7 @@
-// drover's entry point: picks the subcommand, runs it, and turns a Fatal into its message and
-// exit code. Nothing below main() prints errors itself or calls exit().
+// drover's entry point: picks the subcommand, runs it with the built-in plugin set, and turns a
+// Fatal into its message and exit code. Nothing below main() prints errors itself or calls exit().
+// This file is the `drover` executable's, not drover_core's: it is where core meets the plugins
+// (builtin_plugins(), defined in plugins/builtin.cpp; see core/plugin_set.hpp).
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -11,21 +13,23 @@
 #include "core/cli/inventory_command.hpp"
 #include "core/cli/secrets_command.hpp"
 #include "core/error.hpp"
+#include "core/plugin_set.hpp"
 #include "core/secrets/redactor.hpp"
 #include "core/transport/target.hpp"
 
 namespace {
 
-using Handler = int (*)(const std::vector<std::string>&);
-int run_config(const std::vector<std::string>& a) { return drover::cli::run_config_command(a); }
-int run_inventory(const std::vector<std::string>& a) { return drover::cli::run_inventory_command(a); }
+using drover::Plugins;
+using Handler = int (*)(const std::vector<std::string>&, const Plugins&);
+int run_config(const std::vector<std::string>& a, const Plugins&) { return drover::cli::run_config_command(a); }
+int run_secrets(const std::vector<std::string>& a, const Plugins&) { return drover::cli::run_secrets_command(a); }
 struct Subcommand {
   const char* name;
   Handler run;
   const char* summary;
 };
 
-int run_version(const std::vector<std::string>&) {
+int run_version() {
   std::cout << "drover " DROVER_VERSION "\n";
   try {
     auto runner = drover::transport::RunnerBinary::find();
@@ -40,9 +44,9 @@ int run_version(const std::vector<std::string>&) {
 // One row per subcommand, alphabetized; anything else is an ad-hoc host pattern.
 const Subcommand k_subcommands[] = {
     {"config", run_config, "show the effective configuration and where each value came from"},
-    {"inventory", run_inventory, "show the inventory (--list, --graph, --host)"},
+    {"inventory", drover::cli::run_inventory_command, "show the inventory (--list, --graph, --host)"},
     {"playbook", drover::cli::run_playbook_command, "run playbooks"},
-    {"secrets", drover::cli::run_secrets_command, "encrypt, decrypt and edit sops/vault files; make age keys"},
+    {"secrets", run_secrets, "encrypt, decrypt and edit sops/vault files; make age keys"},
 };
 
 void usage() {
@@ -62,10 +66,11 @@ int main(int argc, char** argv) {
       usage();
       return args.empty() ? static_cast<int>(drover::ExitCode::bad_options) : 0;
     }
-    if (args[0] == "--version") return run_version(args);
+    if (args[0] == "--version") return run_version();
+    const Plugins& plugins = drover::builtin_plugins();
     for (const auto& s : k_subcommands)
-      if (args[0] == s.name) return s.run({args.begin() + 1, args.end()});
-    return drover::cli::run_adhoc_command(args);
+      if (args[0] == s.name) return s.run({args.begin() + 1, args.end()}, plugins);
+    return drover::cli::run_adhoc_command(args, plugins);
   } catch (const drover::Fatal& e) {
     std::cerr << "ERROR! " << drover::secrets::Redactor::global().mask(e.what()) << "\n";
     return static_cast<int>(e.code());

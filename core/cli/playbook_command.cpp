@@ -46,7 +46,7 @@ void print_listing(const playbook::Playbook& pb, const Session& s, bool hosts, b
 
 }  // namespace
 
-int run_playbook_command(const std::vector<std::string>& args) {
+int run_playbook_command(const std::vector<std::string>& args, const Plugins& plugins) {
   CLI::App app{"Run Ansible playbooks (ansible-playbook's options).", "drover playbook"};
   RunFlags flags;
   std::vector<std::string> files;
@@ -65,7 +65,7 @@ int run_playbook_command(const std::vector<std::string>& args) {
     return 0;
   }
   install_interrupt_handler();
-  auto session = make_session(flags, false);
+  auto session = make_session(flags, false, plugins);
   if (list_hosts || list_tasks) {
     for (const auto& pb : books) print_listing(pb, *session, list_hosts, list_tasks);
     return 0;

@@ -4,7 +4,7 @@
 #include <unistd.h>
 
 #include "core/output/display.hpp"
-#include "plugins/callback/registry.hpp"
+#include "core/output/callback_table.hpp"
 
 namespace drover::cli {
 
@@ -16,7 +16,7 @@ void on_sigint(int) {
   (void)!write(STDERR_FILENO, msg, sizeof msg - 1);
 }
 
-std::unique_ptr<output::EventBus> make_bus(const exec::RunOptions& o, bool adhoc) {
+std::unique_ptr<output::EventBus> make_bus(const exec::RunOptions& o, bool adhoc, output::CallbackTable callbacks) {
   config::Config& cfg = cli_config();
   std::string stdout_name = adhoc && !cfg.get_truthy("defaults.bin_ansible_callbacks")
                                 ? "minimal"
@@ -33,25 +33,27 @@ std::unique_ptr<output::EventBus> make_bus(const exec::RunOptions& o, bool adhoc
     return co;
   };
   auto bus = std::make_unique<output::EventBus>();
-  bus->set_stdout_callback(callback::make_callback(stdout_name, options_for(stdout_name)));
+  bus->set_stdout_callback(output::make_callback(callbacks, stdout_name, options_for(stdout_name)));
   if (!adhoc || cfg.get_truthy("defaults.bin_ansible_callbacks")) {
     for (const auto& name : cfg.get_list("defaults.callbacks_enabled"))
-      bus->add_notification_callback(callback::make_callback(name, options_for(name)));
+      bus->add_notification_callback(output::make_callback(callbacks, name, options_for(name)));
   }
   return bus;
 }
 
 }  // namespace
 
-std::unique_ptr<Session> make_session(const RunFlags& flags, bool adhoc) {
+std::unique_ptr<Session> make_session(const RunFlags& flags, bool adhoc, const Plugins& plugins) {
   auto s = std::make_unique<Session>();
   s->options = resolve_run_options(flags);
-  s->inventory = std::make_unique<inventory::Inventory>(inventory::Inventory::load(inventory_sources(flags)));
-  s->bus = make_bus(s->options, adhoc);
+  s->inventory = std::make_unique<inventory::Inventory>(
+      inventory::Inventory::load(inventory_sources(flags), plugins.inventory_sources));
+  s->bus = make_bus(s->options, adhoc, plugins.callbacks);
   s->context.inventory = s->inventory.get();
   s->context.options = &s->options;
   s->context.bus = s->bus.get();
   s->context.runner = transport::RunnerBinary::find();
+  s->context.lookups = plugins.lookups;
   auto& d = s->context.connection_defaults;
   d.remote_user = s->options.remote_user;
   d.private_key_file = s->options.private_key;

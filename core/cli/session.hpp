@@ -7,6 +7,7 @@
 #include "core/exec/playbook_executor.hpp"
 #include "core/inventory/inventory.hpp"
 #include "core/output/event_bus.hpp"
+#include "core/plugin_set.hpp"
 
 namespace drover::cli {
 
@@ -17,8 +18,9 @@ struct Session {
   exec::RunContext context;
 };
 
-// Builds a session; `adhoc` selects the minimal stdout callback unless configured otherwise.
-std::unique_ptr<Session> make_session(const RunFlags& flags, bool adhoc);
+// Builds a session with the callbacks, inventory sources and lookups of `plugins`; `adhoc`
+// selects the minimal stdout callback unless configured otherwise.
+std::unique_ptr<Session> make_session(const RunFlags& flags, bool adhoc, const Plugins& plugins);
 
 // Installs the SIGINT handler that stops new work (exit 99).
 void install_interrupt_handler();

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,7 @@ struct PlayContext {
   std::vector<std::string> search_paths;
   transport::RunnerBinary runner;
   connection::ConnectionDefaults connection_defaults;
+  std::span<const tmpl::LookupRow> lookups;  // RunContext's
 };
 
 }  // namespace drover::exec

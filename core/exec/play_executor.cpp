@@ -132,7 +132,7 @@ std::string PlayExecutor::templated_name(const playbook::Task& task) const {
   scope.push(m_ctx.magic);
   scope.push(m_ctx.options->extra_vars);
   try {
-    tmpl::Templar t(scope, tmpl::TemplateOptions{.result_types = m_ctx.options->result_types});
+    tmpl::Templar t(scope, tmpl::TemplateOptions{.result_types = m_ctx.options->result_types, .lookups = m_ctx.lookups});
     Value v = t.template_value(Value(name));
     return v.is_string() ? v.as_string() : name;
   } catch (const tmpl::TemplateError&) {

@@ -14,16 +14,18 @@ std::atomic<bool> g_interrupted{false};
 
 namespace {
 
-Value play_scope_template(const Value& v, const Value& play_vars, const RunOptions& opts) {
+Value play_scope_template(const Value& v, const Value& play_vars, const RunOptions& opts,
+                          std::span<const tmpl::LookupRow> lookups) {
   vars::Scope scope;
   scope.push(play_vars);
   scope.push(opts.extra_vars);
-  tmpl::Templar t(scope, tmpl::TemplateOptions{.result_types = opts.result_types});
+  tmpl::Templar t(scope, tmpl::TemplateOptions{.result_types = opts.result_types, .lookups = lookups});
   return t.template_value(v);
 }
 
 // vars: then vars_files, each file relative to the playbook's folder.
-Value load_play_vars(const playbook::Play& play, const playbook::Playbook& pb, const RunOptions& opts) {
+Value load_play_vars(const playbook::Play& play, const playbook::Playbook& pb, const RunOptions& opts,
+                     std::span<const tmpl::LookupRow> lookups) {
   Value vars = play.vars.is_map() ? play.vars : Value::map();
   for (const Value& entry : play.vars_files) {
     // a list entry means "the first of these that exists"
@@ -31,7 +33,7 @@ Value load_play_vars(const playbook::Play& play, const playbook::Playbook& pb, c
     bool loaded = false;
     std::string tried;
     for (const Value& c : candidates) {
-      Value name = play_scope_template(c, vars, opts);
+      Value name = play_scope_template(c, vars, opts, lookups);
       if (!name.is_string()) continue;
       fs::path p = name.as_string();
       if (p.is_relative()) p = fs::path(pb.dir) / p;
@@ -112,11 +114,11 @@ ExitCode run_playbook(const playbook::Playbook& pb, RunContext& rc) {
   bus.on_playbook_start(pb.path);
   for (const auto& play : pb.plays) {
     if (g_interrupted) break;
-    Value play_vars = load_play_vars(play, pb, opts);
-    Value pattern = play_scope_template(Value(play.hosts), play_vars, opts);
+    Value play_vars = load_play_vars(play, pb, opts, rc.lookups);
+    Value pattern = play_scope_template(Value(play.hosts), play_vars, opts, rc.lookups);
     std::string pat = pattern.is_string() ? pattern.as_string() : play.hosts;
     output::PlayInfo info;
-    Value name = play_scope_template(Value(play.name), play_vars, opts);
+    Value name = play_scope_template(Value(play.name), play_vars, opts, rc.lookups);
     info.name = name.is_string() ? name.as_string() : play.name;
     info.hosts = pat;
     info.check_mode = opts.check;
@@ -145,6 +147,7 @@ ExitCode run_playbook(const playbook::Playbook& pb, RunContext& rc) {
     ctx.search_paths = {pb.dir};
     ctx.runner = rc.runner;
     ctx.connection_defaults = rc.connection_defaults;
+    ctx.lookups = rc.lookups;
     PlayExecutor executor(ctx, bus, pool, *hostvars, hosts);
     executor.run();
     for (HostState* h : hosts) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <span>
 #include <string>
 
 #include "core/error.hpp"
@@ -23,6 +24,7 @@ struct RunContext {
   output::EventBus* bus = nullptr;
   transport::RunnerBinary runner;
   connection::ConnectionDefaults connection_defaults;
+  std::span<const tmpl::LookupRow> lookups;  // the plugin set's: every Templar of the run gets them
 };
 
 // Runs every play; returns Ansible's exit code (0, 2 a host failed, 4 a host unreachable, 99).

@@ -107,6 +107,7 @@ private:
     tmpl::TemplateOptions o;
     o.search_paths = m_play.search_paths;
     o.result_types = m_opts.result_types;
+    o.lookups = m_play.lookups;
     const inventory::Inventory* inv = m_play.inventory;
     o.inventory_hostnames = [inv](const std::string& pattern) {
       std::vector<std::string> names;
@@ -492,7 +493,7 @@ private:
       }
       return flat;
     }
-    for (const auto& row : tmpl::ansible_lookups()) {
+    for (const auto& row : m_play.lookups) {
       if (row.name != m_task.loop_lookup) continue;
       tmpl::LookupContext ctx;
       ctx.search_paths = m_play.search_paths;

@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/inventory/inventory_plugin.hpp"
 #include "core/value/value.hpp"
 
 namespace drover::inventory {
@@ -49,8 +50,10 @@ public:
   // Loads sources (-i values, each a file, a directory, an executable script or a `h1,h2,` list;
   // none → the configured default (config key defaults.inventory), else /etc/ansible/hosts if
   // present, else implicit localhost only). group_vars/ and host_vars/ beside each source are read.
-  // Throws SourceError (file:line[:col]) on bad input, Fatal when a source does not exist.
-  static Inventory load(const std::vector<std::string>& sources);
+  // Each source is parsed by the first of `plugins` that accepts it (a directory's files, each).
+  // Throws SourceError (file:line[:col]) on bad input, Fatal when a source does not exist or
+  // no plugin accepts it.
+  static Inventory load(const std::vector<std::string>& sources, InventoryPlugins plugins);
 
   // group_vars/ and host_vars/ in `dir` (beside a playbook); they win over inventory-adjacent ones.
   void add_vars_dir(const std::string& dir);

@@ -1,5 +1,5 @@
-// Inventory::load: which plugin reads which source, directories, default sources, and the
-// group_vars/host_vars beside each source.
+// Inventory::load: which of the given plugins reads which source, directories, default sources,
+// and the group_vars/host_vars beside each source.
 #include <algorithm>
 #include <filesystem>
 #include <regex>
@@ -7,7 +7,6 @@
 #include "core/config/config.hpp"
 #include "core/error.hpp"
 #include "core/inventory/inventory.hpp"
-#include "plugins/inventory/inventory_plugin.hpp"
 
 namespace drover::inventory {
 
@@ -29,20 +28,20 @@ bool ignored_in_directory(const std::string& name) {
   return false;
 }
 
-void parse_source(Inventory& inv, const std::string& source);
+void parse_source(Inventory& inv, const std::string& source, InventoryPlugins plugins);
 
-void parse_directory(Inventory& inv, const fs::path& dir) {
+void parse_directory(Inventory& inv, const fs::path& dir, InventoryPlugins plugins) {
   std::vector<std::string> names;
   for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
   std::sort(names.begin(), names.end());
   for (const auto& n : names)
-    if (!ignored_in_directory(n)) parse_source(inv, (dir / n).string());
+    if (!ignored_in_directory(n)) parse_source(inv, (dir / n).string(), plugins);
 }
 
-void parse_source(Inventory& inv, const std::string& source) {
+void parse_source(Inventory& inv, const std::string& source, InventoryPlugins plugins) {
   std::error_code ec;
-  if (fs::is_directory(source, ec)) return parse_directory(inv, source);
-  for (const auto& plugin : inventory_plugins()) {
+  if (fs::is_directory(source, ec)) return parse_directory(inv, source, plugins);
+  for (const auto& plugin : plugins) {
     if (!plugin.accepts(source)) continue;
     bool is_path = fs::exists(source, ec);
     inv.set_current_source(is_path ? fs::absolute(source).lexically_normal().string() : "");
@@ -65,7 +64,7 @@ std::vector<std::string> default_sources() {
 
 }  // namespace
 
-Inventory Inventory::load(const std::vector<std::string>& given) {
+Inventory Inventory::load(const std::vector<std::string>& given, InventoryPlugins plugins) {
   std::vector<std::string> sources = given.empty() ? default_sources() : given;
   Inventory inv;
   for (const auto& s : sources) {
@@ -73,7 +72,7 @@ Inventory Inventory::load(const std::vector<std::string>& given) {
     if (s.find(',') == std::string::npos && !fs::exists(s, ec))
       throw Fatal("The inventory source " + s + " does not exist.",
                   ExitCode::error);
-    parse_source(inv, s);
+    parse_source(inv, s, plugins);
   }
   inv.reconcile();
   for (const auto& s : sources) {

@@ -1,5 +1,5 @@
-// The tables of Ansible's filters and tests, one row each, alphabetized. Lookups are in
-// plugins/lookup/lookup_table.cpp. `version_compare` is a test only, as in Ansible 2.14.
+// The tables of Ansible's filters and tests, one row each, alphabetized. Lookups are plugins
+// (plugins/lookup/lookup_table.cpp). `version_compare` is a test only, as in Ansible 2.14.
 #include "core/template/ansible_filters.hpp"
 #include "core/template/ansible_tests.hpp"
 

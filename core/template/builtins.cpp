@@ -1105,17 +1105,18 @@ Value g_lipsum(Context&, CallArgs&) {
                "labore et dolore magna aliqua.");
 }
 
-const LookupRow* find_lookup(std::string_view name) {
-  const auto& idx = index_rows<LookupRow>(ansible_lookups());
-  auto it = idx.find(short_name(name));
-  return it == idx.end() ? nullptr : it->second;
+const LookupRow* find_lookup(std::span<const LookupRow> lookups, std::string_view name) {
+  const std::string_view wanted = short_name(name);
+  for (const LookupRow& row : lookups)
+    if (row.name == wanted) return &row;
+  return nullptr;
 }
 
 // Runs a lookup: query() semantics (always a list).
 std::optional<List> run_lookup(Context& ctx, CallArgs& a, std::string* errors_mode) {
   if (a.positional.empty()) throw TemplateError("lookup() requires the name of a lookup plugin");
   std::string name = to_str(require(a.positional[0]));
-  const LookupRow* row = find_lookup(name);
+  const LookupRow* row = find_lookup(ctx.env.lookups(), name);
   if (!row) throw TemplateError("lookup plugin (" + name + ") not found");
   List terms(a.positional.begin() + 1, a.positional.end());
   for (const Value& t : terms) require(t);

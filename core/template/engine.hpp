@@ -130,6 +130,7 @@ public:
   virtual std::vector<std::string> root_names() = 0;
   virtual std::shared_ptr<const Template> load_template(const std::string& name) = 0;
   virtual LookupContext lookup_context() = 0;
+  virtual std::span<const LookupRow> lookups() const = 0;
   virtual std::string render_text(const std::string& source) = 0;
 };
 

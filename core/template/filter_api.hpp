@@ -1,6 +1,7 @@
 // The seam between the template engine (core/template: lexer, parser, evaluator, Jinja2's own
-// filters and tests) and the plugin tables of Ansible's filters, tests and lookups, which are plain
-// functions on Values. Adding a filter is one function and one row in its table.
+// filters and tests) and the tables of Ansible's filters, tests and lookups, which are plain
+// functions on Values. Adding a filter is one function and one row in its table. The lookup
+// table is the lookup plugins' (plugins/lookup/); the engine receives it in TemplateOptions.
 #pragma once
 
 #include <functional>
@@ -62,9 +63,9 @@ struct LookupRow {
   LookupFn fn;
 };
 
-// Tables of Ansible's filters, tests and lookups (alphabetized, defined next to their functions).
+// Tables of Ansible's filters and tests (alphabetized, defined next to their functions). The
+// lookups are plugins (plugins/lookup/): their table reaches a Templar in TemplateOptions.
 std::span<const FilterRow> ansible_filters();
 std::span<const TestRow> ansible_tests();
-std::span<const LookupRow> ansible_lookups();
 
 }  // namespace drover::tmpl

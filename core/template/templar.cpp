@@ -163,6 +163,8 @@ public:
     return lc;
   }
 
+  std::span<const LookupRow> lookups() const override { return m_options.lookups; }
+
   std::string render_text(const std::string& source) override { return m_owner.render(source); }
 
   ResultTypes result_types() const { return m_options.result_types; }
@@ -197,6 +199,8 @@ Templar::Templar(const Variables& vars, TemplateOptions options)
     : m_root(std::make_unique<RootScope>(*this, vars, std::move(options))) {}
 
 Templar::~Templar() = default;
+
+std::span<const LookupRow> Templar::lookups() const { return m_root->lookups(); }
 
 bool Templar::is_template(std::string_view s) {
   for (std::size_t p = s.find('{'); p != std::string_view::npos && p + 1 < s.size(); p = s.find('{', p + 1)) {

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -67,6 +68,9 @@ struct TemplateOptions {
   ResultTypes result_types = ResultTypes::ansible;
   std::vector<std::string> search_paths;  // for include/import/lookups (dirs; also <dir>/templates)
   std::function<std::vector<std::string>(const std::string&)> inventory_hostnames;  // may be empty
+  // What lookup()/query() can call (the plugin set's lookup table); empty: every lookup is
+  // "lookup plugin (x) not found". The rows must outlive the Templar.
+  std::span<const LookupRow> lookups;
 };
 
 // Objects that behave like a read-only dict in templates (hostvars, lazily built per host):
@@ -126,6 +130,8 @@ public:
 
   // Variables visible to this Templar (after lazy templating); nullptr when undefined.
   const Value* variable(std::string_view name);
+  // The lookup table this Templar was given (for a Templar built beside it, e.g. a template file's).
+  std::span<const LookupRow> lookups() const;
 
 private:
   friend class detail::RootScope;

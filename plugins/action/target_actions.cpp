@@ -236,6 +236,7 @@ Value run_template(ActionContext& ctx) {
     tmpl::TemplateOptions options;
     options.search_paths = ctx.search_paths;
     options.result_types = ctx.result_types;
+    options.lookups = ctx.templar.lookups();
     tmpl::Templar templar(vars, options);
     rendered = templar.render(source, display_path(ctx.search_paths, path));
   } catch (const tmpl::TemplateError& e) {

@@ -6,7 +6,7 @@
 #include "core/error.hpp"
 #include "core/inventory/host_range.hpp"
 #include "core/inventory/python_literal.hpp"
-#include "plugins/inventory/inventory_plugin.hpp"
+#include "plugins/inventory/registry.hpp"
 
 namespace drover::inventory {
 

@@ -7,7 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/value/json.hpp"
-#include "plugins/inventory/inventory_plugin.hpp"
+#include "plugins/inventory/registry.hpp"
 
 namespace drover::inventory {
 

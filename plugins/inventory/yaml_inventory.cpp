@@ -3,7 +3,7 @@
 #include "core/error.hpp"
 #include "core/inventory/host_range.hpp"
 #include "core/value/yaml.hpp"
-#include "plugins/inventory/inventory_plugin.hpp"
+#include "plugins/inventory/registry.hpp"
 
 namespace drover::inventory {
 

@@ -1,10 +1,13 @@
 // The table of Ansible's lookups, one row each, alphabetized.
+#include "plugins/lookup/lookup_table.hpp"
+
 #include "plugins/lookup/lookup_support.hpp"
 
-namespace drover::tmpl {
+namespace drover::lookup {
 
 namespace {
 
+using tmpl::LookupRow;
 namespace l = drover::lookup;
 
 const LookupRow k_lookups[] = {
@@ -36,6 +39,6 @@ const LookupRow k_lookups[] = {
 
 }  // namespace
 
-std::span<const LookupRow> ansible_lookups() { return k_lookups; }
+std::span<const LookupRow> lookup_table() { return k_lookups; }
 
-}  // namespace drover::tmpl
+}  // namespace drover::lookup

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/cli/inventory_command.hpp"
+#include "core/plugin_set.hpp"
 #include "core/value/json.hpp"
 #include "tests/unit/inventory/inventory_test_support.hpp"
 
@@ -35,7 +36,7 @@ std::string ansible_inventory(const std::string& cwd, const std::string& args) {
 
 std::string drover_inventory(const std::vector<std::string>& args) {
   std::ostringstream out, err;
-  int rc = cli::run_inventory_command(args, out, err);
+  int rc = cli::run_inventory_command(args, builtin_plugins(), out, err);
   INFO("stderr: " << err.str());
   CHECK(rc == 0);
   return out.str();
@@ -49,7 +50,7 @@ void compare_example(const std::string& file) {
   CHECK(drover_inventory({"-i", path, "--graph"}) == ansible_inventory(cwd.str(), "-i '" + path + "' --graph"));
   // --list holds every host's vars already; --host and --graph GROUP are checked on a sample
   // because each ansible-inventory run costs about a second.
-  auto inv = inventory::Inventory::load({path});
+  auto inv = test::load_inventory({path});
   auto hosts = inv.select("all");
   for (const auto* h : {hosts.front(), hosts.back()}) {
     INFO("host: " << h->name);
@@ -82,10 +83,10 @@ TEST_CASE("drover inventory of the whole examples directory matches ansible-inve
 
 TEST_CASE("every file in inventory-examples parses") {
   for (const char* file : {"hosts.ini", "hosts.yml", "script.sh"}) {
-    auto inv = inventory::Inventory::load({k_examples + "/" + file});
+    auto inv = test::load_inventory({k_examples + "/" + file});
     CHECK(inv.select("all").size() >= 3);
   }
-  auto inv = inventory::Inventory::load({k_examples + "/hosts.ini"});
+  auto inv = test::load_inventory({k_examples + "/hosts.ini"});
   auto web01 = inv.host_vars(*inv.find_host("web01.example.com"));
   CHECK(web01.get("http_port") == Value(9090));           // host_vars/ file
   CHECK(web01.get("environment_name") == Value("production"));  // group_vars/prod/ directory

@@ -107,7 +107,7 @@ TEST_CASE("unknown section types, spaces in sections and a trailing colon are er
 TEST_CASE("an error in a file shows the line and a caret") {
   TempDir dir;
   auto path = dir.write("bad.ini", "[web]\nweb1 oops\n");
-  std::string msg = error_of([&] { inventory::Inventory::load({path}); });
+  std::string msg = error_of([&] { load_inventory({path}); });
   CHECK(msg == path + ":2:6: Expected key=value host variable assignment, got: oops\n  web1 oops\n       ^\n"
                       "Host variables are written name=value after the host name.");
 }

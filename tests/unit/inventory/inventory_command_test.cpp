@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "core/cli/inventory_command.hpp"
+#include "core/plugin_set.hpp"
 #include "tests/unit/inventory/inventory_test_support.hpp"
 
 using namespace drover;
@@ -14,7 +15,7 @@ struct Run {
 };
 Run run(const std::vector<std::string>& args) {
   std::ostringstream out, err;
-  int rc = cli::run_inventory_command(args, out, err);
+  int rc = cli::run_inventory_command(args, builtin_plugins(), out, err);
   return {rc, out.str(), err.str()};
 }
 }  // namespace

@@ -9,11 +9,11 @@ using namespace drover::test;
 using Names = std::vector<std::string>;
 
 TEST_CASE("a comma-separated host list is an inventory of ungrouped hosts") {
-  auto inv = inventory::Inventory::load({"h1,h2:2200,"});
+  auto inv = load_inventory({"h1,h2:2200,"});
   CHECK(names(inv.select("all")) == Names{"h1", "h2"});
   CHECK(names(inv.select("ungrouped")) == Names{"h1", "h2"});
   CHECK(dump_json(inv.host_json("h2")) == R"({"ansible_port": 2200})");
-  CHECK(names(inventory::Inventory::load({"single,"}).select("all")) == Names{"single"});
+  CHECK(names(load_inventory({"single,"}).select("all")) == Names{"single"});
 }
 
 TEST_CASE("an executable script is run with --list and its _meta.hostvars used") {
@@ -22,7 +22,7 @@ TEST_CASE("an executable script is run with --list and its _meta.hostvars used")
 [ "$1" = "--list" ] || exit 3
 echo '{"s": {"hosts": ["s1","s2"], "vars": {"sv": 1}, "children": ["t"]}, "t": ["t1"], "_meta": {"hostvars": {"s1": {"a": 2}}}}'
 )", true);
-  auto inv = inventory::Inventory::load({script});
+  auto inv = load_inventory({script});
   CHECK(names(inv.select("all")) == Names{"s1", "s2", "t1"});
   CHECK(dump_json(inv.host_json("s1")) == R"({"sv": 1, "a": 2})");
   CHECK(dump_json(inv.host_json("t1")) == R"({"sv": 1})");
@@ -46,7 +46,7 @@ TEST_CASE("without _meta a script is asked for each host with --host") {
 TEST_CASE("a failing script is an error with its exit code and stderr") {
   TempDir dir;
   auto script = dir.write("bad.sh", "#!/bin/sh\necho broken >&2\nexit 3\n", true);
-  CHECK(error_of([&] { inventory::Inventory::load({script}); }) ==
+  CHECK(error_of([&] { load_inventory({script}); }) ==
         "Inventory script (" + script + ") had an execution error: exit code 3\nbroken\n");
 }
 
@@ -60,7 +60,7 @@ TEST_CASE("a directory source reads every file, skipping Ansible's ignored exten
   dir.write("inv/old.retry", "retry-host\n");
   dir.write("inv/.hidden", "hidden-host\n");
   dir.write("inv/group_vars/web.yml", "gv: 1\n");
-  auto inv = inventory::Inventory::load({dir.str() + "/inv"});
+  auto inv = load_inventory({dir.str() + "/inv"});
   CHECK(names(inv.select("all")) == Names{"w1", "d1", "s1"});
   CHECK(inv.host_json("w1").get("gv") == Value(1));
 }
@@ -69,11 +69,11 @@ TEST_CASE("an extension-less YAML file is read as YAML, an INI one as INI") {
   TempDir dir;
   auto y = dir.write("yamlish", "---\nall:\n  hosts:\n    y1:\n");
   auto i = dir.write("iniish", "[g]\ni1 a=1\n");
-  CHECK(names(inventory::Inventory::load({y, i}).select("all")) == Names{"y1", "i1"});
+  CHECK(names(load_inventory({y, i}).select("all")) == Names{"y1", "i1"});
 }
 
 TEST_CASE("a missing inventory source is an error") {
-  CHECK(error_of([] { inventory::Inventory::load({"/nonexistent/hosts"}); }) ==
+  CHECK(error_of([] { load_inventory({"/nonexistent/hosts"}); }) ==
         "The inventory source /nonexistent/hosts does not exist.");
 }
 

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "core/inventory/inventory.hpp"
-#include "plugins/inventory/inventory_plugin.hpp"
+#include "plugins/inventory/registry.hpp"
 
 namespace drover::test {
 
@@ -53,6 +53,11 @@ inline inventory::Inventory yaml_inv(const std::string& text, const std::string&
   inventory::parse_yaml_inventory(inv, text, file);
   inv.reconcile();
   return inv;
+}
+
+// Inventory::load with the built-in inventory plugins, as drover loads -i sources.
+inline inventory::Inventory load_inventory(const std::vector<std::string>& sources) {
+  return inventory::Inventory::load(sources, inventory::inventory_plugins());
 }
 
 inline std::vector<std::string> names(const std::vector<const inventory::Host*>& hosts) {

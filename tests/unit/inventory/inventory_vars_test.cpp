@@ -26,7 +26,7 @@ TEST_CASE("host vars beat group vars; group_vars files beat inventory group vars
   dir.write("inv/group_vars/g.yml", "x: invfile\ny: invfile\nz: invfile\n");
   dir.write("play/group_vars/g.yml", "z: play\n");
   dir.write("inv/host_vars/h2", "y: hostfile\n");
-  auto inv = inventory::Inventory::load({hosts});
+  auto inv = load_inventory({hosts});
   inv.add_vars_dir(dir.str() + "/play");
   CHECK(dump_json(inv.host_json("h")) == R"({"y": "invfile", "x": "inline", "z": "play"})");
   CHECK(dump_json(inv.host_json("h2")) == R"({"y": "hostfile", "x": "invfile", "z": "play"})");
@@ -36,7 +36,7 @@ TEST_CASE("group_vars/all files beat any [group:vars] of the inventory file") {
   TempDir dir;
   auto hosts = dir.write("hosts", "[g]\nh\n[g:vars]\nx=ini\n");
   dir.write("group_vars/all.yaml", "x: allfile\n");
-  CHECK(inventory::Inventory::load({hosts}).host_json("h").get("x") == Value("allfile"));
+  CHECK(load_inventory({hosts}).host_json("h").get("x") == Value("allfile"));
 }
 
 TEST_CASE("a group_vars directory merges its files in name order, skipping other extensions") {
@@ -47,21 +47,21 @@ TEST_CASE("a group_vars directory merges its files in name order, skipping other
   dir.write("group_vars/g/sub/c", "z: 3\n");
   dir.write("group_vars/g/notes.txt", "x: 99\n");
   dir.write("group_vars/g/.hidden.yml", "x: 98\n");
-  CHECK(dump_json(inventory::Inventory::load({hosts}).host_json("h")) == R"({"x": 1, "y": 2, "z": 3})");
+  CHECK(dump_json(load_inventory({hosts}).host_json("h")) == R"({"x": 1, "y": 2, "z": 3})");
 }
 
 TEST_CASE("a vars file that is not a mapping is an error naming the file") {
   TempDir dir;
   auto hosts = dir.write("hosts", "[g]\nh\n");
   auto bad = dir.write("group_vars/g.yml", "- a\n- b\n");
-  CHECK(error_of([&] { inventory::Inventory::load({hosts}); }) ==
+  CHECK(error_of([&] { load_inventory({hosts}); }) ==
         bad + ": a vars file must hold a mapping of variable names to values, not a list");
 }
 
 TEST_CASE("host_vars adds the magic variables") {
   TempDir dir;
   auto hosts = dir.write("hosts", "[web:children]\nfront\n[front]\nweb1.example.com\n");
-  auto inv = inventory::Inventory::load({hosts});
+  auto inv = load_inventory({hosts});
   auto v = inv.host_vars(*inv.find_host("web1.example.com"));
   CHECK(v.get("inventory_hostname") == Value("web1.example.com"));
   CHECK(v.get("inventory_hostname_short") == Value("web1"));

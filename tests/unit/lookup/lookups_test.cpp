@@ -7,6 +7,7 @@
 
 #include "core/template/filter_api.hpp"
 #include "core/value/json.hpp"
+#include "plugins/lookup/lookup_table.hpp"
 
 using namespace drover;
 using namespace drover::tmpl;
@@ -56,7 +57,7 @@ struct Playground {
     return ss.str();
   }
   List run(std::string_view name, List terms, Map kwargs = {}) {
-    for (const LookupRow& row : ansible_lookups())
+    for (const LookupRow& row : lookup::lookup_table())
       if (row.name == name) return row.fn(terms, kwargs, ctx);
     FAIL("no lookup " << name);
     return {};
@@ -68,7 +69,7 @@ std::string json(const List& l) { return dump_json(Value(l)); }
 }  // namespace
 
 TEST_CASE("the lookup table is alphabetized") {
-  auto rows = ansible_lookups();
+  auto rows = lookup::lookup_table();
   for (std::size_t i = 1; i < rows.size(); ++i) CHECK(rows[i - 1].name < rows[i].name);
 }
 

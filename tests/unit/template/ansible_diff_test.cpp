@@ -14,6 +14,7 @@
 #include "core/template/templar.hpp"
 #include "core/value/json.hpp"
 #include "plugins/lookup/lookup_support.hpp"
+#include "plugins/lookup/lookup_table.hpp"
 
 using namespace drover;
 using namespace drover::tmpl;
@@ -160,7 +161,7 @@ Outcome run_drover(const Value& c, LookupContext& ctx) {
       if (!row) throw TemplateError("no test named '" + name + "'");
       result = Value(row->fn(c.get("in"), args));
     } else {
-      const LookupRow* row = find_row(ansible_lookups(), name);
+      const LookupRow* row = find_row(lookup::lookup_table(), name);
       if (!row) throw TemplateError("no lookup named '" + name + "'");
       result = Value(row->fn(args.positional, args.keyword, ctx));
     }
@@ -244,6 +245,7 @@ TEST_CASE("Ansible's filters, tests and lookups give the same results in drover 
   MapVariables engine_vars(playbook_vars(cases.as_list()));
   TemplateOptions options;
   options.search_paths = {drover_dir.string()};
+  options.lookups = lookup::lookup_table();
   Templar templar(engine_vars, options);
 
   std::size_t agreed = 0, engine_agreed = 0;

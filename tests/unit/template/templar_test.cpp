@@ -6,6 +6,7 @@
 #include "core/template/templar.hpp"
 #include "core/value/json.hpp"
 #include "core/value/python_literal.hpp"
+#include "plugins/lookup/lookup_table.hpp"
 
 using namespace drover;
 using namespace drover::tmpl;
@@ -297,7 +298,7 @@ TEST_CASE("a failing template file names the file and line, an included one its 
   std::filesystem::create_directories(dir / "templates");
   std::ofstream(dir / "templates" / "inner.j2") << "a\n{{ user.z }}\n";
   MapVariables v(vars());
-  Templar t(v, TemplateOptions{.search_paths = {dir.string()}});
+  Templar t(v, TemplateOptions{.search_paths = {dir.string()}, .lookups = lookup::lookup_table()});
   auto error = [&](const std::string& source) {
     try {
       t.render(source, "templates/bad.j2");

@@ -1,4 +1,4 @@
-#include "plugins/inventory/inventory_plugin.hpp"
+#include "plugins/inventory/registry.hpp"
 
 #include <cstring>
 #include <filesystem>
@@ -92,8 +92,8 @@ void parse_host_list(Inventory& inv, const std::string& list) {
   }
 }
 
-const std::vector<InventoryPlugin>& inventory_plugins() {
-  static const std::vector<InventoryPlugin> k_plugins = {
+InventoryPlugins inventory_plugins() {
+  static const InventoryPlugin k_plugins[] = {
       {"host_list", accepts_host_list, parse_host_list_source},
       {"script", accepts_script, parse_script_source},
       {"yaml", accepts_yaml, parse_yaml_source},

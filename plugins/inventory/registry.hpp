@@ -1,24 +1,17 @@
-// Inventory source plugins: one row per kind of source, tried in Ansible's order (host_list,
-// script, yaml, ini) — the order matters, so this table is not alphabetical.
+// The built-in inventory source plugins, in the shape core defines
+// (core/inventory/inventory_plugin.hpp): one row per kind of source, tried in Ansible's order
+// (host_list, script, yaml, ini) — the order matters, so this table is not alphabetical.
 #pragma once
 
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "core/inventory/inventory.hpp"
+#include "core/inventory/inventory_plugin.hpp"
 
 namespace drover::inventory {
 
-struct InventoryPlugin {
-  std::string_view name;
-  // Whether this plugin reads `source` (a path or a host list), as Ansible's verify_file.
-  bool (*accepts)(const std::string& source);
-  // Parses `source` into `inv` (no reconcile). Throws SourceError/Fatal on bad input.
-  void (*parse)(Inventory& inv, const std::string& source);
-};
-
-const std::vector<InventoryPlugin>& inventory_plugins();
+InventoryPlugins inventory_plugins();
 
 // The parsers behind the table, on text, for tests and for other callers. `file` names the
 // source in messages.
