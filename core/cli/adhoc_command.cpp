@@ -30,7 +30,7 @@ int run_adhoc_command(const std::vector<std::string>& args) {
     if (trimmed[0] == '{' && !playbook::is_free_form_action(action))
       parsed = parse_yaml_value(trimmed, "-a argument");
     else
-      parsed = playbook::parse_kv(module_args, playbook::is_free_form_action(action));
+      parsed = playbook::parse_kv(module_args, playbook::arg_style(action));
   } else if (playbook::is_free_form_action(action)) {
     throw Fatal("No argument passed to " + action + " module", ExitCode::bad_options);
   }

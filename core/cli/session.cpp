@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "core/output/display.hpp"
+#include "plugins/action/action.hpp"
 #include "plugins/callback/registry.hpp"
 
 namespace drover::cli {
@@ -51,7 +52,10 @@ std::unique_ptr<Session> make_session(const RunFlags& flags, bool adhoc) {
   s->context.inventory = s->inventory.get();
   s->context.options = &s->options;
   s->context.bus = s->bus.get();
-  s->context.runner = transport::RunnerBinary::find();
+  s->context.actions = action::actions();
+  s->context.make_target = [runner = transport::RunnerBinary::find()](const connection::ConnectionSpec& spec) {
+    return std::make_unique<transport::Target>(spec, runner);
+  };
   auto& d = s->context.connection_defaults;
   d.remote_user = s->options.remote_user;
   d.private_key_file = s->options.private_key;

@@ -1105,12 +1105,6 @@ Value g_lipsum(Context&, CallArgs&) {
                "labore et dolore magna aliqua.");
 }
 
-const LookupRow* find_lookup(std::string_view name) {
-  const auto& idx = index_rows<LookupRow>(ansible_lookups());
-  auto it = idx.find(short_name(name));
-  return it == idx.end() ? nullptr : it->second;
-}
-
 // Runs a lookup: query() semantics (always a list).
 std::optional<List> run_lookup(Context& ctx, CallArgs& a, std::string* errors_mode) {
   if (a.positional.empty()) throw TemplateError("lookup() requires the name of a lookup plugin");
@@ -1188,6 +1182,12 @@ std::optional<Value> global_function(std::string_view name) {
   auto it = k_globals.find(name);
   if (it == k_globals.end()) return std::nullopt;
   return it->second;
+}
+
+const LookupRow* find_lookup(std::string_view name) {
+  const auto& idx = index_rows<LookupRow>(ansible_lookups());
+  auto it = idx.find(short_name(name));
+  return it == idx.end() ? nullptr : it->second;
 }
 
 }  // namespace drover::tmpl::detail
