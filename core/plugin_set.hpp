@@ -1,7 +1,8 @@
 // The plugins core calls, handed to core rather than named by it.
 //
-// Every interface here is core's own (callbacks in core/output/, connections in core/transport/,
-// inventory sources in core/inventory/, lookups in core/template/); the plugins in plugins/
+// Every interface here is core's own (actions in core/exec/, callbacks in core/output/,
+// connections in core/transport/, inventory sources in core/inventory/, lookups in
+// core/template/); the plugins in plugins/
 // implement them. This is dependency inversion, not a hidden include: nothing in core names a
 // plugin or includes a header under plugins/, and drover_core compiles without that folder on
 // its include path. builtin_plugins() is declared here so that its type is core's, but it is
@@ -13,6 +14,7 @@
 
 #include <span>
 
+#include "core/exec/action.hpp"
 #include "core/inventory/inventory_plugin.hpp"
 #include "core/output/callback_table.hpp"
 #include "core/template/filter_api.hpp"
@@ -22,6 +24,7 @@ namespace drover {
 
 // Tables are spans over static rows: a set is cheap to copy and outlives every run.
 struct Plugins {
+  action::ActionTable actions;                           // task and -m module names
   output::CallbackTable callbacks;                       // stdout_callback / callbacks_enabled
   connection::ConnectionFactory make_connection = nullptr;  // ansible_connection: ssh, local
   inventory::InventoryPlugins inventory_sources;         // -i: tried in order

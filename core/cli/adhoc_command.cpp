@@ -5,7 +5,6 @@
 #include "core/playbook/args.hpp"
 #include "core/playbook/parser.hpp"
 #include "core/value/yaml.hpp"
-#include "plugins/action/action.hpp"
 
 namespace drover::cli {
 
@@ -20,7 +19,7 @@ int run_adhoc_command(const std::vector<std::string>& args, const Plugins& plugi
   add_run_flags(app, flags, Command::adhoc);
   if (auto stop = parse_command_line(app, args)) return *stop;
   std::string action = playbook::short_action_name(module);
-  if (!action::is_known_action(action))
+  if (!action::find_action(plugins.actions, action))
     throw Fatal("couldn't resolve module/action '" + module +
                     "'. This often indicates a misspelling, missing collection, or incorrect module path.",
                 ExitCode::bad_options);
@@ -30,7 +29,7 @@ int run_adhoc_command(const std::vector<std::string>& args, const Plugins& plugi
     if (trimmed[0] == '{' && !playbook::is_free_form_action(action))
       parsed = parse_yaml_value(trimmed, "-a argument");
     else
-      parsed = playbook::parse_kv(module_args, playbook::is_free_form_action(action));
+      parsed = playbook::parse_kv(module_args, playbook::arg_style(action));
   } else if (playbook::is_free_form_action(action)) {
     throw Fatal("No argument passed to " + action + " module", ExitCode::bad_options);
   }

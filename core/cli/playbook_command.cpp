@@ -3,7 +3,6 @@
 #include "core/cli/commands.hpp"
 #include "core/cli/session.hpp"
 #include "core/playbook/parser.hpp"
-#include "plugins/action/action.hpp"
 
 namespace drover::cli {
 
@@ -59,7 +58,8 @@ int run_playbook_command(const std::vector<std::string>& args, const Plugins& pl
   if (auto stop = parse_command_line(app, args)) return *stop;
   // Everything is parsed before any host is touched.
   std::vector<playbook::Playbook> books;
-  for (const auto& f : files) books.push_back(playbook::parse_playbook(f, action::is_known_action));
+  auto known_action = [&plugins](std::string_view name) { return action::find_action(plugins.actions, name) != nullptr; };
+  for (const auto& f : files) books.push_back(playbook::parse_playbook(f, known_action));
   if (syntax_check) {
     for (const auto& pb : books) std::cout << "\nplaybook: " << pb.path << "\n";
     return 0;

@@ -52,7 +52,11 @@ std::unique_ptr<Session> make_session(const RunFlags& flags, bool adhoc, const P
   s->context.inventory = s->inventory.get();
   s->context.options = &s->options;
   s->context.bus = s->bus.get();
-  s->context.runner = transport::RunnerBinary::find();
+  s->context.actions = plugins.actions;
+  s->context.make_target = [runner = transport::RunnerBinary::find(),
+                            make_connection = plugins.make_connection](const connection::ConnectionSpec& spec) {
+    return std::make_unique<transport::Target>(spec, make_connection(spec), runner);
+  };
   s->context.lookups = plugins.lookups;
   auto& d = s->context.connection_defaults;
   d.remote_user = s->options.remote_user;

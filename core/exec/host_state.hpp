@@ -25,9 +25,22 @@ struct HostState {
   bool unreachable = false;
   std::set<std::string> notified;       // handler names notified and not yet run
 
-  // The connection and runners; created on first use, used by one worker at a time.
-  std::mutex target_mutex;
-  std::unique_ptr<transport::Target> target;
+  // The connection and its runners, made on first use. A Target serializes its own calls, so a
+  // worker running this host's task and one delegating to it may share it.
+  transport::Target* target() const {
+    std::lock_guard lock(m_target_mutex);
+    return m_target.get();
+  }
+  // Attaches `made` unless another worker attached one first; returns the attached one.
+  transport::Target& attach_target(std::unique_ptr<transport::Target> made) {
+    std::lock_guard lock(m_target_mutex);
+    if (!m_target) m_target = std::move(made);
+    return *m_target;
+  }
+
+private:
+  mutable std::mutex m_target_mutex;  // guards the pointer, not the calls
+  std::unique_ptr<transport::Target> m_target;
 };
 
 }  // namespace drover::exec

@@ -55,14 +55,7 @@ HostState* HostRegistry::find(std::string_view name) {
 void HostRegistry::close_all() {
   std::lock_guard lock(m_mutex);
   for (auto& [name, state] : m_states) {
-    std::lock_guard target_lock(state->target_mutex);
-    if (state->target) {
-      try {
-        state->target->close();
-      } catch (const std::exception&) {
-        // closing a connection that already broke is not an error of the run
-      }
-    }
+    if (transport::Target* target = state->target()) target->close();  // never throws
   }
 }
 

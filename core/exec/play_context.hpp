@@ -9,13 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "core/exec/action.hpp"
 #include "core/exec/host_state.hpp"
 #include "core/exec/run_options.hpp"
 #include "core/inventory/inventory.hpp"
 #include "core/playbook/task.hpp"
 #include "core/template/templar.hpp"
 #include "core/transport/target.hpp"
-#include "core/transport/connection.hpp"
 
 namespace drover::exec {
 
@@ -55,6 +55,10 @@ private:
   std::map<std::string, std::unique_ptr<HostState>, std::less<>> m_states;
 };
 
+// Makes the Target for a host from its connection spec: the drover executable connects through
+// the connection plugins; unit tests hand out Targets over a fake connection.
+using TargetFactory = std::function<std::unique_ptr<transport::Target>(const connection::ConnectionSpec& spec)>;
+
 struct PlayContext {
   const playbook::Playbook* playbook = nullptr;
   const playbook::Play* play = nullptr;
@@ -64,7 +68,8 @@ struct PlayContext {
   Value play_vars = Value::map();  // vars, then vars_files, merged
   Value magic = Value::map();      // play-wide magic variables (groups, hostvars, playbook_dir, ...)
   std::vector<std::string> search_paths;
-  transport::RunnerBinary runner;
+  action::ActionTable actions;  // what task action names run
+  TargetFactory make_target;
   connection::ConnectionDefaults connection_defaults;
   std::span<const tmpl::LookupRow> lookups;  // RunContext's
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/exec/keywords.hpp"
 #include "core/vars/scope.hpp"
 
 namespace drover::exec {
@@ -19,12 +20,31 @@ PlayExecutor::PlayExecutor(PlayContext& ctx, output::EventBus& bus, WorkerPool<T
 void PlayExecutor::run() {
   const playbook::Play& play = *m_ctx.play;
   bool gather = m_ctx.options->gather_facts_default;
-  if (!play.gather_facts.is_null()) gather = play.gather_facts.truthy();
+  try {
+    gather = play_keyword_bool("gather_facts", play.gather_facts, gather);
+  } catch (const tmpl::TemplateError& e) {
+    throw SourceError(play.where, e.what(), "gather_facts takes a boolean", ExitCode::error);
+  }
   if (gather) gather_facts();
   for (const auto* section : {&play.pre_tasks, &play.tasks, &play.post_tasks}) {
     if (m_end_play) break;
     run_section(*section);
   }
+}
+
+bool PlayExecutor::play_keyword_bool(std::string_view name, const Value& value, bool fallback) const {
+  if (value.is_null()) return fallback;
+  vars::Scope scope = play_scope();
+  tmpl::Templar t(scope, tmpl::TemplateOptions{.result_types = m_ctx.options->result_types});
+  return bool_keyword(t, name, value, fallback);
+}
+
+vars::Scope PlayExecutor::play_scope() const {
+  vars::Scope scope;
+  scope.push(m_ctx.play_vars);
+  scope.push(m_ctx.magic);
+  scope.push(m_ctx.options->extra_vars);
+  return scope;
 }
 
 void PlayExecutor::run_section(const std::vector<playbook::Task>& tasks) {
@@ -127,10 +147,7 @@ void PlayExecutor::run_block(const playbook::Task& block, const Frame& frame) {
 std::string PlayExecutor::templated_name(const playbook::Task& task) const {
   std::string name = task.display_name();
   if (name.find("{{") == std::string::npos) return name;
-  vars::Scope scope;
-  scope.push(m_ctx.play_vars);
-  scope.push(m_ctx.magic);
-  scope.push(m_ctx.options->extra_vars);
+  vars::Scope scope = play_scope();
   try {
     tmpl::Templar t(scope, tmpl::TemplateOptions{.result_types = m_ctx.options->result_types, .lookups = m_ctx.lookups});
     Value v = t.template_value(Value(name));
@@ -148,7 +165,6 @@ output::TaskInfo PlayExecutor::task_info(const playbook::Task& task, bool is_han
   info.is_handler = is_handler;
   info.args = task.args;
   info.loop = task.has_loop;
-  info.diff = task.diff.is_null() ? m_ctx.options->diff : task.diff.truthy();
   return info;
 }
 
@@ -157,7 +173,13 @@ void PlayExecutor::run_task(const playbook::Task& task, const Frame& frame, bool
   if (hosts.empty()) return;
   output::TaskInfo info = task_info(task, is_handler);
   m_bus.on_task_start(info);
-  bool once = task.run_once.truthy();
+  // run_once is read with the play's variables (Ansible templates it with the first host's)
+  bool once = false;
+  try {
+    once = play_keyword_bool("run_once", task.run_once, false);
+  } catch (const tmpl::TemplateError& e) {
+    throw SourceError(task.where, e.what(), "run_once takes a boolean", ExitCode::error);
+  }
   std::vector<HostState*> targets = hosts;
   if (once) targets.resize(1);
   for (HostState* h : targets) {
@@ -167,13 +189,18 @@ void PlayExecutor::run_task(const playbook::Task& task, const Frame& frame, bool
   std::vector<TaskOutcome> outcomes;
   for (std::size_t i = 0; i < targets.size(); ++i) {
     TaskOutcome o = m_pool.next_result();
+    output::TaskInfo host_info = info;
+    host_info.diff = o.diff;
     for (auto& item : o.items) {
-      item.task = info;
+      item.task = host_info;
       m_bus.on_item_result(item);
     }
     for (const auto& w : o.warnings) m_bus.on_warning(w);
-    output::HostResult hr{o.host, info, o.status, o.result, o.ignored};
+    output::HostResult hr{o.host, host_info, o.status, o.result, o.status == Status::failed && o.ignored};
     hr.rescued = o.status == Status::failed && !o.ignored && frame.in_rescuable_block;
+    hr.ignore_unreachable = o.status == Status::unreachable && o.ignored;
+    hr.delegated = !o.delegate_host.empty();
+    hr.delegate_host = o.delegate_host;
     m_bus.on_host_result(hr);
     outcomes.push_back(std::move(o));
   }
@@ -195,7 +222,7 @@ void PlayExecutor::apply(const TaskOutcome& o, const playbook::Task& task, bool,
   HostState* h = m_ctx.hosts->find(o.host);
   if (!h) return;
   if (o.status == Status::unreachable) {
-    h->unreachable = true;
+    h->unreachable = !o.ignored;
     return;
   }
   if (o.new_facts.is_map()) {
@@ -221,12 +248,22 @@ void PlayExecutor::apply(const TaskOutcome& o, const playbook::Task& task, bool,
   }
   if (o.status == Status::changed || (o.status != Status::failed && o.result.get_truthy("changed")))
     for (const auto& n : task.notify) h->notified.insert(n);
-  if (o.meta == "flush_handlers") flush_handlers();
-  else if (o.meta == "end_play") m_end_play = true;
-  else if (o.meta == "end_host") m_ended_hosts.insert(o.host);
-  else if (o.meta == "clear_facts") {
-    h->facts = Value::map();
-    h->injected_facts = Value::map();
+  apply_meta(o.meta, *h);
+}
+
+void PlayExecutor::apply_meta(action::MetaAction meta, HostState& h) {
+  using action::MetaAction;
+  switch (meta) {
+    case MetaAction::flush_handlers: flush_handlers(); break;
+    case MetaAction::end_play: m_end_play = true; break;
+    case MetaAction::end_host: m_ended_hosts.insert(h.name); break;
+    case MetaAction::clear_facts:
+      h.facts = Value::map();
+      h.injected_facts = Value::map();
+      break;
+    case MetaAction::none:
+    case MetaAction::noop:
+    case MetaAction::refresh_inventory: break;
   }
 }
 

@@ -10,6 +10,7 @@
 #include "core/exec/task_executor.hpp"
 #include "core/exec/worker_pool.hpp"
 #include "core/output/event_bus.hpp"
+#include "core/vars/scope.hpp"
 
 namespace drover::exec {
 
@@ -38,6 +39,10 @@ private:
   void apply(const TaskOutcome& outcome, const playbook::Task& task, bool is_handler, const Frame& frame);
   output::TaskInfo task_info(const playbook::Task& task, bool is_handler) const;
   std::string templated_name(const playbook::Task& task) const;
+  void apply_meta(action::MetaAction meta, HostState& host);
+  // A bool play-level keyword (gather_facts, run_once), templated with the play's variables.
+  bool play_keyword_bool(std::string_view name, const Value& value, bool fallback) const;
+  vars::Scope play_scope() const;
 
   PlayContext& m_ctx;
   output::EventBus& m_bus;

@@ -145,7 +145,8 @@ ExitCode run_playbook(const playbook::Playbook& pb, RunContext& rc) {
     ctx.play_vars = play_vars;
     ctx.magic = play_magic(play, pb, opts, inv, hosts, hostvars);
     ctx.search_paths = {pb.dir};
-    ctx.runner = rc.runner;
+    ctx.actions = rc.actions;
+    ctx.make_target = rc.make_target;
     ctx.connection_defaults = rc.connection_defaults;
     ctx.lookups = rc.lookups;
     PlayExecutor executor(ctx, bus, pool, *hostvars, hosts);

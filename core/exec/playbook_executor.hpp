@@ -6,23 +6,26 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "core/exec/play_context.hpp"
 #include "core/exec/run_options.hpp"
 #include "core/inventory/inventory.hpp"
 #include "core/output/event_bus.hpp"
 #include "core/playbook/task.hpp"
-#include "core/transport/target.hpp"
-#include "core/transport/connection.hpp"
 
 namespace drover::exec {
 
 // Set by the SIGINT handler: no new task starts; running ones finish; the recap prints; exit 99.
 extern std::atomic<bool> g_interrupted;
 
+// What a run is given: the drover executable fills it from the command line and the built-in
+// plugins; unit tests fill it with fakes (an action table of their own, Targets over a fake
+// connection).
 struct RunContext {
   inventory::Inventory* inventory = nullptr;
   const RunOptions* options = nullptr;
   output::EventBus* bus = nullptr;
-  transport::RunnerBinary runner;
+  action::ActionTable actions;
+  TargetFactory make_target;
   connection::ConnectionDefaults connection_defaults;
   std::span<const tmpl::LookupRow> lookups;  // the plugin set's: every Templar of the run gets them
 };

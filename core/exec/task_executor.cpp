@@ -1,13 +1,13 @@
 #include "core/exec/task_executor.hpp"
 
 #include <chrono>
+#include <stdexcept>
 #include <thread>
 
+#include "core/exec/keywords.hpp"
 #include "core/secrets/redactor.hpp"
 #include "core/value/json.hpp"
 #include "core/vars/scope.hpp"
-#include "plugins/action/action.hpp"
-#include "plugins/connection/registry.hpp"  // until the target factory is injected
 
 namespace drover::exec {
 
@@ -33,6 +33,14 @@ std::string task_error(const playbook::Task& task, const std::string& what, cons
   return msg;
 }
 
+// A task failure whose message is final: Ansible's wording and the task's place.
+class TaskError : public std::runtime_error {
+public:
+  using runtime_error::runtime_error;
+};
+
+const char* const k_undefined_option = "The task includes an option with an undefined variable";
+
 // Drops arguments that templated to `omit`, at any depth, as Ansible does.
 Value remove_omitted(const Value& v) {
   const std::string& omit = tmpl::Templar::omit_token();
@@ -55,22 +63,76 @@ Value remove_omitted(const Value& v) {
   return v;
 }
 
-bool truthy_setting(tmpl::Templar& templar, const Value& v, bool fallback) {
-  if (v.is_null()) return fallback;
-  Value t = templar.template_value(v);
-  if (t.is_string()) {
-    const std::string& s = t.as_string();
-    return s == "yes" || s == "true" || s == "True" || s == "on" || s == "1" || s == "y";
-  }
-  return t.truthy();
+Value skipped_result() {
+  Map m;
+  m.set("changed", false);
+  m.set("skip_reason", "Conditional result was False");
+  m.set("skipped", true);
+  return Value(std::move(m));
 }
 
+Value unreachable_result(const std::string& msg) {
+  Map m;
+  m.set("changed", false);
+  m.set("msg", msg);
+  m.set("unreachable", true);
+  return Value(std::move(m));
+}
+
+// ansible_loop (loop_control.extended): the item's place in the loop.
+Value loop_info(const List& items, std::size_t i) {
+  Map m;
+  auto n = static_cast<std::int64_t>(items.size());
+  auto idx = static_cast<std::int64_t>(i);
+  m.set("allitems", Value(items));
+  m.set("index", idx + 1);
+  m.set("index0", idx);
+  m.set("revindex", n - idx);
+  m.set("revindex0", n - idx - 1);
+  m.set("first", i == 0);
+  m.set("last", idx == n - 1);
+  m.set("length", n);
+  m.set("previtem", i > 0 ? items[i - 1] : Value());
+  m.set("nextitem", idx + 1 < n ? items[i + 1] : Value());
+  return Value(std::move(m));
+}
+
+// Loop results aggregated as Ansible does: changed if any item changed, failed if any failed,
+// skipped if all were skipped.
+struct LoopTotals {
+  bool any_changed = false, any_failed = false, all_skipped = true;
+  void add(Status st) {
+    any_changed = any_changed || st == Status::changed;
+    any_failed = any_failed || st == Status::failed;
+    all_skipped = all_skipped && st == Status::skipped;
+  }
+  Value result(List results, Map facts, bool had_items) const {
+    Map agg;
+    agg.set("changed", any_changed);
+    if (any_failed) {
+      agg.set("failed", true);
+      agg.set("msg", "One or more items failed");
+    } else if (all_skipped && had_items) {
+      agg.set("skipped", true);
+      agg.set("msg", "All items skipped");
+    } else {
+      agg.set("msg", "All items completed");
+    }
+    if (!facts.empty()) agg.set("ansible_facts", Value(std::move(facts)));
+    agg.set("results", Value(std::move(results)));
+    return Value(std::move(agg));
+  }
+};
+
+// One task on one host. Every step takes the scope it runs in: the task's, or one loop item's
+// (derived from the task's, with the loop variables on top).
 class Executor {
 public:
   explicit Executor(const TaskRun& run)
-      : m_run(run), m_task(*run.task), m_host(*run.host), m_play(*run.play),
-        m_opts(*run.play->options) {
+      : m_task(*run.task), m_host(*run.host), m_play(*run.play), m_opts(*run.play->options),
+        m_block_vars(run.block_vars) {
     build_scope();
+    m_diff = m_task.diff.is_bool() ? m_task.diff.as_bool() : m_opts.diff;
   }
 
   TaskOutcome execute() {
@@ -78,32 +140,31 @@ public:
     out.host = m_host.name;
     tmpl::Templar templar(m_scope, template_options());
     try {
-      if (!m_task.has_loop) {
-        if (!conditions_hold(templar)) return finish(out, skipped_result());
-        Value result = run_with_retries(templar);
-        return finish(out, std::move(result));
-      }
-      return run_loop(templar, out);
+      if (m_task.has_loop) return run_loop(templar, out);
+      if (!conditions_hold(templar)) return finish(out, skipped_result());
+      return finish(out, run_with_retries(m_scope, templar));
+    } catch (const TaskError& e) {
+      return finish(out, failed_result(e.what()));
     } catch (const connection::Unreachable& e) {
-      Map m;
-      m.set("changed", false);
-      m.set("msg", e.what());
-      m.set("unreachable", true);
-      return finish(out, Value(std::move(m)));
+      return finish(out, unreachable_result(e.what()));
     } catch (const tmpl::TemplateError& e) {
-      return finish(out, failed_result(task_error(m_task, "The task includes an option with an undefined variable", e)));
+      return finish(out, failed_result(task_error(m_task, k_undefined_option, e)));
     }
   }
 
 private:
-  const TaskRun& m_run;
   const playbook::Task& m_task;
   HostState& m_host;
   const PlayContext& m_play;
   const RunOptions& m_opts;
+  const std::vector<const Value*>& m_block_vars;
   vars::Scope m_scope;
+  bool m_diff = false;                      // the task's diff keyword, templated when it runs
+  std::string m_delegate_host;              // set when the task ran on another host
+  action::MetaAction m_meta = action::MetaAction::none;
+  std::vector<std::string> m_warnings;      // to show once, with the result
 
-  tmpl::TemplateOptions template_options() {
+  tmpl::TemplateOptions template_options() const {
     tmpl::TemplateOptions o;
     o.search_paths = m_play.search_paths;
     o.result_types = m_opts.result_types;
@@ -125,45 +186,38 @@ private:
     facts_layer.set("ansible_facts", m_host.facts);
     m_scope.push_owned(Value(std::move(facts_layer)));
     m_scope.push(m_play.play_vars);
-    for (const Value* v : m_run.block_vars) m_scope.push(*v);
+    for (const Value* v : m_block_vars) m_scope.push(*v);
     m_scope.push(m_task.vars);
     m_scope.push(m_host.runtime_vars);
     m_scope.push(m_play.magic);
     m_scope.push(m_opts.extra_vars);
   }
 
-  Value skipped_result() {
-    Map m;
-    m.set("changed", false);
-    m.set("skip_reason", "Conditional result was False");
-    m.set("skipped", true);
-    return Value(std::move(m));
-  }
-
-  bool conditions_hold(tmpl::Templar& templar) {
+  // The task's `when`, all of which must hold. Throws TaskError naming the condition that could
+  // not be evaluated.
+  bool conditions_hold(tmpl::Templar& templar) const {
     for (const auto& cond : m_task.when) {
       bool ok;
       try {
         ok = templar.condition(cond);
       } catch (const tmpl::TemplateError& e) {
-        throw tmpl::TemplateError("The conditional check '" + cond + "' failed. The error was: " + e.what());
+        throw TaskError(task_error(m_task, "The conditional check '" + cond + "' failed", e));
       }
       if (!ok) return false;
     }
     return true;
   }
 
-  Value run_with_retries(tmpl::Templar& templar) {
-    if (m_task.until.empty()) return run_once(templar);
-    int retries = 3, delay = 5;
-    if (!m_task.retries.is_null()) retries = static_cast<int>(as_int(templar, m_task.retries, 3));
-    if (!m_task.delay.is_null()) delay = static_cast<int>(as_int(templar, m_task.delay, 5));
+  Value run_with_retries(const vars::Scope& scope, tmpl::Templar& templar) {
+    if (m_task.until.empty()) return run_action(scope, templar);
+    const auto retries = int_keyword(templar, "retries", m_task.retries, 3);
+    const auto delay = int_keyword(templar, "delay", m_task.delay, 5);
     Value result;
-    for (int attempt = 1;; ++attempt) {
-      result = run_once(templar);
+    for (std::int64_t attempt = 1;; ++attempt) {
+      result = run_action(scope, templar);
       result.mutable_map().set("attempts", attempt);
       if (status_of(result) == Status::unreachable) return result;
-      if (until_holds(result)) return result;
+      if (until_holds(scope, result)) return result;
       if (attempt > retries) {
         result.mutable_map().set("failed", true);
         return result;
@@ -172,76 +226,63 @@ private:
     }
   }
 
-  std::int64_t as_int(tmpl::Templar& templar, const Value& v, std::int64_t fallback) {
-    Value t = templar.template_value(v);
-    if (t.is_int()) return t.as_int();
-    if (t.is_string()) {
-      try {
-        return std::stoll(t.as_string());
-      } catch (const std::exception&) {
-      }
-    }
-    return fallback;
-  }
-
-  bool until_holds(const Value& result) {
-    vars::Scope scope = result_scope(result);
-    tmpl::Templar t(scope, template_options());
+  bool until_holds(const vars::Scope& scope, const Value& result) const {
+    vars::Scope with_result = result_scope(scope, result);
+    tmpl::Templar t(with_result, template_options());
     for (const auto& cond : m_task.until)
       if (!t.condition(cond)) return false;
     return true;
   }
 
-  // The task's scope plus the result under its register name (for until/changed_when/failed_when).
-  vars::Scope result_scope(const Value& result) {
-    vars::Scope scope = m_scope.derive();
+  // `scope` plus the result under its register name (for until/changed_when/failed_when).
+  vars::Scope result_scope(const vars::Scope& scope, const Value& result) const {
+    vars::Scope out = scope.derive();
     if (!m_task.register_var.empty()) {
       Map m;
       m.set(m_task.register_var, result);
-      scope.push_owned(Value(std::move(m)));
+      out.push_owned(Value(std::move(m)));
     }
-    return scope;
+    return out;
   }
 
-  Value run_once(tmpl::Templar& templar) {
-    const action::ActionRow* row = action::find_action(m_task.action);
+  // One attempt: template the arguments and run the action.
+  Value run_action(const vars::Scope& scope, tmpl::Templar& templar) {
+    const action::ActionRow* row = action::find_action(m_play.actions, m_task.action);
     if (!row) return failed_result("couldn't resolve module/action '" + m_task.action + "'");
     Value args = remove_omitted(templar.template_value(m_task.args));
     if (!args.is_map()) return failed_result("the arguments of '" + m_task.action + "' must be a mapping");
-    bool check = truthy_setting(templar, m_task.check_mode, m_opts.check);
-    bool diff = truthy_setting(templar, m_task.diff, m_opts.diff);
+    const bool check = bool_keyword(templar, "check_mode", m_task.check_mode, m_opts.check);
+    m_diff = bool_keyword(templar, "diff", m_task.diff, m_opts.diff);
     transport::ModuleCall base;
     base.check = check;
-    base.diff = diff;
-    base.become = become(templar);
+    base.diff = m_diff;
+    base.become = become(scope, templar);
     base.environment = environment(templar);
     HostState& exec_host = execution_host(templar);
+    transport::Target& target = target_of(exec_host, scope, templar);
 
-    action::ActionContext ctx{m_task, args, templar, m_scope, check, diff, m_play.search_paths, {}, {}};
+    action::ActionContext ctx{m_task, args, templar, scope, check, m_diff, m_play.search_paths, {}, {}};
     ctx.result_types = m_opts.result_types;
     ctx.run_module = [&](const std::string& module, const Value& module_args) {
       transport::ModuleCall call = base;
       call.module = module;
       call.args = module_args;
-      std::lock_guard lock(exec_host.target_mutex);
-      return target_of(exec_host, templar).run(call);
+      return target.run(call);
     };
-    ctx.run_raw = [&](const std::string& command) {
-      std::lock_guard lock(exec_host.target_mutex);
-      return target_of(exec_host, templar).raw(command, base.become);
-    };
+    ctx.run_raw = [&](const std::string& command) { return target.raw(command, base.become); };
     Value result = row->fn(ctx);
+    m_meta = ctx.meta;
     if (!result.is_map()) result = failed_result("the action returned no result");
     if (!result.find("changed")) result.mutable_map().set("changed", false);
-    return apply_overrides(std::move(result));
+    return apply_overrides(scope, std::move(result));
   }
 
   // changed_when / failed_when, evaluated with the result registered.
-  Value apply_overrides(Value result) {
+  Value apply_overrides(const vars::Scope& scope, Value result) const {
     if (m_task.changed_when.empty() && m_task.failed_when.empty()) return result;
     if (status_of(result) == Status::unreachable) return result;
-    vars::Scope scope = result_scope(result);
-    tmpl::Templar t(scope, template_options());
+    vars::Scope with_result = result_scope(scope, result);
+    tmpl::Templar t(with_result, template_options());
     try {
       if (!m_task.changed_when.empty()) {
         bool changed = true;
@@ -260,31 +301,24 @@ private:
     return result;
   }
 
-  transport::Become become(tmpl::Templar& templar) {
+  // become, become_user, become_method: command line < play < task.
+  transport::Become become(const vars::Scope& scope, tmpl::Templar& templar) const {
     transport::Become b;
     const playbook::Play& play = *m_play.play;
-    b.enabled = m_opts.become;
-    b.method = m_opts.become_method;
-    b.user = m_opts.become_user;
-    if (!play.become.is_null()) b.enabled = truthy_setting(templar, play.become, b.enabled);
-    if (!m_task.become.is_null()) b.enabled = truthy_setting(templar, m_task.become, b.enabled);
-    auto text_setting = [&](const Value& v, std::string& out) {
-      if (v.is_null()) return;
-      Value t = templar.template_value(v);
-      if (t.is_string()) out = t.as_string();
-    };
-    text_setting(play.become_user, b.user);
-    text_setting(m_task.become_user, b.user);
-    text_setting(play.become_method, b.method);
-    text_setting(m_task.become_method, b.method);
-    if (const Value* pw = m_scope.find("ansible_become_password")) {
+    b.enabled = bool_keyword(templar, "become", play.become, m_opts.become);
+    b.enabled = bool_keyword(templar, "become", m_task.become, b.enabled);
+    b.user = string_keyword(templar, m_task.become_user)
+                 .value_or(string_keyword(templar, play.become_user).value_or(m_opts.become_user));
+    b.method = string_keyword(templar, m_task.become_method)
+                   .value_or(string_keyword(templar, play.become_method).value_or(m_opts.become_method));
+    if (const Value* pw = scope.find("ansible_become_password")) {
       Value t = templar.template_value(*pw);
       if (t.is_string()) b.password = t.as_string();
     }
     return b;
   }
 
-  Value environment(tmpl::Templar& templar) {
+  Value environment(tmpl::Templar& templar) const {
     Value env = Value::map();
     for (const Value* v : {&m_play.play->environment, &m_task.environment}) {
       if (v->is_null()) continue;
@@ -296,63 +330,94 @@ private:
     return env;
   }
 
+  // The host the task runs on: the delegate_to host, else this one.
   HostState& execution_host(tmpl::Templar& templar) {
     if (m_task.delegate_to.empty()) return m_host;
-    Value d = templar.template_value(Value(m_task.delegate_to));
-    std::string name = d.is_string() ? d.as_string() : m_task.delegate_to;
+    std::string name = string_keyword(templar, Value(m_task.delegate_to)).value_or(m_task.delegate_to);
     if (name == m_host.name) return m_host;
+    m_delegate_host = name;
     return m_play.hosts->get(name);
   }
 
-  // The host's Target, created on first use from its connection variables.
-  transport::Target& target_of(HostState& host, tmpl::Templar& templar) {
-    if (host.target) return *host.target;
-    Value conn_vars = Value::map();
-    const Value& source = &host == &m_host ? Value::map() : host.inventory_vars;
-    static const char* k_keys[] = {
+  // The host's Target, made on first use from its connection variables.
+  transport::Target& target_of(HostState& host, const vars::Scope& scope, tmpl::Templar& templar) {
+    if (transport::Target* existing = host.target()) return *existing;
+    return host.attach_target(m_play.make_target(connection_spec(host, scope, templar)));
+  }
+
+  // How to reach `host`: its connection variables (this task's scope for the task's own host,
+  // the inventory for a delegate), then the play keywords, then the command line.
+  connection::ConnectionSpec connection_spec(const HostState& host, const vars::Scope& scope, tmpl::Templar& templar) {
+    static const char* const k_keys[] = {
         "ansible_connection", "ansible_host", "ansible_port", "ansible_user",
         "ansible_ssh_host", "ansible_ssh_port", "ansible_ssh_user", "ansible_ssh_private_key_file",
         "ansible_private_key_file", "ansible_ssh_common_args", "ansible_ssh_extra_args",
         "ansible_password", "ansible_ssh_pass", "ansible_host_key_checking",
         "ansible_ssh_host_key_checking", "ansible_timeout"};
+    const bool own = &host == &m_host;
+    Value conn_vars = Value::map();
     for (const char* key : k_keys) {
-      const Value* v = &host == &m_host ? m_scope.find(key) : source.find(key);
+      const Value* v = own ? scope.find(key) : host.inventory_vars.find(key);
       if (v) conn_vars.mutable_map().set(key, templar.template_value(*v));
     }
-    bool implicit_localhost = host.implicit_localhost;
     // precedence: host variable > play keyword > -c
     const std::string& fallback = m_play.play->connection.empty() ? m_opts.connection : m_play.play->connection;
     if (!fallback.empty() && !conn_vars.find("ansible_connection"))
       conn_vars.mutable_map().set("ansible_connection", fallback);
     if (!m_play.play->remote_user.empty() && !conn_vars.find("ansible_user") && !conn_vars.find("ansible_ssh_user"))
       conn_vars.mutable_map().set("ansible_user", m_play.play->remote_user);
-    auto spec = connection::spec_from_vars(host.name, conn_vars, m_play.connection_defaults, implicit_localhost);
+    auto spec = connection::spec_from_vars(host.name, conn_vars, m_play.connection_defaults, host.implicit_localhost);
     for (const auto& w : spec.warnings) m_warnings.push_back(w);
-    host.target = std::make_unique<transport::Target>(spec, connection::make_connection(spec), m_play.runner);
-    return *host.target;
+    return spec;
   }
 
-  std::vector<std::string> m_warnings;  // to show once, with the result
   TaskOutcome& finish(TaskOutcome& out, Value result) {
     out.status = status_of(result);
-    if (m_task.no_log.truthy()) result.mutable_map().set("_ansible_no_log", true);
+    if (no_log()) result.mutable_map().set("_ansible_no_log", true);
     collect_updates(out, result);
-    if (out.status == Status::failed) {
-      tmpl::Templar templar(m_scope, template_options());
-      try {
-        out.ignored = truthy_setting(templar, m_task.ignore_errors,
-                                     truthy_setting(templar, m_play.play->ignore_errors, false));
-      } catch (const tmpl::TemplateError&) {
-        out.ignored = false;
-      }
+    if (out.status == Status::failed) out.ignored = ignored("ignore_errors", m_play.play->ignore_errors, m_task.ignore_errors);
+    if (out.status == Status::unreachable)
+      out.ignored = ignored("ignore_unreachable", m_play.play->ignore_unreachable, m_task.ignore_unreachable);
+    if (!m_delegate_host.empty()) {
+      // what the callbacks' host label reads (not part of the registered result, as in Ansible)
+      Map delegated;
+      delegated.set("ansible_delegated_host", m_delegate_host);
+      if (const HostState* d = m_play.hosts->find(m_delegate_host))
+        if (const Value* ahost = d->inventory_vars.find("ansible_host")) delegated.set("ansible_host", *ahost);
+      result.mutable_map().set("_ansible_delegated_vars", Value(std::move(delegated)));
     }
     secrets::Redactor::global().add_marked(result);
     out.result = std::move(result);
     out.warnings = m_warnings;
+    out.meta = m_meta;
+    out.diff = m_diff;
+    out.delegate_host = m_delegate_host;
     return out;
   }
 
-  void collect_updates(TaskOutcome& out, const Value& result) {
+  // ignore_errors / ignore_unreachable of the task, else of the play; a bad value does not ignore.
+  bool ignored(std::string_view keyword, const Value& play_value, const Value& task_value) const {
+    vars::Scope scope = m_scope.derive();
+    tmpl::Templar templar(scope, template_options());
+    try {
+      const bool play_ignores = bool_keyword(templar, keyword, play_value, false);
+      return bool_keyword(templar, keyword, task_value, play_ignores);
+    } catch (const tmpl::TemplateError&) {
+      return false;
+    }
+  }
+
+  bool no_log() const {
+    vars::Scope scope = m_scope.derive();
+    tmpl::Templar templar(scope, template_options());
+    try {
+      return bool_keyword(templar, "no_log", m_task.no_log, false);
+    } catch (const tmpl::TemplateError&) {
+      return true;  // a no_log that cannot be read hides the result rather than show a secret
+    }
+  }
+
+  void collect_updates(TaskOutcome& out, const Value& result) const {
     if (out.status == Status::unreachable) return;
     Map vars;
     if (const Value* facts = result.find("ansible_facts"); facts && facts->is_map()) {
@@ -362,7 +427,6 @@ private:
     }
     if (!m_task.register_var.empty()) vars.set(m_task.register_var, result);
     if (!vars.empty()) out.new_vars = Value(std::move(vars));
-    out.meta = result.get_string("_drover_meta");
   }
 
   // A looped task: one result per item under `results`, as Ansible aggregates them.
@@ -373,103 +437,55 @@ private:
     } catch (const tmpl::TemplateError& e) {
       return finish(out, failed_result(task_error(m_task, "Error while resolving the loop", e)));
     }
-    std::string loop_var = m_task.loop_control.get_string("loop_var", "item");
-    std::string index_var = m_task.loop_control.get_string("index_var");
-    const Value* label = m_task.loop_control.find("label");
+    const bool hide = no_log();
     List results;
-    bool any_changed = false, any_failed = false, all_skipped = !items.empty();
+    LoopTotals totals;
     Map facts_from_items;
     for (std::size_t i = 0; i < items.size(); ++i) {
-      vars::Scope scope = m_scope.derive();
-      // facts set by the earlier items are variables for the later ones, as Ansible updates the
-      // task's variables after each item (`names: "{{ names | default([]) + [item] }}"`)
-      if (!facts_from_items.empty()) scope.push_owned(Value(facts_from_items));
-      Map loop_layer;
-      loop_layer.set(loop_var, items[i]);
-      loop_layer.set("ansible_loop_var", loop_var);
-      if (!index_var.empty()) loop_layer.set(index_var, static_cast<std::int64_t>(i));
-      if (m_task.loop_control.get_truthy("extended")) loop_layer.set("ansible_loop", loop_info(items, i));
-      scope.push_owned(Value(std::move(loop_layer)));
-      // run_once() and the actions read m_scope: it holds the item's scope for this item
-      ScopeSwap swap(m_scope, scope);
-      tmpl::Templar item_templar(m_scope, template_options());
-      Value r;
-      bool run = true;
-      for (const auto& cond : m_task.when) {
-        try {
-          run = item_templar.condition(cond);
-        } catch (const tmpl::TemplateError& e) {
-          r = failed_result("The conditional check '" + cond + "' failed. The error was: " + e.what());
-          run = false;
-        }
-        if (!run) break;
-      }
-      if (run) {
-        try {
-          r = run_with_retries(item_templar);
-        } catch (const tmpl::TemplateError& e) {
-          r = failed_result(task_error(m_task, "The task includes an option with an undefined variable", e));
-        }
-      } else if (r.is_null()) {
-        r = skipped_result();
-      }
-      Map& m = r.mutable_map();
-      m.set(loop_var, items[i]);
-      m.set("ansible_loop_var", loop_var);
-      if (!index_var.empty()) m.set("ansible_index_var", index_var), m.set(index_var, static_cast<std::int64_t>(i));
-      if (label) m.set("_ansible_item_label", item_templar.template_value(*label));
-      if (m_task.no_log.truthy()) m.set("_ansible_no_log", true);
+      Value r = run_item(items, i, facts_from_items, hide);
       Status st = status_of(r);
       if (st == Status::unreachable) return finish(out, r);
-      if (!m.find("changed")) m.set("changed", false);
-      any_changed = any_changed || st == Status::changed;
-      any_failed = any_failed || st == Status::failed;
-      all_skipped = all_skipped && st == Status::skipped;
+      totals.add(st);
       if (const Value* f = r.find("ansible_facts"); f && f->is_map())
         for (const auto& [k, v] : f->as_map()) facts_from_items.set(k, v);
       secrets::Redactor::global().add_marked(r);
       out.items.push_back({m_host.name, {}, st, r});
       results.push_back(std::move(r));
     }
-    Map agg;
-    agg.set("changed", any_changed);
-    if (any_failed) {
-      agg.set("failed", true);
-      agg.set("msg", "One or more items failed");
-    } else if (all_skipped) {
-      agg.set("skipped", true);
-      agg.set("msg", "All items skipped");
-    } else {
-      agg.set("msg", "All items completed");
-    }
-    if (!facts_from_items.empty()) agg.set("ansible_facts", Value(std::move(facts_from_items)));
-    agg.set("results", Value(std::move(results)));
-    return finish(out, Value(std::move(agg)));
+    return finish(out, totals.result(std::move(results), std::move(facts_from_items), !items.empty()));
   }
 
-  // Lets run_once() see the per-item scope through m_scope for the length of an item.
-  struct ScopeSwap {
-    ScopeSwap(vars::Scope& a, vars::Scope& b) : m_a(a), m_b(b) { std::swap(m_a, m_b); }
-    ~ScopeSwap() { std::swap(m_a, m_b); }
-    vars::Scope& m_a;
-    vars::Scope& m_b;
-  };
-
-  Value loop_info(const List& items, std::size_t i) {
-    Map m;
-    auto n = static_cast<std::int64_t>(items.size());
-    auto idx = static_cast<std::int64_t>(i);
-    m.set("allitems", Value(items));
-    m.set("index", idx + 1);
-    m.set("index0", idx);
-    m.set("revindex", n - idx);
-    m.set("revindex0", n - idx - 1);
-    m.set("first", i == 0);
-    m.set("last", idx == n - 1);
-    m.set("length", n);
-    m.set("previtem", i > 0 ? items[i - 1] : Value());
-    m.set("nextitem", idx + 1 < n ? items[i + 1] : Value());
-    return Value(std::move(m));
+  // One loop item: its own scope (the loop variables over the task's), `when` per item.
+  Value run_item(const List& items, std::size_t i, const Map& facts_so_far, bool hide) {
+    const std::string loop_var = m_task.loop_control.get_string("loop_var", "item");
+    const std::string index_var = m_task.loop_control.get_string("index_var");
+    vars::Scope scope = m_scope.derive();
+    // facts set by the earlier items are variables for the later ones, as Ansible updates the
+    // task's variables after each item (`names: "{{ names | default([]) + [item] }}"`)
+    if (!facts_so_far.empty()) scope.push_owned(Value(facts_so_far));
+    Map loop_layer;
+    loop_layer.set(loop_var, items[i]);
+    loop_layer.set("ansible_loop_var", loop_var);
+    if (!index_var.empty()) loop_layer.set(index_var, static_cast<std::int64_t>(i));
+    if (m_task.loop_control.get_truthy("extended")) loop_layer.set("ansible_loop", loop_info(items, i));
+    scope.push_owned(Value(std::move(loop_layer)));
+    tmpl::Templar templar(scope, template_options());
+    Value r;
+    try {
+      r = conditions_hold(templar) ? run_with_retries(scope, templar) : skipped_result();
+    } catch (const TaskError& e) {
+      r = failed_result(e.what());
+    } catch (const tmpl::TemplateError& e) {
+      r = failed_result(task_error(m_task, k_undefined_option, e));
+    }
+    Map& m = r.mutable_map();
+    m.set(loop_var, items[i]);
+    m.set("ansible_loop_var", loop_var);
+    if (!index_var.empty()) m.set("ansible_index_var", index_var), m.set(index_var, static_cast<std::int64_t>(i));
+    if (const Value* label = m_task.loop_control.find("label")) m.set("_ansible_item_label", templar.template_value(*label));
+    if (hide) m.set("_ansible_no_log", true);
+    if (!m.find("changed")) m.set("changed", false);
+    return r;
   }
 
   List loop_items(tmpl::Templar& templar) {
@@ -482,33 +498,7 @@ private:
                                   "wantlist=True to your lookup invocation or use q/query instead of lookup.");
       return terms.as_list();
     }
-    List term_list = terms.is_list() ? terms.as_list() : List{terms};
-    if (m_task.loop_lookup == "items") {
-      List flat;
-      for (const auto& t : term_list) {
-        if (t.is_list())
-          for (const auto& x : t.as_list()) flat.push_back(x);
-        else
-          flat.push_back(t);
-      }
-      return flat;
-    }
-    for (const auto& row : m_play.lookups) {
-      if (row.name != m_task.loop_lookup) continue;
-      tmpl::LookupContext ctx;
-      ctx.search_paths = m_play.search_paths;
-      ctx.render = [&templar](const std::string& src) { return templar.render(src); };
-      ctx.variable = [this](std::string_view name) { return m_scope.find(name); };
-      ctx.variable_names = [this] { return m_scope.names(); };
-      const inventory::Inventory* inv = m_play.inventory;
-      ctx.inventory_hostnames = [inv](const std::string& pattern) {
-        std::vector<std::string> names;
-        for (const auto* h : inv->select(pattern)) names.push_back(h->name);
-        return names;
-      };
-      return row.fn(term_list, Map{}, ctx);
-    }
-    throw tmpl::TemplateError("lookup plugin (" + m_task.loop_lookup + ") not found");
+    return templar.query(m_task.loop_lookup, terms.is_list() ? terms.as_list() : List{terms});
   }
 };
 

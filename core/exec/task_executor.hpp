@@ -16,10 +16,13 @@ struct TaskOutcome {
   output::Status status = output::Status::ok;
   Value result = Value::map();
   std::vector<output::ItemResult> items;  // loop items, in order
-  bool ignored = false;                   // failed, but ignore_errors said go on
+  bool ignored = false;                   // failed (or unreachable), but ignore_errors (or
+                                          // ignore_unreachable) said go on
   Value new_facts;                        // facts to merge (setup), or null
   Value new_vars;                         // host vars to merge (set_fact, include_vars, register)
-  std::string meta;                       // a meta action to apply (flush_handlers, end_play, ...)
+  action::MetaAction meta = action::MetaAction::none;  // what `meta:` asked for
+  bool diff = false;                      // the task's `diff` for this host (module and callback)
+  std::string delegate_host;              // the templated delegate_to, when not the host itself
   std::vector<std::string> warnings;      // e.g. ssh options the connection cannot honour
 };
 

@@ -28,7 +28,7 @@ struct TaskInfo {
   bool is_handler = false;
   Value args;              // templated args when known (for ad hoc and -vvv)
   bool loop = false;       // the task has loop/with_*: its results come as items + `results`
-  bool diff = false;       // the task's `diff: true` keyword (--diff is in CallbackOptions)
+  bool diff = false;       // the task's `diff` keyword for this host, as the module got it
 };
 
 enum class Status { ok, changed, failed, skipped, unreachable };
@@ -41,7 +41,7 @@ struct HostResult {
   bool ignore_errors = false;  // failed, but the task said ignore_errors: prints "...ignoring"
   bool ignore_unreachable = false;  // unreachable, but the task said ignore_unreachable
   bool rescued = false;  // failed inside a block whose rescue runs next: counted as rescued
-  bool delegated = false;
+  bool delegated = false;    // the task ran on delegate_host (delegate_to), not on `host`
   std::string delegate_host;
 };
 

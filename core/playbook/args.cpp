@@ -13,11 +13,18 @@ namespace drover::playbook {
 
 namespace {
 
+// Ansible's FREEFORM_ACTIONS, plus the include/import actions whose one word is a file name.
 constexpr std::array k_free_form_actions = {
     std::string_view("command"), std::string_view("include_role"), std::string_view("include_tasks"),
     std::string_view("import_tasks"), std::string_view("include_vars"), std::string_view("raw"),
     std::string_view("script"), std::string_view("shell"), std::string_view("win_command"),
     std::string_view("win_shell"),
+};
+
+// The rest of Ansible's RAW_PARAM_MODULES: k=v arguments plus words kept as `_raw_params`.
+constexpr std::array k_raw_param_actions = {
+    std::string_view("add_host"), std::string_view("group_by"), std::string_view("import_role"),
+    std::string_view("include"),  std::string_view("meta"),     std::string_view("set_fact"),
 };
 
 // The k=v keys Ansible accepts inside a command line of command/shell/script.
@@ -110,9 +117,11 @@ std::string unescape_equals(std::string_view s) {
 
 }  // namespace
 
-bool is_free_form_action(std::string_view action) {
-  return std::find(k_free_form_actions.begin(), k_free_form_actions.end(), action) !=
-         k_free_form_actions.end();
+ArgStyle arg_style(std::string_view action) {
+  auto in = [action](const auto& list) { return std::find(list.begin(), list.end(), action) != list.end(); };
+  if (in(k_free_form_actions)) return ArgStyle::free_form;
+  if (in(k_raw_param_actions)) return ArgStyle::raw_params;
+  return ArgStyle::key_value;
 }
 
 std::vector<std::string> split_args(std::string_view text) {
@@ -159,14 +168,15 @@ std::vector<std::string> split_args(std::string_view text) {
   return tokens;
 }
 
-Value parse_kv(std::string_view text, bool free_form) {
+Value parse_kv(std::string_view text, ArgStyle style) {
+  const bool free_form = style == ArgStyle::free_form;
   Value out = Value::map();
   std::vector<std::string> raw;
   for (const auto& token : split_args(text)) {
     std::string decoded = decode_escapes(token);
     auto eq = kv_split(decoded);
     if (eq == std::string::npos) {
-      if (free_form) {
+      if (style != ArgStyle::key_value) {
         raw.push_back(decoded.find('=') == std::string::npos ? token : unescape_equals(decoded));
         continue;
       }

@@ -29,7 +29,7 @@ constexpr std::array k_task_keywords = {
 // a clear message instead of being ignored: silently skipping `become` or `async` would do harm.
 constexpr std::array k_unsupported_task_keywords = {
     "async", "become_exe", "become_flags", "collections", "connection", "debugger",
-    "delegate_facts", "ignore_unreachable", "module_defaults", "poll", "port", "remote_user",
+    "delegate_facts", "module_defaults", "poll", "port", "remote_user",
     "throttle", "timeout",
 };
 
@@ -252,6 +252,7 @@ private:
     else if (key == "retries") t.retries = value(n);
     else if (key == "delay") t.delay = value(n);
     else if (key == "ignore_errors") t.ignore_errors = value(n);
+    else if (key == "ignore_unreachable") t.ignore_unreachable = value(n);
     else if (key == "register") t.register_var = scalar_string(n);
     else if (key == "loop") set_loop(t, k, n, "");
     else if (key == "loop_control") t.loop_control = mapping(k, n);
@@ -297,7 +298,7 @@ private:
     t.action = short_action_name(module);
     if (!m_known(t.action)) unknown_action(n, module);
     if (space != std::string::npos)
-      t.args = merge_recursive(parse_kv(text.substr(space + 1), is_free_form_action(t.action)), t.args);
+      t.args = merge_recursive(parse_kv(text.substr(space + 1), arg_style(t.action)), t.args);
   }
 
   void resolve_action(Task& t, const YAML::Node& node, const YAML::Node* key, const YAML::Node& n) {
@@ -318,7 +319,7 @@ private:
       args = Value::map();
     } else if (n.IsScalar()) {
       try {
-        args = parse_kv(scalar_string(n), is_free_form_action(t.action));
+        args = parse_kv(scalar_string(n), arg_style(t.action));
       } catch (const SourceError&) {
         throw;
       } catch (const Fatal& e) {
@@ -385,6 +386,7 @@ public:
       else if (key == "connection") p.connection = text(n);
       else if (key == "remote_user") p.remote_user = text(n);
       else if (key == "ignore_errors") p.ignore_errors = yaml_to_value(n, m_file);
+      else if (key == "ignore_unreachable") p.ignore_unreachable = yaml_to_value(n, m_file);
       else if (key == "any_errors_fatal") p.any_errors_fatal = yaml_to_value(n, m_file);
       else if (key == "check_mode") p.check_mode = yaml_to_value(n, m_file);
       else if (key == "diff") p.diff = yaml_to_value(n, m_file);

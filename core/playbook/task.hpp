@@ -20,6 +20,7 @@ struct Task {
   std::vector<std::string> changed_when;   // empty: the module decides
   std::vector<std::string> failed_when;    // empty: the module decides
   Value ignore_errors;                     // null (false), bool or a template string
+  Value ignore_unreachable;                // null (false), bool or a template string
   std::string register_var;
 
   bool has_loop = false;
@@ -61,7 +62,7 @@ struct Play {
   Value environment;
   std::string connection;
   std::string remote_user;
-  Value ignore_errors;
+  Value ignore_errors, ignore_unreachable;
   Value serial;
   std::string strategy;
   Value any_errors_fatal;

@@ -1105,13 +1105,6 @@ Value g_lipsum(Context&, CallArgs&) {
                "labore et dolore magna aliqua.");
 }
 
-const LookupRow* find_lookup(std::span<const LookupRow> lookups, std::string_view name) {
-  const std::string_view wanted = short_name(name);
-  for (const LookupRow& row : lookups)
-    if (row.name == wanted) return &row;
-  return nullptr;
-}
-
 // Runs a lookup: query() semantics (always a list).
 std::optional<List> run_lookup(Context& ctx, CallArgs& a, std::string* errors_mode) {
   if (a.positional.empty()) throw TemplateError("lookup() requires the name of a lookup plugin");
@@ -1189,6 +1182,13 @@ std::optional<Value> global_function(std::string_view name) {
   auto it = k_globals.find(name);
   if (it == k_globals.end()) return std::nullopt;
   return it->second;
+}
+
+const LookupRow* find_lookup(std::span<const LookupRow> lookups, std::string_view name) {
+  const std::string_view wanted = short_name(name);
+  for (const LookupRow& row : lookups)
+    if (row.name == wanted) return &row;
+  return nullptr;
 }
 
 }  // namespace drover::tmpl::detail

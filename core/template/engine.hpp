@@ -120,6 +120,9 @@ inline bool is_undefined(const Value& v) { return v.is_object() && as_undefined(
 // Throws the undefined error when v is undefined; returns v.
 const Value& require(const Value& v);
 
+// The row of `lookups` named `name` (short or FQCN), or nullptr.
+const LookupRow* find_lookup(std::span<const LookupRow> lookups, std::string_view name);
+
 using TemplateLoader = std::function<std::optional<std::string>(const std::string& name)>;
 
 // What a render needs besides variables: the loader, lookups and the root variable resolver.

@@ -524,4 +524,11 @@ bool Templar::condition(std::string_view expression) {
   return py_truthy(v);
 }
 
+List Templar::query(std::string_view name, const List& terms) {
+  const LookupRow* row = find_lookup(m_root->lookups(), name);
+  if (!row) throw TemplateError("lookup plugin (" + std::string(name) + ") not found");
+  LookupContext lc = m_root->lookup_context();
+  return row->fn(terms, Map{}, lc);
+}
+
 }  // namespace drover::tmpl

@@ -118,6 +118,9 @@ public:
   // a string that is one {{ }}. Returns Python truthiness; the strings 'True'/'False'/'yes'/... are
   // read as Ansible's conditional reads them.
   bool condition(std::string_view expression);
+  // Runs the lookup `name` (short or FQCN) on `terms` with query() semantics, as `with_<name>:`
+  // does. Throws TemplateError "lookup plugin (name) not found" for an unknown lookup.
+  List query(std::string_view name, const List& terms);
   // The `omit` placeholder string for this run; module args equal to it are dropped by the caller.
   static const std::string& omit_token();
 

@@ -1,4 +1,4 @@
-// The client side of the runner protocol (docs/connections.md, "Runner protocol v1"): one
+// The client side of the runner protocol (docs/protocol.md): one
 // `drover-modules --serve` process, its hello, and request/response lines matched by id.
 #pragma once
 

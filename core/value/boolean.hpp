@@ -18,14 +18,13 @@ namespace drover {
 // boolean(v, strict=True): nullopt when `v` is none of the words above (null included).
 std::optional<bool> parse_boolean(const Value& v);
 std::optional<bool> parse_boolean(std::string_view text);
+// (exact overloads, so that a std::string or a literal is not ambiguous between the two above)
+inline std::optional<bool> parse_boolean(const std::string& text) { return parse_boolean(std::string_view(text)); }
+inline std::optional<bool> parse_boolean(const char* text) { return parse_boolean(std::string_view(text)); }
 
 // boolean(v, strict=False), as Ansible reads configuration: anything but a true word is false.
 bool loose_boolean(const Value& v);
 bool loose_boolean(std::string_view text);
-
-// Text given as std::string or a literal is text, not a Value holding it (both convert to either).
-inline std::optional<bool> parse_boolean(const std::string& text) { return parse_boolean(std::string_view(text)); }
-inline std::optional<bool> parse_boolean(const char* text) { return parse_boolean(std::string_view(text)); }
 inline bool loose_boolean(const std::string& text) { return loose_boolean(std::string_view(text)); }
 inline bool loose_boolean(const char* text) { return loose_boolean(std::string_view(text)); }
 

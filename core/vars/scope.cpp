@@ -53,7 +53,7 @@ Value parse_extra_vars(const std::string& arg) {
     return v;
   }
   try {
-    return playbook::parse_kv(arg, false);
+    return playbook::parse_kv(arg, playbook::ArgStyle::key_value);
   } catch (const Fatal& e) {
     throw Fatal(std::string("-e: ") + e.what(), ExitCode::bad_options);
   }

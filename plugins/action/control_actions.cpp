@@ -32,13 +32,6 @@ std::vector<std::pair<Value, std::string>> conditions_of(const Value& v) {
 
 }  // namespace
 
-Value failed_result(const std::string& msg) {
-  Map m;
-  m.set("failed", true);
-  m.set("msg", msg);
-  return Value(std::move(m));
-}
-
 bool bool_arg(const Value& args, std::string_view key, bool fallback) {
   const Value* v = args.find(key);
   if (!v || v->is_null()) return fallback;
@@ -149,12 +142,17 @@ Value run_include_vars(ActionContext& ctx) {
 }
 
 Value run_meta(ActionContext& ctx) {
-  std::string what = ctx.args.get_string("_raw_params");
-  if (what == "noop" || what == "flush_handlers" || what == "end_play" || what == "end_host" ||
-      what == "clear_facts" || what == "refresh_inventory") {
+  static constexpr std::pair<std::string_view, MetaAction> k_meta[] = {
+      {"clear_facts", MetaAction::clear_facts}, {"end_host", MetaAction::end_host},
+      {"end_play", MetaAction::end_play},       {"flush_handlers", MetaAction::flush_handlers},
+      {"noop", MetaAction::noop},               {"refresh_inventory", MetaAction::refresh_inventory},
+  };
+  const std::string what = ctx.args.get_string("_raw_params");
+  for (const auto& [name, meta] : k_meta) {
+    if (name != what) continue;
+    ctx.meta = meta;  // the executor acts on it
     Map m;
     m.set("changed", false);
-    m.set("_drover_meta", what);  // the executor acts on it
     return Value(std::move(m));
   }
   return failed_result("invalid meta action requested: " + what);

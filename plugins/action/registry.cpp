@@ -30,14 +30,8 @@ constexpr std::array k_actions = {
 
 }  // namespace
 
-std::span<const ActionRow> actions() { return k_actions; }
+ActionTable actions() { return k_actions; }
 
-const ActionRow* find_action(std::string_view name) {
-  auto it = std::lower_bound(k_actions.begin(), k_actions.end(), name,
-                             [](const ActionRow& row, std::string_view n) { return row.name < n; });
-  return it != k_actions.end() && it->name == name ? &*it : nullptr;
-}
-
-bool is_known_action(std::string_view name) { return find_action(name) != nullptr; }
+bool is_known_action(std::string_view name) { return find_action(k_actions, name) != nullptr; }
 
 }  // namespace drover::action

@@ -51,34 +51,40 @@ TEST_CASE("split_args keeps quoted text and templates together") {
 }
 
 TEST_CASE("parse_kv unquotes values and keeps free-form text in _raw_params") {
-  Value v = parse_kv(R"(dest=/tmp/x content="a b")", false);
+  Value v = parse_kv(R"(dest=/tmp/x content="a b")", ArgStyle::key_value);
   CHECK(v.get("dest") == Value("/tmp/x"));
   CHECK(v.get("content") == Value("a b"));
-  Value c = parse_kv("echo hi creates=/tmp/f", true);
+  Value c = parse_kv("echo hi creates=/tmp/f", ArgStyle::free_form);
   CHECK(c.get("_raw_params") == Value("echo hi"));
   CHECK(c.get("creates") == Value("/tmp/f"));
-  CHECK_THROWS_AS(parse_kv("not-a-pair", false), Fatal);
+  CHECK_THROWS_AS(parse_kv("not-a-pair", ArgStyle::key_value), Fatal);
+  // meta: flush_handlers (Ansible's RAW_PARAM_MODULES keep the word, and still read k=v)
+  Value m = parse_kv("flush_handlers", arg_style("meta"));
+  CHECK(m.get("_raw_params") == Value("flush_handlers"));
+  Value f = parse_kv("color=blue", arg_style("set_fact"));
+  CHECK(f.get("color") == Value("blue"));
+  CHECK(f.find("_raw_params") == nullptr);
 }
 
 // Expected values are what ansible.parsing.splitter.parse_kv returns for the same text.
 TEST_CASE("parse_kv decodes escapes as Ansible does, around quotes and = in values") {
-  CHECK(parse_kv(R"(msg="a\nb")", false).get("msg") == Value("a\nb"));
-  CHECK(parse_kv(R"(msg=a\tb\\c)", false).get("msg") == Value("a\tb\\c"));
-  Value q = parse_kv(R"(msg='it\'s' other=\"q\")", false);
+  CHECK(parse_kv(R"(msg="a\nb")", ArgStyle::key_value).get("msg") == Value("a\nb"));
+  CHECK(parse_kv(R"(msg=a\tb\\c)", ArgStyle::key_value).get("msg") == Value("a\tb\\c"));
+  Value q = parse_kv(R"(msg='it\'s' other=\"q\")", ArgStyle::key_value);
   CHECK(q.get("msg") == Value("it's"));
   CHECK(q.get("other") == Value("q"));
-  Value e = parse_kv(R"(msg="x=y" url=http://h/?a=b)", false);
+  Value e = parse_kv(R"(msg="x=y" url=http://h/?a=b)", ArgStyle::key_value);
   CHECK(e.get("msg") == Value("x=y"));
   CHECK(e.get("url") == Value("http://h/?a=b"));
-  CHECK(parse_kv(R"(msg=\u00e9\x41\U0001F600)", false).get("msg") == Value("\xc3\xa9" "A" "\xf0\x9f\x98\x80"));
-  CHECK(parse_kv(R"(msg=a\d\=b)", false).get("msg") == Value(R"(a\d\=b)"));
-  CHECK(parse_kv(R"(a\=b=c)", false).get(R"(a\=b)") == Value("c"));
-  CHECK(parse_kv(R"(msg="a \"b\" c")", false).get("msg") == Value(R"(a "b" c)"));
-  CHECK(parse_kv(R"(msg="a"b)", false).get("msg") == Value(R"("a"b)"));
-  Value c = parse_kv(R"(echo a\nb creates=/tmp/f argv=x)", true);
+  CHECK(parse_kv(R"(msg=\u00e9\x41\U0001F600)", ArgStyle::key_value).get("msg") == Value("\xc3\xa9" "A" "\xf0\x9f\x98\x80"));
+  CHECK(parse_kv(R"(msg=a\d\=b)", ArgStyle::key_value).get("msg") == Value(R"(a\d\=b)"));
+  CHECK(parse_kv(R"(a\=b=c)", ArgStyle::key_value).get(R"(a\=b)") == Value("c"));
+  CHECK(parse_kv(R"(msg="a \"b\" c")", ArgStyle::key_value).get("msg") == Value(R"(a "b" c)"));
+  CHECK(parse_kv(R"(msg="a"b)", ArgStyle::key_value).get("msg") == Value(R"("a"b)"));
+  Value c = parse_kv(R"(echo a\nb creates=/tmp/f argv=x)", ArgStyle::free_form);
   CHECK(c.get("_raw_params") == Value(R"(echo a\nb argv=x)"));
   CHECK(c.get("creates") == Value("/tmp/f"));
-  CHECK(parse_kv(R"(echo a\=b)", true).get("_raw_params") == Value("echo a=b"));
+  CHECK(parse_kv(R"(echo a\=b)", ArgStyle::free_form).get("_raw_params") == Value("echo a=b"));
 }
 
 TEST_CASE("a play with tasks in both argument styles parses with locations") {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -27,6 +28,9 @@ struct FakeHost {
   int runner_hello_version = 1;
   bool needs_sudo_password = false;    // sudo prompts (marker on stderr) and wants "secret"
   std::vector<std::string> requests;   // every request line the runners received
+  // When set, the runner's answer to a module request (its result map); otherwise the runner
+  // echoes {"changed": false, "module": ..., "args": ...}.
+  std::function<Value(const std::string& module, const Value& request)> respond;
 };
 
 class FakeRunnerProcess : public connection::Process {
@@ -65,6 +69,10 @@ public:
       m_err += "runner: segmentation fault in module die\n";
       m_exited = true;
       m_status = 139;
+      return;
+    }
+    if (m_host.respond) {
+      m_lines.push_back(dump_json(Value(Map{{"id", id}, {"result", m_host.respond(module, req)}})));
       return;
     }
     Map result{{"changed", false}, {"module", module}, {"args", req.get("args")}};

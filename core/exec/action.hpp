@@ -1,0 +1,60 @@
+// The action interface: what a task's module name does on the control node. The executor calls
+// actions through a table it is given (RunContext::actions); the built-in table lives in
+// plugins/action/ and tests pass their own. Most actions send the module to the target's runner;
+// some run entirely here (debug, set_fact, assert, fail, meta) and some have a control half
+// (template renders here, copy reads a local src here).
+//
+// An action returns an Ansible-style result map. Expected failures are results with
+// `failed: true`; an unreachable host throws connection::Unreachable.
+#pragma once
+
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/playbook/task.hpp"
+#include "core/template/templar.hpp"
+#include "core/transport/target.hpp"
+#include "core/value/value.hpp"
+
+namespace drover::action {
+
+// What `meta:` asks the executor to do after the task; an action sets it on its context.
+enum class MetaAction { none, noop, flush_handlers, end_play, end_host, clear_facts, refresh_inventory };
+
+struct ActionContext {
+  const playbook::Task& task;
+  Value args;  // templated, with omitted values removed
+  tmpl::Templar& templar;
+  const tmpl::Variables& vars;
+  bool check_mode = false;
+  bool diff_mode = false;
+  std::vector<std::string> search_paths;  // where src files and templates are looked for
+  // Runs a module through the target's runner; its args are sent as given.
+  std::function<Value(const std::string& module, const Value& args)> run_module;
+  // Runs a command on the target without the runner (the `raw` module).
+  std::function<connection::ExecResult(const std::string& command)> run_raw;
+  tmpl::ResultTypes result_types = tmpl::ResultTypes::ansible;  // for Templars an action makes
+  MetaAction meta = MetaAction::none;  // out: set by the meta action
+};
+
+using ActionFn = Value (*)(ActionContext&);
+
+struct ActionRow {
+  std::string_view name;
+  ActionFn fn;
+  std::string_view summary;
+};
+
+// A table of actions, alphabetized by name (the executor searches it by bisection).
+using ActionTable = std::span<const ActionRow>;
+
+// The row named `name`, or nullptr.
+const ActionRow* find_action(ActionTable table, std::string_view name);
+
+// A failed result with Ansible's fields: {"failed": true, "msg": msg}.
+Value failed_result(const std::string& msg);
+
+}  // namespace drover::action

@@ -1,0 +1,505 @@
+#include <doctest/doctest.h>
+
+#include "tests/unit/exec/exec_harness.hpp"
+
+using namespace drover;
+using drover::testing::ExecHarness;
+using Lines = std::vector<std::string>;
+
+TEST_CASE("tasks run on every host of the pattern, task by task, and the recap counts them") {
+  ExecHarness h;
+  CHECK(h.run(R"(
+- hosts: web
+  gather_facts: false
+  tasks:
+    - name: first
+      ok:
+    - name: second
+      change:
+)") == ExitCode::ok);
+  CHECK(h.events() == Lines{"PLAY [web]", "TASK [first]", "ok: [web1]", "ok: [web2]", "TASK [second]",
+                            "changed: [web1]", "changed: [web2]"});
+  CHECK(h.recap("web1") == "ok=2 changed=1 unreachable=0 failed=0 skipped=0 rescued=0 ignored=0");
+  CHECK(h.recap("db1") == "(not in the recap)");
+}
+
+TEST_CASE("when: is evaluated per host with its variables; a false condition skips") {
+  ExecHarness h;
+  h.inventory().set_host_var("web2", "role", Value("backup"));
+  h.run(R"(
+- hosts: web
+  gather_facts: false
+  tasks:
+    - name: only primaries
+      ok:
+      when: role | default('primary') == 'primary'
+)");
+  CHECK(h.events() == Lines{"PLAY [web]", "TASK [only primaries]", "ok: [web1]", "skipped: [web2]"});
+  CHECK(h.last_result("web2").result.get_string("skip_reason") == "Conditional result was False");
+  CHECK(h.requests("web2").empty());
+}
+
+TEST_CASE("a when that cannot be evaluated fails the task with Ansible's wording and the task's place") {
+  ExecHarness h;
+  CHECK(h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - name: bad
+      ok:
+      when: nosuchvar.field == 1
+)") == ExitCode::host_failed);
+  const std::string msg = h.last_result("web1").result.get_string("msg");
+  CHECK(msg.rfind("The conditional check 'nosuchvar.field == 1' failed. The error was: ", 0) == 0);
+  CHECK(msg.find("line 5, column 7") != std::string::npos);
+}
+
+TEST_CASE("register keeps the result for later tasks, and arguments are templated with it") {
+  ExecHarness h;
+  h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - ok: {word: hello}
+      register: first
+    - ok: {said: "{{ first.args.word }} again"}
+)");
+  auto reqs = h.requests("web1");
+  REQUIRE(reqs.size() == 2);
+  CHECK(reqs[1].get("args").get_string("said") == "hello again");
+}
+
+TEST_CASE("a loop runs once per item with loop_var, index_var and label, and aggregates the results") {
+  ExecHarness h;
+  h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - name: each
+      ok: {value: "{{ fruit }}-{{ idx }}"}
+      loop: [apple, pear, plum]
+      loop_control: {loop_var: fruit, index_var: idx, label: "L{{ idx }}"}
+      when: fruit != 'pear'
+      register: out
+    - ok: {seen: "{{ out.results | map(attribute='skipped', default=false) | list }}"}
+)");
+  CHECK(h.events() == Lines{"PLAY [web1]", "TASK [each]", "item ok: [web1] (L0)", "item skipped: [web1] (L1)",
+                            "item ok: [web1] (L2)", "ok: [web1]", "TASK [ok]", "ok: [web1]"});
+  auto reqs = h.requests("web1");
+  REQUIRE(reqs.size() == 3);
+  CHECK(reqs[0].get("args").get_string("value") == "apple-0");
+  CHECK(reqs[1].get("args").get_string("value") == "plum-2");
+  CHECK(reqs[2].get("args").get("seen") == Value::list({false, true, false}));
+  const Value& agg = h.results()[0].result;
+  CHECK(agg.get_string("msg") == "All items completed");
+  CHECK(agg.get("results").as_list().size() == 3);
+}
+
+TEST_CASE("with_items flattens one level through the items lookup") {
+  ExecHarness h;
+  h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - ok: {v: "{{ item }}"}
+      with_items: [[a, b], c]
+)");
+  auto reqs = h.requests("web1");
+  REQUIRE(reqs.size() == 3);
+  CHECK(reqs[2].get("args").get_string("v") == "c");
+}
+
+TEST_CASE("a failing item fails the looped task, and the later items still run") {
+  ExecHarness h;
+  h.host("web1").respond = [](const std::string&, const Value& req) {
+    bool bad = req.get("args").get_string("v") == "b";
+    return Value(Map{{"changed", false}, {"failed", bad}});
+  };
+  CHECK(h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - name: mixed
+      ok: {v: "{{ item }}"}
+      loop: [a, b, c]
+)") == ExitCode::host_failed);
+  CHECK(h.events() == Lines{"PLAY [web1]", "TASK [mixed]", "item ok: [web1] (a)", "item failed: [web1] (b)",
+                            "item ok: [web1] (c)", "failed: [web1]", "NO MORE HOSTS LEFT"});
+  CHECK(h.last_result("web1").result.get_string("msg") == "One or more items failed");
+}
+
+TEST_CASE("until retries the task until the condition holds and records the attempts") {
+  ExecHarness h;
+  h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - count:
+      register: c
+      until: c.count >= 3
+      retries: 5
+      delay: 0
+)");
+  CHECK(h.requests("web1").size() == 3);
+  CHECK(h.last_result("web1").status == output::Status::ok);
+  CHECK(h.last_result("web1").result.get("attempts") == Value(3));
+}
+
+TEST_CASE("until that never holds fails after retries + 1 attempts") {
+  ExecHarness h;
+  CHECK(h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - count:
+      register: c
+      until: c.count > 100
+      retries: "{{ 2 }}"
+      delay: 0
+)") == ExitCode::host_failed);
+  CHECK(h.requests("web1").size() == 3);
+  CHECK(h.last_result("web1").result.get("attempts") == Value(3));
+}
+
+TEST_CASE("changed_when and failed_when see the registered result") {
+  ExecHarness h;
+  CHECK(h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - name: quiet
+      change:
+      register: r
+      changed_when: false
+    - name: strict
+      ok: {x: 1}
+      register: r2
+      failed_when: r2.args.x == 1
+      ignore_errors: "{{ 'yes' }}"
+)") == ExitCode::ok);
+  CHECK(h.events() == Lines{"PLAY [web1]", "TASK [quiet]", "ok: [web1]", "TASK [strict]", "failed: [web1] (ignored)"});
+  CHECK(h.last_result("web1").result.get("failed_when_result") == Value(true));
+  CHECK(h.recap("web1") == "ok=2 changed=0 unreachable=0 failed=0 skipped=0 rescued=0 ignored=1");
+}
+
+TEST_CASE("a failed host leaves the play; the others go on; exit code 2") {
+  ExecHarness h;
+  CHECK(h.run(R"(
+- hosts: web
+  gather_facts: false
+  tasks:
+    - boom:
+      when: inventory_hostname == 'web1'
+    - name: after
+      ok:
+)") == ExitCode::host_failed);
+  CHECK(h.events() == Lines{"PLAY [web]", "TASK [boom]", "failed: [web1]", "skipped: [web2]", "TASK [after]",
+                            "ok: [web2]"});
+  CHECK(h.recap("web1") == "ok=0 changed=0 unreachable=0 failed=1 skipped=0 rescued=0 ignored=0");
+}
+
+TEST_CASE("block: rescue runs for the hosts that failed, always for every host, and the failure counts as rescued") {
+  ExecHarness h;
+  CHECK(h.run(R"(
+- hosts: web
+  gather_facts: false
+  tasks:
+    - block:
+        - name: risky
+          boom:
+          when: inventory_hostname == 'web1'
+        - name: after risky
+          ok:
+      rescue:
+        - name: recover
+          ok: {failed_task: "{{ ansible_failed_task.name }}", why: "{{ ansible_failed_result.msg }}"}
+      always:
+        - name: cleanup
+          ok:
+    - name: next
+      ok:
+)") == ExitCode::ok);
+  CHECK(h.events() == Lines{"PLAY [web]", "TASK [risky]", "failed: [web1] (rescued)", "skipped: [web2]",
+                            "TASK [after risky]", "ok: [web2]", "TASK [recover]", "ok: [web1]",
+                            "TASK [cleanup]", "ok: [web1]", "ok: [web2]", "TASK [next]", "ok: [web1]",
+                            "ok: [web2]"});
+  auto reqs = h.requests("web1");
+  REQUIRE(reqs.size() == 4);  // risky, recover, cleanup, next
+  CHECK(reqs[1].get("args").get_string("failed_task") == "risky");
+  CHECK(reqs[1].get("args").get_string("why") == "boom");
+  CHECK(h.recap("web1") == "ok=3 changed=0 unreachable=0 failed=0 skipped=0 rescued=1 ignored=0");
+}
+
+TEST_CASE("a block without rescue: always runs, then the host stays failed") {
+  ExecHarness h;
+  CHECK(h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - block:
+        - boom:
+      always:
+        - name: cleanup
+          ok:
+    - name: never reached
+      ok:
+)") == ExitCode::host_failed);
+  CHECK(h.events() == Lines{"PLAY [web1]", "TASK [boom]", "failed: [web1]", "NO MORE HOSTS LEFT", "TASK [cleanup]",
+                            "ok: [web1]"});
+}
+
+TEST_CASE("a block's when and vars apply to each of its tasks") {
+  ExecHarness h;
+  h.run(R"(
+- hosts: web
+  gather_facts: false
+  tasks:
+    - block:
+        - ok: {v: "{{ greeting }}"}
+      vars: {greeting: hi}
+      when: inventory_hostname == 'web2'
+)");
+  CHECK(h.events() == Lines{"PLAY [web]", "TASK [ok]", "skipped: [web1]", "ok: [web2]"});
+  CHECK(h.requests("web2")[0].get("args").get_string("v") == "hi");
+}
+
+TEST_CASE("handlers run once at the end of the section, in definition order, only where notified by a change") {
+  ExecHarness h;
+  h.run(R"(
+- hosts: web
+  gather_facts: false
+  tasks:
+    - name: maybe change
+      change:
+      when: inventory_hostname == 'web1'
+      notify: [second, first]
+    - name: unchanged
+      ok:
+      notify: first
+    - name: again
+      change:
+      notify: second
+  handlers:
+    - name: first
+      ok:
+    - name: second
+      ok:
+)");
+  CHECK(h.events() == Lines{"PLAY [web]", "TASK [maybe change]", "changed: [web1]", "skipped: [web2]",
+                            "TASK [unchanged]", "ok: [web1]", "ok: [web2]", "TASK [again]", "changed: [web1]",
+                            "changed: [web2]", "HANDLER [first]", "ok: [web1]", "HANDLER [second]",
+                            "ok: [web1]", "ok: [web2]"});
+}
+
+TEST_CASE("handlers answer to listen topics, and meta: flush_handlers runs them at once") {
+  ExecHarness h;
+  h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - change:
+      notify: restart things
+    - meta: flush_handlers
+    - name: after flush
+      ok:
+  handlers:
+    - name: restart app
+      ok:
+      listen: restart things
+)");
+  CHECK(h.events() == Lines{"PLAY [web1]", "TASK [change]", "changed: [web1]", "TASK [meta]", "ok: [web1]",
+                            "HANDLER [restart app]", "ok: [web1]", "TASK [after flush]", "ok: [web1]"});
+}
+
+TEST_CASE("--tags selects tagged tasks, always runs unless skipped, never runs only when asked") {
+  ExecHarness h;
+  h.options().tags = {"deploy"};
+  h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - {name: untagged, ok: }
+    - {name: deploy, ok: , tags: deploy}
+    - {name: always, ok: , tags: always}
+    - {name: never, ok: , tags: [never, debug]}
+    - block:
+        - {name: inner, ok: }
+      tags: deploy
+)");
+  CHECK(h.events() == Lines{"PLAY [web1]", "TASK [deploy]", "ok: [web1]", "TASK [always]", "ok: [web1]",
+                            "TASK [inner]", "ok: [web1]"});
+}
+
+TEST_CASE("--skip-tags removes tagged tasks and wins over --tags") {
+  ExecHarness h;
+  h.options().skip_tags = {"slow"};
+  h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - {name: fast, ok: }
+    - {name: slow, ok: , tags: [slow, always]}
+)");
+  CHECK(h.events() == Lines{"PLAY [web1]", "TASK [fast]", "ok: [web1]"});
+}
+
+TEST_CASE("an unreachable host is counted and reported with exit code 4; the others go on") {
+  ExecHarness h;
+  h.host("web2").down = true;
+  CHECK(h.run(R"(
+- hosts: web
+  gather_facts: false
+  tasks:
+    - {name: one, ok: }
+    - {name: two, ok: }
+)") == ExitCode::host_unreachable);
+  CHECK(h.events() == Lines{"PLAY [web]", "TASK [one]", "ok: [web1]", "unreachable: [web2]", "TASK [two]",
+                            "ok: [web1]"});
+  CHECK(h.recap("web2") == "ok=0 changed=0 unreachable=1 failed=0 skipped=0 rescued=0 ignored=0");
+}
+
+TEST_CASE("ignore_unreachable keeps the host in the play and counts it as ignored") {
+  ExecHarness h;
+  h.host("web1").down = true;
+  CHECK(h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - {name: one, ok: , ignore_unreachable: true}
+    - {name: two, ok: , ignore_unreachable: yes}
+)") == ExitCode::ok);
+  CHECK(h.events() == Lines{"PLAY [web1]", "TASK [one]", "unreachable: [web1] (ignored)", "TASK [two]",
+                            "unreachable: [web1] (ignored)"});
+  CHECK(h.recap("web1") == "ok=2 changed=0 unreachable=0 failed=0 skipped=0 rescued=0 ignored=2");
+}
+
+TEST_CASE("delegate_to runs the module on the delegate and labels the result 'host -> delegate'") {
+  ExecHarness h;
+  h.inventory().set_host_var("db1", "ansible_host", Value("10.0.0.9"));
+  h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - name: on the database
+      ok: {from: "{{ inventory_hostname }}"}
+      delegate_to: "{{ groups['db'][0] }}"
+      register: r
+    - ok: {registered_has_delegated_vars: "{{ r._ansible_delegated_vars is defined }}"}
+)");
+  CHECK(h.events() == Lines{"PLAY [web1]", "TASK [on the database]", "ok: [web1 -> db1(10.0.0.9)]", "TASK [ok]",
+                            "ok: [web1]"});
+  auto on_db = h.requests("db1");
+  REQUIRE(on_db.size() == 1);
+  CHECK(on_db[0].get("args").get_string("from") == "web1");
+  REQUIRE(h.requests("web1").size() == 1);
+  CHECK(h.requests("web1")[0].get("args").get("registered_has_delegated_vars") == Value(false));
+  CHECK(h.results()[0].delegated);
+  CHECK(h.results()[0].delegate_host == "db1");
+}
+
+TEST_CASE("run_once runs on the first host only and its result stands for the others") {
+  ExecHarness h;
+  h.run(R"(
+- hosts: web
+  gather_facts: false
+  tasks:
+    - change:
+      run_once: "{{ true }}"
+      register: once
+    - ok: {v: "{{ once.changed }}"}
+)");
+  CHECK(h.events() == Lines{"PLAY [web]", "TASK [change]", "changed: [web1]", "TASK [ok]", "ok: [web1]",
+                            "ok: [web2]"});
+  CHECK(h.requests("web2")[0].get("args").get("v") == Value(true));
+}
+
+TEST_CASE("meta: end_host stops one host, end_play every host") {
+  ExecHarness h;
+  h.run(R"(
+- hosts: web
+  gather_facts: false
+  tasks:
+    - meta: end_host
+      when: inventory_hostname == 'web1'
+    - {name: still here, ok: }
+    - meta: end_play
+    - {name: not reached, ok: }
+)");
+  CHECK(h.events() == Lines{"PLAY [web]", "TASK [meta]", "ok: [web1]", "skipped: [web2]", "TASK [still here]",
+                            "ok: [web2]", "TASK [meta]", "ok: [web2]"});
+}
+
+TEST_CASE("set_fact values are host variables for the following tasks") {
+  ExecHarness h;
+  h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - set_fact: {color: blue}
+    - ok: {c: "{{ color }}"}
+)");
+  CHECK(h.requests("web1")[0].get("args").get_string("c") == "blue");
+}
+
+TEST_CASE("the diff keyword is templated once per host and the module and the callback get the same value") {
+  ExecHarness h;
+  h.inventory().set_host_var("web2", "show", Value("yes"));
+  h.run(R"(
+- hosts: web
+  gather_facts: false
+  tasks:
+    - ok:
+      diff: "{{ show | default(false) }}"
+)");
+  CHECK(h.requests("web1")[0].get("diff") == Value(false));
+  CHECK(h.requests("web2")[0].get("diff") == Value(true));
+  for (const auto& r : h.results()) CHECK(r.task.diff == (r.host == "web2"));
+}
+
+TEST_CASE("check_mode: a keyword overrides --check for the module") {
+  ExecHarness h;
+  h.options().check = true;
+  h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - ok:
+    - ok:
+      check_mode: no
+)");
+  auto reqs = h.requests("web1");
+  REQUIRE(reqs.size() == 2);
+  CHECK(reqs[0].get("check") == Value(true));
+  CHECK(reqs[1].get("check") == Value(false));
+}
+
+TEST_CASE("a keyword that is not a boolean fails the task with Ansible's message") {
+  ExecHarness h;
+  CHECK(h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - ok:
+      become: "{{ 'maybe' }}"
+)") == ExitCode::host_failed);
+  const std::string msg = h.last_result("web1").result.get_string("msg");
+  CHECK(msg.find("the field 'become' has an invalid value (maybe), and could not be converted to an bool. "
+                 "The error was: The value 'maybe' is not a valid boolean.") != std::string::npos);
+}
+
+TEST_CASE("a failure in one play keeps the host out of later plays") {
+  ExecHarness h;
+  CHECK(h.run(R"(
+- hosts: web
+  gather_facts: false
+  tasks:
+    - boom:
+      when: inventory_hostname == 'web2'
+- hosts: web
+  gather_facts: false
+  tasks:
+    - {name: second play, ok: }
+)") == ExitCode::host_failed);
+  CHECK(h.events() == Lines{"PLAY [web]", "TASK [boom]", "skipped: [web1]", "failed: [web2]", "PLAY [web]",
+                            "TASK [second play]", "ok: [web1]"});
+}
