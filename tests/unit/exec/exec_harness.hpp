@@ -21,6 +21,7 @@
 #include "core/output/result_format.hpp"
 #include "core/playbook/parser.hpp"
 #include "core/value/json.hpp"
+#include "plugins/lookup/lookup_table.hpp"
 #include "tests/unit/transport/fake_connection.hpp"
 
 // Event sequences print one event a line when a CHECK fails.
@@ -153,6 +154,7 @@ public:
     rc.options = &m_options;
     rc.bus = &bus;
     rc.actions = k_test_actions;
+    rc.lookups = lookup::lookup_table();  // the real lookups: they touch no host
     rc.make_target = [this](const connection::ConnectionSpec& spec) {
       return std::make_unique<transport::Target>(spec, std::make_unique<FakeConnection>(host(spec.inventory_name)),
                                                  runner_binary());
