@@ -1,7 +1,7 @@
 // The plugins core calls, handed to core rather than named by it.
 //
 // Every interface here is core's own (actions in core/exec/, callbacks in core/output/,
-// connections in core/transport/, inventory sources in core/inventory/, lookups in
+// connections and become methods in core/transport/, inventory sources in core/inventory/, lookups in
 // core/template/); the plugins in plugins/
 // implement them. This is dependency inversion, not a hidden include: nothing in core names a
 // plugin or includes a header under plugins/, and drover_core compiles without that folder on
@@ -18,6 +18,7 @@
 #include "core/inventory/inventory_plugin.hpp"
 #include "core/output/callback_table.hpp"
 #include "core/template/filter_api.hpp"
+#include "core/transport/become.hpp"
 #include "core/transport/connection.hpp"
 
 namespace drover {
@@ -29,6 +30,7 @@ struct Plugins {
   connection::ConnectionFactory make_connection = nullptr;  // ansible_connection: ssh, local
   inventory::InventoryPlugins inventory_sources;         // -i: tried in order
   std::span<const tmpl::LookupRow> lookups;              // lookup(), query(), with_*
+  become::BecomeMethods become_methods;                  // become_method: sudo, su
 };
 
 // drover's built-in plugins (defined in plugins/builtin.cpp). Core never calls this.

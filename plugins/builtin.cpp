@@ -2,6 +2,7 @@
 #include "core/plugin_set.hpp"
 
 #include "plugins/action/action.hpp"
+#include "plugins/become/registry.hpp"
 #include "plugins/callback/registry.hpp"
 #include "plugins/connection/registry.hpp"
 #include "plugins/inventory/registry.hpp"
@@ -16,6 +17,7 @@ const Plugins& builtin_plugins() {
       .make_connection = connection::make_connection,
       .inventory_sources = inventory::inventory_plugins(),
       .lookups = lookup::lookup_table(),
+      .become_methods = become::become_methods(),
   };
   return k_builtin;
 }

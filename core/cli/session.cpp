@@ -53,9 +53,9 @@ std::unique_ptr<Session> make_session(const RunFlags& flags, bool adhoc, const P
   s->context.options = &s->options;
   s->context.bus = s->bus.get();
   s->context.actions = plugins.actions;
-  s->context.make_target = [runner = transport::RunnerBinary::find(),
-                            make_connection = plugins.make_connection](const connection::ConnectionSpec& spec) {
-    return std::make_unique<transport::Target>(spec, make_connection(spec), runner);
+  s->context.make_target = [runner = transport::RunnerBinary::find(), make_connection = plugins.make_connection,
+                            become_methods = plugins.become_methods](const connection::ConnectionSpec& spec) {
+    return std::make_unique<transport::Target>(spec, make_connection(spec), runner, become_methods);
   };
   s->context.lookups = plugins.lookups;
   auto& d = s->context.connection_defaults;

@@ -8,7 +8,7 @@ namespace drover::transport {
 namespace {
 
 constexpr std::size_t k_tail_lines = 20;
-constexpr int k_prompt_poll_ms = 50;  // how often the hello wait looks at stderr for a sudo prompt
+constexpr int k_prompt_poll_ms = 50;  // how often the hello wait looks at stderr for a become prompt
 
 std::string last_lines(const std::string& text, std::size_t count) {
   std::size_t end = text.size();
@@ -20,37 +20,22 @@ std::string last_lines(const std::string& text, std::size_t count) {
   return text.substr(start, end - start);
 }
 
-std::size_t count_of(const std::string& text, const std::string& needle) {
-  std::size_t n = 0;
-  for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + needle.size())) ++n;
-  return n;
-}
-
 std::optional<Value> parse_line(const std::string& line) {
   Json j = Json::parse(line, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return std::nullopt;
   return from_json(j);
 }
 
-// Ansible's words for sudo's refusals, so that users recognise them.
-std::string become_failure(const std::string& err) {
-  if (err.find("a password is required") != std::string::npos) return "Missing sudo password";
-  if (err.find("incorrect password") != std::string::npos || err.find("Sorry, try again") != std::string::npos)
-    return "Incorrect sudo password";
-  return "";
-}
-
 }  // namespace
 
-Runner::Runner(std::unique_ptr<connection::Process> process, const std::string& sudo_password,
-               const std::string& prompt_marker, int hello_timeout_ms)
-    : m_process(std::move(process)) {
-  const bool answer_prompt = !sudo_password.empty() && !prompt_marker.empty();
+Runner::Runner(std::unique_ptr<connection::Process> process, BecomePrompt become, int hello_timeout_ms)
+    : m_process(std::move(process)), m_become(become.method) {
+  const bool watch_prompts = become.method != nullptr;
   std::size_t prompts_answered = 0;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(hello_timeout_ms);
   std::string noise;
   for (;;) {
-    auto line = m_process->read_line(answer_prompt ? k_prompt_poll_ms : hello_timeout_ms);
+    auto line = m_process->read_line(watch_prompts ? k_prompt_poll_ms : hello_timeout_ms);
     if (line) {
       auto v = parse_line(*line);
       if (v && v->find("drover_runner")) {
@@ -66,19 +51,25 @@ Runner::Runner(std::unique_ptr<connection::Process> process, const std::string& 
       continue;
     }
     if (m_process->exited()) died("starting");
-    if (answer_prompt) {
-      const std::size_t prompts = count_of(m_process->stderr_text(), prompt_marker);
-      if (prompts > prompts_answered) {
-        if (prompts_answered > 0) throw RunnerFailure("Incorrect sudo password", stderr_tail());
-        m_process->write(sudo_password + "\n");
-        prompts_answered = prompts;
-      }
-    }
+    if (watch_prompts) answer_prompts(become, prompts_answered);
     if (std::chrono::steady_clock::now() >= deadline)
       throw RunnerFailure("the drover-modules runner sent no hello within " + std::to_string(hello_timeout_ms / 1000) +
                               " s" + (noise.empty() ? "" : "; its output was: " + last_lines(noise, 5)),
                           stderr_tail());
   }
+}
+
+// A new prompt is answered once; a prompt with no password to give, or a second prompt after
+// the answer (the password was wrong), ends the wait with Ansible's words.
+void Runner::answer_prompts(const BecomePrompt& become, std::size_t& answered) {
+  const std::size_t prompts = become.method->prompts(m_process->stderr_text());
+  if (prompts <= answered) return;
+  if (answered > 0)
+    throw RunnerFailure(become::refusal_message(*become.method, become::Refusal::password_incorrect), stderr_tail());
+  if (become.password.empty())
+    throw RunnerFailure(become::refusal_message(*become.method, become::Refusal::password_missing), stderr_tail());
+  m_process->write(become.password + "\n");
+  answered = prompts;
 }
 
 Runner::~Runner() {
@@ -140,7 +131,7 @@ void Runner::exit() {
 void Runner::died(const std::string& doing) {
   const std::string err = m_process->stderr_text();
   const int rc = m_process->exit_status();
-  std::string msg = become_failure(err);
+  std::string msg = m_become ? become::refusal_message(*m_become, m_become->refusal(err)) : "";
   if (msg.empty()) {
     msg = "MODULE FAILURE: the drover-modules runner exited" + (rc >= 0 ? " (rc=" + std::to_string(rc) + ")" : "") +
           " while " + doing;

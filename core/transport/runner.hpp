@@ -6,8 +6,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "core/value/value.hpp"
+#include "core/transport/become.hpp"
 #include "core/transport/connection.hpp"
+#include "core/value/value.hpp"
 
 namespace drover::transport {
 
@@ -25,13 +26,20 @@ private:
   int m_rc;
 };
 
+// The become method a runner was started through (with Prompt::answered), and the password
+// for its prompt. No method: the runner runs as the connecting user.
+struct BecomePrompt {
+  const become::BecomeMethod* method = nullptr;
+  std::string password;
+};
+
 class Runner {
 public:
-  // Takes a started process and waits for its hello (up to hello_timeout_ms). When
-  // `sudo_password` is set and `prompt_marker` shows on stderr first, answers it with the
-  // password. Throws RunnerFailure (bad or missing hello, sudo refused), Unreachable.
-  Runner(std::unique_ptr<connection::Process> process, const std::string& sudo_password = {},
-         const std::string& prompt_marker = {}, int hello_timeout_ms = 30000);
+  // Takes a started process and waits for its hello (up to hello_timeout_ms). Under a become
+  // method, answers the method's password prompt on stderr with the password, once. Throws
+  // RunnerFailure (bad or missing hello; become refused, with Ansible's words: "Missing sudo
+  // password", "Incorrect su password"), Unreachable.
+  Runner(std::unique_ptr<connection::Process> process, BecomePrompt become = {}, int hello_timeout_ms = 30000);
   ~Runner();
 
   // Sends one request and waits for its response; returns the `result` map.
@@ -44,10 +52,12 @@ public:
 
 private:
   Value request(Value message);
+  void answer_prompts(const BecomePrompt& become, std::size_t& answered);
   [[noreturn]] void died(const std::string& doing);
   std::string stderr_tail();
 
   std::unique_ptr<connection::Process> m_process;
+  const become::BecomeMethod* m_become = nullptr;  // for the words of a refusal
   Value m_hello;
   std::int64_t m_next_id = 1;
 };

@@ -55,21 +55,6 @@ std::string probe_command(const std::string& sha) {
          "else printf '" + p + "arch=%s\\n" + p + "home=%s\\n" + p + "runner=absent\\n' \"$(uname -m)\" \"$HOME\"; fi";
 }
 
-// A marker no sudo message contains, so that its appearance on stderr means "password, please".
-std::string prompt_marker() { return "[drover-become-prompt-" + std::to_string(::getpid()) + "]"; }
-
-// "sudo <flags> -u USER " for `become`; -n (never prompt) is dropped when a password is given.
-std::string sudo_prefix(const Become& become, const std::string& marker) {
-  if (become.method != "sudo")
-    throw RunnerFailure("become method '" + become.method + "' is not supported by drover yet: use become_method: sudo", "");
-  std::istringstream in(become.flags.empty() ? "-H -S -n" : become.flags);
-  std::string flags;
-  for (std::string word; in >> word;)
-    if (!(word == "-n" && !become.password.empty())) flags += word + " ";
-  if (!become.password.empty()) flags += "-p " + shell_quote(marker) + " ";
-  return "sudo " + flags + "-u " + shell_quote(become.user) + " ";
-}
-
 std::string runner_key(const Become& become) { return become.enabled ? become.method + ":" + become.user : ""; }
 
 Value failed_result(const std::string& msg, const std::string& stderr_tail = {}, int rc = -1) {
@@ -113,8 +98,9 @@ RunnerBinary RunnerBinary::find() {
 std::string RunnerBinary::read_content() const { return read_file(path); }
 
 Target::Target(connection::ConnectionSpec spec, std::unique_ptr<connection::Connection> connection,
-               const RunnerBinary& runner)
-    : m_spec(std::move(spec)), m_connection(std::move(connection)), m_binary(runner) {}
+               const RunnerBinary& runner, become::BecomeMethods become_methods)
+    : m_spec(std::move(spec)), m_connection(std::move(connection)), m_binary(runner),
+      m_become_methods(become_methods) {}
 
 Target::~Target() { close(); }
 
@@ -164,10 +150,19 @@ void Target::bootstrap() {
   m_bootstrapped = true;
 }
 
+// An unknown method fails the task (as a refused become does), not the run.
+const become::BecomeMethod& Target::method_for(const Become& become) const {
+  try {
+    return become::find_become_method(m_become_methods, become.method);
+  } catch (const std::invalid_argument& e) {
+    throw RunnerFailure(e.what(), "");
+  }
+}
+
 std::string Target::runner_command(const Become& become) const {
   const std::string runner = shell_quote(m_runner_path) + " --serve";
   if (!become.enabled) return "exec " + runner;
-  return "exec " + sudo_prefix(become, prompt_marker()) + runner;
+  return "exec " + method_for(become).wrap(runner, become, become::Prompt::answered);
 }
 
 Runner& Target::runner_for(const Become& become) {
@@ -175,9 +170,9 @@ Runner& Target::runner_for(const Become& become) {
   auto it = m_runners.find(key);
   if (it != m_runners.end()) return *it->second;
   const std::string command = runner_command(become);
-  const std::string password = become.enabled ? become.password : "";
-  auto runner = std::make_unique<Runner>(m_connection->spawn(command), password, prompt_marker(),
-                                         std::max(m_spec.timeout_s, 10) * 3000);
+  BecomePrompt prompt;
+  if (become.enabled) prompt = {&method_for(become), become.password};
+  auto runner = std::make_unique<Runner>(m_connection->spawn(command), prompt, std::max(m_spec.timeout_s, 10) * 3000);
   return *m_runners.emplace(key, std::move(runner)).first->second;
 }
 
@@ -208,11 +203,10 @@ connection::ExecResult Target::raw(const std::string& command, const Become& bec
   try {
     ensure_connected();
     if (!become.enabled) return m_connection->exec(command);
-    Become quiet = become;
-    const std::string prefix = sudo_prefix(quiet, "");
-    // With a password, sudo reads it from stdin (empty prompt); the command gets the rest.
-    return m_connection->exec(prefix + "/bin/sh -c " + shell_quote(command),
-                              become.password.empty() ? "" : become.password + "\n");
+    // With a password, the method reads it as stdin's first line; the command gets the rest.
+    const std::string wrapped =
+        method_for(become).wrap("/bin/sh -c " + shell_quote(command), become, become::Prompt::on_stdin);
+    return m_connection->exec(wrapped, become.password.empty() ? "" : become.password + "\n");
   } catch (const connection::Unreachable&) {
     reset();
     throw;

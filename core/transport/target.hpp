@@ -5,7 +5,8 @@
 //   1. ONE probe command: `uname -m`, `id -u`, `$HOME`, and whether
 //      ~/.cache/drover/<sha256>/drover-modules is already there;
 //   2. upload of the runner only when it is absent (temp name, chmod 0700, rename: atomic);
-//   3. `<runner> --serve` started once (through sudo for become) and kept for the run.
+//   3. `<runner> --serve` started once (per become user, through the become method: sudo, su)
+//      and kept for the run.
 // Over the local connection the runner is started from its path on the control node: no probe,
 // no upload.
 #pragma once
@@ -15,8 +16,9 @@
 #include <mutex>
 #include <string>
 
-#include "core/value/value.hpp"
+#include "core/transport/become.hpp"
 #include "core/transport/connection.hpp"
+#include "core/value/value.hpp"
 
 namespace drover::transport {
 
@@ -36,11 +38,6 @@ struct RunnerBinary {
   std::string read_content() const;
 };
 
-struct Become {
-  bool enabled = false;
-  std::string method = "sudo", user = "root", password, flags;  // flags: replaces "-H -S -n"
-};
-
 struct ModuleCall {
   std::string module;
   Value args;
@@ -52,9 +49,10 @@ struct ModuleCall {
 class Target {
 public:
   // `connection` is the caller's (from the plugin set's connection factory, or a fake in tests),
-  // not yet connected: the Target connects it on first use.
+  // not yet connected: the Target connects it on first use. `become_methods` are the methods a
+  // call's Become can name (the plugin set's table; must outlive the Target).
   Target(connection::ConnectionSpec spec, std::unique_ptr<connection::Connection> connection,
-         const RunnerBinary& runner);
+         const RunnerBinary& runner, become::BecomeMethods become_methods);
   ~Target();
   Target(const Target&) = delete;
   Target& operator=(const Target&) = delete;
@@ -63,9 +61,11 @@ public:
   // (Ansible's fields). Throws connection::Unreachable when the host cannot be reached (first
   // contact or a lost connection); the next call then starts over with a new connection.
   // A runner that dies, a failed bootstrap or a refused become are failed results with the
-  // reason (and the runner's stderr tail in `module_stderr`).
+  // reason (and the runner's stderr tail in `module_stderr`), as is a become method that is not
+  // in the table ("Invalid become method specified, ...").
   Value run(const ModuleCall& call);
-  // The `raw` module: the command through the login shell (through sudo with become), no runner.
+  // The `raw` module: the command through the login shell (through the become method with
+  // become, its password on stdin), no runner. An unknown become method is rc 1 with the reason.
   connection::ExecResult raw(const std::string& command, const Become& become = {});
   // Asks every runner to exit, then closes the connection. Never throws.
   void close();
@@ -82,6 +82,7 @@ private:
   void ensure_connected();
   void bootstrap();
   Probe probe();
+  const become::BecomeMethod& method_for(const Become& become) const;
   std::string runner_command(const Become& become) const;
   Runner& runner_for(const Become& become);
   void reset();
@@ -89,6 +90,7 @@ private:
   connection::ConnectionSpec m_spec;
   std::unique_ptr<connection::Connection> m_connection;
   RunnerBinary m_binary;
+  become::BecomeMethods m_become_methods;
   std::mutex m_mutex;  // a Target is used by one worker at a time; this makes that a guarantee
   bool m_bootstrapped = false;
   std::string m_runner_path;  // where the runner is on the target

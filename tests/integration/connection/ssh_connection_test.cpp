@@ -17,6 +17,7 @@
 
 #include "core/transport/target.hpp"
 #include "core/value/json.hpp"
+#include "plugins/become/registry.hpp"
 #include "plugins/connection/registry.hpp"
 #include "plugins/connection/ssh_connection.hpp"
 
@@ -355,13 +356,13 @@ TEST_CASE("ssh: the runner is uploaded once, serves ping, and a second connectio
     SshConnection c(Fleet::get().spec());
     c.exec("rm -rf \"$HOME/.cache/drover/" + binary.sha256 + "\"");
   }
-  transport::Target first(Fleet::get().spec(), make_connection(Fleet::get().spec()), binary);
+  transport::Target first(Fleet::get().spec(), make_connection(Fleet::get().spec()), binary, become::become_methods());
   Value pong = first.run(call("ping"));
   CHECK(pong.get_string("ping") == "pong");
   CHECK(first.uploads() == 1);
   first.close();
 
-  transport::Target second(Fleet::get().spec(), make_connection(Fleet::get().spec()), binary);
+  transport::Target second(Fleet::get().spec(), make_connection(Fleet::get().spec()), binary, become::become_methods());
   CHECK(second.run(call("ping")).get_string("ping") == "pong");
   CHECK(second.uploads() == 0);
   Value id = second.run(call("command", Value(Map{{"argv", Value::list({"id", "-un"})}})));
@@ -382,7 +383,7 @@ TEST_CASE("ssh: become runs a second runner through sudo as root") {
     WARN_MESSAGE(false, "SKIPPED: become needs the fleet's drover-test user with sudo (run as root)");
     return;
   }
-  transport::Target t(Fleet::get().spec(), make_connection(Fleet::get().spec()), transport::RunnerBinary::find());
+  transport::Target t(Fleet::get().spec(), make_connection(Fleet::get().spec()), transport::RunnerBinary::find(), become::become_methods());
   transport::ModuleCall as_root = call("command", Value(Map{{"argv", Value::list({"id", "-u"})}}));
   as_root.become.enabled = true;
   CHECK(t.run(as_root).get_string("stdout") == "0");
@@ -395,7 +396,7 @@ TEST_CASE("ssh: become runs a second runner through sudo as root") {
 
 TEST_CASE("ssh: a lost connection is Unreachable, and the target reconnects on the next call") {
   REQUIRE_FLEET();
-  transport::Target t(Fleet::get().spec(2), make_connection(Fleet::get().spec(2)), transport::RunnerBinary::find());
+  transport::Target t(Fleet::get().spec(2), make_connection(Fleet::get().spec(2)), transport::RunnerBinary::find(), become::become_methods());
   REQUIRE(t.run(call("ping")).get_string("ping") == "pong");
   // the shell's parent is the runner, whose parent is our sshd session process: kill that
   const std::string kill_session = "kill -9 $(awk '{print $4}' /proc/$PPID/stat)";
@@ -422,7 +423,7 @@ TEST_CASE("local: exec, spawn and the runner round trip without ssh") {
   CHECK((fs::status(dir / "sub" / "f").permissions() & fs::perms::all) == (fs::perms::owner_read | fs::perms::owner_write));
   fs::remove_all(dir);
 
-  transport::Target t(spec, make_connection(spec), transport::RunnerBinary::find());
+  transport::Target t(spec, make_connection(spec), transport::RunnerBinary::find(), become::become_methods());
   CHECK(t.run(call("ping")).get_string("ping") == "pong");
   Value who = t.run(call("command", Value(Map{{"argv", Value::list({"id", "-u"})}})));
   CHECK(who.get_string("stdout") == std::to_string(::geteuid()));

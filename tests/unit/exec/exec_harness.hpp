@@ -21,6 +21,7 @@
 #include "core/output/result_format.hpp"
 #include "core/playbook/parser.hpp"
 #include "core/value/json.hpp"
+#include "plugins/become/registry.hpp"
 #include "plugins/lookup/lookup_table.hpp"
 #include "tests/unit/transport/fake_connection.hpp"
 
@@ -157,7 +158,7 @@ public:
     rc.lookups = lookup::lookup_table();  // the real lookups: they touch no host
     rc.make_target = [this](const connection::ConnectionSpec& spec) {
       return std::make_unique<transport::Target>(spec, std::make_unique<FakeConnection>(host(spec.inventory_name)),
-                                                 runner_binary());
+                                                 runner_binary(), become::become_methods());
     };
     ExitCode code = exec::run_playbook(pb, rc);
     m_stats = bus.stats();

@@ -27,6 +27,7 @@ struct FakeHost {
   std::string probe_home_override;     // when set, the probe reports this $HOME
   int runner_hello_version = 1;
   bool needs_sudo_password = false;    // sudo prompts (marker on stderr) and wants "secret"
+  std::string su_password;             // when set, su prompts "Password: " and wants this line
   std::vector<std::string> requests;   // every request line the runners received
   // When set, the runner's answer to a module request (its result map); otherwise the runner
   // echoes {"changed": false, "module": ..., "args": ...}.
@@ -37,7 +38,10 @@ class FakeRunnerProcess : public connection::Process {
 public:
   FakeRunnerProcess(FakeHost& host, std::string command) : m_host(host), m_command(std::move(command)) {
     const std::size_t p = m_command.find("-p '");
-    if (m_host.needs_sudo_password && p != std::string::npos) {
+    if (!m_host.su_password.empty() && m_command.rfind("exec su ", 0) == 0) {
+      m_su_prompted = true;
+      m_err = "Password: ";  // PAM's prompt, without a newline; no hello before the password
+    } else if (m_host.needs_sudo_password && p != std::string::npos) {
       m_marker = m_command.substr(p + 4, m_command.find('\'', p + 4) - (p + 4));
       m_err = m_marker;  // the prompt; no hello before the password
     } else if (m_host.needs_sudo_password && m_command.find("sudo") != std::string::npos) {
@@ -51,6 +55,17 @@ public:
     if (m_exited) return;
     std::string line(data);
     if (!line.empty() && line.back() == '\n') line.pop_back();
+    if (m_su_prompted && !m_hello_sent) {
+      if (line == m_host.su_password) {
+        m_err += "\n";
+        say_hello();
+      } else {
+        m_err += "\nsu: Authentication failure\n";
+        m_exited = true;
+        m_status = 1;
+      }
+      return;
+    }
     if (!m_marker.empty() && !m_hello_sent) {
       if (line == "secret") say_hello();
       else m_err += "\nSorry, try again.\n" + m_marker;
@@ -103,6 +118,7 @@ private:
   std::string m_command, m_marker, m_err;
   std::deque<std::string> m_lines;
   bool m_hello_sent = false, m_exited = false, m_exited_after_drain = false, m_closed = false;
+  bool m_su_prompted = false;
   int m_status = 0;
 };
 

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "core/transport/target.hpp"
+#include "plugins/become/registry.hpp"
 #include "tests/unit/transport/fake_connection.hpp"
 
 using namespace drover;
@@ -50,7 +51,8 @@ connection::ConnectionSpec spec_for(const std::string& name) {
 }
 
 std::unique_ptr<Target> target_on(FakeHost& host, const std::string& kind = "ssh") {
-  return std::make_unique<Target>(spec_for("web01"), std::make_unique<FakeConnection>(host, kind), fake_binary());
+  return std::make_unique<Target>(spec_for("web01"), std::make_unique<FakeConnection>(host, kind), fake_binary(),
+                                  become::become_methods());
 }
 
 ModuleCall call(const std::string& module, Value args = Value::map()) {
@@ -176,6 +178,71 @@ TEST_CASE("a wrong become password and a missing one fail the task with Ansible'
   Value missing = target->run(c);
   CHECK(missing.get_truthy("failed"));
   CHECK(missing.get_string("msg") == "Missing sudo password");
+}
+
+TEST_CASE("become_method su starts the runner through su and types the password at its prompt") {
+  FakeHost host = fresh_host();
+  host.su_password = "s3cret";
+  auto target = target_on(host);
+  ModuleCall c = call("ping");
+  c.become.enabled = true;
+  c.become.method = "su";
+  c.become.user = "postgres";
+  c.become.password = "s3cret";
+  Value r = target->run(c);
+  CHECK_FALSE(r.get_truthy("failed"));
+  CHECK(r.get_string("module") == "ping");
+  CHECK(count_prefix(host.commands, "spawn: exec su 'postgres' -c ''\\''" + k_runner_path + "'\\'' --serve'") == 1);
+  REQUIRE(host.requests.size() == 1);
+  CHECK(host.requests[0].find("s3cret") == std::string::npos);
+  target->run(c);
+  CHECK(count_prefix(host.commands, "spawn:") == 1);  // one su runner per become user, reused
+}
+
+TEST_CASE("a wrong su password and a missing one fail the task with Ansible's words") {
+  FakeHost host = fresh_host();
+  host.su_password = "s3cret";
+  auto target = target_on(host);
+  ModuleCall c = call("ping");
+  c.become.enabled = true;
+  c.become.method = "su";
+  c.become.password = "wrong";
+  Value wrong = target->run(c);
+  CHECK(wrong.get_truthy("failed"));
+  CHECK(wrong.get_string("msg") == "Incorrect su password");
+  CHECK(wrong.get_string("module_stderr") == "Password: \nsu: Authentication failure");
+  c.become.password.clear();
+  Value missing = target->run(c);
+  CHECK(missing.get_truthy("failed"));
+  CHECK(missing.get_string("msg") == "Missing su password");
+  CHECK(host.requests.empty());
+}
+
+TEST_CASE("raw with become_method su passes the command to su and the password on stdin") {
+  FakeHost host = fresh_host();
+  auto target = target_on(host);
+  Become b;
+  b.enabled = true;
+  b.method = "su";
+  b.password = "pw";
+  auto r = target->raw("id -u", b);
+  CHECK(r.out == "ran: su 'root' -c '/bin/sh -c '\\''id -u'\\''' <<pw\n");
+}
+
+TEST_CASE("an unknown become method fails the task naming the known methods") {
+  FakeHost host = fresh_host();
+  auto target = target_on(host);
+  ModuleCall c = call("ping");
+  c.become.enabled = true;
+  c.become.method = "doas";
+  const std::string expected = "Invalid become method specified, could not find matching plugin: 'doas' (known: su, sudo)";
+  Value r = target->run(c);
+  CHECK(r.get_truthy("failed"));
+  CHECK(r.get_string("msg") == expected);
+  CHECK(count_prefix(host.commands, "spawn:") == 0);
+  auto raw = target->raw("true", c.become);
+  CHECK(raw.rc == 1);
+  CHECK(raw.err == expected);
 }
 
 TEST_CASE("a runner that dies gives a failed result with its stderr, and the next call starts a new one") {
