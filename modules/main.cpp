@@ -3,7 +3,7 @@
 #include <string>
 
 #include "modules/registry.hpp"
-#include "modules/runner.hpp"
+#include "modules/serve_loop.hpp"
 
 namespace {
 

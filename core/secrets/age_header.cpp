@@ -37,7 +37,8 @@ bool valid_arg(std::string_view a) {
   return true;
 }
 
-std::vector<std::string> split_args(std::string_view rest) {
+// The arguments of a stanza line ("-> X25519 <arg>"): single spaces between non-empty printable words.
+std::vector<std::string> stanza_args(std::string_view rest) {
   std::vector<std::string> args;
   std::size_t start = 0;
   for (;;) {
@@ -75,7 +76,7 @@ AgeHeader parse_age_header(std::string_view file) {
     std::size_t line_start = lines.pos();
     auto line = lines.next();
     if (line.starts_with("-> ")) {
-      auto args = split_args(line.substr(3));
+      auto args = stanza_args(line.substr(3));
       Stanza s{args.front(), std::vector<std::string>(args.begin() + 1, args.end()), read_body(lines)};
       header.stanzas.push_back(std::move(s));
       continue;

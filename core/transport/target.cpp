@@ -10,7 +10,7 @@
 
 #include <openssl/evp.h>
 
-#include "core/transport/runner.hpp"
+#include "core/transport/runner_client.hpp"
 
 namespace drover::transport {
 namespace {

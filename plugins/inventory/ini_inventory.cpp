@@ -5,7 +5,7 @@
 
 #include "core/error.hpp"
 #include "core/inventory/host_range.hpp"
-#include "core/inventory/python_literal.hpp"
+#include "core/inventory/ini_value.hpp"
 #include "plugins/inventory/registry.hpp"
 
 namespace drover::inventory {

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "harness.hpp"
-#include "modules/runner.hpp"
+#include "modules/serve_loop.hpp"
 
 using namespace drover::modules::testing;
 

@@ -1,4 +1,4 @@
-#include "core/inventory/python_literal.hpp"
+#include "core/inventory/ini_value.hpp"
 
 #include <cctype>
 #include <stdexcept>

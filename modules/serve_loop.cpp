@@ -1,4 +1,4 @@
-#include "modules/runner.hpp"
+#include "modules/serve_loop.hpp"
 
 #include <cerrno>
 #include <csignal>

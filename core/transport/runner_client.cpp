@@ -1,4 +1,4 @@
-#include "core/transport/runner.hpp"
+#include "core/transport/runner_client.hpp"
 
 #include <chrono>
 

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "core/inventory/python_literal.hpp"
+#include "core/inventory/ini_value.hpp"
 #include "core/value/json.hpp"
 
 using namespace drover;
