@@ -168,9 +168,35 @@ output::TaskInfo PlayExecutor::task_info(const playbook::Task& task, bool is_han
   return info;
 }
 
+// Ansible runs `meta` in the strategy, host by host: a banner for each host it runs for, no
+// result shown unless its `when` was false (then "skipping", not counted in the recap), and only
+// the first host for the metas that act on the whole play (end_play, clear_facts, ...).
+void PlayExecutor::run_meta_task(const playbook::Task& task, const Frame& frame, bool is_handler,
+                                 const std::vector<HostState*>& hosts) {
+  const output::TaskInfo info = task_info(task, is_handler);
+  const std::string what = task.args.get_string("_raw_params");
+  const bool per_host = what == "noop" || what == "end_host" || what == "flush_handlers" ||
+                        what == "reset_connection" || what == "role_complete";
+  for (HostState* h : hosts) {
+    m_bus.on_task_start(info);
+    m_pool.submit([run = TaskRun{&task, frame.vars, h, &m_ctx, is_handler}] { return execute_task(run); });
+    TaskOutcome o = m_pool.next_result();
+    if (o.status != Status::ok && o.status != Status::changed) {
+      output::HostResult hr{o.host, info, o.status, o.result};
+      hr.counted = o.status != Status::skipped;
+      m_bus.on_host_result(hr);
+    }
+    apply(o, task, is_handler, frame);
+    if (!per_host) break;
+  }
+  m_hostvars.invalidate();
+  if (m_flush_requested) flush_handlers();
+}
+
 void PlayExecutor::run_task(const playbook::Task& task, const Frame& frame, bool is_handler,
                             const std::vector<HostState*>& hosts) {
   if (hosts.empty()) return;
+  if (task.action == "meta") return run_meta_task(task, frame, is_handler, hosts);
   output::TaskInfo info = task_info(task, is_handler);
   m_bus.on_task_start(info);
   // run_once is read with the play's variables (Ansible templates it with the first host's)
@@ -214,6 +240,7 @@ void PlayExecutor::run_task(const playbook::Task& task, const Frame& frame, bool
   }
   for (const auto& o : outcomes) apply(o, task, is_handler, frame);
   m_hostvars.invalidate();
+  if (m_flush_requested) flush_handlers();
   // hosts that failed inside a block with a rescue section are not gone: the rescue runs next
   if (active_hosts().empty() && !m_end_play && !frame.in_rescuable_block) m_bus.on_no_hosts_remaining();
 }
@@ -254,7 +281,7 @@ void PlayExecutor::apply(const TaskOutcome& o, const playbook::Task& task, bool,
 void PlayExecutor::apply_meta(action::MetaAction meta, HostState& h) {
   using action::MetaAction;
   switch (meta) {
-    case MetaAction::flush_handlers: flush_handlers(); break;
+    case MetaAction::flush_handlers: m_flush_requested = true; break;
     case MetaAction::end_play: m_end_play = true; break;
     case MetaAction::end_host: m_ended_hosts.insert(h.name); break;
     case MetaAction::clear_facts:
@@ -274,6 +301,7 @@ void PlayExecutor::gather_facts() {
 }
 
 void PlayExecutor::flush_handlers() {
+  m_flush_requested = false;
   for (const auto& handler : m_ctx.play->handlers) {
     std::vector<HostState*> hosts;
     for (HostState* h : active_hosts()) {

@@ -32,6 +32,8 @@ private:
   void run_block(const playbook::Task& block, const Frame& frame);
   void run_task(const playbook::Task& task, const Frame& frame, bool is_handler,
                 const std::vector<HostState*>& hosts);
+  void run_meta_task(const playbook::Task& task, const Frame& frame, bool is_handler,
+                     const std::vector<HostState*>& hosts);
   void gather_facts();
   void flush_handlers();
   bool tags_selected(const std::vector<std::string>& tags) const;
@@ -50,6 +52,7 @@ private:
   HostVars& m_hostvars;
   std::vector<HostState*> m_hosts;
   bool m_end_play = false;
+  bool m_flush_requested = false;  // meta: flush_handlers ran; handlers run once the task is done
   std::set<std::string> m_ended_hosts;
   playbook::Task m_setup_task;
 };

@@ -378,8 +378,9 @@ private:
     if (out.status == Status::failed) out.ignored = ignored("ignore_errors", m_play.play->ignore_errors, m_task.ignore_errors);
     if (out.status == Status::unreachable)
       out.ignored = ignored("ignore_unreachable", m_play.play->ignore_unreachable, m_task.ignore_unreachable);
-    if (!m_delegate_host.empty()) {
-      // what the callbacks' host label reads (not part of the registered result, as in Ansible)
+    if (!m_delegate_host.empty() && out.status != Status::unreachable) {
+      // what the callbacks' host label reads (not part of the registered result, nor of an
+      // unreachable one, as in Ansible)
       Map delegated;
       delegated.set("ansible_delegated_host", m_delegate_host);
       if (const HostState* d = m_play.hosts->find(m_delegate_host))

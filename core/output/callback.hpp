@@ -41,6 +41,7 @@ struct HostResult {
   bool ignore_errors = false;  // failed, but the task said ignore_errors: prints "...ignoring"
   bool ignore_unreachable = false;  // unreachable, but the task said ignore_unreachable
   bool rescued = false;  // failed inside a block whose rescue runs next: counted as rescued
+  bool counted = true;   // false: shown but not in the recap (a skipped meta task, as in Ansible)
   bool delegated = false;    // the task ran on delegate_host (delegate_to), not on `host`
   std::string delegate_host;
 };

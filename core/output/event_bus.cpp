@@ -86,7 +86,7 @@ void EventBus::on_task_start(const TaskInfo& task) {
 }
 
 void EventBus::on_host_result(const HostResult& result) {
-  count(result);
+  if (result.counted) count(result);
   secrets::Redactor::global().add_marked(result.result);
   HostResult clean = result;
   clean.result = clean_result(result.result, result.task.action);
