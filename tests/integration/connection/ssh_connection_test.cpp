@@ -394,6 +394,28 @@ TEST_CASE("ssh: become runs a second runner through sudo as root") {
   CHECK(raw.out == "0\n");
 }
 
+TEST_CASE("local: become_method su runs the runner and raw commands as another user through the real su") {
+  REQUIRE_FLEET();
+  const std::string user = Fleet::get().var("FLEET_USER");
+  if (user == "root" || ::geteuid() != 0) {
+    WARN_MESSAGE(false, "SKIPPED: su without a password needs root and the fleet's drover-test user");
+    return;
+  }
+  ConnectionSpec spec;
+  spec.inventory_name = "localhost";
+  spec.connection = "local";
+  transport::Target t(spec, make_connection(spec), transport::RunnerBinary::find(), become::become_methods());
+  transport::ModuleCall as_user = call("command", Value(Map{{"argv", Value::list({"id", "-un"})}}));
+  as_user.become.enabled = true;
+  as_user.become.method = "su";
+  as_user.become.user = user;
+  Value r = t.run(as_user);
+  CHECK(r.get_string("stdout") == user);
+  auto raw = t.raw("id -un", as_user.become);
+  CHECK(raw.rc == 0);
+  CHECK(raw.out == user + "\n");
+}
+
 TEST_CASE("ssh: a lost connection is Unreachable, and the target reconnects on the next call") {
   REQUIRE_FLEET();
   transport::Target t(Fleet::get().spec(2), make_connection(Fleet::get().spec(2)), transport::RunnerBinary::find(), become::become_methods());
