@@ -23,6 +23,12 @@ std::optional<bool> parse_boolean(std::string_view text);
 bool loose_boolean(const Value& v);
 bool loose_boolean(std::string_view text);
 
+// A std::string or a literal converts both to Value and to std::string_view; these pick the text.
+inline std::optional<bool> parse_boolean(const std::string& text) { return parse_boolean(std::string_view(text)); }
+inline std::optional<bool> parse_boolean(const char* text) { return parse_boolean(std::string_view(text)); }
+inline bool loose_boolean(const std::string& text) { return loose_boolean(std::string_view(text)); }
+inline bool loose_boolean(const char* text) { return loose_boolean(std::string_view(text)); }
+
 // Ansible's message for a value that is not a boolean, e.g.
 // "The value 'maybe' is not a valid boolean.  Valid booleans include: 'y', 'yes', ..."
 std::string invalid_boolean_message(const Value& v);

@@ -26,6 +26,8 @@ TEST_CASE("check_args fills defaults, resolves aliases and converts types") {
   CHECK(!args.contains("dest"));
   CHECK(args["count"] == 7);
   CHECK(args["force"] == true);
+  // regression: the runner did not strip white space around a boolean word, as Ansible does
+  CHECK(to_boolean(" Yes\n", "force") == true);
   CHECK(args["items"] == json::array({"a", "b"}));
   CHECK(args["state"] == "present");
   CHECK(!args.contains("_ansible_diff"));
@@ -69,6 +71,14 @@ TEST_CASE("shlex_split follows Python's POSIX rules") {
   CHECK(shlex_split(R"(x"y"z)") == std::vector<std::string>{"xyz"});
   CHECK_THROWS_WITH(shlex_split("'open"), "No closing quotation");
   CHECK_THROWS_WITH(shlex_split("end\\"), "No escaped character");
+  // regression: a backslash ending the text inside double quotes was reported as an open quote
+  CHECK_THROWS_WITH(shlex_split("\"a\\"), "No escaped character");
+}
+
+TEST_CASE("trim strips ASCII white space at both ends, as str.strip() does") {
+  CHECK(trim("  a b \t\r\n") == "a b");
+  CHECK(trim("\v\f\x1c" "a" "\x1f") == "a");
+  CHECK(trim(" \n") == "");
 }
 
 TEST_CASE("Python-style helpers: splitlines, timedelta, octal modes, base64") {
