@@ -7,7 +7,8 @@
 
 namespace drover::modules {
 
-// The whole content of a file; nothing when it cannot be opened or read (errno then says why).
+// The whole content of a file; nothing when it cannot be opened or read, a directory included
+// (errno then says why).
 std::optional<std::string> read_file(const std::string& path);
 
 // Ansible's backup_local: copies `path` to "<path>.<pid>.<YYYY-mm-dd@HH:MM:SS~>", keeping mode and

@@ -2,9 +2,12 @@
 #include <doctest/doctest.h>
 
 #include <array>
+#include <fstream>
 
+#include "harness.hpp"
 #include "modules/util/args.hpp"
 #include "modules/util/file_attrs.hpp"
+#include "modules/util/fs.hpp"
 #include "modules/util/text.hpp"
 
 using namespace drover::modules;
@@ -91,4 +94,13 @@ TEST_CASE("Python-style helpers: splitlines, timedelta, octal modes, base64") {
   CHECK(base64_encode("any carnal pleas") == "YW55IGNhcm5hbCBwbGVhcw==");
   CHECK(base64_decode("YW55IGNhcm5hbCBwbGVhcw==") == "any carnal pleas");
   CHECK(base64_decode(base64_encode(std::string("\0\xff\x10", 3))) == std::string("\0\xff\x10", 3));
+}
+
+TEST_CASE("read_file gives a file's bytes, and nothing for a missing file or a directory") {
+  testing::TempDir dir;
+  std::string bytes("a\r\nb\0c", 6);
+  std::ofstream(dir / "data", std::ios::binary) << bytes;
+  CHECK(read_file(dir / "data") == std::optional<std::string>(bytes));
+  CHECK(!read_file(dir / "missing").has_value());
+  CHECK(!read_file(dir.path().string()).has_value());  // regression: a directory read as ""
 }
