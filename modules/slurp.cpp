@@ -2,13 +2,12 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include <sys/stat.h>
 
 #include "modules/registry.hpp"
 #include "modules/util/args.hpp"
+#include "modules/util/fs.hpp"
 #include "modules/util/text.hpp"
 
 namespace drover::modules {
@@ -25,16 +24,14 @@ json run_slurp(const json& raw_args, const ModuleContext&) {
   struct stat st{};
   if (::stat(source.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
     throw ModuleFailure("source is a directory and must be a file: " + source);
-  std::ifstream in(source, std::ios::binary);
-  if (!in) {
+  std::optional<std::string> content = read_file(source);
+  if (!content) {
     int error = errno;
     if (error == ENOENT) throw ModuleFailure("file not found: " + source);
     if (error == EACCES) throw ModuleFailure("file is not readable: " + source);
     throw ModuleFailure("unable to slurp file: " + std::string(std::strerror(error)));
   }
-  std::stringstream content;
-  content << in.rdbuf();
-  return {{"content", base64_encode(content.str())}, {"source", source}, {"encoding", "base64"}, {"changed", false}};
+  return {{"content", base64_encode(*content)}, {"source", source}, {"encoding", "base64"}, {"changed", false}};
 }
 
 }  // namespace drover::modules

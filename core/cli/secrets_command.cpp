@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "core/error.hpp"
+#include "core/fs.hpp"
 #include "core/secrets/atomic_file.hpp"
 #include "core/secrets/crypto.hpp"
 #include "core/secrets/edit_session.hpp"
@@ -85,7 +86,7 @@ int keygen(const Args& a) {
 }
 
 int encrypt(const Args& a) {
-  std::string plain = read_whole_file(a.file);
+  std::string plain = read_file_or_fatal(a.file);
   if (is_vault_text(plain)) throw Fatal(a.file + ": is already vault-encrypted");
   if (a.vault) {
     std::string label;
@@ -99,13 +100,13 @@ int encrypt(const Args& a) {
 }
 
 int decrypt(const Args& a) {
-  SecretFile f = open_secret_file(a.file, read_whole_file(a.file));
+  SecretFile f = open_secret_file(a.file, read_file_or_fatal(a.file));
   deliver(a, plaintext_of(f));
   return 0;
 }
 
 int view(const Args& a) {
-  SecretFile f = open_secret_file(a.file, read_whole_file(a.file));
+  SecretFile f = open_secret_file(a.file, read_file_or_fatal(a.file));
   std::cout << plaintext_of(f) << std::flush;
   return 0;
 }
@@ -116,7 +117,7 @@ int edit(const Args& a) {
   std::optional<SecretFile> f;
   std::string before;
   if (exists) {
-    f = open_secret_file(a.file, read_whole_file(a.file));
+    f = open_secret_file(a.file, read_file_or_fatal(a.file));
     before = plaintext_of(*f);
   }
   EditSession session(a.file, before);
@@ -138,7 +139,7 @@ int edit(const Args& a) {
 }
 
 int rotate(const Args& a) {
-  SecretFile f = open_secret_file(a.file, read_whole_file(a.file));
+  SecretFile f = open_secret_file(a.file, read_file_or_fatal(a.file));
   if (f.kind == SecretFileKind::vault) {
     deliver(a, vault_encrypt(f.vault_plain, f.vault_secret));  // a fresh salt is a fresh key
     return 0;
@@ -158,7 +159,7 @@ int rotate(const Args& a) {
 }
 
 int updatekeys(const Args& a) {
-  SecretFile f = open_secret_file(a.file, read_whole_file(a.file));
+  SecretFile f = open_secret_file(a.file, read_file_or_fatal(a.file));
   if (f.kind == SecretFileKind::vault) throw Fatal(a.file + ": updatekeys applies to sops files only");
   std::error_code ec;
   auto config = find_sops_config(std::filesystem::current_path(ec).string());
@@ -178,7 +179,7 @@ int updatekeys(const Args& a) {
     if (std::find(rule->age.begin(), rule->age.end(), r) == rule->age.end()) std::cerr << "--- " << r << "\n";
   sops_wrap_data_key(meta, f.data_key);
   // Same data key and values: only the sops block changes, the MAC stays valid.
-  std::string text = read_whole_file(a.file);
+  std::string text = read_file_or_fatal(a.file);
   Value enc = parse_sops_document(text, f.format, a.file);
   enc.mutable_map().set("sops", sops_metadata_value(meta));
   write_file_atomically(a.file, emit_sops_document(enc, f.format));

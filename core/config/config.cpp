@@ -8,6 +8,8 @@
 #include <regex>
 
 #include "core/error.hpp"
+#include "core/value/boolean.hpp"
+#include "core/value/text.hpp"
 
 extern char** environ;
 
@@ -72,15 +74,6 @@ std::string upper(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return s;
 }
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-std::string trim(const std::string& s) {
-  auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
 // Ansible unquotes string settings: 'x' and "x" become x.
 std::string unquote(const std::string& s) {
   if (s.size() >= 2 && (s.front() == '"' || s.front() == '\'') && s.back() == s.front())
@@ -110,15 +103,6 @@ std::string expand_home(const std::string& p, const std::string& home) {
 }
 
 }  // namespace
-
-std::optional<bool> parse_boolean(const std::string& text) {
-  std::string t = lower(trim(text));
-  for (const char* y : {"y", "yes", "on", "1", "true", "t", "1.0"})
-    if (t == y) return true;
-  for (const char* n : {"n", "no", "off", "0", "false", "f", "0.0", ""})
-    if (t == n) return false;
-  return std::nullopt;
-}
 
 Config Config::load() {
   std::map<std::string, std::string> env;
@@ -172,11 +156,11 @@ void Config::read_file(const std::string& path, bool is_drover_file) {
   static const std::regex header(R"(^\[([^\]]+)\]\s*$)");
   while (std::getline(in, line)) {
     ++lineno;
-    std::string t = trim(line);
+    std::string t(trim(line));
     if (t.empty() || t[0] == '#' || t[0] == ';') continue;
     std::smatch m;
     if (std::regex_match(t, m, header)) {
-      section = trim(m[1].str());
+      section = std::string(trim(m[1].str()));
       last_name.clear();
       if (is_drover_file && section != "defaults" && section != "privilege_escalation" &&
           section != "ssh_connection" && !is_plugin_section(section))
@@ -199,11 +183,11 @@ void Config::read_file(const std::string& path, bool is_drover_file) {
         m_warnings.push_back(path + ":" + std::to_string(lineno) + ": expected `key = value`, got: " + t);
       continue;
     }
-    std::string name = lower(trim(t.substr(0, sep)));
+    std::string name = ascii_lower(trim(t.substr(0, sep)));
     std::string value = t.substr(sep + 1);
     // inline comments start with ';' after whitespace (Ansible's configparser setting)
     static const std::regex inline_comment(R"(\s;.*$)");
-    value = trim(std::regex_replace(value, inline_comment, ""));
+    value = std::string(trim(std::regex_replace(value, inline_comment, "")));
     last_name = name;
     last_line = lineno;
     if (section.empty()) {
@@ -265,7 +249,7 @@ std::string Config::get(const std::string& key) const {
 }
 
 int Config::get_int(const std::string& key) const {
-  std::string v = trim(get(key));
+  std::string v(trim(get(key)));
   try {
     std::size_t used = 0;
     int i = std::stoi(v, &used);
@@ -277,6 +261,7 @@ int Config::get_int(const std::string& key) const {
 
 bool Config::get_truthy(const std::string& key) const {
   std::string v = get(key);
+  if (trim(v).empty()) return false;  // unset
   if (auto b = parse_boolean(v)) return *b;
   throw Fatal("configuration " + key + " = '" + v + "' (from " + find(key)->origin +
               ") is not a boolean; use true/false, yes/no, on/off or 1/0");
@@ -288,7 +273,7 @@ std::vector<std::string> Config::get_list(const std::string& key) const {
   std::size_t start = 0;
   while (start <= v.size()) {
     auto c = v.find(',', start);
-    item = trim(v.substr(start, c == std::string::npos ? std::string::npos : c - start));
+    item = std::string(trim(std::string_view(v).substr(start, c == std::string::npos ? std::string::npos : c - start)));
     if (!item.empty()) out.push_back(expand_home(item, m_home));
     if (c == std::string::npos) break;
     start = c + 1;
@@ -302,7 +287,7 @@ std::vector<std::string> Config::get_paths(const std::string& key) const {
   std::size_t start = 0;
   while (start <= v.size()) {
     auto c = v.find(':', start);
-    std::string item = trim(v.substr(start, c == std::string::npos ? std::string::npos : c - start));
+    std::string item(trim(std::string_view(v).substr(start, c == std::string::npos ? std::string::npos : c - start)));
     if (!item.empty()) out.push_back(expand_home(item, m_home));
     if (c == std::string::npos) break;
     start = c + 1;

@@ -19,10 +19,6 @@ struct Setting {
   std::string origin;  // "default", "env DROVER_FORKS", "file ./ansible.cfg:12", "command line"
 };
 
-// Ansible's boolean(): y/yes/on/1/true/t are true, n/no/off/0/false/f and "" are false (any
-// case). nullopt for anything else.
-std::optional<bool> parse_boolean(const std::string& text);
-
 class Config {
 public:
   // Reads the process environment, the current directory and $HOME. Prints warnings (unknown keys
@@ -37,7 +33,8 @@ public:
 
   // The effective value ("" when unset). Throws Fatal for an unknown key.
   std::string get(const std::string& key) const;
-  // Throw Fatal naming the key, value and origin when the value is not an int / a boolean.
+  // Throw Fatal naming the key, value and origin when the value is not an int / a boolean
+  // (Ansible's words, core/value/boolean.hpp; an empty value is false).
   int get_int(const std::string& key) const;
   bool get_truthy(const std::string& key) const;
   // Comma-separated items, trimmed, empty ones dropped.

@@ -3,13 +3,13 @@
 #include <charconv>
 
 #include "core/value/boolean.hpp"
-#include "core/output/result_format.hpp"
+#include "core/value/python_repr.hpp"
 
 namespace drover::exec {
 
 namespace {
 
-std::string shown(const Value& v) { return output::python_str(v); }
+std::string shown(const Value& v) { return python_str(v); }
 
 [[noreturn]] void invalid(std::string_view name, const Value& value, std::string_view type, const std::string& why) {
   throw tmpl::TemplateError("the field '" + std::string(name) + "' has an invalid value (" + shown(value) +

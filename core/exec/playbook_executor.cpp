@@ -91,16 +91,6 @@ Value play_magic(const playbook::Play& play, const playbook::Playbook& pb, const
   return Value(std::move(m));
 }
 
-ExitCode exit_code_of(const std::map<std::string, bool>& failed,
-                      const std::map<std::string, bool>& unreachable) {
-  if (g_interrupted) return ExitCode::interrupted;
-  for (const auto& [h, u] : unreachable)
-    if (u) return ExitCode::host_unreachable;
-  for (const auto& [h, f] : failed)
-    if (f) return ExitCode::host_failed;
-  return ExitCode::ok;
-}
-
 }  // namespace
 
 ExitCode run_playbook(const playbook::Playbook& pb, RunContext& rc) {
@@ -159,7 +149,7 @@ ExitCode run_playbook(const playbook::Playbook& pb, RunContext& rc) {
   registry.close_all();
   bus.emit_stats();
   bus.on_playbook_end();
-  return exit_code_of(ever_failed, ever_unreachable);
+  return output::exit_code_for(bus.stats(), g_interrupted ? output::RunEnd::interrupted : output::RunEnd::completed);
 }
 
 ExitCode run_adhoc(const std::string& pattern, const std::string& module, const Value& args,

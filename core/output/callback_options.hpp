@@ -19,13 +19,11 @@ struct CallbackOptions {
   bool diff = false;                 // --diff
   bool ad_hoc = false;               // `drover PATTERN -m MODULE` rather than `drover playbook`
 
-  // The config key as a boolean (Ansible's truthy spellings), or the fallback when absent.
+  // The config key as Ansible reads a boolean setting (loose_boolean, core/value/boolean.hpp:
+  // anything but a true word is false), or the fallback when absent.
   bool flag(const std::string& key, bool fallback) const;
   // The config key, or the fallback when absent.
   std::string text(const std::string& key, const std::string& fallback = "") const;
 };
-
-// Ansible's boolean(): yes/on/true/1/y/t (any case) are true; everything else is false.
-bool ansible_truthy(const std::string& text);
 
 }  // namespace drover::output

@@ -8,18 +8,13 @@
 #include <cstdlib>
 
 #include "core/secrets/redactor.hpp"
+#include "core/value/boolean.hpp"
 
 namespace drover::output {
 
-bool ansible_truthy(const std::string& text) {
-  std::string t;
-  for (char c : text) t += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return t == "yes" || t == "on" || t == "true" || t == "1" || t == "y" || t == "t" || t == "1.0";
-}
-
 bool CallbackOptions::flag(const std::string& key, bool fallback) const {
   auto it = config.find(key);
-  return it == config.end() ? fallback : ansible_truthy(it->second);
+  return it == config.end() ? fallback : loose_boolean(it->second);
 }
 
 std::string CallbackOptions::text(const std::string& key, const std::string& fallback) const {
@@ -31,7 +26,7 @@ namespace {
 
 bool env_truthy(const char* name) {
   const char* v = std::getenv(name);
-  return v != nullptr && ansible_truthy(v);
+  return v != nullptr && loose_boolean(v);
 }
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }

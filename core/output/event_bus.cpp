@@ -112,7 +112,8 @@ void EventBus::on_playbook_end() {
   forward("on_playbook_end", [&](Callback& c) { c.on_playbook_end(); });
 }
 
-ExitCode exit_code_for(const RunStats& stats) {
+ExitCode exit_code_for(const RunStats& stats, RunEnd end) {
+  if (end == RunEnd::interrupted) return ExitCode::interrupted;
   bool failed = false;
   for (const auto& [host, s] : stats.hosts) {
     if (s.unreachable > 0) return ExitCode::host_unreachable;

@@ -60,8 +60,12 @@ private:
   std::vector<std::string> m_failed;
 };
 
-// Ansible's exit code for a finished run: 4 when a host was unreachable, else 2 when a host
-// failed (ignored and rescued failures do not count), else 0.
-ExitCode exit_code_for(const RunStats& stats);
+// How a run ended: every play ran, or the user interrupted it (Ctrl-C).
+enum class RunEnd { completed, interrupted };
+
+// Ansible's exit code for a run: 99 when it was interrupted, else 4 when a host was unreachable,
+// else 2 when a host failed (ignored and rescued failures do not count), else 0. The one place
+// that decides it.
+ExitCode exit_code_for(const RunStats& stats, RunEnd end = RunEnd::completed);
 
 }  // namespace drover::output

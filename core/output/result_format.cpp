@@ -6,6 +6,7 @@
 #include "core/output/display.hpp"
 #include "core/output/unified_diff.hpp"
 #include "core/value/json.hpp"
+#include "core/value/python_repr.hpp"
 
 namespace drover::output {
 
@@ -39,62 +40,6 @@ Value strip_keys(const Value& v, bool keep_callback_keys) {
     out.set(k, strip_keys(item, keep_callback_keys));
   }
   return Value(std::move(out));
-}
-
-void append_repr_string(std::string& out, const std::string& s) {
-  bool has_single = s.find('\'') != std::string::npos;
-  bool has_double = s.find('"') != std::string::npos;
-  char quote = has_single && !has_double ? '"' : '\'';
-  out += quote;
-  for (unsigned char c : s) {
-    if (c == static_cast<unsigned char>(quote) || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else if (c == '\t') out += "\\t";
-    else if (c < 0x20 || c == 0x7f) {
-      char b[8];
-      std::snprintf(b, sizeof b, "\\x%02x", c);
-      out += b;
-    } else out += static_cast<char>(c);
-  }
-  out += quote;
-}
-
-void append_repr(std::string& out, const Value& v) {
-  switch (v.kind()) {
-    case Kind::null: out += "None"; break;
-    case Kind::boolean: out += v.as_bool() ? "True" : "False"; break;
-    case Kind::integer: out += std::to_string(v.as_int()); break;
-    case Kind::floating: out += python_float_repr(v.as_float()); break;
-    case Kind::string: append_repr_string(out, v.as_string()); break;
-    case Kind::list: {
-      out += '[';
-      bool first = true;
-      for (const auto& item : v.as_list()) {
-        if (!first) out += ", ";
-        first = false;
-        append_repr(out, item);
-      }
-      out += ']';
-      break;
-    }
-    case Kind::map: {
-      out += '{';
-      bool first = true;
-      for (const auto& [k, item] : v.as_map()) {
-        if (!first) out += ", ";
-        first = false;
-        append_repr_string(out, k);
-        out += ": ";
-        append_repr(out, item);
-      }
-      out += '}';
-      break;
-    }
-    case Kind::object: out += "<" + v.type_name() + ">"; break;
-  }
 }
 
 std::string serialize_diff_side(const Value& side) {
@@ -228,19 +173,6 @@ std::string item_label(const Value& result) {
   if (result.get("_ansible_no_log").truthy()) return "(censored due to no_log)";
   if (const Value* label = result.find("_ansible_item_label")) return python_str(*label);
   return python_str(result.get("item"));
-}
-
-std::string python_str(const Value& v) {
-  if (v.is_string()) return v.as_string();
-  std::string out;
-  append_repr(out, v);
-  return out;
-}
-
-std::string python_repr(const Value& v) {
-  std::string out;
-  append_repr(out, v);
-  return out;
 }
 
 std::string format_diff(const Value& diff, bool color) {

@@ -53,10 +53,6 @@ bool run_is_verbose(const Value& result, int verbosity, int above = 0);
 // Python's str() prints it.
 std::string item_label(const Value& result);
 
-// Python's str() and repr() of a value as a Python object (dicts as {'k': 1}, True, None, ...).
-std::string python_str(const Value& v);
-std::string python_repr(const Value& v);
-
 // CallbackBase._get_diff(): a diff map (or a list of them) as Ansible prints it, unified diff
 // included; lines are coloured when `color` is on. Empty when there is nothing to show.
 std::string format_diff(const Value& diff, bool color);

@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "core/value/python_literal.hpp"
+#include "core/value/text.hpp"
 
 namespace drover::playbook {
 
@@ -45,13 +46,6 @@ std::string unquote(std::string_view s) {
   if (s.size() > 1 && (s.front() == '"' || s.front() == '\'') && s.back() == s.front() && s[s.size() - 2] != '\\')
     return std::string(s.substr(1, s.size() - 2));
   return std::string(s);
-}
-
-std::string_view trim(std::string_view s) {
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  return s;
 }
 
 // `digits` hex digits at s[i], or nullopt when there are fewer.

@@ -40,7 +40,7 @@ int parse_log_n(std::string_view text) {
 
 std::optional<std::string> unwrap_scrypt(const Stanza& s, std::string_view passphrase) {
   if (s.args.size() != 2) throw AgeError(AgeFailure::header, "invalid scrypt stanza: expected two arguments");
-  auto salt = base64_decode_strict(s.args[0], false);
+  auto salt = base64_decode_strict(s.args[0], Base64Padding::unpadded);
   if (!salt || salt->size() != 16) throw AgeError(AgeFailure::header, "invalid scrypt stanza: bad salt");
   int log_n = parse_log_n(s.args[1]);
   if (s.body.size() != 32) throw AgeError(AgeFailure::header, "invalid scrypt stanza: the wrapped file key is not 16 bytes");

@@ -57,7 +57,7 @@ std::string read_body(LineReader& lines) {
   for (;;) {
     auto line = lines.next();
     if (line.size() > k_columns) fail("a stanza body line is longer than 64 columns");
-    auto bytes = base64_decode_strict(line, false);
+    auto bytes = base64_decode_strict(line, Base64Padding::unpadded);
     if (!bytes) fail("a stanza body line is not canonical unpadded base64");
     body += *bytes;
     if (line.size() < k_columns) return body;
@@ -66,7 +66,7 @@ std::string read_body(LineReader& lines) {
 
 }  // namespace
 
-std::string age_b64(std::string_view data) { return base64_encode(data, false); }
+std::string age_b64(std::string_view data) { return base64_encode(data, Base64Padding::unpadded); }
 
 AgeHeader parse_age_header(std::string_view file) {
   LineReader lines(file);
@@ -84,7 +84,7 @@ AgeHeader parse_age_header(std::string_view file) {
     if (!line.starts_with("---")) fail("expected a stanza (\"-> \") or the MAC line (\"--- \")");
     if (!line.starts_with("--- ")) fail("the MAC line lacks its space");
     auto mac_text = line.substr(4);
-    auto mac = base64_decode_strict(mac_text, false);
+    auto mac = base64_decode_strict(mac_text, Base64Padding::unpadded);
     if (!mac || mac->size() != 32) fail("the header MAC is not 32 bytes of canonical base64");
     header.mac = *mac;
     header.mac_input = std::string(file.substr(0, line_start + 3));

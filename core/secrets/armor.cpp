@@ -67,7 +67,7 @@ std::string armor_decode(std::string_view text) {
   }
   for (char c : text)
     if (!is_space(c)) fail("trailing data after the end line");
-  auto binary = base64_decode_strict(b64, true);
+  auto binary = base64_decode_strict(b64);
   if (!binary) fail("the base64 payload is invalid or not canonical");
   return *binary;
 }

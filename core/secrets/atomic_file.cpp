@@ -3,8 +3,6 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -48,14 +46,6 @@ void write_file_atomically(const std::string& path, std::string_view content, mo
     ::unlink(tmpl.c_str());
     throw Fatal("cannot replace " + path + ": " + std::strerror(err));
   }
-}
-
-std::string read_whole_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Fatal("cannot read " + path + ": " + std::strerror(errno));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 }  // namespace drover::secrets

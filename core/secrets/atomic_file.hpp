@@ -12,7 +12,4 @@ namespace drover::secrets {
 // file is new. Throws Fatal naming the path.
 void write_file_atomically(const std::string& path, std::string_view content, mode_t mode = 0600);
 
-// Reads a whole file; throws Fatal naming it.
-std::string read_whole_file(const std::string& path);
-
 }  // namespace drover::secrets

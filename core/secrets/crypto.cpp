@@ -38,7 +38,7 @@ struct PkeyCtxFree {
 using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
 using PkeyCtx = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree>;
 
-std::string digest(const EVP_MD* md, std::string_view data) {
+std::string evp_digest(const EVP_MD* md, std::string_view data) {
   std::string out(static_cast<std::size_t>(EVP_MD_get_size(md)), '\0');
   unsigned int n = 0;
   check(EVP_Digest(data.data(), data.size(), u8(out), &n, md, nullptr), "digest");
@@ -86,8 +86,15 @@ std::string random_bytes(std::size_t n) {
   return out;
 }
 
-std::string sha256(std::string_view data) { return digest(EVP_sha256(), data); }
-std::string sha512(std::string_view data) { return digest(EVP_sha512(), data); }
+std::string sha1(std::string_view data) { return evp_digest(EVP_sha1(), data); }
+std::string sha256(std::string_view data) { return evp_digest(EVP_sha256(), data); }
+std::string sha512(std::string_view data) { return evp_digest(EVP_sha512(), data); }
+
+std::optional<std::string> hex_digest(std::string_view algorithm, std::string_view data) {
+  const EVP_MD* md = EVP_get_digestbyname(std::string(algorithm).c_str());
+  if (md == nullptr) return std::nullopt;
+  return hex_encode(evp_digest(md, data));
+}
 
 std::string hmac_sha256(std::string_view key, std::string_view data) {
   EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
@@ -214,7 +221,8 @@ bool equal_constant_time(std::string_view a, std::string_view b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-std::string base64_encode(std::string_view data, bool padded) {
+std::string base64_encode(std::string_view data, Base64Padding padding) {
+  bool padded = padding == Base64Padding::padded;
   std::string out;
   out.reserve((data.size() + 2) / 3 * 4);
   std::size_t i = 0;
@@ -239,7 +247,8 @@ std::string base64_encode(std::string_view data, bool padded) {
   return out;
 }
 
-std::optional<std::string> base64_decode_strict(std::string_view text, bool padded) {
+std::optional<std::string> base64_decode_strict(std::string_view text, Base64Padding padding) {
+  bool padded = padding == Base64Padding::padded;
   std::size_t pad = 0;
   if (padded) {
     if (text.size() % 4 != 0) return std::nullopt;
@@ -268,8 +277,40 @@ std::optional<std::string> base64_decode_strict(std::string_view text, bool padd
   return out;
 }
 
-std::string hex_encode(std::string_view data, bool upper) {
-  const char* digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+std::string python_b64decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() * 3 / 4);
+  int quad_pos = 0;   // data characters read of the current 4-character quantum
+  int pads = 0;       // '=' seen since the last data character
+  unsigned left = 0;  // bits of the current quantum not yet written
+  for (char c : text) {
+    if (c == '=') {
+      // CPython's binascii.a2b_base64: padding that completes a quantum ends the data.
+      if (quad_pos >= 2 && quad_pos + ++pads >= 4) return out;
+      continue;
+    }
+    auto p = k_b64.find(c);
+    if (p == std::string_view::npos) continue;
+    unsigned v = static_cast<unsigned>(p);
+    pads = 0;
+    switch (quad_pos) {
+      case 0: left = v; break;
+      case 1: out += static_cast<char>((left << 2) | (v >> 4)), left = v & 0x0f; break;
+      case 2: out += static_cast<char>((left << 4) | (v >> 2)), left = v & 0x03; break;
+      case 3: out += static_cast<char>((left << 6) | v), left = 0; break;
+    }
+    quad_pos = (quad_pos + 1) % 4;
+  }
+  if (quad_pos == 1)
+    throw std::invalid_argument("Invalid base64-encoded string: number of data characters (" +
+                                std::to_string(out.size() / 3 * 4 + 1) +
+                                ") cannot be 1 more than a multiple of 4");
+  if (quad_pos != 0) throw std::invalid_argument("Incorrect padding");
+  return out;
+}
+
+std::string hex_encode(std::string_view data, HexCase letters) {
+  const char* digits = letters == HexCase::upper ? "0123456789ABCDEF" : "0123456789abcdef";
   std::string out;
   out.reserve(data.size() * 2);
   for (unsigned char c : data) {

@@ -18,8 +18,14 @@ public:
 
 std::string random_bytes(std::size_t n);
 
+// Digests as raw bytes; hex_encode below gives the hexdigest() form. The one control-side
+// implementation: sops MACs, the runner's content hash, copy's checksum and the hash filters.
+std::string sha1(std::string_view data);
 std::string sha256(std::string_view data);
 std::string sha512(std::string_view data);
+// hashlib.new(algorithm, data).hexdigest(): the digest by the OpenSSL digest of that name ("md5",
+// "sha1", "sha256", "sha512", ...) in lowercase hex; nullopt for a name OpenSSL does not know.
+std::optional<std::string> hex_digest(std::string_view algorithm, std::string_view data);
 std::string hmac_sha256(std::string_view key, std::string_view data);
 std::string hkdf_sha256(std::string_view ikm, std::string_view salt, std::string_view info,
                         std::size_t length);
@@ -56,11 +62,21 @@ std::string aes256ctr(std::string_view key, std::string_view iv, std::string_vie
 // Constant-time equality.
 bool equal_constant_time(std::string_view a, std::string_view b);
 
-// Base64 (standard alphabet). decode_* return nullopt on anything but the canonical encoding.
-std::string base64_encode(std::string_view data, bool padded = true);
-std::optional<std::string> base64_decode_strict(std::string_view text, bool padded = true);
+// Base64 (standard alphabet), the one control-side implementation (the runner has its own copy
+// in modules/util/text.hpp). age writes it unpadded; sops, armor and Ansible padded.
+enum class Base64Padding { padded, unpadded };
+std::string base64_encode(std::string_view data, Base64Padding padding = Base64Padding::padded);
+// nullopt on anything but the canonical encoding (age and sops reject everything else).
+std::optional<std::string> base64_decode_strict(std::string_view text,
+                                                Base64Padding padding = Base64Padding::padded);
+// Python's base64.b64decode(text), as the b64decode filter uses it: bytes outside the alphabet
+// are skipped and decoding stops at the padding that completes a quantum ("YQ==YQ==" is "a").
+// Throws std::invalid_argument with Python's message: "Incorrect padding", or "Invalid
+// base64-encoded string: number of data characters (5) cannot be 1 more than a multiple of 4".
+std::string python_b64decode(std::string_view text);
 
-std::string hex_encode(std::string_view data, bool upper = false);
+enum class HexCase { lower, upper };
+std::string hex_encode(std::string_view data, HexCase letters = HexCase::lower);
 std::optional<std::string> hex_decode(std::string_view text);
 
 }  // namespace drover::secrets

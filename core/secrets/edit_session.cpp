@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/error.hpp"
+#include "core/fs.hpp"
 #include "core/secrets/atomic_file.hpp"
 
 namespace drover::secrets {
@@ -102,6 +103,6 @@ void EditSession::run_editor() const {
     throw Fatal(std::string("the editor `") + editor + "` failed; the file was not changed");
 }
 
-std::string EditSession::read() const { return read_whole_file(m_file); }
+std::string EditSession::read() const { return read_file_or_fatal(m_file); }
 
 }  // namespace drover::secrets

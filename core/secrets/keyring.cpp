@@ -2,10 +2,9 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "core/error.hpp"
+#include "core/fs.hpp"
 
 namespace drover::secrets {
 namespace {
@@ -27,12 +26,9 @@ void add_text(Keyring& ring, const std::string& text, const std::string& source)
 }  // namespace
 
 std::vector<X25519Identity> read_identity_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Fatal("cannot read the age key file " + path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
+  std::string text = read_file_or_fatal(path, "the age key file");
   try {
-    return parse_identity_file(ss.str());
+    return parse_identity_file(text);
   } catch (const AgeError& e) {
     throw Fatal(path + ": " + e.what());
   }

@@ -2,9 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <mutex>
-#include <sstream>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -12,19 +10,14 @@
 #include <unistd.h>
 
 #include "core/error.hpp"
+#include "core/fs.hpp"
+#include "core/value/text.hpp"
 
 namespace drover::secrets {
 namespace {
 
 std::mutex g_mutex;
 std::vector<VaultSecret> g_vault_secrets;
-
-std::string strip(std::string s) {
-  auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return "";
-  auto last = s.find_last_not_of(" \t\r\n");
-  return s.substr(first, last - first + 1);
-}
 
 bool is_executable_file(const std::string& path) {
   struct stat st {};
@@ -59,13 +52,9 @@ std::string read_vault_password_file(const std::string& path, const std::string&
   if (is_executable_file(path)) {
     raw = run_password_script(path, label);
   } else {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Fatal("cannot read the vault password file " + path);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    raw = ss.str();
+    raw = read_file_or_fatal(path, "the vault password file");
   }
-  std::string password = strip(raw);
+  std::string password(trim(raw));
   if (password.empty()) throw Fatal("the vault password file " + path + " is empty");
   return password;
 }

@@ -107,6 +107,34 @@ std::string encrypt_value(const std::string& plain, const std::string& type, con
          ",tag:" + base64_encode(sealed.tag) + ",type:" + type + "]";
 }
 
+// A copy of a sops tree with every leaf that is not null replaced by leaf(value, path), where
+// `path` holds the map keys down to it (list positions are not part of a sops path).
+template <class Leaf>
+Value map_leaves(const Value& v, std::vector<std::string>& path, const Leaf& leaf) {
+  if (v.is_map()) {
+    Map out;
+    for (const auto& [k, item] : v.as_map()) {
+      path.push_back(k);
+      out.set(k, map_leaves(item, path, leaf));
+      path.pop_back();
+    }
+    return Value(std::move(out));
+  }
+  if (v.is_list()) {
+    List out;
+    for (const auto& item : v.as_list()) out.push_back(map_leaves(item, path, leaf));
+    return Value(std::move(out));
+  }
+  if (v.is_null()) return v;
+  return leaf(v, path);
+}
+
+template <class Leaf>
+Value map_leaves(const Value& root, const Leaf& leaf) {
+  std::vector<std::string> path;
+  return map_leaves(root, path, leaf);
+}
+
 class Decryptor {
 public:
   Decryptor(const SopsMetadata& meta, const std::string& key, const std::string& file, IvStash* stash)
@@ -114,28 +142,7 @@ public:
     if (meta.rules.mac_only_encrypted) m_mac_input = k_mac_only_encrypted_init;
   }
 
-  Value walk(const Value& v, std::vector<std::string>& path) {
-    if (v.is_map()) {
-      Map out;
-      for (const auto& [k, item] : v.as_map()) {
-        path.push_back(k);
-        out.set(k, walk(item, path));
-        path.pop_back();
-      }
-      return Value(std::move(out));
-    }
-    if (v.is_list()) {
-      List out;
-      for (const auto& item : v.as_list()) out.push_back(walk(item, path));
-      return Value(std::move(out));
-    }
-    if (v.is_null()) return v;
-    return leaf(v, path);
-  }
-
-  const std::string& mac_input() const { return m_mac_input; }
-
-private:
+  // The plaintext of one leaf, whose MAC bytes it adds.
   Value leaf(const Value& v, const std::vector<std::string>& path) {
     bool encrypted = m_meta.rules.encrypts(path);
     Value plain = v;
@@ -144,6 +151,9 @@ private:
     return plain;
   }
 
+  const std::string& mac_input() const { return m_mac_input; }
+
+private:
   Value decrypt(const Value& v, const std::vector<std::string>& path) {
     std::string where = m_file + ": the value at `" + path_text(path) + "`";
     auto enc = v.is_string() ? parse_enc(v.as_string()) : std::nullopt;
@@ -176,22 +186,8 @@ public:
     if (meta.rules.mac_only_encrypted) m_mac_input = k_mac_only_encrypted_init;
   }
 
-  Value walk(const Value& v, std::vector<std::string>& path) {
-    if (v.is_map()) {
-      Map out;
-      for (const auto& [k, item] : v.as_map()) {
-        path.push_back(k);
-        out.set(k, walk(item, path));
-        path.pop_back();
-      }
-      return Value(std::move(out));
-    }
-    if (v.is_list()) {
-      List out;
-      for (const auto& item : v.as_list()) out.push_back(walk(item, path));
-      return Value(std::move(out));
-    }
-    if (v.is_null()) return v;
+  // The stored form of one leaf, whose MAC bytes it adds.
+  Value leaf(const Value& v, const std::vector<std::string>& path) {
     bool encrypted = m_meta.rules.encrypts(path);
     std::string bytes = value_bytes(v);
     if (!m_meta.rules.mac_only_encrypted || encrypted) m_mac_input += bytes;
@@ -350,14 +346,14 @@ Value sops_decrypt(const Value& doc, const SopsMetadata& meta, const std::string
   for (const auto& [k, v] : doc.as_map())
     if (k != "sops") body.set(k, v);
   Decryptor dec(meta, data_key, file, stash);
-  std::vector<std::string> path;
-  Value plain = dec.walk(Value(std::move(body)), path);
+  Value plain = map_leaves(Value(std::move(body)),
+                           [&](const Value& v, const std::vector<std::string>& path) { return dec.leaf(v, path); });
   auto enc_mac = parse_enc(meta.mac);
   if (!enc_mac) throw Fatal(file + ": the sops `mac` field is missing or malformed");
   auto stored = aes256gcm_open(data_key, enc_mac->iv, enc_mac->data, enc_mac->tag, mac_aad(meta.lastmodified));
   if (!stored)
     throw Fatal(file + ": the stored MAC failed authentication: the `mac` or `lastmodified` field was altered");
-  std::string computed = hex_encode(sha512(dec.mac_input()), true);
+  std::string computed = hex_encode(sha512(dec.mac_input()), HexCase::upper);
   if (!equal_constant_time(computed, *stored))
     throw Fatal(file + ": MAC mismatch: the file's values do not match its MAC (a value was added, removed, "
                        "reordered or changed, or an unencrypted value was edited)");
@@ -367,11 +363,10 @@ Value sops_decrypt(const Value& doc, const SopsMetadata& meta, const std::string
 
 Value sops_encrypt(const Value& plain, SopsMetadata& meta, const std::string& data_key, const IvStash* stash) {
   Encryptor enc(meta, data_key, stash);
-  std::vector<std::string> path;
-  Value out = enc.walk(plain, path);
+  Value out = map_leaves(plain, [&](const Value& v, const std::vector<std::string>& path) { return enc.leaf(v, path); });
   meta.lastmodified = now_rfc3339();
   meta.version = k_sops_format_version;
-  std::string mac = hex_encode(sha512(enc.mac_input()), true);
+  std::string mac = hex_encode(sha512(enc.mac_input()), HexCase::upper);
   meta.mac = encrypt_value(mac, "str", data_key, meta.lastmodified, nullptr);
   out.mutable_map().set("sops", sops_metadata_value(meta));
   return out;

@@ -1,11 +1,10 @@
 #include "core/secrets/vars_file.hpp"
 
-#include <fstream>
-#include <sstream>
 
 #include <openssl/crypto.h>
 
 #include "core/error.hpp"
+#include "core/fs.hpp"
 #include "core/secrets/redactor.hpp"
 #include "core/secrets/secrets_options.hpp"
 #include "core/secrets/sops_file.hpp"
@@ -13,14 +12,6 @@
 
 namespace drover::secrets {
 namespace {
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Fatal("cannot read vars file " + path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // Every string in v becomes secret (a whole-file vault: all of it came from the encrypted layer).
 Value mark_all_secret(const Value& v) {
@@ -72,7 +63,7 @@ Value open_sops(const std::string& text, const std::string& path) {
 }  // namespace
 
 Value load_vars_file(const std::string& path) {
-  std::string text = read_text(path);
+  std::string text = read_file_or_fatal(path, "vars file");
   Value out;
   if (is_vault_text(text)) {
     std::string plain = vault_decrypt(text, vault_secrets(), path);

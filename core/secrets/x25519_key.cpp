@@ -56,7 +56,7 @@ std::string X25519Identity::str() const {
 std::optional<std::string> X25519Identity::unwrap(const Stanza& stanza) const {
   if (stanza.type != "X25519") return std::nullopt;
   if (stanza.args.size() != 1) throw AgeError(AgeFailure::header, "invalid X25519 stanza: expected one argument");
-  auto share = base64_decode_strict(stanza.args[0], false);
+  auto share = base64_decode_strict(stanza.args[0], Base64Padding::unpadded);
   if (!share || share->size() != 32)
     throw AgeError(AgeFailure::header, "invalid X25519 stanza: the share is not 32 bytes of canonical base64");
   if (stanza.body.size() != 32) throw AgeError(AgeFailure::header, "invalid X25519 stanza: the wrapped file key is not 16 bytes");

@@ -1,11 +1,12 @@
-// Digests, base64, SHA-crypt and UUIDv5 on OpenSSL, for the hash/password_hash/to_uuid filters and
-// the password lookup.
+// SHA-crypt and UUIDv5 on OpenSSL, for the password_hash/to_uuid filters and the password lookup.
+// (Digests and base64 are core/secrets/crypto.hpp's.)
 #include <array>
 #include <cstdio>
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "core/secrets/crypto.hpp"
 #include "core/template/ansible_support.hpp"
 
 namespace drover::tmpl {
@@ -13,13 +14,6 @@ namespace drover::tmpl {
 namespace {
 
 using Bytes = std::string;
-
-Bytes digest(const EVP_MD* md, std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), out, &len, md, nullptr);
-  return Bytes(reinterpret_cast<const char*>(out), len);
-}
 
 // Incremental digest for SHA-crypt's many small updates.
 class Hasher {
@@ -39,13 +33,6 @@ public:
 private:
   EVP_MD_CTX* m_ctx;
 };
-
-std::string to_hex(const Bytes& b) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : b) out += digits[c >> 4], out += digits[c & 15];
-  return out;
-}
 
 // `length` bytes of `block` repeated.
 Bytes repeat_to(const Bytes& block, std::size_t length) {
@@ -99,36 +86,6 @@ Bytes sha_crypt_initial(const EVP_MD* md, std::string_view pw, std::string_view 
 
 }  // namespace
 
-std::string hex_digest(std::string_view algorithm, std::string_view data) {
-  const EVP_MD* md = EVP_get_digestbyname(std::string(algorithm).c_str());
-  if (!md) throw TemplateError("unsupported hash type " + std::string(algorithm));
-  return to_hex(digest(md, data));
-}
-
-std::string base64_encode(std::string_view data) {
-  std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(data.data()), static_cast<int>(data.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
-
-std::string base64_decode(std::string_view text) {
-  // Python's b64decode ignores characters outside the alphabet and needs correct padding.
-  std::string clean;
-  for (char c : text)
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '=') clean += c;
-  if (clean.size() % 4 != 0) throw TemplateError("Incorrect padding");
-  std::string out(clean.size() / 4 * 3 + 1, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(clean.data()), static_cast<int>(clean.size()));
-  if (n < 0) throw TemplateError("Invalid base64-encoded string");
-  std::size_t pad = 0;
-  for (std::size_t i = clean.size(); i > 0 && clean[i - 1] == '='; --i) ++pad;
-  out.resize(static_cast<std::size_t>(n) - std::min<std::size_t>(pad, 2));
-  return out;
-}
-
 std::string sha_crypt(int variant, std::string_view password, std::string_view salt_in, int rounds) {
   const EVP_MD* md = variant == 5 ? EVP_sha256() : EVP_sha512();
   std::string_view salt = salt_in.substr(0, 16);
@@ -168,10 +125,10 @@ std::string uuid5(const std::string& namespace_uuid, std::string_view name) {
     throw TemplateError("Invalid value '" + namespace_uuid + "' for 'namespace': badly formed hexadecimal UUID string");
   Bytes ns_bytes;
   for (std::size_t i = 0; i < 32; i += 2) ns_bytes += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
-  Bytes h = digest(EVP_sha1(), ns_bytes + std::string(name)).substr(0, 16);
+  Bytes h = secrets::sha1(ns_bytes + std::string(name)).substr(0, 16);
   h[6] = static_cast<char>((static_cast<unsigned char>(h[6]) & 0x0f) | 0x50);
   h[8] = static_cast<char>((static_cast<unsigned char>(h[8]) & 0x3f) | 0x80);
-  std::string x = to_hex(h);
+  std::string x = secrets::hex_encode(h);
   return x.substr(0, 8) + "-" + x.substr(8, 4) + "-" + x.substr(12, 4) + "-" + x.substr(16, 4) + "-" + x.substr(20);
 }
 

@@ -7,9 +7,11 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/secrets/crypto.hpp"
 #include "core/template/ansible_support.hpp"
 #include "core/template/engine.hpp"
 #include "core/value/json.hpp"
+#include "core/value/text.hpp"
 #include "core/value/yaml.hpp"
 
 namespace drover::tmpl::filters {
@@ -22,11 +24,6 @@ const List& require_list(const Value& v, std::string_view filter) {
 }
 
 bool contains(const List& l, const Value& x) { return std::find(l.begin(), l.end(), x) != l.end(); }
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 // Jinja2's make_attrgetter path ("a.b.0") into dicts and lists; null when a step is missing.
 Value attribute_of(const Value& item, const std::string& path) {
@@ -49,8 +46,8 @@ List unique_items(const List& items, bool case_sensitive, const Value* attribute
   List out, keys;
   for (const Value& item : items) {
     Value key = item;
-    if (attribute && !attribute->is_null()) key = attribute_of(item, py_str(*attribute));
-    if (!case_sensitive && key.is_string()) key = Value(lower(key.as_string()));
+    if (attribute && !attribute->is_null()) key = attribute_of(item, python_str(*attribute));
+    if (!case_sensitive && key.is_string()) key = Value(ascii_lower(key.as_string()));
     if (!contains(keys, key)) {
       keys.push_back(key);
       out.push_back(item);
@@ -118,13 +115,23 @@ Value merge_hash(const Value& x, const Value& y, bool recursive, const std::stri
 
 }  // namespace
 
-Value b64decode(const Value& in, const CallArgs&) { return Value(base64_decode(py_str(in))); }
-Value b64encode(const Value& in, const CallArgs&) { return Value(base64_encode(py_str(in))); }
+Value b64decode(const Value& in, const CallArgs&) {
+  try {
+    return Value(secrets::python_b64decode(python_str(in)));
+  } catch (const std::invalid_argument& e) {
+    throw TemplateError(e.what());
+  }
+}
 
+Value b64encode(const Value& in, const CallArgs&) { return Value(secrets::base64_encode(python_str(in))); }
+
+// The `bool` filter is Ansible's to_bool (plugins/filter/core.py), not boolean(): None and bools
+// pass through, a string is true only for yes/on/1/true in any case (no white space stripped, and
+// y/t are false), a number only when it equals 1; everything else is false.
 Value to_bool(const Value& in, const CallArgs&) {
   if (in.is_null() || in.is_bool()) return in;
   if (in.is_string()) {
-    std::string s = lower(in.as_string());
+    std::string s = ascii_lower(in.as_string());
     return Value(s == "yes" || s == "on" || s == "1" || s == "true");
   }
   return Value(in.is_number() && in.as_number() == 1);
@@ -135,7 +142,7 @@ Value combine(const Value& in, const CallArgs& args) {
   std::string list_merge = "replace";
   for (const auto& [k, v] : args.keyword) {
     if (k == "recursive") recursive = v.truthy();
-    else if (k == "list_merge") list_merge = py_str(v);
+    else if (k == "list_merge") list_merge = python_str(v);
     else throw TemplateError("'recursive' and 'list_merge' are the only valid keyword arguments");
   }
   static const std::vector<std::string> merges{"replace", "keep", "append", "prepend", "append_rp", "prepend_rp"};
@@ -178,13 +185,13 @@ Value items2dict(const Value& in, const CallArgs& args) {
   std::string value_name = string_arg(args, 1, "value_name", "value");
   Map out;
   for (const Value& item : in.as_list()) {
-    if (!item.is_map()) throw TemplateError("items2dict requires a list of dictionaries, got " + py_repr(in) + " instead.");
+    if (!item.is_map()) throw TemplateError("items2dict requires a list of dictionaries, got " + python_repr(in) + " instead.");
     const Value* k = item.find(key_name);
     const Value* v = item.find(value_name);
     if (!k || !v)
       throw TemplateError("items2dict requires each dictionary in the list to contain the keys '" + key_name +
-                          "' and '" + value_name + "', got " + py_repr(in) + " instead.");
-    out.set(py_str(*k), *v);
+                          "' and '" + value_name + "', got " + python_repr(in) + " instead.");
+    out.set(python_str(*k), *v);
   }
   return Value(std::move(out));
 }
@@ -243,17 +250,17 @@ Value extract(const Value& in, const CallArgs& args) {
   Value value = *container;
   for (const Value& key : keys) {
     if (value.is_map()) {
-      const Value* found = value.find(py_str(key));
-      if (!found) throw TemplateError("'dict object' has no attribute " + py_repr(key));
+      const Value* found = value.find(python_str(key));
+      if (!found) throw TemplateError("'dict object' has no attribute " + python_repr(key));
       value = *found;
     } else if (value.is_list() && key.is_int()) {
       std::int64_t i = key.as_int();
       std::int64_t n = static_cast<std::int64_t>(value.as_list().size());
       if (i < 0) i += n;
-      if (i < 0 || i >= n) throw TemplateError("list object has no element " + py_repr(key));
+      if (i < 0 || i >= n) throw TemplateError("list object has no element " + python_repr(key));
       value = value.as_list()[static_cast<std::size_t>(i)];
     } else {
-      throw TemplateError("'" + value.type_name() + " object' has no attribute " + py_repr(key));
+      throw TemplateError("'" + value.type_name() + " object' has no attribute " + python_repr(key));
     }
   }
   return value;
@@ -282,7 +289,7 @@ Value flatten(const Value& in, const CallArgs& args) {
 
 Value from_json(const Value& in, const CallArgs&) {
   try {
-    return drover::from_json(Json::parse(py_str(in)));
+    return drover::from_json(Json::parse(python_str(in)));
   } catch (const Json::parse_error& e) {
     throw TemplateError(std::string("from_json: ") + e.what());
   }
@@ -310,7 +317,7 @@ Value from_yaml_all(const Value& in, const CallArgs&) {
 }
 
 Value human_readable(const Value& in, const CallArgs& args) {
-  if (!in.is_number()) throw TemplateError("human_readable() failed on bad input: " + py_repr(in));
+  if (!in.is_number()) throw TemplateError("human_readable() failed on bad input: " + python_repr(in));
   double size = in.as_number();
   bool isbits = bool_arg(args, 0, "isbits", false);
   const Value* unit = args.arg(1, "unit");
@@ -320,8 +327,8 @@ Value human_readable(const Value& in, const CallArgs& args) {
   for (const char* s = suffixes; *s; ++s, shift -= 10) {
     suffix = *s;
     double limit = std::ldexp(1.0, shift);
-    bool by_unit = unit && !unit->is_null() && !py_str(*unit).empty() &&
-                   std::toupper(static_cast<unsigned char>(py_str(*unit)[0])) == *s && py_str(*unit).size() == 1;
+    bool by_unit = unit && !unit->is_null() && !python_str(*unit).empty() &&
+                   std::toupper(static_cast<unsigned char>(python_str(*unit)[0])) == *s && python_str(*unit).size() == 1;
     if (((!unit || unit->is_null()) && size >= limit) || by_unit) break;
   }
   if (suffix == 'B') shift = 0;
@@ -333,7 +340,7 @@ Value human_readable(const Value& in, const CallArgs& args) {
 }
 
 Value human_to_bytes(const Value& in, const CallArgs& args) {
-  std::string text = py_str(in);
+  std::string text = python_str(in);
   std::string fail = "human_to_bytes() can't interpret following string: " + text;
   std::size_t i = 0;
   while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
@@ -355,7 +362,7 @@ Value human_to_bytes(const Value& in, const CallArgs& args) {
   char range_key = static_cast<char>(std::toupper(static_cast<unsigned char>(unit[0])));
   std::size_t power = keys.find(range_key);
   if (power == std::string::npos) throw TemplateError(fail);
-  if (unit.size() > 1 && lower(unit).find(isbits ? "bit" : "byte") == std::string::npos &&
+  if (unit.size() > 1 && ascii_lower(unit).find(isbits ? "bit" : "byte") == std::string::npos &&
       unit[1] != (isbits ? 'b' : 'B'))
     throw TemplateError(fail);
   return Value(py_round(num * std::ldexp(1.0, static_cast<int>(power * 10))));
@@ -364,7 +371,7 @@ Value human_to_bytes(const Value& in, const CallArgs& args) {
 Value mandatory(const Value& in, const CallArgs& args) {
   const detail::Undefined* undefined = detail::as_undefined(in);
   if (!undefined) return in;
-  if (const Value* msg = args.arg(0, "msg"); msg && !msg->is_null()) throw TemplateError(py_str(*msg));
+  if (const Value* msg = args.arg(0, "msg"); msg && !msg->is_null()) throw TemplateError(python_str(*msg));
   // the engine's message is "'x' is undefined"; Ansible names the variable the same way
   const std::string m = undefined->message();
   std::size_t end = m.find("' is undefined");
@@ -424,18 +431,18 @@ Value subelements(const Value& in, const CallArgs& args) {
   for (const Value& element : elements) {
     Value values = element;
     for (const Value& key : keys) {
-      if (!values.is_map()) throw TemplateError("the key " + py_str(key) + " should point to a dictionary, got '" + py_str(values) + "'");
-      const Value* next = values.find(py_str(key));
+      if (!values.is_map()) throw TemplateError("the key " + python_str(key) + " should point to a dictionary, got '" + python_str(values) + "'");
+      const Value* next = values.find(python_str(key));
       if (!next) {
         if (skip_missing) {
           values = Value::list();
           break;
         }
-        throw TemplateError("could not find " + py_repr(key) + " key in iterated item " + py_repr(values));
+        throw TemplateError("could not find " + python_repr(key) + " key in iterated item " + python_repr(values));
       }
       values = *next;
     }
-    if (!values.is_list()) throw TemplateError("the key " + py_repr(keys.back()) + " should point to a list, got " + py_repr(values));
+    if (!values.is_list()) throw TemplateError("the key " + python_repr(keys.back()) + " should point to a list, got " + python_repr(values));
     for (const Value& v : values.as_list()) out.emplace_back(List{element, v});
   }
   return Value(std::move(out));

@@ -178,8 +178,8 @@ Value rekey_on_member(const Value& in, const CallArgs& args) {
   for (const Value& item : items) {
     if (!item.is_map()) throw TemplateError("List item is not a valid dict");
     const Value* elem = key->is_string() ? item.find(key->as_string()) : nullptr;
-    if (!elem) throw TemplateError("Key " + py_str(*key) + " was not found");
-    std::string new_key = py_str(*elem);
+    if (!elem) throw TemplateError("Key " + python_str(*key) + " was not found");
+    std::string new_key = python_str(*elem);
     if (const Value* prior = out.find(new_key); prior && prior->truthy() && duplicates == "error")
       throw TemplateError("Key " + new_key + " is not unique, cannot correctly turn into dict");
     out.set(new_key, item);

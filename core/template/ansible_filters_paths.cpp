@@ -54,7 +54,7 @@ bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) |
 
 // posixpath.expandvars: $name and ${name}; unknown variables are left as written.
 Value expandvars(const Value& in, const CallArgs&) {
-  std::string p = py_str(in), out;
+  std::string p = python_str(in), out;
   std::size_t i = 0;
   while (i < p.size()) {
     if (p[i] != '$') {
@@ -86,7 +86,7 @@ Value expandvars(const Value& in, const CallArgs&) {
 
 // glob.glob(pattern) keeping regular files only; the order is glob(3)'s (sorted).
 Value fileglob(const Value& in, const CallArgs&) {
-  std::string pattern = py_str(in);
+  std::string pattern = python_str(in);
   List out;
   glob_t g{};
   if (::glob(pattern.c_str(), 0, nullptr, &g) == 0) {
@@ -99,12 +99,12 @@ Value fileglob(const Value& in, const CallArgs&) {
   return Value(std::move(out));
 }
 
-Value win_basename(const Value& in, const CallArgs&) { return Value(win_split(py_str(in)).second); }
+Value win_basename(const Value& in, const CallArgs&) { return Value(win_split(python_str(in)).second); }
 
-Value win_dirname(const Value& in, const CallArgs&) { return Value(win_split(py_str(in)).first); }
+Value win_dirname(const Value& in, const CallArgs&) { return Value(win_split(python_str(in)).first); }
 
 Value win_splitdrive(const Value& in, const CallArgs&) {
-  auto [drive, path] = split_drive(py_str(in));
+  auto [drive, path] = split_drive(python_str(in));
   return detail::make_tuple(List{Value(drive), Value(path)});
 }
 

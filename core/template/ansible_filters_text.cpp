@@ -11,6 +11,7 @@
 #include <ctime>
 #include <filesystem>
 
+#include "core/secrets/crypto.hpp"
 #include "core/template/ansible_filters.hpp"
 #include "core/template/ansible_support.hpp"
 
@@ -85,27 +86,34 @@ std::string rstrip(std::string s) {
 
 const std::string k_crypt_chars = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
+// hashlib's hexdigest(), or Ansible's error for an algorithm it does not know.
+std::string known_hex_digest(std::string_view algorithm, std::string_view data) {
+  std::optional<std::string> hex = secrets::hex_digest(algorithm, data);
+  if (!hex) throw TemplateError("unsupported hash type " + std::string(algorithm));
+  return *hex;
+}
+
 }  // namespace
 
 Value regex_replace(const Value& in, const CallArgs& args) {
   PythonRegex re(string_arg(args, 0, "pattern", ""), flags_of(args, 2, 3));
-  return Value(re.sub(string_arg(args, 1, "replacement", ""), py_str(in), int_arg(args, 4, "count", 0, "regex_replace")));
+  return Value(re.sub(string_arg(args, 1, "replacement", ""), python_str(in), int_arg(args, 4, "count", 0, "regex_replace")));
 }
 
 Value regex_findall(const Value& in, const CallArgs& args) {
   PythonRegex re(string_arg(args, 0, "regex", ""), flags_of(args, 2, 1));
-  return Value(re.findall(py_str(in)));
+  return Value(re.findall(python_str(in)));
 }
 
 Value regex_search(const Value& in, const CallArgs& args) {
-  std::string text = py_str(in);
+  std::string text = python_str(in);
   RegexFlag f = RegexFlag::none;
   if (const Value* v = args.keyword.find("ignorecase"); v && v->truthy()) f = f | RegexFlag::ignorecase;
   if (const Value* v = args.keyword.find("multiline"); v && v->truthy()) f = f | RegexFlag::multiline;
   PythonRegex re(string_arg(args, 0, "regex", ""), f);
   std::vector<std::size_t> groups;
   for (std::size_t i = 1; i < args.positional.size(); ++i) {
-    std::string a = py_str(args.positional[i]);
+    std::string a = python_str(args.positional[i]);
     std::string ref;
     if (a.rfind("\\g<", 0) == 0 && a.find('>') != std::string::npos) ref = a.substr(3, a.find('>') - 3);
     else if (a.size() > 1 && a[0] == '\\' && std::isdigit(static_cast<unsigned char>(a[1])))
@@ -134,14 +142,14 @@ Value regex_escape(const Value& in, const CallArgs& args) {
   else if (type == "posix_extended") throw TemplateError("Regex type (" + type + ") not yet implemented");
   else throw TemplateError("Invalid regex type (" + type + ")");
   std::string out;
-  for (char c : py_str(in)) {
+  for (char c : python_str(in)) {
     if (specials.find(c) != std::string::npos) out += '\\';
     out += c;
   }
   return Value(out);
 }
 
-Value quote(const Value& in, const CallArgs&) { return Value(shlex_quote(in.is_null() ? "" : py_str(in))); }
+Value quote(const Value& in, const CallArgs&) { return Value(shlex_quote(in.is_null() ? "" : python_str(in))); }
 
 Value comment(const Value& in, const CallArgs& args) {
   struct Style {
@@ -162,7 +170,7 @@ Value comment(const Value& in, const CallArgs& args) {
   if (!st) throw TemplateError("'" + style_name + "'");
   auto kw = [&](const char* name, std::string fallback) {
     const Value* v = args.keyword.find(name);
-    return v ? py_str(*v) : fallback;
+    return v ? python_str(*v) : fallback;
   };
   std::string prepostfix = kw("decoration", st->decoration);
   std::string newline = kw("newline", "\n");
@@ -178,7 +186,7 @@ Value comment(const Value& in, const CallArgs& args) {
   if (!beginning.empty()) out += beginning + newline;
   if (!prefix.empty())
     for (std::int64_t i = 0; i < prefix_count; ++i) out += prefix != newline ? prefix + newline : newline;
-  std::string text = decoration + replace_all(py_str(in), newline, newline + decoration);
+  std::string text = decoration + replace_all(python_str(in), newline, newline + decoration);
   out += replace_all(text, decoration + newline, rstrip(decoration) + newline);
   for (std::int64_t i = 0; i < postfix_count; ++i) out += newline + postfix;
   if (!end.empty()) out += newline + end;
@@ -186,13 +194,13 @@ Value comment(const Value& in, const CallArgs& args) {
 }
 
 Value basename(const Value& in, const CallArgs&) {
-  std::string p = py_str(in);
+  std::string p = python_str(in);
   std::size_t slash = p.rfind('/');
   return Value(slash == std::string::npos ? p : p.substr(slash + 1));
 }
 
 Value dirname(const Value& in, const CallArgs&) {
-  std::string p = py_str(in);
+  std::string p = python_str(in);
   std::size_t slash = p.rfind('/');
   std::string head = slash == std::string::npos ? "" : p.substr(0, slash + 1);
   if (!head.empty() && head.find_first_not_of('/') != std::string::npos)
@@ -201,7 +209,7 @@ Value dirname(const Value& in, const CallArgs&) {
 }
 
 Value expanduser(const Value& in, const CallArgs&) {
-  std::string p = py_str(in);
+  std::string p = python_str(in);
   if (p.empty() || p[0] != '~') return Value(p);
   std::size_t slash = p.find('/');
   std::string user = p.substr(1, (slash == std::string::npos ? p.size() : slash) - 1);
@@ -221,7 +229,7 @@ Value expanduser(const Value& in, const CallArgs&) {
 }
 
 Value realpath(const Value& in, const CallArgs&) {
-  std::string p = abspath(py_str(in));
+  std::string p = abspath(python_str(in));
   // resolve the longest existing prefix through the file system, keep the rest as written
   std::vector<std::string> parts = path_parts(p.substr(1));
   std::string resolved = "/";
@@ -237,7 +245,7 @@ Value realpath(const Value& in, const CallArgs&) {
 }
 
 Value relpath(const Value& in, const CallArgs& args) {
-  std::string path = py_str(in);
+  std::string path = python_str(in);
   if (path.empty()) throw TemplateError("no path specified");
   std::vector<std::string> target = path_parts(abspath(path).substr(1));
   std::vector<std::string> start = path_parts(abspath(string_arg(args, 0, "start", ".")).substr(1));
@@ -252,7 +260,7 @@ Value relpath(const Value& in, const CallArgs& args) {
 }
 
 Value splitext(const Value& in, const CallArgs&) {
-  std::string p = py_str(in);
+  std::string p = python_str(in);
   std::size_t slash = p.rfind('/');
   std::size_t base = slash == std::string::npos ? 0 : slash + 1;
   std::size_t dot = p.rfind('.');
@@ -273,7 +281,7 @@ Value path_join(const Value& in, const CallArgs&) {
   std::string out;
   bool first = true;
   for (const Value& v : parts) {
-    std::string s = py_str(v);
+    std::string s = python_str(v);
     if (first || (!s.empty() && s[0] == '/')) out = s;
     else if (out.empty() || out.back() == '/') out += s;
     else out += "/" + s;
@@ -283,11 +291,11 @@ Value path_join(const Value& in, const CallArgs&) {
 }
 
 Value hash(const Value& in, const CallArgs& args) {
-  return Value(hex_digest(string_arg(args, 0, "hashtype", "sha1"), py_str(in)));
+  return Value(known_hex_digest(string_arg(args, 0, "hashtype", "sha1"), python_str(in)));
 }
-Value checksum(const Value& in, const CallArgs&) { return Value(hex_digest("sha1", py_str(in))); }
-Value md5(const Value& in, const CallArgs&) { return Value(hex_digest("md5", py_str(in))); }
-Value sha1(const Value& in, const CallArgs&) { return Value(hex_digest("sha1", py_str(in))); }
+Value checksum(const Value& in, const CallArgs&) { return Value(known_hex_digest("sha1", python_str(in))); }
+Value md5(const Value& in, const CallArgs&) { return Value(known_hex_digest("md5", python_str(in))); }
+Value sha1(const Value& in, const CallArgs&) { return Value(known_hex_digest("sha1", python_str(in))); }
 
 Value password_hash(const Value& in, const CallArgs& args) {
   std::string type = string_arg(args, 0, "hashtype", "sha512");
@@ -300,7 +308,7 @@ Value password_hash(const Value& in, const CallArgs& args) {
   Value salt_v = arg_or(args, 1, "salt", Value());
   std::string salt;
   if (salt_v.truthy()) {
-    salt = py_str(salt_v);
+    salt = python_str(salt_v);
     if (salt.size() > 16) throw TemplateError("Could not hash the secret. salt too large (" + name + " requires <= 16 chars)");
     if (salt.find_first_not_of(k_crypt_chars) != std::string::npos)
       throw TemplateError("Could not hash the secret. invalid characters in " + name + " salt");
@@ -311,11 +319,11 @@ Value password_hash(const Value& in, const CallArgs& args) {
   std::int64_t rounds = int_arg(args, 3, "rounds", 0, "password_hash");
   if (rounds == 0) rounds = implicit_rounds;
   if (rounds < 1000 || rounds > 999999999) throw TemplateError("Could not hash the secret. rounds out of range for " + name);
-  return Value(sha_crypt(variant, py_str(in), salt, static_cast<int>(rounds)));
+  return Value(sha_crypt(variant, python_str(in), salt, static_cast<int>(rounds)));
 }
 
 Value to_uuid(const Value& in, const CallArgs& args) {
-  return Value(uuid5(string_arg(args, 0, "namespace", "361E6D51-FAEC-444A-9079-341386DA8E2E"), py_str(in)));
+  return Value(uuid5(string_arg(args, 0, "namespace", "361E6D51-FAEC-444A-9079-341386DA8E2E"), python_str(in)));
 }
 
 Value strftime(const Value& in, const CallArgs& args) {
@@ -325,9 +333,9 @@ Value strftime(const Value& in, const CallArgs& args) {
     if (s->is_number()) d = s->as_number();
     else {
       try {
-        d = std::stod(py_str(*s));
+        d = std::stod(python_str(*s));
       } catch (const std::exception&) {
-        throw TemplateError("Invalid value for epoch value (" + py_str(*s) + ")");
+        throw TemplateError("Invalid value for epoch value (" + python_str(*s) + ")");
       }
     }
     t = static_cast<std::time_t>(d);
@@ -335,7 +343,7 @@ Value strftime(const Value& in, const CallArgs& args) {
   std::tm tm{};
   if (bool_arg(args, 1, "utc", false)) gmtime_r(&t, &tm);
   else localtime_r(&t, &tm);
-  std::string format = py_str(in);
+  std::string format = python_str(in);
   if (format.empty()) return Value("");
   std::string buf(format.size() * 8 + 256, '\0');
   std::size_t n = std::strftime(buf.data(), buf.size(), format.c_str(), &tm);
@@ -344,12 +352,12 @@ Value strftime(const Value& in, const CallArgs& args) {
 }
 
 Value to_datetime(const Value& in, const CallArgs& args) {
-  std::string text = py_str(in);
+  std::string text = python_str(in);
   std::string format = string_arg(args, 0, "format", "%Y-%m-%d %H:%M:%S");
   std::tm tm{};
   const char* rest = ::strptime(text.c_str(), format.c_str(), &tm);
   if (!rest || *rest)
-    throw TemplateError("time data " + py_repr(Value(text)) + " does not match format " + py_repr(Value(format)));
+    throw TemplateError("time data " + python_repr(Value(text)) + " does not match format " + python_repr(Value(format)));
   // drover has no datetime type: the value is str(datetime) ("2020-01-02 03:04:05").
   char buf[64];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
@@ -420,7 +428,7 @@ Map url_parts(const std::string& url) {
 }  // namespace
 
 Value urlsplit(const Value& in, const CallArgs& args) {
-  Map parts = url_parts(py_str(in));
+  Map parts = url_parts(python_str(in));
   std::string query = string_arg(args, 0, "query", "");
   if (query.empty()) return Value(std::move(parts));
   const Value* v = parts.find(query);

@@ -27,8 +27,8 @@ Value vault(const Value& in, const CallArgs& args) {
   if (!in.is_string()) throw TemplateError("Can only vault strings, instead we got: " + py_class(in));
   std::optional<std::string> salt;
   if (const Value* s = args.arg(1, "salt"); s && !s->is_null()) {
-    if (py_str(*s).empty()) throw TemplateError("Unable to encrypt: Empty or invalid salt passed");
-    salt = py_str(*s);
+    if (python_str(*s).empty()) throw TemplateError("Unable to encrypt: Empty or invalid salt passed");
+    salt = python_str(*s);
   }
   std::string id = string_arg(args, 2, "vaultid", "filter_default");
   std::string text = secrets::vault_encrypt(in.as_string(), secrets::VaultSecret{id, secret}, salt);

@@ -18,7 +18,7 @@ Value arg_or(const CallArgs& args, std::size_t i, std::string_view name, const V
 
 std::string string_arg(const CallArgs& args, std::size_t i, std::string_view name, std::string_view fallback) {
   const Value* v = args.arg(i, name);
-  return v ? py_str(*v) : std::string(fallback);
+  return v ? python_str(*v) : std::string(fallback);
 }
 
 bool bool_arg(const CallArgs& args, std::size_t i, std::string_view name, bool fallback) {
@@ -41,56 +41,11 @@ std::int64_t int_arg(const CallArgs& args, std::size_t i, std::string_view name,
     } catch (const std::exception&) {
     }
   }
-  throw TemplateError(std::string(filter) + ": '" + std::string(name) + "' must be an integer, got " + py_repr(*v));
+  throw TemplateError(std::string(filter) + ": '" + std::string(name) + "' must be an integer, got " + python_repr(*v));
 }
 
 // --- Python's text forms ----------------------------------------------------------------------
 
-namespace {
-
-std::string repr_string(const std::string& s) {
-  char quote = (s.find('\'') != std::string::npos && s.find('"') == std::string::npos) ? '"' : '\'';
-  std::string out(1, quote);
-  for (unsigned char c : s) {
-    if (c == '\\') out += "\\\\";
-    else if (c == static_cast<unsigned char>(quote)) out += std::string("\\") + quote;
-    else if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else if (c == '\t') out += "\\t";
-    else if (c < 0x20 || c == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    } else out += static_cast<char>(c);
-  }
-  return out + quote;
-}
-
-}  // namespace
-
-std::string py_repr(const Value& v) {
-  switch (v.kind()) {
-    case Kind::null: return "None";
-    case Kind::boolean: return v.as_bool() ? "True" : "False";
-    case Kind::integer: return std::to_string(v.as_int());
-    case Kind::floating: return python_float_repr(v.as_float());
-    case Kind::string: return repr_string(v.as_string());
-    case Kind::list: {
-      std::string out = "[";
-      for (const auto& item : v.as_list()) out += (out.size() > 1 ? ", " : "") + py_repr(item);
-      return out + "]";
-    }
-    case Kind::map: {
-      std::string out = "{";
-      for (const auto& [k, item] : v.as_map()) out += (out.size() > 1 ? ", " : "") + repr_string(k) + ": " + py_repr(item);
-      return out + "}";
-    }
-    case Kind::object: return v.type_name();
-  }
-  return "";
-}
-
-std::string py_str(const Value& v) { return v.is_string() ? v.as_string() : py_repr(v); }
 
 std::string py_class(const Value& v) { return "<class '" + v.type_name() + "'>"; }
 

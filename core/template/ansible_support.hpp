@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/template/filter_api.hpp"
+#include "core/value/python_repr.hpp"
 
 namespace drover::tmpl {
 
@@ -28,10 +29,7 @@ std::int64_t int_arg(const CallArgs& args, std::size_t i, std::string_view name,
 
 // --- Python's text forms ----------------------------------------------------------------------
 
-// repr(v): 'a', 1, 1.0, True, None, [1, 'a'], {'k': 1}.
-std::string py_repr(const Value& v);
-// str(v): strings as they are, everything else as repr.
-std::string py_str(const Value& v);
+// repr(v) and str(v) are python_repr and python_str (core/value/python_repr.hpp).
 // "<class 'list'>", as Python prints type(v).
 std::string py_class(const Value& v);
 // str.split(sep, maxsplit) (or str.rsplit): a null `sep` splits on runs of whitespace.
@@ -92,11 +90,8 @@ private:
   int m_index = 625;
 };
 
-// --- crypto and encodings (ansible_crypt.cpp) -------------------------------------------------
+// --- password hashes and UUIDs (ansible_crypt.cpp) --------------------------------------------
 
-std::string hex_digest(std::string_view algorithm, std::string_view data);  // TemplateError on unknown
-std::string base64_encode(std::string_view data);
-std::string base64_decode(std::string_view text);  // TemplateError on bad input
 // SHA-crypt ($5$ / $6$) as glibc's crypt and passlib write it; `rounds` 0 means the implicit 5000.
 std::string sha_crypt(int variant, std::string_view password, std::string_view salt, int rounds);
 // UUID version 5 of `name` in `namespace_uuid` (text form), as Python's uuid.uuid5.

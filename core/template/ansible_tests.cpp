@@ -9,6 +9,7 @@
 #include "core/secrets/vault.hpp"
 #include "core/template/ansible_filters.hpp"
 #include "core/template/ansible_support.hpp"
+#include "core/value/boolean.hpp"
 
 namespace drover::tmpl::tests {
 
@@ -50,33 +51,13 @@ bool regex_test(const Value& in, const CallArgs& args, bool anchored) {
   if (bool_arg(args, 2, "multiline", false)) f = f | RegexFlag::multiline;
   PythonRegex re(string_arg(args, 0, "pattern", ""), f);
   std::smatch m;
-  std::string text = py_str(in);
+  std::string text = python_str(in);
   return anchored ? re.match(text, m) : re.search(text, m);
 }
 
 bool stat_path(const Value& in, struct stat& st, bool follow) {
-  std::string p = py_str(in);
+  std::string p = python_str(in);
   return (follow ? ::stat(p.c_str(), &st) : ::lstat(p.c_str(), &st)) == 0;
-}
-
-// Ansible's boolean(value) (module_utils.parsing.convert_bool); nullopt when not boolean-like.
-std::optional<bool> convert_bool(const Value& v) {
-  if (v.is_bool()) return v.as_bool();
-  if (v.is_number()) {
-    if (v.as_number() == 1) return true;
-    if (v.as_number() == 0) return false;
-    return std::nullopt;
-  }
-  if (!v.is_string()) return std::nullopt;
-  std::string s = v.as_string();
-  s.erase(0, s.find_first_not_of(" \t\r\n"));
-  s.erase(s.find_last_not_of(" \t\r\n") + 1);
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  for (const char* t : {"y", "yes", "on", "1", "true", "t"})
-    if (s == t) return true;
-  for (const char* f : {"n", "no", "off", "0", "false", "f"})
-    if (s == f) return false;
-  return std::nullopt;
 }
 
 // urlparse(value) as a dict (scheme, netloc...), or nullopt where Python's urlparse raises.
@@ -92,7 +73,7 @@ std::optional<Value> url_parts(const Value& in) {
 }  // namespace
 
 bool abs(const Value& in, const CallArgs&) {
-  std::string p = py_str(in);
+  std::string p = python_str(in);
   return !p.empty() && p[0] == '/';
 }
 
@@ -159,7 +140,7 @@ bool match(const Value& in, const CallArgs& args) { return regex_test(in, args, 
 bool mount(const Value& in, const CallArgs&) {
   struct stat st, parent;
   if (!stat_path(in, st, false) || S_ISLNK(st.st_mode)) return false;
-  if (::stat((py_str(in) + "/..").c_str(), &parent) != 0) return false;
+  if (::stat((python_str(in) + "/..").c_str(), &parent) != 0) return false;
   return st.st_dev != parent.st_dev || st.st_ino == parent.st_ino;
 }
 
@@ -175,8 +156,8 @@ bool regex(const Value& in, const CallArgs& args) {
 bool same_file(const Value& in, const CallArgs& args) {
   struct stat a, b;
   Value other = arg_or(args, 0, "f2", Value());
-  if (!stat_path(in, a, true)) throw TemplateError("[Errno 2] No such file or directory: " + py_repr(in));
-  if (!stat_path(other, b, true)) throw TemplateError("[Errno 2] No such file or directory: " + py_repr(other));
+  if (!stat_path(in, a, true)) throw TemplateError("[Errno 2] No such file or directory: " + python_repr(in));
+  if (!stat_path(other, b, true)) throw TemplateError("[Errno 2] No such file or directory: " + python_repr(other));
   return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
@@ -203,8 +184,9 @@ bool superset(const Value& in, const CallArgs& args) {
 }
 
 bool truthy(const Value& in, const CallArgs& args) {
+  // truthy(value, convert_bool=True): boolean(value) where it is a boolean word, else bool(value)
   if (bool_arg(args, 0, "convert_bool", false))
-    if (auto b = convert_bool(in)) return *b;
+    if (auto b = parse_boolean(in)) return *b;
   return in.truthy();
 }
 
@@ -243,7 +225,7 @@ bool version(const Value& in, const CallArgs& args) {
   if (strict && !strict->is_null() && type && !type->is_null())
     throw TemplateError("Cannot specify both 'strict' and 'version_type'");
   return version_compare(in, arg_or(args, 0, "version", Value()), string_arg(args, 1, "operator", "eq"),
-                         strict && strict->truthy(), type && !type->is_null() ? py_str(*type) : "");
+                         strict && strict->truthy(), type && !type->is_null() ? python_str(*type) : "");
 }
 
 }  // namespace drover::tmpl::tests

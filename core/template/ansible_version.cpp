@@ -140,7 +140,7 @@ bool version_compare(const Value& value, const Value& version, const std::string
                         "'<>', 'ne'");
   int c;
   try {
-    std::string a = py_str(value), b = py_str(version);
+    std::string a = python_str(value), b = python_str(version);
     c = type == "loose" ? compare_loose(a, b) : type == "strict" ? compare_strict(a, b) : compare_semver(a, b);
   } catch (const Failure& e) {
     throw TemplateError(std::string("Version comparison failed: ") + e.what());

@@ -251,7 +251,7 @@ private:
       case Kind::integer: write(std::to_string(v.as_int())); return true;
       case Kind::floating: write(float_text(v.as_float())); return true;
       case Kind::string: break;
-      default: write(py_str(v)); return true;
+      default: write(python_str(v)); return true;
     }
     const std::string& s = v.as_string();
     Analysis a = analyze(s);

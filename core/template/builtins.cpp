@@ -9,6 +9,7 @@
 #include "core/template/ansible_support.hpp"
 #include "core/template/objects.hpp"
 #include "core/value/json.hpp"
+#include "core/value/text.hpp"
 
 namespace drover::tmpl::detail {
 
@@ -29,12 +30,7 @@ bool flag(const CallArgs& a, std::size_t i, std::string_view name, bool fallback
   return v ? py_truthy(*v) : fallback;
 }
 
-// ASCII only, as the C locale's tolower/toupper, without a libc call per character.
-std::string lower(std::string s) {
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
-}
+// ASCII only, as the C locale's toupper, without a libc call per character (ascii_lower's twin).
 std::string upper(std::string s) {
   for (char& c : s)
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
@@ -77,7 +73,7 @@ Value get_path(Context& ctx, const Value& item, const std::string& path, const V
 }
 
 Value sort_key(const Value& v, bool case_sensitive) {
-  if (!case_sensitive && v.is_string()) return Value(lower(v.as_string()));
+  if (!case_sensitive && v.is_string()) return Value(ascii_lower(v.as_string()));
   return v;
 }
 
@@ -206,7 +202,7 @@ std::optional<double> parse_float(const std::string& s) {
   t.erase(t.find_last_not_of(" \t\n\r") + 1);
   std::erase(t, '_');
   if (t.empty()) return std::nullopt;
-  std::string l = lower(t);
+  std::string l = ascii_lower(t);
   if (l == "inf" || l == "+inf" || l == "infinity") return INFINITY;
   if (l == "-inf" || l == "-infinity") return -INFINITY;
   if (l == "nan" || l == "+nan" || l == "-nan") return NAN;
@@ -299,7 +295,7 @@ std::optional<std::int64_t> parse_int(std::string s, int base) {
     neg = s[0] == '-';
     i = 1;
   }
-  std::string body = lower(s.substr(i));
+  std::string body = ascii_lower(s.substr(i));
   if (base == 0 || base == 16 || base == 8 || base == 2) {
     if (body.size() > 2 && body[0] == '0' && (body[1] == 'x' || body[1] == 'o' || body[1] == 'b')) {
       int b = body[1] == 'x' ? 16 : body[1] == 'o' ? 8 : 2;
@@ -366,7 +362,7 @@ Value f_join(Context& ctx, const Value& v, const CallArgs& a) {
 
 Value f_length(Context&, const Value& v, const CallArgs&) { return Value(py_len(v)); }
 Value f_list(Context&, const Value& v, const CallArgs&) { return Value(iterate(v)); }
-Value f_lower(Context&, const Value& v, const CallArgs&) { return Value(lower(to_str(v))); }
+Value f_lower(Context&, const Value& v, const CallArgs&) { return Value(ascii_lower(to_str(v))); }
 Value f_upper(Context&, const Value& v, const CallArgs&) { return Value(upper(to_str(v))); }
 
 Value f_map(Context& ctx, const Value& v, const CallArgs& a) {

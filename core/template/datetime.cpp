@@ -103,7 +103,7 @@ Value g_now(Context&, CallArgs& args) {
   object->self = object;
   const Value* fmt = args.arg(1, "fmt");
   if (fmt && !fmt->is_null()) {
-    return Value(object->strftime(py_str(*fmt)));
+    return Value(object->strftime(python_str(*fmt)));
   }
   return Value(object);
 }

@@ -12,14 +12,7 @@ bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' |
 bool is_name_start(unsigned char c) { return std::isalpha(c) || c == '_' || c >= 0x80; }
 bool is_name_char(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x80; }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Python's "unicode-escape" decoding of a string literal's body.
+// Python's "unicode-escape" decoding of a string literal's body, as Jinja2's lexer does it.
 std::string unescape(std::string_view s) {
   std::string out;
   out.reserve(s.size());
@@ -29,43 +22,10 @@ std::string unescape(std::string_view s) {
       out += c;
       continue;
     }
-    char e = s[++i];
-    switch (e) {
-      case '\n': break;
-      case '\\': out += '\\'; break;
-      case '\'': out += '\''; break;
-      case '"': out += '"'; break;
-      case 'a': out += '\a'; break;
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'n': out += '\n'; break;
-      case 'r': out += '\r'; break;
-      case 't': out += '\t'; break;
-      case 'v': out += '\v'; break;
-      case 'x': case 'u': case 'U': {
-        std::size_t digits = e == 'x' ? 2 : e == 'u' ? 4 : 8;
-        std::uint32_t cp = 0;
-        std::size_t k = 0;
-        for (; k < digits && i + 1 + k < s.size() && hex_value(s[i + 1 + k]) >= 0; ++k)
-          cp = cp * 16 + static_cast<std::uint32_t>(hex_value(s[i + 1 + k]));
-        if (k != digits) throw TemplateError("truncated \\" + std::string(1, e) + " escape in string literal");
-        append_utf8(out, cp);
-        i += digits;
-        break;
-      }
-      default:
-        if (e >= '0' && e <= '7') {
-          std::uint32_t cp = 0;
-          std::size_t k = 0;
-          for (; k < 3 && i + k < s.size() && s[i + k] >= '0' && s[i + k] <= '7'; ++k)
-            cp = cp * 8 + static_cast<std::uint32_t>(s[i + k] - '0');
-          append_utf8(out, cp);
-          i += k - 1;
-        } else {
-          out += '\\';
-          out += e;
-        }
-    }
+    DecodedEscape e = decode_python_escape(s.substr(i + 1), out);
+    if (e.status == EscapeStatus::truncated)
+      throw TemplateError("truncated \\" + std::string(1, s[i + 1]) + " escape in string literal");
+    i += e.used;
   }
   return out;
 }

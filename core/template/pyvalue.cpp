@@ -1,13 +1,13 @@
 // Python's semantics on Values, as Jinja2 templates see them: str()/repr(), truthiness,
 // arithmetic, comparisons, `in`, iteration, len(), `%` formatting.
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <limits>
 
 #include "core/template/engine.hpp"
 #include "core/value/json.hpp"
+#include "core/value/python_repr.hpp"
 
 namespace drover::tmpl::detail {
 
@@ -24,107 +24,32 @@ static bool u_soft(const Value& v) {
   return u && u->soft;
 }
 
-static void append_repr_string(std::string& out, const std::string& s) {
-  char quote = (s.find('\'') != std::string::npos && s.find('"') == std::string::npos) ? '"' : '\'';
-  out += quote;
-  for (unsigned char c : s) {
-    switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c == static_cast<unsigned char>(quote)) {
-          out += '\\';
-          out += static_cast<char>(c);
-        } else if (c < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\x%02x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
+// How the engine's objects print inside str() and repr(): an undefined value fails (a soft one is
+// empty), a template object is its text, a mapping object (namespace()) is the dict it holds.
+static void append_engine_object(std::string& out, const Value& v) {
+  if (auto* u = as_undefined(v)) {
+    if (u->soft) return;
+    u->fail();
   }
-  out += quote;
-}
-
-static void append_repr(std::string& out, const Value& v);
-
-static void append_scalar(std::string& out, const Value& v) {
-  switch (v.kind()) {
-    case Kind::null: out += "None"; break;
-    case Kind::boolean: out += v.as_bool() ? "True" : "False"; break;
-    case Kind::integer: {
-      char buf[24];
-      auto r = std::to_chars(buf, buf + sizeof buf, v.as_int());
-      out.append(buf, r.ptr);
-      break;
-    }
-    case Kind::floating: out += python_float_repr(v.as_float()); break;
-    default: break;
+  if (auto* t = as_template_object(v)) {
+    out += t->str();
+    return;
   }
-}
-
-static void append_repr(std::string& out, const Value& v) {
-  switch (v.kind()) {
-    case Kind::string: append_repr_string(out, v.as_string()); return;
-    case Kind::list: {
-      bool tuple = has_mark(v.mark(), Mark::tuple);
-      out += tuple ? '(' : '[';
-      bool first = true;
-      for (const Value& x : v.as_list()) {
-        if (!first) out += ", ";
-        first = false;
-        append_repr(out, x);
-      }
-      if (tuple && v.as_list().size() == 1) out += ',';
-      out += tuple ? ')' : ']';
-      return;
-    }
-    case Kind::map: {
-      out += '{';
-      bool first = true;
-      for (const auto& [k, x] : v.as_map()) {
-        if (!first) out += ", ";
-        first = false;
-        append_repr_string(out, k);
-        out += ": ";
-        append_repr(out, x);
-      }
-      out += '}';
-      return;
-    }
-    case Kind::object: append_str(out, v); return;
-    default: append_scalar(out, v);
+  if (auto* m = as_mapping_object(v)) {
+    Map copy;
+    for (const auto& k : m->keys())
+      if (const Value* x = m->find(k)) copy.set(k, *x);
+    append_python_repr(out, Value(std::move(copy)), append_engine_object);
+    return;
   }
+  append_opaque_object_repr(out, v);
 }
 
 void append_str(std::string& out, const Value& v) {
   switch (v.kind()) {
     case Kind::string: out += v.as_string(); return;
-    case Kind::list:
-    case Kind::map: append_repr(out, v); return;
-    case Kind::object: {
-      if (auto* u = as_undefined(v)) {
-        if (u->soft) return;
-        u->fail();
-      }
-      if (auto* t = as_template_object(v)) {
-        out += t->str();
-        return;
-      }
-      if (auto* m = as_mapping_object(v)) {
-        Map copy;
-        for (const auto& k : m->keys())
-          if (const Value* x = m->find(k)) copy.set(k, *x);
-        append_repr(out, Value(std::move(copy)));
-        return;
-      }
-      out += "<" + v.as_object()->type_name() + " object>";
-      return;
-    }
-    default: append_scalar(out, v);
+    case Kind::object: append_engine_object(out, v); return;
+    default: append_python_repr(out, v, append_engine_object);
   }
 }
 
@@ -140,7 +65,7 @@ std::string to_repr(const Value& v) {
   if (v.is_object()) {
     if (auto* u = as_undefined(v)) u->fail();
   }
-  append_repr(out, v);
+  append_python_repr(out, v, append_engine_object);
   return out;
 }
 

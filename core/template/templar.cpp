@@ -6,13 +6,13 @@
 #include <cstdlib>
 #include <cctype>
 #include <cmath>
-#include <fstream>
 #include <mutex>
 #include <random>
-#include <sstream>
 
+#include "core/fs.hpp"
 #include "core/template/engine.hpp"
 #include "core/value/python_literal.hpp"
+#include "core/value/text.hpp"
 #include "core/template/nodes.hpp"
 
 namespace drover::tmpl {
@@ -70,38 +70,38 @@ std::size_t trailing_newlines(std::string_view s) {
   return n;
 }
 
-std::optional<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+// One `key: value` of a `#jinja2:` header. Ansible sets the environment attribute to
+// ast.literal_eval(value), and Jinja2 reads the three whitespace options by truthiness: True, 1
+// and 'yes' turn one on; False, 0 and None off; a bare true or yes is an error, as in Ansible.
+void apply_header_option(std::string_view pair, LexOptions& options) {
+  std::size_t colon = pair.find(':');
+  if (colon == std::string_view::npos)
+    throw TemplateError("failed to parse jinja2 override '" + std::string(trim(pair)) +
+                        "'. Did you use something different from colon as key-value separator?");
+  std::string_view key = trim(pair.substr(0, colon));
+  std::string_view text = trim(pair.substr(colon + 1));
+  std::optional<Value> value = literal_eval(text);
+  if (!value)
+    throw TemplateError("the jinja2 override " + std::string(key) + ": " + std::string(text) +
+                        " is not a Python literal (write True or False)");
+  bool on = value->truthy();
+  if (key == "trim_blocks") options.trim_blocks = on;
+  else if (key == "lstrip_blocks") options.lstrip_blocks = on;
+  else if (key == "keep_trailing_newline") options.keep_trailing_newline = on;
 }
 
-// Ansible's `#jinja2: trim_blocks: False, lstrip_blocks: True` first line.
+// Ansible's `#jinja2: trim_blocks: False, lstrip_blocks: True` first line: applies it and returns
+// the template after it.
 std::string_view apply_header(std::string_view source, LexOptions& options) {
   if (source.rfind("#jinja2:", 0) != 0) return source;
   std::size_t nl = source.find('\n');
   std::string_view line = source.substr(8, nl == std::string_view::npos ? std::string_view::npos : nl - 8);
-  std::size_t p = 0;
-  while (p < line.size()) {
-    std::size_t comma = line.find(',', p);
-    std::string_view item = line.substr(p, comma == std::string_view::npos ? std::string_view::npos : comma - p);
-    std::size_t colon = item.find(':');
-    if (colon != std::string_view::npos) {
-      auto trim = [](std::string_view s) {
-        while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-        while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-        return s;
-      };
-      std::string_view key = trim(item.substr(0, colon)), value = trim(item.substr(colon + 1));
-      bool on = value == "True" || value == "true" || value == "yes";
-      if (key == "trim_blocks") options.trim_blocks = on;
-      else if (key == "lstrip_blocks") options.lstrip_blocks = on;
-      else if (key == "keep_trailing_newline") options.keep_trailing_newline = on;
-    }
+  for (std::size_t start = 0;;) {
+    std::size_t comma = line.find(',', start);
+    apply_header_option(line.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start),
+                        options);
     if (comma == std::string_view::npos) break;
-    p = comma + 1;
+    start = comma + 1;
   }
   return nl == std::string_view::npos ? std::string_view() : source.substr(nl + 1);
 }

@@ -5,11 +5,10 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
-#include <openssl/evp.h>
-
+#include "core/fs.hpp"
+#include "core/secrets/crypto.hpp"
 #include "core/transport/runner_client.hpp"
 
 namespace drover::transport {
@@ -18,27 +17,6 @@ namespace {
 using connection::shell_quote;
 const std::string k_probe_prefix = "drover-probe:";
 const std::string k_runner_name = "drover-modules";
-
-std::string sha256_hex(const std::string& data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  static const char* k_hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += k_hex[md[i] >> 4];
-    out += k_hex[md[i] & 15];
-  }
-  return out;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string machine() {
   utsname u{};
@@ -74,7 +52,7 @@ Value failed_result(const std::string& msg, const std::string& stderr_tail = {},
 RunnerBinary RunnerBinary::at(const std::string& path) {
   RunnerBinary b;
   b.path = path;
-  b.sha256 = sha256_hex(read_file(path));
+  b.sha256 = secrets::hex_encode(secrets::sha256(read_file_or_fatal(path)));
   b.arch = machine();
   return b;
 }
@@ -95,7 +73,7 @@ RunnerBinary RunnerBinary::find() {
   return found;
 }
 
-std::string RunnerBinary::read_content() const { return read_file(path); }
+std::string RunnerBinary::read_content() const { return read_file_or_fatal(path); }
 
 Target::Target(connection::ConnectionSpec spec, std::unique_ptr<connection::Connection> connection,
                const RunnerBinary& runner, become::BecomeMethods become_methods)

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 
 #include "core/value/json.hpp"
+#include "core/value/text.hpp"
 
 namespace drover {
 
@@ -13,14 +13,8 @@ namespace {
 constexpr std::array<std::string_view, 6> k_true_words{"y", "yes", "on", "1", "true", "t"};
 constexpr std::array<std::string_view, 6> k_false_words{"n", "no", "off", "0", "false", "f"};
 
-std::string normalized(std::string_view text) {
-  auto is_space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
-  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+// Python's value.lower().strip(), as boolean() compares words.
+std::string normalized(std::string_view text) { return ascii_lower(trim(text)); }
 
 bool contains(const std::array<std::string_view, 6>& words, std::string_view w) {
   return std::find(words.begin(), words.end(), w) != words.end();

@@ -360,51 +360,11 @@ private:
     }
   }
 
-  // After a backslash: Python's string escapes. Unknown ones keep the backslash, as Python does.
+  // After a backslash: where Python would raise (\N{...}, a short \x, a surrogate), so does this.
   void read_escape(std::string& out) {
-    char c = m_s[m_i++];
-    switch (c) {
-      case '\n': return;
-      case '\\': out += '\\'; return;
-      case '\'': out += '\''; return;
-      case '"': out += '"'; return;
-      case 'a': out += '\a'; return;
-      case 'b': out += '\b'; return;
-      case 'f': out += '\f'; return;
-      case 'n': out += '\n'; return;
-      case 'r': out += '\r'; return;
-      case 't': out += '\t'; return;
-      case 'v': out += '\v'; return;
-      case 'x': append_utf8(out, read_hex(2)); return;
-      case 'u': append_code_point(out, read_hex(4)); return;
-      case 'U': append_code_point(out, read_hex(8)); return;
-      case 'N': throw Rejected{};  // named characters: drover has no name table
-      default: break;
-    }
-    if (c >= '0' && c <= '7') {
-      std::uint32_t v = static_cast<std::uint32_t>(c - '0');
-      for (int n = 1; n < 3 && m_i < m_s.size() && m_s[m_i] >= '0' && m_s[m_i] <= '7'; ++n)
-        v = v * 8 + static_cast<std::uint32_t>(m_s[m_i++] - '0');
-      append_utf8(out, v);
-      return;
-    }
-    out += '\\';
-    out += c;
-  }
-
-  void append_code_point(std::string& out, std::uint32_t cp) {
-    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) throw Rejected{};  // not UTF-8 text
-    append_utf8(out, cp);
-  }
-
-  std::uint32_t read_hex(int n) {
-    std::uint32_t v = 0;
-    for (int k = 0; k < n; ++k, ++m_i) {
-      if (m_i >= m_s.size() || !std::isxdigit(static_cast<unsigned char>(m_s[m_i]))) throw Rejected{};
-      char c = m_s[m_i];
-      v = v * 16 + static_cast<std::uint32_t>(is_digit(c) ? c - '0' : std::tolower(static_cast<unsigned char>(c)) - 'a' + 10);
-    }
-    return v;
+    DecodedEscape e = decode_python_escape(m_s.substr(m_i), out);
+    if (e.status != EscapeStatus::decoded) throw Rejected{};
+    m_i += e.used;
   }
 };
 
@@ -416,6 +376,55 @@ std::optional<Value> literal_eval(std::string_view text, LiteralNames names) {
   } catch (const Rejected&) {
     return std::nullopt;
   }
+}
+
+namespace {
+
+std::optional<std::uint32_t> hex_digits(std::string_view text, std::size_t count) {
+  if (text.size() < count) return std::nullopt;
+  std::uint32_t v = 0;
+  for (char c : text.substr(0, count)) {
+    int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    if (digit < 0) return std::nullopt;
+    v = v * 16 + static_cast<std::uint32_t>(digit);
+  }
+  return v;
+}
+
+DecodedEscape decode_hex_escape(std::string_view text, std::size_t count, std::string& out) {
+  std::optional<std::uint32_t> cp = hex_digits(text.substr(1), count);
+  if (!cp) return {1, EscapeStatus::truncated};
+  append_utf8(out, *cp);
+  bool is_text = *cp <= 0x10FFFF && !(*cp >= 0xD800 && *cp <= 0xDFFF);
+  return {1 + count, is_text ? EscapeStatus::decoded : EscapeStatus::not_text};
+}
+
+DecodedEscape decode_octal_escape(std::string_view text, std::string& out) {
+  std::uint32_t v = 0;
+  std::size_t used = 0;
+  for (; used < 3 && used < text.size() && text[used] >= '0' && text[used] <= '7'; ++used)
+    v = v * 8 + static_cast<std::uint32_t>(text[used] - '0');
+  append_utf8(out, v);
+  return {used, EscapeStatus::decoded};
+}
+
+}  // namespace
+
+DecodedEscape decode_python_escape(std::string_view text, std::string& out) {
+  static constexpr std::string_view k_from = "\\'\"abfnrtv", k_to = "\\'\"\a\b\f\n\r\t\v";
+  char c = text[0];
+  if (c == '\n') return {1, EscapeStatus::decoded};  // a line continuation
+  if (auto k = k_from.find(c); k != std::string_view::npos) {
+    out += k_to[k];
+    return {1, EscapeStatus::decoded};
+  }
+  if (c == 'x') return decode_hex_escape(text, 2, out);
+  if (c == 'u') return decode_hex_escape(text, 4, out);
+  if (c == 'U') return decode_hex_escape(text, 8, out);
+  if (c >= '0' && c <= '7') return decode_octal_escape(text, out);
+  out += '\\';
+  out += c;
+  return {1, c == 'N' ? EscapeStatus::named : EscapeStatus::decoded};
 }
 
 void append_utf8(std::string& out, std::uint32_t cp) {

@@ -24,6 +24,25 @@ enum class LiteralNames { python, python_and_json };
 // numbers, \N{...} escapes, integers beyond 64 bits, dict keys that are not str/int/float/bool/None.
 std::optional<Value> literal_eval(std::string_view text, LiteralNames names = LiteralNames::python);
 
+// What decoding one backslash escape of a Python string literal found.
+enum class EscapeStatus {
+  decoded,    // appended what it stands for (an unknown escape such as \q keeps its backslash)
+  truncated,  // \x, \u or \U with fewer hex digits than it needs: nothing appended
+  not_text,   // \u or \U naming a surrogate or a code point past U+10FFFF: appended anyway
+  named,      // \N{...}: drover has no name table; "\N" appended as an unknown escape would be
+};
+struct DecodedEscape {
+  std::size_t used;  // characters of `text` the escape took
+  EscapeStatus status;
+};
+
+// Decodes the escape whose backslash precedes `text` (not empty) as Python does in a non-raw
+// string literal: \<newline>, \\, \', \", \a \b \f \n \r \t \v, up to three octal digits, \xHH,
+// \uHHHH, \UHHHHHHHH. The one decoder for literal_eval and the template lexer, which differ only
+// in what they do with a status other than `decoded`. (Ansible's k=v splitter decodes its own,
+// smaller set: core/playbook/args.cpp.)
+DecodedEscape decode_python_escape(std::string_view text, std::string& out);
+
 // Appends code point `cp` encoded as UTF-8 (for \x, \u and \U escapes: here, in the template
 // lexer and in k=v arguments).
 void append_utf8(std::string& out, std::uint32_t cp);

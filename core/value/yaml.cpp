@@ -1,11 +1,11 @@
 #include "core/value/yaml.hpp"
 
-#include <cerrno>
 #include <cmath>
 #include <cstring>
-#include <fstream>
 #include <regex>
 #include <sstream>
+
+#include "core/fs.hpp"
 
 namespace drover {
 
@@ -205,11 +205,7 @@ YAML::Node parse_yaml(std::string_view text, const std::string& file) {
 }
 
 YAML::Node load_yaml_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Fatal("cannot read '" + path + "': " + std::strerror(errno));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_yaml(ss.str(), path);
+  return parse_yaml(read_file_or_fatal(path), path);
 }
 
 Value yaml_to_value(const YAML::Node& node, const std::string& file) {

@@ -6,6 +6,8 @@
 #include <string>
 
 #include "modules/module.hpp"
+#include "modules/util/fs.hpp"
+#include "modules/util/text.hpp"
 
 namespace drover::modules::facts {
 
@@ -20,7 +22,5 @@ void collect_network(json& facts);       // interfaces, per-interface facts, def
 void collect_virtual(json& facts);       // virtualization_type / role (containers only)
 
 // Helpers shared by the collectors.
-std::optional<std::string> read_small_file(const std::string& path);  // whole file, if readable
-std::string trim(const std::string& text);
 
 }  // namespace drover::modules::facts

@@ -52,7 +52,7 @@ const Distribution* find_distribution(const std::string& id) {
 }
 
 void add_lsb(json& facts) {
-  auto text = read_small_file("/etc/lsb-release");
+  auto text = read_file("/etc/lsb-release");
   if (!text) return;
   KeyValues lsb = parse_key_values(*text);
   json out = json::object();
@@ -69,8 +69,8 @@ void add_lsb(json& facts) {
 }  // namespace
 
 void collect_distribution(json& facts) {
-  auto text = read_small_file("/etc/os-release");
-  if (!text) text = read_small_file("/usr/lib/os-release");
+  auto text = read_file("/etc/os-release");
+  if (!text) text = read_file("/usr/lib/os-release");
   KeyValues os = text ? parse_key_values(*text) : KeyValues{};
   std::string id = os.count("ID") ? os["ID"] : "";
   const Distribution* known = find_distribution(id);
@@ -78,7 +78,7 @@ void collect_distribution(json& facts) {
   std::string version = os.count("VERSION_ID") ? os["VERSION_ID"] : "NA";
   if (id == "debian") {
     // Ansible reports Debian's point release from /etc/debian_version ("12.11").
-    if (auto point = read_small_file("/etc/debian_version"); point && isdigit(static_cast<unsigned char>((*point)[0])))
+    if (auto point = read_file("/etc/debian_version"); point && isdigit(static_cast<unsigned char>((*point)[0])))
       version = trim(*point);
   }
   facts["distribution"] = name;

@@ -18,7 +18,7 @@ std::string value_after_colon(const std::string& line) {
 }
 
 void collect_processors(json& facts) {
-  std::istringstream stream(read_small_file("/proc/cpuinfo").value_or(""));
+  std::istringstream stream(read_file("/proc/cpuinfo").value_or(""));
   std::string line;
   json processor = json::array();
   std::set<std::string> sockets;
@@ -54,7 +54,7 @@ void collect_processors(json& facts) {
 
 void collect_memory(json& facts) {
   std::map<std::string, long long> kb;
-  std::istringstream stream(read_small_file("/proc/meminfo").value_or(""));
+  std::istringstream stream(read_file("/proc/meminfo").value_or(""));
   std::string line;
   while (std::getline(stream, line)) {
     auto colon = line.find(':');
@@ -78,7 +78,7 @@ void collect_memory(json& facts) {
 // sizes come from statvfs, skipped for network mounts that could hang.
 void collect_mounts(json& facts) {
   json mounts = json::array();
-  std::istringstream stream(read_small_file("/proc/mounts").value_or(""));
+  std::istringstream stream(read_file("/proc/mounts").value_or(""));
   std::string line;
   while (std::getline(stream, line)) {
     std::istringstream fields(line);
@@ -118,7 +118,7 @@ void collect_dmi(json& facts) {
       {"system_vendor", "sys_vendor"},
   };
   for (const auto& [fact, file] : k_dmi) {
-    auto value = read_small_file(std::string("/sys/class/dmi/id/") + file);
+    auto value = read_file(std::string("/sys/class/dmi/id/") + file);
     facts[fact] = value ? trim(*value) : "NA";
   }
 }
@@ -130,11 +130,11 @@ void collect_hardware(json& facts) {
   collect_processors(facts);
   collect_memory(facts);
   collect_mounts(facts);
-  std::istringstream uptime(read_small_file("/proc/uptime").value_or("0"));
+  std::istringstream uptime(read_file("/proc/uptime").value_or("0"));
   double seconds = 0;
   uptime >> seconds;
   facts["uptime_seconds"] = static_cast<long long>(seconds);
-  std::istringstream load(read_small_file("/proc/loadavg").value_or("0 0 0"));
+  std::istringstream load(read_file("/proc/loadavg").value_or("0 0 0"));
   double one = 0, five = 0, fifteen = 0;
   load >> one >> five >> fifteen;
   facts["loadavg"] = {{"1m", one}, {"5m", five}, {"15m", fifteen}};
@@ -143,8 +143,8 @@ void collect_hardware(json& facts) {
 void collect_virtual(json& facts) {
   json guest = json::array();
   std::string type = "NA", role = "NA";
-  std::string environ = read_small_file("/proc/1/environ").value_or("");
-  std::string cgroup = read_small_file("/proc/1/cgroup").value_or("");
+  std::string environ = read_file("/proc/1/environ").value_or("");
+  std::string cgroup = read_file("/proc/1/cgroup").value_or("");
   if (::access("/.dockerenv", F_OK) == 0 || cgroup.find("docker") != std::string::npos) type = "docker";
   else if (::access("/run/.containerenv", F_OK) == 0) type = "podman";
   else if (environ.find("container=lxc") != std::string::npos) type = "lxc";

@@ -16,7 +16,7 @@ namespace drover::modules::facts {
 namespace {
 
 std::string sys_value(const std::string& interface, const char* name) {
-  return trim(read_small_file("/sys/class/net/" + interface + "/" + name).value_or(""));
+  return trim(read_file("/sys/class/net/" + interface + "/" + name).value_or(""));
 }
 
 std::string ipv4_text(in_addr_t address) {
@@ -80,7 +80,7 @@ void add_ipv6(json& facts, const ifaddrs& entry) {
 
 // The default route's interface and gateway from /proc/net/route.
 std::pair<std::string, std::string> default_route() {
-  std::istringstream stream(read_small_file("/proc/net/route").value_or(""));
+  std::istringstream stream(read_file("/proc/net/route").value_or(""));
   std::string line;
   std::getline(stream, line);
   while (std::getline(stream, line)) {

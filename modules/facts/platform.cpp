@@ -1,4 +1,3 @@
-#include <fstream>
 #include <sstream>
 #include <vector>
 
@@ -8,21 +7,6 @@
 #include "modules/facts/collectors.hpp"
 
 namespace drover::modules::facts {
-
-std::optional<std::string> read_small_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::stringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
-
-std::string trim(const std::string& text) {
-  auto start = text.find_first_not_of(" \t\r\n");
-  if (start == std::string::npos) return "";
-  auto end = text.find_last_not_of(" \t\r\n");
-  return text.substr(start, end - start + 1);
-}
 
 namespace {
 
@@ -40,7 +24,7 @@ std::vector<std::string> words(const std::string& line) {
 // Python's socket.getfqdn() as /etc/hosts answers it: the address of `name`, then the first
 // hosts line for that address; its first name holding a dot, else its first name.
 std::string fqdn_from_hosts(const std::string& name) {
-  auto hosts = read_small_file("/etc/hosts");
+  auto hosts = read_file("/etc/hosts");
   if (!hosts) return name;
   std::vector<std::vector<std::string>> lines;
   std::istringstream stream(*hosts);
@@ -82,7 +66,7 @@ void collect_platform(json& facts) {
   facts["fqdn"] = fqdn;
   auto dot = fqdn.find('.');
   facts["domain"] = dot == std::string::npos ? "" : fqdn.substr(dot + 1);
-  if (auto id = read_small_file("/etc/machine-id")) facts["machine_id"] = trim(*id);
+  if (auto id = read_file("/etc/machine-id")) facts["machine_id"] = trim(*id);
 }
 
 }  // namespace drover::modules::facts

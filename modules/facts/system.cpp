@@ -42,7 +42,7 @@ std::string package_manager() {
 
 std::string service_manager() {
   if (exists("/run/systemd/system")) return "systemd";
-  std::string init = trim(read_small_file("/proc/1/comm").value_or(""));
+  std::string init = trim(read_file("/proc/1/comm").value_or(""));
   if (!init.empty() && init != "init" && !init.ends_with("sh")) return init;
   if (exists("/sbin/openrc")) return "openrc";
   if (exists("/etc/init.d")) return "sysvinit";
@@ -51,7 +51,7 @@ std::string service_manager() {
 
 json resolv_conf() {
   json dns = json::object();
-  auto text = read_small_file("/etc/resolv.conf");
+  auto text = read_file("/etc/resolv.conf");
   if (!text) return dns;
   std::istringstream stream(*text);
   std::string line;
@@ -75,7 +75,7 @@ json resolv_conf() {
 
 json kernel_cmdline() {
   json cmdline = json::object();
-  std::istringstream stream(read_small_file("/proc/cmdline").value_or(""));
+  std::istringstream stream(read_file("/proc/cmdline").value_or(""));
   std::string word;
   while (stream >> word) {
     auto eq = word.find('=');
@@ -87,7 +87,7 @@ json kernel_cmdline() {
 
 void ssh_host_keys(json& facts) {
   for (const char* type : {"dsa", "rsa", "ecdsa", "ed25519"}) {
-    auto text = read_small_file(std::string("/etc/ssh/ssh_host_") + type + "_key.pub");
+    auto text = read_file(std::string("/etc/ssh/ssh_host_") + type + "_key.pub");
     if (!text) continue;
     std::istringstream fields(*text);
     std::string keytype, key;
@@ -161,7 +161,7 @@ void collect_system(json& facts) {
   struct stat root{}, init_root{};
   if (::stat("/", &root) == 0 && ::stat("/proc/1/root/.", &init_root) == 0)
     facts["is_chroot"] = root.st_ino != init_root.st_ino || root.st_dev != init_root.st_dev;
-  facts["fips"] = trim(read_small_file("/proc/sys/crypto/fips_enabled").value_or("0")) == "1";
+  facts["fips"] = trim(read_file("/proc/sys/crypto/fips_enabled").value_or("0")) == "1";
   facts["apparmor"] = {{"status", exists("/sys/kernel/security/apparmor") ? "enabled" : "disabled"}};
   facts["selinux"] = {{"status", exists("/sys/fs/selinux/enforce") ? "enabled" : "disabled"}};
   facts["local"] = json::object();

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "modules/util/text.hpp"
+
 namespace drover::modules {
 
 namespace {
@@ -149,7 +151,7 @@ bool to_boolean(const json& value, std::string_view name) {
     if (value.get<double>() == 0.0) return false;
   }
   if (value.is_string()) {
-    std::string text = lower(value.get<std::string>());
+    std::string text = lower(trim(value.get<std::string>()));
     for (const char* word : {"y", "yes", "on", "1", "true", "t"})
       if (text == word) return true;
     for (const char* word : {"n", "no", "off", "0", "false", "f"})

@@ -37,7 +37,9 @@ std::string arg_string(const json& args, const char* name);  // "" when null
 bool arg_bool(const json& args, const char* name);           // false when null
 bool is_set(const json& args, const char* name);             // present and not null
 
-// Ansible's boolean conversion; throws ModuleFailure for anything else.
+// Ansible's boolean conversion (y/yes/on/1/true/t and n/no/off/0/false/f in any case, white space
+// around them ignored; 1, 1.0, 0, 0.0); throws ModuleFailure for anything else. The runner's copy
+// of core/value/boolean.hpp: drover-modules links nothing from core.
 bool to_boolean(const json& value, std::string_view name);
 
 }  // namespace drover::modules

@@ -1,4 +1,5 @@
-// Small file-system queries the modules share.
+// Small file-system queries the modules share. read_file is the runner's copy of core/fs.hpp's:
+// drover-modules links nothing from core, so it is the one legitimate second copy.
 #pragma once
 
 #include <optional>
@@ -6,7 +7,8 @@
 
 namespace drover::modules {
 
-// The whole content of a file; nothing when it cannot be read.
+// The whole content of a file; nothing when it cannot be opened or read, a directory included
+// (errno then says why).
 std::optional<std::string> read_file(const std::string& path);
 
 // Ansible's backup_local: copies `path` to "<path>.<pid>.<YYYY-mm-dd@HH:MM:SS~>", keeping mode and

@@ -46,7 +46,8 @@ std::vector<std::string> shlex_split(std::string_view text) {
           ++i;
           break;
         }
-        if (q == '\\' && i + 1 < text.size() && (text[i + 1] == '"' || text[i + 1] == '\\')) {
+        if (q == '\\' && i + 1 >= text.size()) throw ModuleFailure("No escaped character");
+        if (q == '\\' && (text[i + 1] == '"' || text[i + 1] == '\\')) {
           word += text[i + 1];
           i += 2;
           continue;
@@ -62,6 +63,13 @@ std::vector<std::string> shlex_split(std::string_view text) {
   }
   if (in_word) words.push_back(std::move(word));
   return words;
+}
+
+std::string trim(std::string_view text) {
+  auto is_space = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\x1c' && c <= '\x1f'); };
+  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  return std::string(text);
 }
 
 std::string shlex_quote(std::string_view word) {

@@ -13,8 +13,13 @@
 namespace drover::modules {
 
 // shlex.split(text) in POSIX mode (no comments). Throws ModuleFailure on an unclosed quote
-// ("No closing quotation") or a trailing backslash ("No escaped character").
+// ("No closing quotation") or a trailing backslash ("No escaped character"). The runner's copy of
+// core/value/shlex.hpp: drover-modules links nothing from core.
 std::vector<std::string> shlex_split(std::string_view text);
+
+// str.strip(): `text` without ASCII white space (space, \t, \n, \v, \f, \r, \x1c-\x1f) at
+// either end. The runner's copy of core/value/text.hpp's trim.
+std::string trim(std::string_view text);
 
 // shlex.quote(word).
 std::string shlex_quote(std::string_view word);

@@ -1,8 +1,8 @@
 // Actions that run entirely on the control node.
 #include <filesystem>
 
-#include "core/config/config.hpp"
 #include "core/secrets/vars_file.hpp"
+#include "core/value/boolean.hpp"
 #include "core/value/json.hpp"
 #include "plugins/action/action.hpp"
 
@@ -35,8 +35,7 @@ std::vector<std::pair<Value, std::string>> conditions_of(const Value& v) {
 bool bool_arg(const Value& args, std::string_view key, bool fallback) {
   const Value* v = args.find(key);
   if (!v || v->is_null()) return fallback;
-  if (v->is_string()) return config::parse_boolean(v->as_string()).value_or(false);
-  return v->truthy();
+  return loose_boolean(*v);
 }
 
 std::string find_file(const std::vector<std::string>& search_paths, const std::string& subdir,

@@ -1,15 +1,15 @@
 // Actions whose work happens on the target.
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
-#include <openssl/sha.h>
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <ctime>
 
+#include "core/fs.hpp"
+#include "core/secrets/crypto.hpp"
 #include "plugins/action/action.hpp"
 
 namespace drover::action {
@@ -17,16 +17,6 @@ namespace drover::action {
 namespace fs = std::filesystem;
 
 namespace {
-
-
-bool read_file(const std::string& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  out = ss.str();
-  return true;
-}
 
 bool valid_utf8(const std::string& s) {
   std::size_t i = 0;
@@ -41,38 +31,6 @@ bool valid_utf8(const std::string& s) {
   return true;
 }
 
-std::string base64(const std::string& in) {
-  static const char* tbl = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
-                 static_cast<unsigned char>(in[i + 2]);
-    for (int k = 18; k >= 0; k -= 6) out += tbl[(v >> k) & 63];
-  }
-  if (i < in.size()) {
-    unsigned v = static_cast<unsigned char>(in[i]) << 16;
-    if (i + 1 < in.size()) v |= static_cast<unsigned char>(in[i + 1]) << 8;
-    out += tbl[(v >> 18) & 63];
-    out += tbl[(v >> 12) & 63];
-    out += i + 1 < in.size() ? tbl[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
-
-std::string sha1_hex(const std::string& data) {
-  unsigned char digest[SHA_DIGEST_LENGTH];
-  SHA1(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : digest) {
-    out += hex[c >> 4];
-    out += hex[c & 15];
-  }
-  return out;
-}
-
 // When the target already holds exactly this content, only the attributes may need a change:
 // that is the file module's job, and the content is not sent at all.
 bool same_content_on_target(ActionContext& ctx, const Value& args, const std::string& content) {
@@ -85,7 +43,7 @@ bool same_content_on_target(ActionContext& ctx, const Value& args, const std::st
   Value st = ctx.run_module("stat", Value(std::move(stat_args)));
   const Value& stat = st.get("stat");
   return stat.get_truthy("exists") && !stat.get_truthy("isdir") &&
-         stat.get_string("checksum") == sha1_hex(content);
+         stat.get_string("checksum") == secrets::hex_encode(secrets::sha1(content));
 }
 
 Value attributes_only(ActionContext& ctx, const Value& args, const std::string& content) {
@@ -98,7 +56,7 @@ Value attributes_only(ActionContext& ctx, const Value& args, const std::string& 
   if (r.is_map() && !r.get_truthy("failed")) {
     Map& m = r.mutable_map();
     m.set("dest", args.get_string("dest"));
-    m.set("checksum", sha1_hex(content));
+    m.set("checksum", secrets::hex_encode(secrets::sha1(content)));
     m.set("size", static_cast<std::int64_t>(content.size()));
     m.erase("path");
   }
@@ -113,7 +71,7 @@ Value send_content(ActionContext& ctx, Value args, const std::string& content) {
   if (valid_utf8(content)) {
     m.set("content", content);
   } else {
-    m.set("content_b64", base64(content));
+    m.set("content_b64", secrets::base64_encode(content));
   }
   return ctx.run_module("copy", args);
 }
@@ -201,8 +159,8 @@ Value run_copy(ActionContext& ctx) {
   if (path.empty()) return failed_result("Could not find or access '" + name + "' on the Ansible Controller.");
   if (fs::is_directory(path))
     return failed_result("copying a directory from the control node is not supported by this version of drover");
-  std::string content;
-  if (!read_file(path, content)) return failed_result("Could not read '" + path + "'");
+  std::optional<std::string> content = read_file(path);
+  if (!content) return failed_result("Could not read '" + path + "'");
   Value args = ctx.args;
   args.mutable_map().erase("src");
   std::string dest = args.get_string("dest");
@@ -210,7 +168,7 @@ Value run_copy(ActionContext& ctx) {
   if (!args.find("mode")) {
     // Ansible keeps the target's mode for new files unless mode is given; nothing to add.
   }
-  return send_content(ctx, std::move(args), content);
+  return send_content(ctx, std::move(args), *content);
 }
 
 // A found file's path as the user thinks of it: relative to the search folder it was found in.
@@ -228,8 +186,8 @@ Value run_template(ActionContext& ctx) {
   if (src.empty() || dest.empty()) return failed_result("src and dest are required");
   std::string path = find_file(ctx.search_paths, "templates", src);
   if (path.empty()) return failed_result("Could not find or access '" + src + "'");
-  std::string source;
-  if (!read_file(path, source)) return failed_result("Could not read '" + path + "'");
+  std::optional<std::string> source = read_file(path);
+  if (!source) return failed_result("Could not read '" + path + "'");
   std::string rendered;
   try {
     TemplateVariables vars(ctx.vars, template_vars(path, dest));
@@ -238,7 +196,7 @@ Value run_template(ActionContext& ctx) {
     options.result_types = ctx.result_types;
     options.lookups = ctx.templar.lookups();
     tmpl::Templar templar(vars, options);
-    rendered = templar.render(source, display_path(ctx.search_paths, path));
+    rendered = templar.render(*source, display_path(ctx.search_paths, path));
   } catch (const tmpl::TemplateError& e) {
     return failed_result(e.what());  // "templates/x.j2:3: 'str object' has no attribute 'z'"
   }

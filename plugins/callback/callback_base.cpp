@@ -1,8 +1,18 @@
 #include "plugins/callback/callback_base.hpp"
 
 #include "core/output/result_format.hpp"
+#include "core/value/python_repr.hpp"
 
 namespace drover::callback {
+
+OkState ok_state(const Value& result) {
+  if (result.get("changed").truthy()) return {"CHANGED", output::color::changed};
+  return {"SUCCESS", output::color::ok};
+}
+
+bool shows_command_output(std::string_view action, const Value& result) {
+  return output::is_command_like_action(action) && !result.find("ansible_job_id");
+}
 
 void CallbackBase::handle_warnings(Value& result) {
   for (const auto& w : output::take_warnings(result)) m_display.warning(w);
@@ -12,7 +22,7 @@ void CallbackBase::handle_warnings(Value& result) {
 void CallbackBase::handle_exception(Value& result, bool to_stderr) {
   const Value* exception = result.is_map() ? result.find("exception") : nullptr;
   if (exception == nullptr) return;
-  std::string text = output::python_str(*exception);
+  std::string text = python_str(*exception);
   std::string msg;
   if (m_options.verbosity < 3) {
     std::size_t end = text.find_last_not_of(" \t\r\n");

@@ -8,6 +8,18 @@
 
 namespace drover::callback {
 
+// How the ad hoc callbacks (minimal, oneline) head an ok result, as Ansible's do: "CHANGED" in the
+// changed colour when the result says changed, else "SUCCESS" in the ok colour.
+struct OkState {
+  std::string text;
+  std::string_view color;
+};
+OkState ok_state(const Value& result);
+
+// Whether those callbacks print an ok result as command output ("h | CHANGED | rc=0 ...") rather
+// than as JSON: a command-like module's result that is not an async job's.
+bool shows_command_output(std::string_view action, const Value& result);
+
 class CallbackBase : public output::Callback {
 public:
   explicit CallbackBase(const output::CallbackOptions& options) : m_options(options), m_display(options) {}

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "core/output/result_format.hpp"
+#include "core/value/text.hpp"
 #include "plugins/callback/builtins.hpp"
 #include "plugins/callback/callback_base.hpp"
 
@@ -14,13 +15,6 @@ namespace drover::callback {
 namespace {
 
 using namespace output;
-
-std::string trim(const std::string& s) {
-  std::size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  std::size_t e = s.find_last_not_of(" \t\r\n");
-  return s.substr(b, e - b + 1);
-}
 
 std::string base_name(const std::string& path) {
   std::size_t slash = path.rfind('/');
@@ -55,7 +49,7 @@ public:
   }
 
   void on_play_start(const PlayInfo& play) override {
-    std::string name = trim(play.name.empty() ? play.hosts : play.name);
+    std::string name(trim(play.name.empty() ? play.hosts : play.name));
     std::string check = play.check_mode && m_check_markers ? " [CHECK MODE]" : "";
     m_display.banner(name.empty() ? "PLAY" + check : "PLAY [" + name + "]" + check);
   }
@@ -119,7 +113,7 @@ private:
   void print_task_banner(const TaskInfo& task) {
     std::string prefix = task.is_handler ? "RUNNING HANDLER" : "TASK";
     std::string check = m_options.check && m_check_markers ? " [CHECK MODE]" : "";
-    m_display.banner(prefix + " [" + trim(task.name) + "]" + check);
+    m_display.banner(prefix + " [" + std::string(trim(task.name)) + "]" + check);
     if (m_options.verbosity >= 2) print_task_path(task);
     m_last_banner = task;
   }

@@ -13,7 +13,9 @@
 #include "core/error.hpp"
 #include "core/output/result_format.hpp"
 #include "core/secrets/redactor.hpp"
+#include "core/value/boolean.hpp"
 #include "core/value/json.hpp"
+#include "core/value/python_repr.hpp"
 #include "plugins/callback/builtins.hpp"
 
 namespace drover::callback {
@@ -58,11 +60,11 @@ public:
   explicit JunitCallback(const CallbackOptions& options) : m_options(options) {
     const char* home = std::getenv("HOME");
     m_dir = setting("output_dir", std::string(home ? home : ".") + "/.ansible.log");
-    m_fail_on_change = ansible_truthy(setting("fail_on_change", "false"));
-    m_fail_on_ignore = ansible_truthy(setting("fail_on_ignore", "false"));
-    m_hide_args = ansible_truthy(setting("hide_task_arguments", "false"));
+    m_fail_on_change = loose_boolean(setting("fail_on_change", "false"));
+    m_fail_on_ignore = loose_boolean(setting("fail_on_ignore", "false"));
+    m_hide_args = loose_boolean(setting("hide_task_arguments", "false"));
     m_prefix = setting("test_case_prefix", "");
-    m_task_class = ansible_truthy(setting("task_class", "false"));
+    m_task_class = loose_boolean(setting("task_class", "false"));
   }
   std::string name() const override { return "junit"; }
 

@@ -1,6 +1,7 @@
 // `minimal`: the look of ad hoc runs (ansible.builtin.minimal): "h | SUCCESS => {json}",
 // "h | CHANGED | rc=0 >>" + output for command-like modules, "FAILED!", "UNREACHABLE!".
 #include "core/output/result_format.hpp"
+#include "core/value/python_repr.hpp"
 #include "plugins/callback/builtins.hpp"
 #include "plugins/callback/callback_base.hpp"
 
@@ -45,13 +46,11 @@ private:
     }
     Value res = clean_debug_result(r.result, r.task.action);
     handle_warnings(res);
-    bool changed = res.get("changed").truthy();
-    std::string state = changed ? "CHANGED" : "SUCCESS";
-    std::string_view code = changed ? color::changed : color::ok;
-    if (is_command_like_action(r.task.action) && !res.find("ansible_job_id"))
-      m_display.display(command_message(r.host, res, state), code);
+    OkState state = ok_state(res);
+    if (shows_command_output(r.task.action, res))
+      m_display.display(command_message(r.host, res, state.text), state.color);
     else
-      m_display.display(r.host + " | " + state + " => " + dump_result(res, m_options.verbosity, 4), code);
+      m_display.display(r.host + " | " + state.text + " => " + dump_result(res, m_options.verbosity, 4), state.color);
   }
 
   void on_failed(const HostResult& r) {

@@ -1,6 +1,7 @@
 // `oneline`: one line per host result (ansible.builtin.oneline, `ansible --one-line`).
 #include "core/output/result_format.hpp"
 #include "core/value/json.hpp"
+#include "core/value/python_repr.hpp"
 #include "plugins/callback/builtins.hpp"
 #include "plugins/callback/callback_base.hpp"
 
@@ -50,13 +51,12 @@ public:
     switch (r.status) {
       case Status::ok:
       case Status::changed: {
-        bool changed = res.get("changed").truthy();
-        std::string state = changed ? "CHANGED" : "SUCCESS";
-        std::string_view code = changed ? color::changed : color::ok;
-        if (is_command_like_action(r.task.action) && !res.find("ansible_job_id"))
-          m_display.display(command_message(r.host, res, state), code);
+        OkState state = ok_state(res);
+        if (shows_command_output(r.task.action, res))
+          m_display.display(command_message(r.host, res, state.text), state.color);
         else
-          m_display.display(r.host + " | " + state + " => " + one_line_json(res, m_options.verbosity), code);
+          m_display.display(r.host + " | " + state.text + " => " + one_line_json(res, m_options.verbosity),
+                            state.color);
         break;
       }
       case Status::failed: on_failed(r); break;

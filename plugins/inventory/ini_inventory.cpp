@@ -6,6 +6,8 @@
 #include "core/error.hpp"
 #include "core/inventory/host_range.hpp"
 #include "core/inventory/ini_value.hpp"
+#include "core/value/shlex.hpp"
+#include "core/value/text.hpp"
 #include "plugins/inventory/registry.hpp"
 
 namespace drover::inventory {
@@ -98,7 +100,7 @@ private:
   void host_line(const std::string& line) {
     std::vector<std::string> tokens;
     try {
-      tokens = shlex_split(line);
+      tokens = shlex_split(line, ShlexComments::stripped);
     } catch (const std::invalid_argument& e) {
       fail("Error parsing host definition '" + line + "': " + e.what());
     }
@@ -149,12 +151,8 @@ private:
     auto eq = line.find('=');
     if (eq == std::string::npos)
       fail("Expected key=value, got: " + line, "A [group:vars] section holds name=value lines.");
-    auto trim = [](std::string s) {
-      auto b = s.find_first_not_of(" \t");
-      if (b == std::string::npos) return std::string();
-      return s.substr(b, s.find_last_not_of(" \t") - b + 1);
-    };
-    m_inv.set_group_var(m_group, trim(line.substr(0, eq)), ini_value(trim(line.substr(eq + 1))));
+    std::string_view text = line;
+    m_inv.set_group_var(m_group, std::string(trim(text.substr(0, eq))), ini_value(trim(text.substr(eq + 1))));
   }
 
   void children_line(const std::string& line) {

@@ -2,11 +2,11 @@
 
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <unistd.h>
 
 #include "core/error.hpp"
+#include "core/fs.hpp"
 #include "core/inventory/host_range.hpp"
 
 namespace drover::inventory {
@@ -15,13 +15,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Fatal("cannot read inventory " + path + ": " + std::strerror(errno));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string read_text(const std::string& path) { return read_file_or_fatal(path, "inventory"); }
 
 bool is_file(const std::string& s) {
   std::error_code ec;

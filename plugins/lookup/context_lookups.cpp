@@ -25,7 +25,7 @@ List vars(const List& terms, const Map& kwargs, LookupContext& ctx) {
   List out;
   for (const Value& term : terms) {
     if (!term.is_string())
-      throw TemplateError("Invalid setting identifier, \"" + tmpl::py_str(term) + "\" is not a string, its a " +
+      throw TemplateError("Invalid setting identifier, \"" + python_str(term) + "\" is not a string, its a " +
                           tmpl::py_class(term));
     const Value* v = ctx.variable ? ctx.variable(term.as_string()) : nullptr;
     if (v) out.push_back(*v);
@@ -41,7 +41,7 @@ List varnames(const List& terms, const Map&, LookupContext& ctx) {
   List out;
   for (const Value& term : terms) {
     if (!term.is_string())
-      throw TemplateError("Invalid setting identifier, \"" + tmpl::py_str(term) + "\" is not a string, it is a " +
+      throw TemplateError("Invalid setting identifier, \"" + python_str(term) + "\" is not a string, it is a " +
                           tmpl::py_class(term));
     std::optional<tmpl::PythonRegex> re;
     try {

@@ -9,30 +9,13 @@
 #include "core/secrets/secrets_options.hpp"
 #include "core/secrets/vault.hpp"
 #include "core/template/ansible_support.hpp"
+#include "core/value/boolean.hpp"
+#include "core/value/text.hpp"
 #include "plugins/lookup/lookup_support.hpp"
 
 namespace drover::lookup {
 
 namespace {
-
-std::string trim(const std::string& s) {
-  std::size_t a = s.find_first_not_of(" \t\r\n\f\v");
-  if (a == std::string::npos) return "";
-  return s.substr(a, s.find_last_not_of(" \t\r\n\f\v") - a + 1);
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-bool truthy_option(const Value& v) {
-  if (v.is_string()) {
-    std::string s = lower(trim(v.as_string()));
-    return s == "y" || s == "yes" || s == "on" || s == "1" || s == "true" || s == "t";
-  }
-  return v.truthy();
-}
 
 // The words of a term, as Python's str.split() makes them.
 std::vector<std::string> split_words(const std::string& s) {
@@ -88,7 +71,7 @@ IniFile parse_ini(const std::string& text, const std::string& file, bool case_se
     start = nl == std::string::npos ? text.size() + 1 : nl + 1;
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    std::string stripped = trim(line);
+    std::string stripped(trim(line));
     std::size_t indent = line.find_first_not_of(" \t");
     if (stripped.empty() || stripped[0] == '#' || stripped[0] == ';') {
       if (stripped.empty()) last = nullptr;
@@ -114,10 +97,10 @@ IniFile parse_ini(const std::string& text, const std::string& file, bool case_se
     }
     if (!current) throw TemplateError("File contains no section headers.\nfile: '" + file + "', line: " + std::to_string(line_no));
     std::size_t delim = line.find_first_of("=:");
-    std::string key = trim(delim == std::string::npos ? line : line.substr(0, delim));
-    if (!case_sensitive) key = lower(key);
+    std::string key(trim(std::string_view(line).substr(0, delim)));
+    if (!case_sensitive) key = ascii_lower(key);
     Value value;
-    if (delim != std::string::npos) value = Value(trim(line.substr(delim + 1)));
+    if (delim != std::string::npos) value = Value(trim(std::string_view(line).substr(delim + 1)));
     else if (!allow_no_value) throw TemplateError("Source contains parsing errors: '" + file + "'");
     for (const auto& kv : *current)
       if (kv.first == key)
@@ -145,10 +128,10 @@ std::string interpolate(const std::string& value, const std::map<std::string, Va
     }
     std::size_t close = value.find(")s", i);
     if (i + 1 >= value.size() || value[i + 1] != '(' || close == std::string::npos)
-      throw TemplateError("'%' must be followed by '%' or '(', found: " + tmpl::py_repr(Value(value.substr(i))));
-    std::string name = lower(value.substr(i + 2, close - i - 2));
+      throw TemplateError("'%' must be followed by '%' or '(', found: " + python_repr(Value(value.substr(i))));
+    std::string name = ascii_lower(value.substr(i + 2, close - i - 2));
     auto it = keys.find(name);
-    if (it == keys.end() || !it->second.is_string()) throw TemplateError("Bad value substitution: option " + tmpl::py_repr(Value(name)));
+    if (it == keys.end() || !it->second.is_string()) throw TemplateError("Bad value substitution: option " + python_repr(Value(name)));
     out += interpolate(it->second.as_string(), keys, depth + 1);
     i = close + 1;
   }
@@ -267,20 +250,20 @@ List ini(const List& terms, const Map& kwargs, LookupContext& ctx) {
   for (const Value& term : terms) {
     Map opts = options_with(defaults, kwargs, "ini");
     std::string key = term_string(term);
-    std::string trimmed = trim(key);
+    std::string_view trimmed = trim(key);
     if (key.find('=') != std::string::npos || trimmed.find(' ') != std::string::npos) key = parse_inline_ini(key, opts);
-    std::string file_name = tmpl::py_str(opt(opts, "file"));
-    std::string text = read_file(file_in_search_path(ctx, file_name));
-    std::string section = tmpl::py_str(opt(opts, "section"));
-    if (tmpl::py_str(opt(opts, "type")) == "properties") {
+    std::string file_name = python_str(opt(opts, "file"));
+    std::string text = read_lookup_file(file_in_search_path(ctx, file_name));
+    std::string section = python_str(opt(opts, "section"));
+    if (python_str(opt(opts, "type")) == "properties") {
       text = "[java_properties]\n" + text;
       section = "java_properties";
     }
-    bool case_sensitive = truthy_option(opt(opts, "case_sensitive"));
+    bool case_sensitive = loose_boolean(opt(opts, "case_sensitive"));
     IniFile parsed = parse_ini(text, file_name, case_sensitive,
-                               truthy_option(opt(opts, "allow_no_value")) || truthy_option(opt(opts, "allow_none")));
+                               loose_boolean(opt(opts, "allow_no_value")) || loose_boolean(opt(opts, "allow_none")));
     auto items = section_items(parsed, section, file_name);
-    if (truthy_option(opt(opts, "re"))) {
+    if (loose_boolean(opt(opts, "re"))) {
       tmpl::PythonRegex re(key, tmpl::RegexFlag::none);
       std::smatch m;
       for (const auto& [k, v] : items) {
@@ -289,7 +272,7 @@ List ini(const List& terms, const Map& kwargs, LookupContext& ctx) {
       }
       continue;
     }
-    std::string wanted = case_sensitive ? key : lower(key);
+    std::string wanted = case_sensitive ? key : ascii_lower(key);
     auto it = std::find_if(items.begin(), items.end(), [&](const auto& kv) { return kv.first == wanted; });
     Value value = it == items.end() ? opt(opts, "default") : interpolated(it->second, items);
     if (value.is_list()) out.insert(out.end(), value.as_list().begin(), value.as_list().end());
@@ -305,21 +288,21 @@ List csvfile(const List& terms, const Map& kwargs, LookupContext& ctx) {
   for (const Value& term : terms) {
     Map opts = options_with(defaults, kwargs, "csvfile");
     std::string key = parse_inline_csv(term_string(term), opts);
-    std::string delimiter = tmpl::py_str(opt(opts, "delimiter"));
+    std::string delimiter = python_str(opt(opts, "delimiter"));
     if (delimiter == "TAB") delimiter = "\t";
     if (delimiter.size() != 1) throw TemplateError("csvfile: \"delimiter\" must be a 1-character string");
-    std::string path = file_in_search_path(ctx, tmpl::py_str(opt(opts, "file")));
+    std::string path = file_in_search_path(ctx, python_str(opt(opts, "file")));
     Value value = opt(opts, "default");
-    for (const auto& row : parse_csv(read_file(path), delimiter[0])) {
+    for (const auto& row : parse_csv(read_lookup_file(path), delimiter[0])) {
       if (row.empty() || row[0] != key) continue;
-      std::string col_text = tmpl::py_str(opt(opts, "col"));
+      std::string col_text = python_str(opt(opts, "col"));
       std::int64_t col = 0;
       try {
         std::size_t used = 0;
         col = std::stoll(col_text, &used);
         if (used != col_text.size()) throw std::invalid_argument(col_text);
       } catch (const std::exception&) {
-        throw TemplateError("csvfile: invalid literal for int() with base 10: " + tmpl::py_repr(Value(col_text)));
+        throw TemplateError("csvfile: invalid literal for int() with base 10: " + python_repr(Value(col_text)));
       }
       if (col < 0) col += static_cast<std::int64_t>(row.size());
       if (col < 0 || col >= static_cast<std::int64_t>(row.size())) throw TemplateError("csvfile: list index out of range");
@@ -338,7 +321,7 @@ List unvault(const List& terms, const Map&, LookupContext& ctx) {
     std::string name = term_string(term);
     auto path = find_in_search_path(ctx, "files", name);
     if (!path) throw TemplateError("Unable to find file matching \"" + name + "\" ");
-    std::string text = read_file(*path);
+    std::string text = read_lookup_file(*path);
     if (!secrets::is_vault_text(text)) {
       out.emplace_back(text);
       continue;

@@ -2,9 +2,8 @@
 #include <glob.h>
 #include <sys/stat.h>
 
-#include <fstream>
-#include <sstream>
 
+#include "core/fs.hpp"
 #include "core/template/ansible_support.hpp"
 #include "plugins/lookup/lookup_support.hpp"
 
@@ -65,7 +64,7 @@ void split_into(List& out, const Value& v, const std::string& separators) {
 
 }  // namespace
 
-std::string term_string(const Value& term) { return tmpl::py_str(term); }
+std::string term_string(const Value& term) { return python_str(term); }
 
 std::vector<std::pair<std::string, std::string>> term_options(const std::string& text,
                                                               const std::string& not_an_option) {
@@ -102,12 +101,10 @@ std::optional<std::string> find_in_search_path(const LookupContext& ctx, const s
   return std::nullopt;
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw TemplateError("The 'file' lookup had an issue accessing the file '" + path + "'");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+std::string read_lookup_file(const std::string& path) {
+  std::optional<std::string> content = read_file(path);
+  if (!content) throw TemplateError("The 'file' lookup had an issue accessing the file '" + path + "'");
+  return std::move(*content);
 }
 
 List file(const List& terms, const Map& kwargs, LookupContext& ctx) {
@@ -118,7 +115,7 @@ List file(const List& terms, const Map& kwargs, LookupContext& ctx) {
     std::string name = term_string(term);
     auto path = find_in_search_path(ctx, "files", name);
     if (!path || !is_file(*path)) throw TemplateError("could not locate file in lookup: " + name);
-    out.emplace_back(strip_chars(read_file(*path), lstrip, rstrip));
+    out.emplace_back(strip_chars(read_lookup_file(*path), lstrip, rstrip));
   }
   return out;
 }
@@ -168,7 +165,7 @@ List first_found(const List& terms, const Map& kwargs, LookupContext& ctx) {
       if (term.is_map()) options = &term.as_map();
       else if (!term.is_string())
         throw TemplateError("Invalid term supplied, can handle string, mapping or list of strings but got: <class '" +
-                            term.type_name() + "'> for " + tmpl::py_str(term));
+                            term.type_name() + "'> for " + python_str(term));
       List files, paths;
       if (const Value* f = options->find("files")) split_into(files, *f, ",;");
       if (const Value* p = options->find("paths")) split_into(paths, *p, ",:;");
@@ -198,7 +195,7 @@ List template_(const List& terms, const Map&, LookupContext& ctx) {
     auto path = find_in_search_path(ctx, "templates", name);
     if (!path) throw TemplateError("the template file " + name + " could not be found for the lookup");
     if (!ctx.render) throw TemplateError("the template lookup needs the template engine");
-    out.emplace_back(ctx.render_file ? ctx.render_file(read_file(*path), *path) : ctx.render(read_file(*path)));
+    out.emplace_back(ctx.render_file ? ctx.render_file(read_lookup_file(*path), *path) : ctx.render(read_lookup_file(*path)));
   }
   return out;
 }

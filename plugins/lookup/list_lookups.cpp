@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "core/template/ansible_support.hpp"
+#include "core/value/boolean.hpp"
 #include "plugins/lookup/lookup_support.hpp"
 
 namespace drover::lookup {
@@ -202,12 +203,12 @@ List subelements(const List& terms, const Map&, LookupContext&) {
   bool skip_missing = false;
   if (terms.size() == 3) {
     if (!terms[2].is_map()) throw TemplateError(prefix + "the optional third item must be a dict with flags ('skip_missing',)");
-    skip_missing = terms[2].get_truthy("skip_missing", false) || terms[2].get("skip_missing") == Value("yes") ||
-                   terms[2].get("skip_missing") == Value("true");
+    // boolean(flags.get('skip_missing', False), strict=False), as Ansible's subelements reads it
+    skip_missing = loose_boolean(terms[2].get("skip_missing"));
   }
   List out;
   for (const Value& item0_in : elements) {
-    if (!item0_in.is_map()) throw TemplateError("subelements lookup expects a dictionary, got '" + tmpl::py_str(item0_in) + "'");
+    if (!item0_in.is_map()) throw TemplateError("subelements lookup expects a dictionary, got '" + python_str(item0_in) + "'");
     const Value* skipped = item0_in.find("skipped");
     if (skipped && *skipped != Value(false)) continue;
     Value item0 = item0_in;
@@ -219,17 +220,17 @@ List subelements(const List& terms, const Map&, LookupContext&) {
       const Value* next = sub.find(keys[i]);
       if (!next) {
         if (skip_missing) continue;
-        throw TemplateError("could not find '" + keys[i] + "' key in iterated item '" + tmpl::py_str(sub) + "'");
+        throw TemplateError("could not find '" + keys[i] + "' key in iterated item '" + python_str(sub) + "'");
       }
       if (i + 1 < keys.size()) {
         if (!next->is_map()) {
           if (skip_missing) continue;
-          throw TemplateError("the key " + keys[i] + " should point to a dictionary, got '" + tmpl::py_str(*next) + "'");
+          throw TemplateError("the key " + keys[i] + " should point to a dictionary, got '" + python_str(*next) + "'");
         }
         path.push_back(sub.mutable_map().find(keys[i]));
       } else {
         if (!next->is_list())
-          throw TemplateError("the key " + keys[i] + " should point to a list, got '" + tmpl::py_str(*next) + "'");
+          throw TemplateError("the key " + keys[i] + " should point to a list, got '" + python_str(*next) + "'");
         sublist = next->as_list();
         sub.mutable_map().erase(keys[i]);
       }

@@ -22,7 +22,9 @@ std::optional<std::string> find_in_search_path(const LookupContext& ctx, const s
                                                const std::string& needle);
 // The directory relative paths are taken from (the first search path, else ".").
 std::string base_dir(const LookupContext& ctx);
-std::string read_file(const std::string& path);  // TemplateError when it cannot be read
+// The file's bytes (core/fs.hpp's read_file), or the file lookup's TemplateError when it cannot
+// be read.
+std::string read_lookup_file(const std::string& path);
 
 struct ShellResult {
   int rc;

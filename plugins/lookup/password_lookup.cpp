@@ -51,7 +51,7 @@ std::vector<std::string> split_chars(const std::string& s) {
 
 void set_param(PasswordParams& p, const std::string& key, const Value& v) {
   if (key == "length") {
-    std::string s = tmpl::py_str(v);
+    std::string s = python_str(v);
     try {
       p.length = std::stoll(s);
     } catch (const std::exception&) {
@@ -60,10 +60,10 @@ void set_param(PasswordParams& p, const std::string& key, const Value& v) {
   } else if (key == "encrypt") p.encrypt = v;
   else if (key == "ident") p.ident = v;
   else if (key == "seed") p.seed = v;
-  else if (key == "chars") p.chars = v.is_list() ? std::vector<std::string>{} : split_chars(tmpl::py_str(v));
+  else if (key == "chars") p.chars = v.is_list() ? std::vector<std::string>{} : split_chars(python_str(v));
   else throw TemplateError("Unrecognized parameter(s) given to password lookup: " + key);
   if (key == "chars" && v.is_list())
-    for (const Value& c : v.as_list()) p.chars.push_back(tmpl::py_str(c));
+    for (const Value& c : v.as_list()) p.chars.push_back(python_str(c));
 }
 
 PasswordParams parse_term(const std::string& term, const Map& kwargs) {
@@ -134,11 +134,11 @@ List password(const List& terms, const Map& kwargs, LookupContext& ctx) {
       stored.password = random_password(p, chars);
       changed = true;
     } else {
-      std::string content = read_file(path);
+      std::string content = read_lookup_file(path);
       while (!content.empty() && std::isspace(static_cast<unsigned char>(content.back()))) content.pop_back();
       stored = parse_content(content);
     }
-    std::string encrypt = p.encrypt.truthy() ? tmpl::py_str(p.encrypt) : "";
+    std::string encrypt = p.encrypt.truthy() ? python_str(p.encrypt) : "";
     if (!encrypt.empty() && stored.salt.empty()) {
       stored.salt = tmpl::random_string(16, "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
       changed = true;

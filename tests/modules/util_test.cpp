@@ -2,9 +2,12 @@
 #include <doctest/doctest.h>
 
 #include <array>
+#include <fstream>
 
+#include "harness.hpp"
 #include "modules/util/args.hpp"
 #include "modules/util/file_attrs.hpp"
+#include "modules/util/fs.hpp"
 #include "modules/util/text.hpp"
 
 using namespace drover::modules;
@@ -26,6 +29,8 @@ TEST_CASE("check_args fills defaults, resolves aliases and converts types") {
   CHECK(!args.contains("dest"));
   CHECK(args["count"] == 7);
   CHECK(args["force"] == true);
+  // regression: the runner did not strip white space around a boolean word, as Ansible does
+  CHECK(to_boolean(" Yes\n", "force") == true);
   CHECK(args["items"] == json::array({"a", "b"}));
   CHECK(args["state"] == "present");
   CHECK(!args.contains("_ansible_diff"));
@@ -69,6 +74,14 @@ TEST_CASE("shlex_split follows Python's POSIX rules") {
   CHECK(shlex_split(R"(x"y"z)") == std::vector<std::string>{"xyz"});
   CHECK_THROWS_WITH(shlex_split("'open"), "No closing quotation");
   CHECK_THROWS_WITH(shlex_split("end\\"), "No escaped character");
+  // regression: a backslash ending the text inside double quotes was reported as an open quote
+  CHECK_THROWS_WITH(shlex_split("\"a\\"), "No escaped character");
+}
+
+TEST_CASE("trim strips ASCII white space at both ends, as str.strip() does") {
+  CHECK(trim("  a b \t\r\n") == "a b");
+  CHECK(trim("\v\f\x1c" "a" "\x1f") == "a");
+  CHECK(trim(" \n") == "");
 }
 
 TEST_CASE("Python-style helpers: splitlines, timedelta, octal modes, base64") {
@@ -81,4 +94,13 @@ TEST_CASE("Python-style helpers: splitlines, timedelta, octal modes, base64") {
   CHECK(base64_encode("any carnal pleas") == "YW55IGNhcm5hbCBwbGVhcw==");
   CHECK(base64_decode("YW55IGNhcm5hbCBwbGVhcw==") == "any carnal pleas");
   CHECK(base64_decode(base64_encode(std::string("\0\xff\x10", 3))) == std::string("\0\xff\x10", 3));
+}
+
+TEST_CASE("read_file gives a file's bytes, and nothing for a missing file or a directory") {
+  testing::TempDir dir;
+  std::string bytes("a\r\nb\0c", 6);
+  std::ofstream(dir / "data", std::ios::binary) << bytes;
+  CHECK(read_file(dir / "data") == std::optional<std::string>(bytes));
+  CHECK(!read_file(dir / "missing").has_value());
+  CHECK(!read_file(dir.path().string()).has_value());  // regression: a directory read as ""
 }

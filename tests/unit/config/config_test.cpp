@@ -76,15 +76,15 @@ TEST_CASE("precedence is command line > environment > file > default") {
 }
 
 TEST_CASE("booleans are read as Ansible reads them, and a bad one is an error naming its origin") {
-  CHECK(parse_boolean("Yes") == true);
-  CHECK(parse_boolean("on") == true);
-  CHECK(parse_boolean("1") == true);
-  CHECK(parse_boolean("t") == true);
-  CHECK(parse_boolean("False") == false);
-  CHECK(parse_boolean("off") == false);
-  CHECK(parse_boolean("n") == false);
-  CHECK(!parse_boolean("maybe"));
   test::TempDir cwd, home;
+  auto flag = [&](const std::string& text) {
+    return Config::load(Env{{"ANSIBLE_HOST_KEY_CHECKING", text}}, cwd.str(), home.str())
+        .get_truthy("defaults.host_key_checking");
+  };
+  for (const char* word : {"Yes", "on", "1", "t", " true "}) CHECK_MESSAGE(flag(word), word);
+  for (const char* word : {"False", "off", "n", "0"}) CHECK_MESSAGE(!flag(word), word);
+  // Regression: config had its own word list, where "1.0" was true (Ansible reads it as false).
+  CHECK_THROWS_AS(flag("1.0"), Fatal);
   auto c = Config::load(Env{{"ANSIBLE_HOST_KEY_CHECKING", "maybe"}}, cwd.str(), home.str());
   CHECK_THROWS_WITH(c.get_truthy("defaults.host_key_checking"),
                     "configuration defaults.host_key_checking = 'maybe' (from env ANSIBLE_HOST_KEY_CHECKING) is not a "

@@ -6,20 +6,6 @@
 using namespace drover;
 using namespace drover::inventory;
 
-TEST_CASE("shlex_split removes quotes, honours backslashes and stops at a comment") {
-  auto t = shlex_split(R"(web1 a="x y" b='q "z"' c=d\ e f=g#comment h=i)");
-  REQUIRE(t.size() == 5);
-  CHECK(t[0] == "web1");
-  CHECK(t[1] == "a=x y");
-  CHECK(t[2] == "b=q \"z\"");
-  CHECK(t[3] == "c=d e");
-  CHECK(t[4] == "f=g");
-}
-
-TEST_CASE("shlex_split reports an unclosed quote as Python does") {
-  CHECK_THROWS_WITH(shlex_split("a='x"), "No closing quotation");
-}
-
 TEST_CASE("ini values are Python literals when they parse, else strings") {
   auto dump = [](std::string_view s) { return dump_json(ini_value(s)); };
   CHECK(dump("1") == "1");

@@ -132,6 +132,18 @@ TEST_CASE("list lookups shape their terms as with_items, with_dict, with_nested 
   CHECK(json(p.run("subelements", {users, "g"})) == R"([[{"n": "a"}, 1], [{"n": "a"}, 2]])");
 }
 
+// Regression: skip_missing was read by truthiness, so "no" skipped. Ansible 2.14 reads it with
+// boolean(strict=False): only a true word skips (the expected texts are its own).
+TEST_CASE("subelements reads skip_missing as Ansible's boolean") {
+  Playground p;
+  Value users = parse_json(R"([{"n": "a", "g": [1, 2]}, {"n": "b"}])", "t");
+  CHECK(json(p.run("subelements", {users, "g", Map{{"skip_missing", "yes"}}})) ==
+        R"([[{"n": "a"}, 1], [{"n": "a"}, 2]])");
+  for (const Value& flag : {Value("no"), Value("false"), Value(2)})
+    CHECK_THROWS_WITH_AS(p.run("subelements", {users, "g", Map{{"skip_missing", flag}}}),
+                         "could not find 'g' key in iterated item '{'n': 'b'}'", TemplateError);
+}
+
 TEST_CASE("sequence accepts key=value and the short form, and checks its arguments") {
   Playground p;
   CHECK(json(p.run("sequence", {"start=1 end=3"})) == R"(["1", "2", "3"])");

@@ -6,6 +6,7 @@
 #include "core/output/display.hpp"
 #include "core/output/result_format.hpp"
 #include "core/value/json.hpp"
+#include "core/value/python_repr.hpp"
 
 using namespace drover;
 using namespace drover::output;
@@ -74,6 +75,15 @@ TEST_CASE("loop item labels print as Python's str() of the item") {
   CHECK(item_label(parse_json(R"({"item": "x", "_ansible_item_label": "lbl"})", "t")) == "lbl");
   CHECK(item_label(parse_json(R"({"item": "x", "_ansible_no_log": true})", "t")) == "(censored due to no_log)");
   CHECK(python_repr(Value("a\nb\\")) == R"('a\nb\\')");
+}
+
+// Regression: the output layer had its own repr, which printed a tuple item as a list.
+TEST_CASE("a loop item that is a tuple is labelled as Python prints a tuple") {
+  Value pair = Value::list({1, "a"});
+  pair.add_mark(Mark::tuple);
+  Map result;
+  result.set("item", pair);
+  CHECK(item_label(Value(std::move(result))) == "(1, 'a')");
 }
 
 TEST_CASE("dump_result drops internal keys, invocation, diff and exception below -vvv and sorts keys") {

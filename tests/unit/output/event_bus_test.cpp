@@ -134,3 +134,11 @@ TEST_CASE("the exit code is 4 for an unreachable host, else 2 for a failed host,
   stats.hosts["c"].unreachable = 1;
   CHECK(exit_code_for(stats) == ExitCode::host_unreachable);
 }
+
+TEST_CASE("an interrupted run exits with 99 whatever its hosts did") {
+  RunStats stats;
+  CHECK(exit_code_for(stats, RunEnd::interrupted) == ExitCode::interrupted);
+  stats.hosts["c"].unreachable = 1;
+  CHECK(exit_code_for(stats, RunEnd::interrupted) == ExitCode::interrupted);
+  CHECK(exit_code_for(stats, RunEnd::completed) == ExitCode::host_unreachable);
+}

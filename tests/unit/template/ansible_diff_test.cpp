@@ -165,7 +165,7 @@ Outcome run_drover(const Value& c, LookupContext& ctx) {
       if (!row) throw TemplateError("no lookup named '" + name + "'");
       result = Value(row->fn(args.positional, args.keyword, ctx));
     }
-    if (c.get_string("post") == "string") result = Value(py_str(result));
+    if (c.get_string("post") == "string") result = Value(python_str(result));
     o.text = dump_json(result, {.ensure_ascii = true});
   } catch (const TemplateError& e) {
     o.failed = true;
@@ -180,7 +180,7 @@ Outcome run_engine(Templar& templar, std::size_t i) {
   try {
     const Value* source = templar.variable("case_" + std::to_string(i));
     REQUIRE(source != nullptr);
-    std::string text = py_str(*source);
+    std::string text = python_str(*source);
     if (text.rfind("R:", 0) != 0) throw TemplateError("no R: prefix in " + text);
     o.text = text.substr(2);
   } catch (const TemplateError& e) {

@@ -95,6 +95,11 @@ TEST_CASE("ternary, bool and type_debug follow Ansible") {
   CHECK(call("bool", Value("On")).as_bool());
   CHECK_FALSE(call("bool", Value(2)).as_bool());
   CHECK(call("bool", Value()).is_null());
+  // to_bool is not boolean(): Ansible 2.14 gives False for 'y', 't' and ' yes', True for 1.0
+  CHECK_FALSE(call("bool", Value("y")).as_bool());
+  CHECK_FALSE(call("bool", Value("t")).as_bool());
+  CHECK_FALSE(call("bool", Value(" yes")).as_bool());
+  CHECK(call("bool", Value(1.0)).as_bool());
   CHECK(call("type_debug", Value::map()).as_string() == "dict");
   CHECK(call("mandatory", Value(5)).as_int() == 5);
 }

@@ -215,6 +215,16 @@ TEST_CASE("the #jinja2: header overrides trim_blocks and lstrip_blocks") {
   CHECK(render("#jinja2: lstrip_blocks: True\n  {% if true %}\nx\n  {% endif %}\n") == "x\n");
 }
 
+// Regression: drover read the values as its own yes/no words; Ansible 2.14 literal_evals them
+// (the expected output is ansible-playbook's for the same template).
+TEST_CASE("#jinja2: header values are Python literals, read by truthiness") {
+  CHECK(render("#jinja2: trim_blocks: 0, lstrip_blocks: \"yes\"\n  {% if 1 %}\nx\n  {% endif %}\n") == "\nx\n");
+  CHECK_THROWS_WITH_AS(render("#jinja2: trim_blocks: true\nx"),
+                       doctest::Contains("the jinja2 override trim_blocks: true is not a Python literal"), TemplateError);
+  CHECK_THROWS_WITH_AS(render("#jinja2: trim_blocks=True\nx"),
+                       doctest::Contains("failed to parse jinja2 override 'trim_blocks=True'"), TemplateError);
+}
+
 TEST_CASE("a condition whose {{ }} yields the string 'False' is false, as in Ansible") {
   Value m = vars();
   m.mutable_map().set("flag", "False");
