@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/exec/keywords.hpp"
+#include "core/playbook/block_inheritance.hpp"
 #include "core/vars/scope.hpp"
 
 namespace drover::exec {
@@ -101,17 +102,9 @@ void PlayExecutor::run_block(const playbook::Task& block, const Frame& frame) {
   inner.vars.push_back(&block.vars);
   inner.tags.insert(inner.tags.end(), block.tags.begin(), block.tags.end());
   std::vector<HostState*> entered = active_hosts();
-  if (!block.when.empty()) {
-    // A block's `when` applies to each of its tasks; copying it down keeps one code path.
-    playbook::Task copy = block;
-    auto add_when = [&](std::vector<playbook::Task>& list) {
-      for (auto& t : list) t.when.insert(t.when.begin(), block.when.begin(), block.when.end());
-    };
-    add_when(copy.block);
-    add_when(copy.rescue);
-    add_when(copy.always);
-    copy.when.clear();
-    run_block(copy, frame);
+  if (playbook::passes_keywords_down(block)) {
+    // A block's `when`, `become`... apply to each of its tasks; copying them down keeps one path.
+    run_block(playbook::with_keywords_pushed_down(block), frame);
     return;
   }
   Frame block_frame = inner;

@@ -506,3 +506,74 @@ TEST_CASE("a failure in one play keeps the host out of later plays") {
   CHECK(h.events() == Lines{"PLAY [web]", "TASK [boom]", "skipped: [web1]", "failed: [web2]", "PLAY [web]",
                             "TASK [second play]", "ok: [web1]"});
 }
+
+namespace {
+
+// The command each runner of a host was started with ("spawn: exec sudo ... --serve").
+std::vector<std::string> runner_starts(ExecHarness& h, const std::string& host) {
+  std::vector<std::string> out;
+  for (const auto& c : h.host(host).commands)
+    if (c.rfind("spawn: ", 0) == 0) out.push_back(c.substr(7));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a block's become, check_mode and ignore_errors apply to its tasks unless they set their own") {
+  ExecHarness h;
+  CHECK(h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - block:
+        - ok:
+        - ok:
+          check_mode: false
+        - boom:
+      become: true
+      become_user: app
+      check_mode: true
+      ignore_errors: true
+)") == ExitCode::ok);
+  auto reqs = h.requests("web1");
+  REQUIRE(reqs.size() == 3);
+  CHECK(reqs[0].get("check") == Value(true));
+  CHECK(reqs[1].get("check") == Value(false));
+  auto starts = runner_starts(h, "web1");
+  REQUIRE(starts.size() == 1);
+  CHECK_MESSAGE(starts[0].find("sudo -H -S -n -u 'app' ") != std::string::npos, starts[0]);
+  CHECK(h.recap("web1") == "ok=3 changed=0 unreachable=0 failed=0 skipped=0 rescued=0 ignored=1");
+}
+
+TEST_CASE("ansible_become* variables outrank the become keywords, as in Ansible") {
+  ExecHarness h;
+  h.inventory().set_host_var("web1", "ansible_become", Value(true));
+  h.inventory().set_host_var("web1", "ansible_become_user", Value("postgres"));
+  h.inventory().set_host_var("web1", "ansible_become_flags", Value("-H -n -E"));
+  h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - ok:
+      become: false
+      become_user: nobody
+)");
+  auto starts = runner_starts(h, "web1");
+  REQUIRE(starts.size() == 1);
+  CHECK(starts[0].find("sudo -H -n -E -u 'postgres' ") != std::string::npos);
+}
+
+TEST_CASE("become_flags replaces the method's default flags") {
+  ExecHarness h;
+  h.run(R"(
+- hosts: web1
+  gather_facts: false
+  become: true
+  become_flags: "-H -n -i"
+  tasks:
+    - ok:
+)");
+  auto starts = runner_starts(h, "web1");
+  REQUIRE(starts.size() == 1);
+  CHECK(starts[0].find("sudo -H -n -i -u 'root' ") != std::string::npos);
+}
