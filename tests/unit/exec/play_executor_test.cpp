@@ -577,3 +577,49 @@ TEST_CASE("become_flags replaces the method's default flags") {
   REQUIRE(starts.size() == 1);
   CHECK(starts[0].find("sudo -H -n -i -u 'root' ") != std::string::npos);
 }
+
+TEST_CASE("add_host runs once, adds the host to its groups with its vars, and later plays target it") {
+  ExecHarness h;
+  h.host("new1");
+  CHECK(h.run(R"(
+- hosts: web
+  gather_facts: false
+  tasks:
+    - add_host: {name: "new1:2222", groups: "fresh, more", color: blue}
+    - add_host: {name: new1, groups: fresh}
+    - ok: {g: "{{ groups['fresh'] }}"}
+- hosts: fresh
+  gather_facts: false
+  tasks:
+    - ok: {c: "{{ color }}", port: "{{ ansible_ssh_port }}", groups: "{{ group_names }}"}
+)") == ExitCode::ok);
+  CHECK(h.events() == Lines{"PLAY [web]", "TASK [add_host]", "changed: [web1]", "TASK [add_host]", "ok: [web1]",
+                            "TASK [ok]", "ok: [web1]", "ok: [web2]", "PLAY [fresh]", "TASK [ok]", "ok: [new1]"});
+  CHECK(h.requests("web2")[0].get("args").get("g") == Value::list({"new1"}));
+  auto reqs = h.requests("new1");
+  REQUIRE(reqs.size() == 1);
+  CHECK(reqs[0].get("args").get_string("c") == "blue");
+  CHECK(reqs[0].get("args").get("port") == Value(2222));
+  CHECK(reqs[0].get("args").get("groups") == Value::list({"fresh", "more"}));
+}
+
+TEST_CASE("group_by puts each host in the group its key names, under the given parents") {
+  ExecHarness h;
+  h.inventory().set_host_var("web2", "tier", Value("back end"));
+  h.run(R"(
+- hosts: web
+  gather_facts: false
+  tasks:
+    - group_by: {key: "tier_{{ tier | default('front') }}", parents: [tiers]}
+    - group_by: {key: "tier_{{ tier | default('front') }}", parents: [tiers]}
+    - ok: {names: "{{ group_names }}", members: "{{ groups['tiers'] | default([]) }}"}
+- hosts: tier_back-end
+  gather_facts: false
+  tasks:
+    - {name: back only, ok: }
+)");
+  CHECK(h.events() == Lines{"PLAY [web]", "TASK [group_by]", "changed: [web1]", "changed: [web2]",
+                            "TASK [group_by]", "ok: [web1]", "ok: [web2]", "TASK [ok]", "ok: [web1]", "ok: [web2]",
+                            "PLAY [tier_back-end]", "TASK [back only]", "ok: [web2]"});
+  CHECK(h.requests("web2")[0].get("args").get("names") == Value::list({"tier_back-end", "tiers", "web"}));
+}
