@@ -59,7 +59,9 @@ int run_playbook_command(const std::vector<std::string>& args, const Plugins& pl
   // Everything is parsed before any host is touched.
   std::vector<playbook::Playbook> books;
   auto known_action = [&plugins](std::string_view name) { return action::find_action(plugins.actions, name) != nullptr; };
-  for (const auto& f : files) books.push_back(playbook::parse_playbook(f, known_action));
+  playbook::ParseOptions parse_options;
+  parse_options.roles_path = cli_config().get_paths("defaults.roles_path");
+  for (const auto& f : files) books.push_back(playbook::parse_playbook(f, known_action, parse_options));
   if (syntax_check) {
     for (const auto& pb : books) std::cout << "\nplaybook: " << pb.path << "\n";
     return 0;

@@ -15,6 +15,7 @@ PlayExecutor::PlayExecutor(PlayContext& ctx, output::EventBus& bus, WorkerPool<T
   m_setup_task.name = "Gathering Facts";
   m_setup_task.action = "setup";
   m_setup_task.where = ctx.play->where;
+  m_handlers.assign(ctx.play->handlers.begin(), ctx.play->handlers.end());
 }
 
 void PlayExecutor::run() {
@@ -92,6 +93,10 @@ void PlayExecutor::run_list(const std::vector<playbook::Task>& tasks, const Fram
     std::vector<std::string> tags = frame.tags;
     tags.insert(tags.end(), task.tags.begin(), task.tags.end());
     if (!tags_selected(tags)) continue;
+    if (is_dynamic_include(task.action)) {
+      run_include(task, frame, active_hosts());
+      continue;
+    }
     run_task(task, frame, false, active_hosts());
   }
 }
@@ -157,9 +162,17 @@ std::string PlayExecutor::templated_name(const playbook::Task& task) const {
   }
 }
 
+std::string PlayExecutor::banner_name(const playbook::Task& task) const {
+  // IncludeRole.get_name: its name, else "include_role : <role>", never with the role prefix
+  if (task.action == "include_role" || task.action == "import_role")
+    return task.name.empty() ? task.action + " : " + task.args.get_string("name", task.args.get_string("role"))
+                             : templated_name(task);
+  return task.banner_name(templated_name(task));
+}
+
 output::TaskInfo PlayExecutor::task_info(const playbook::Task& task, bool is_handler) const {
   output::TaskInfo info;
-  info.name = templated_name(task);
+  info.name = banner_name(task);
   info.action = task.action;
   info.path = task.where.known() ? task.where.file + ":" + std::to_string(task.where.line) : "";
   info.is_handler = is_handler;
@@ -179,7 +192,7 @@ void PlayExecutor::run_meta_task(const playbook::Task& task, const Frame& frame,
                         what == "reset_connection" || what == "role_complete";
   for (HostState* h : hosts) {
     m_bus.on_task_start(info);
-    m_pool.submit([run = TaskRun{&task, frame.vars, h, &m_ctx, is_handler}] { return execute_task(run); });
+    m_pool.submit([run = TaskRun{&task, frame.vars, h, &m_ctx, is_handler, frame.include_vars}] { return execute_task(run); });
     TaskOutcome o = m_pool.next_result();
     if (o.status != Status::ok && o.status != Status::changed) {
       output::HostResult hr{o.host, info, o.status, o.result};
@@ -209,7 +222,7 @@ void PlayExecutor::run_task(const playbook::Task& task, const Frame& frame, bool
   std::vector<HostState*> targets = hosts;
   if (once) targets.resize(1);
   for (HostState* h : targets) {
-    TaskRun run{&task, frame.vars, h, &m_ctx, is_handler};
+    TaskRun run{&task, frame.vars, h, &m_ctx, is_handler, frame.include_vars};
     m_pool.submit([run] { return execute_task(run); });
   }
   std::vector<TaskOutcome> outcomes;
@@ -274,7 +287,7 @@ void PlayExecutor::apply(const TaskOutcome& o, const playbook::Task& task, bool,
     }
   }
   if (o.status == Status::changed || (o.status != Status::failed && o.result.get_truthy("changed")))
-    for (const auto& n : task.notify) h->notified.insert(n);
+    for (const auto& n : task.notify) notify(*h, n);
   apply_meta(o.meta, *h);
 }
 
@@ -300,19 +313,35 @@ void PlayExecutor::gather_facts() {
   run_task(m_setup_task, Frame{}, false, hosts);
 }
 
+void PlayExecutor::notify(HostState& host, const std::string& name) {
+  host.notified.insert(name);
+  std::set<const playbook::Task*>& mine = m_notified[host.name];
+  for (auto it = m_handlers.rbegin(); it != m_handlers.rend(); ++it) {
+    const bool named = it->name == name || (it->role && it->role->name + " : " + it->name == name);
+    if (named && !it->name.empty()) {
+      mine.insert(&*it);
+      break;
+    }
+  }
+  for (const auto& handler : m_handlers)
+    if (std::find(handler.listen.begin(), handler.listen.end(), name) != handler.listen.end()) mine.insert(&handler);
+}
+
 void PlayExecutor::flush_handlers() {
   m_flush_requested = false;
-  for (const auto& handler : m_ctx.play->handlers) {
+  // by index: a handler that runs include_role adds handlers to m_handlers
+  for (std::size_t i = 0; i < m_handlers.size(); ++i) {
+    const playbook::Task& handler = m_handlers[i];
     std::vector<HostState*> hosts;
-    for (HostState* h : active_hosts()) {
-      bool hit = h->notified.count(handler.name) > 0;
-      for (const auto& l : handler.listen) hit = hit || h->notified.count(l) > 0;
-      if (hit) hosts.push_back(h);
-    }
+    for (HostState* h : active_hosts())
+      if (m_notified[h->name].count(&handler)) hosts.push_back(h);
     if (hosts.empty()) continue;
     run_task(handler, Frame{}, true, hosts);
   }
-  for (HostState* h : m_hosts) h->notified.clear();
+  for (HostState* h : m_hosts) {
+    h->notified.clear();
+    m_notified.erase(h->name);
+  }
 }
 
 }  // namespace drover::exec

@@ -1,5 +1,6 @@
 #include "core/exec/playbook_executor.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "core/exec/play_executor.hpp"
@@ -63,10 +64,16 @@ Value play_magic(const playbook::Play& play, const playbook::Playbook& pb, const
   m.set("ansible_play_hosts_all", Value(names));
   m.set("play_hosts", Value(names));
   m.set("ansible_play_name", play.name);
-  // roles are not supported yet (refused by the parser), so a play has none
-  m.set("role_names", Value::list());
-  m.set("ansible_role_names", Value::list());
-  m.set("ansible_play_role_names", Value::list());
+  // role_names / ansible_play_role_names: the play's roles and import_role's, in order and with
+  // repeats, as Ansible lists play.roles; ansible_role_names adds the dependencies, once each
+  // (Ansible builds it from a set, so its order is arbitrary there)
+  List play_roles, all_roles;
+  for (const auto& r : play.role_names) play_roles.push_back(Value(r));
+  for (const auto& r : play.all_role_names)
+    if (std::find(all_roles.begin(), all_roles.end(), Value(r)) == all_roles.end()) all_roles.push_back(Value(r));
+  m.set("role_names", Value(play_roles));
+  m.set("ansible_play_role_names", Value(play_roles));
+  m.set("ansible_role_names", Value(std::move(all_roles)));
   m.set("playbook_dir", pb.dir);
   m.set("groups", inv.groups_var());
   m.set("hostvars", Value(std::static_pointer_cast<Object>(hostvars)));
