@@ -129,9 +129,9 @@ void PlayExecutor::run_include(const playbook::Task& task, const Frame& frame, c
   m_hostvars.invalidate();
 
   std::vector<Inclusion> inclusions = group_inclusions(task, outcomes);
-  const playbook::RuntimeLoader loader{m_ctx.playbook, [this](std::string_view name) {
-                                         return action::find_action(m_ctx.actions, name) != nullptr;
-                                       }};
+  const playbook::RuntimeLoader loader{
+      m_ctx.playbook, [this](std::string_view name) { return action::find_action(m_ctx.actions, name) != nullptr; },
+      &m_role_uses};
   // Ansible loads (and announces) every included file before it runs any of them.
   for (Inclusion& inc : inclusions) {
     try {

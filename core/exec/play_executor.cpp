@@ -16,6 +16,7 @@ PlayExecutor::PlayExecutor(PlayContext& ctx, output::EventBus& bus, WorkerPool<T
   m_setup_task.action = "setup";
   m_setup_task.where = ctx.play->where;
   m_handlers.assign(ctx.play->handlers.begin(), ctx.play->handlers.end());
+  m_role_uses = ctx.play->role_uses;
 }
 
 void PlayExecutor::run() {

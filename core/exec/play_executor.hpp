@@ -75,6 +75,7 @@ private:
   playbook::Task m_setup_task;
   std::deque<playbook::Task> m_handlers;  // the play's, then those include_role adds (stable addresses)
   std::map<std::string, std::set<const playbook::Task*>> m_notified;  // host → handlers to run
+  std::set<std::string> m_role_uses;  // roles loaded so far (Play::role_uses, then include_role's)
 };
 
 }  // namespace drover::exec

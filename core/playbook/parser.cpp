@@ -754,6 +754,7 @@ public:
     handlers.insert(handlers.end(), p.handlers.begin(), p.handlers.end());
     handlers.insert(handlers.end(), m_state.imported_handlers.begin(), m_state.imported_handlers.end());
     p.handlers = std::move(handlers);
+    p.role_uses = std::move(m_state.roles_added);
     m_state.play = nullptr;
     return p;
   }
@@ -880,7 +881,9 @@ IncludedRole load_included_role(const RuntimeLoader& loader, const Value& args, 
   RoleEntry entry = TaskParser::include_role_entry(task);
   entry.keywords = Task{};  // the include's own keywords were applied when it ran
   IncludedRole out;
+  if (loader.role_uses) state.roles_added = *loader.role_uses;
   std::optional<Task> block = p.load_role(entry, parent, TaskParser::RoleUse::included);
+  if (loader.role_uses) *loader.role_uses = state.roles_added;
   if (block) out.block = std::move(*block);
   out.role = p.m_loaded_role;
   out.handlers = std::move(p.m_loaded_handlers);

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 #include <string_view>
@@ -32,6 +33,7 @@ Playbook parse_playbook(const std::string& path, const ActionCatalog& known_acti
 struct RuntimeLoader {
   const Playbook* playbook = nullptr;
   ActionCatalog known_action;
+  std::set<std::string>* role_uses = nullptr;  // the play's (Play::role_uses), updated by include_role
 };
 
 // The tasks of an included tasks file, each with `role` set (the including task's role).

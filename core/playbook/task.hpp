@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -79,6 +80,8 @@ struct Play {
   std::vector<std::string> all_role_names;  // and their dependencies (ansible_role_names)
   Value role_defaults = Value::map();  // every role's defaults and vars: Ansible makes them visible
   Value role_vars = Value::map();      // to the whole play (DEFAULT_PRIVATE_ROLE_VARS is false)
+  std::set<std::string> role_uses;     // each role use loaded (path, from-files, params): a role
+                                       // runs once per play unless these differ or it allows duplicates
 };
 
 struct Playbook {
