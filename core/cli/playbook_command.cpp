@@ -31,7 +31,7 @@ void print_listing(const playbook::Playbook& pb, const Session& s, bool hosts, b
             self(t.always, self);
             continue;
           }
-          std::cout << "      " << t.display_name() << "\tTAGS: [";
+          std::cout << "      " << t.banner_name(t.display_name()) << "\tTAGS: [";
           for (std::size_t i = 0; i < t.tags.size(); ++i) std::cout << (i ? ", " : "") << t.tags[i];
           std::cout << "]\n";
         }

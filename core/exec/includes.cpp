@@ -162,6 +162,10 @@ void PlayExecutor::run_include(const playbook::Task& task, const Frame& frame, c
       }
     }
   }
+  if (active_hosts().empty() && !m_end_play && !frame.in_rescuable_block) {
+    m_bus.on_no_hosts_remaining();
+    return;
+  }
   for (Inclusion& inc : inclusions)
     if (inc.loaded && inc.block.is_block()) run_inclusion(inc, frame);
 }

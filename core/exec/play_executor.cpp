@@ -94,10 +94,6 @@ void PlayExecutor::run_list(const std::vector<playbook::Task>& tasks, const Fram
     std::vector<std::string> tags = frame.tags;
     tags.insert(tags.end(), task.tags.begin(), task.tags.end());
     if (!tags_selected(tags)) continue;
-    if (is_dynamic_include(task.action)) {
-      run_include(task, frame, active_hosts());
-      continue;
-    }
     run_task(task, frame, false, active_hosts());
   }
 }
@@ -211,6 +207,7 @@ void PlayExecutor::run_task(const playbook::Task& task, const Frame& frame, bool
                             const std::vector<HostState*>& hosts) {
   if (hosts.empty()) return;
   if (task.action == "meta") return run_meta_task(task, frame, is_handler, hosts);
+  if (is_dynamic_include(task.action)) return run_include(task, frame, hosts);
   output::TaskInfo info = task_info(task, is_handler);
   m_bus.on_task_start(info);
   // run_once is read with the play's variables (Ansible templates it with the first host's)
