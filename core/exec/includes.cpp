@@ -136,6 +136,8 @@ void PlayExecutor::run_include(const playbook::Task& task, const Frame& frame, c
   for (Inclusion& inc : inclusions) {
     try {
       if (task.action == "include_tasks") {
+        if (!fs::is_regular_file(inc.target))
+          throw Fatal("Could not find or access '" + inc.target + "' on the Ansible Controller.");
         inc.block = apply_block(playbook::load_included_tasks(loader, inc.target, task.role),
                                 inc.args.get("apply"), task.where);
         m_bus.on_include(output::IncludeInfo{inc.target, inc.hosts, inc.special});

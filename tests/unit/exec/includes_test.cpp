@@ -66,7 +66,7 @@ TEST_CASE("role variables follow Ansible's precedence: defaults < play vars < ro
   REQUIRE(reqs.size() == 3);
   CHECK(reqs[0].get("args").get_string("word") == "from app's meta");
   const Value args = reqs[1].get("args");
-  CHECK(args.get_string("port") == "8080");       // play vars beat role defaults
+  CHECK(args.get("port") == Value(8080));          // play vars beat role defaults
   CHECK(args.get_string("owner") == "role vars");  // role vars beat play vars
   CHECK(args.get_string("level") == "role param");
 }
@@ -202,7 +202,7 @@ TEST_CASE("include_role runs tasks_from with the include's vars, and its handler
 )");
   CHECK(h.events() == Lines{"PLAY [web1]", "TASK [include_role : app]", "TASK [base : base task]", "ok: [web1]",
                             "TASK [app : other]", "changed: [web1]", "HANDLER [app : restart app]", "ok: [web1]"});
-  CHECK(h.requests("web1")[1].get("args").get_string("port") == "9090");
+  CHECK(h.requests("web1")[1].get("args").get("port") == Value(9090));
 }
 
 TEST_CASE("include_tasks inside a role finds its file in the role's tasks folder and keeps the role") {

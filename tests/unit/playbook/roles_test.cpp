@@ -87,8 +87,8 @@ TEST_CASE("a role that is not found is an error at its entry that lists every fo
   options.roles_path = {"/etc/drover-test/roles"};
   CHECK(t.error(options) ==
         "DIR/play.yml:4:7: the role 'nosuch' was not found in DIR/roles:/etc/drover-test/roles:DIR\n"
-        "    - nosuch\n"
-        "      ^\n"
+        "      - nosuch\n"
+        "        ^\n"
         "put the role in a roles/ folder beside the playbook, or add its folder to roles_path "
         "(DROVER_ROLES_PATH or ANSIBLE_ROLES_PATH)");
 }
@@ -112,8 +112,8 @@ TEST_CASE("import_tasks of a missing file names the path Ansible looked for, at 
   t.write("play.yml", "- hosts: all\n  tasks:\n    - debug: msg=first\n    - import_tasks: tasks/nosuch.yml\n");
   CHECK(t.error() ==
         "DIR/play.yml:4:7: Could not find or access 'DIR/tasks/nosuch.yml' on the Ansible Controller.\n"
-        "    - import_tasks: tasks/nosuch.yml\n"
-        "      ^\n"
+        "      - import_tasks: tasks/nosuch.yml\n"
+        "        ^\n"
         "import_tasks paths are relative to the importing file, the role's tasks/ folder or the playbook");
 }
 
@@ -123,8 +123,8 @@ TEST_CASE("tasks_from naming a file the role does not have is an error") {
   t.write("play.yml", "- hosts: all\n  tasks:\n    - import_role:\n        name: r\n        tasks_from: other\n");
   CHECK(t.error() ==
         "DIR/play.yml:3:7: Could not find specified file in role: tasks/other\n"
-        "    - import_role:\n"
-        "      ^\n"
+        "      - import_role:\n"
+        "        ^\n"
         "tasks_from names a file in the role's tasks/ folder");
 }
 
