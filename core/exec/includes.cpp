@@ -164,7 +164,7 @@ void PlayExecutor::run_include(const playbook::Task& task, const Frame& frame, c
       }
     }
   }
-  if (active_hosts().empty() && !m_end_play && !frame.in_rescuable_block) {
+  if (!hosts_remaining() && !m_end_play && !frame.in_rescuable_block) {
     m_bus.on_no_hosts_remaining();
     return;
   }
@@ -216,11 +216,11 @@ void PlayExecutor::run_on_hosts_only(const std::vector<std::string>& hosts, cons
   std::vector<std::string> hidden;
   for (HostState* h : active_hosts())
     if (std::find(hosts.begin(), hosts.end(), h->name) == hosts.end()) {
-      m_ended_hosts.insert(h->name);
+      m_outside_inclusion.insert(h->name);
       hidden.push_back(h->name);
     }
   body();
-  for (const auto& name : hidden) m_ended_hosts.erase(name);
+  for (const auto& name : hidden) m_outside_inclusion.erase(name);
 }
 
 }  // namespace drover::exec

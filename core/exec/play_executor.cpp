@@ -58,8 +58,15 @@ void PlayExecutor::run_section(const std::vector<playbook::Task>& tasks) {
 std::vector<HostState*> PlayExecutor::active_hosts() const {
   std::vector<HostState*> out;
   for (HostState* h : m_hosts)
-    if (!h->failed && !h->unreachable && !m_ended_hosts.count(h->name)) out.push_back(h);
+    if (!h->failed && !h->unreachable && !m_ended_hosts.count(h->name) && !m_outside_inclusion.count(h->name))
+      out.push_back(h);
   return out;
+}
+
+bool PlayExecutor::hosts_remaining() const {
+  return std::any_of(m_hosts.begin(), m_hosts.end(), [&](const HostState* h) {
+    return !h->failed && !h->unreachable && !m_ended_hosts.count(h->name);
+  });
 }
 
 bool PlayExecutor::tags_selected(const std::vector<std::string>& tags) const {
@@ -253,7 +260,7 @@ void PlayExecutor::run_task(const playbook::Task& task, const Frame& frame, bool
   m_hostvars.invalidate();
   if (m_flush_requested) flush_handlers();
   // hosts that failed inside a block with a rescue section are not gone: the rescue runs next
-  if (active_hosts().empty() && !m_end_play && !frame.in_rescuable_block) m_bus.on_no_hosts_remaining();
+  if (!hosts_remaining() && !m_end_play && !frame.in_rescuable_block) m_bus.on_no_hosts_remaining();
 }
 
 void PlayExecutor::apply(const TaskOutcome& o, const playbook::Task& task, bool, const Frame& frame) {

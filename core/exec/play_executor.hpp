@@ -44,6 +44,8 @@ private:
   // with that name (or "role : name"), as Ansible resolves it when the notification is made.
   void notify(HostState& host, const std::string& name);
   std::string banner_name(const playbook::Task& task) const;
+  // Whether any host of the play can still run tasks (those outside the current inclusion too).
+  bool hosts_remaining() const;
 
   void run_section(const std::vector<playbook::Task>& tasks);
   void run_list(const std::vector<playbook::Task>& tasks, const Frame& frame);
@@ -76,6 +78,7 @@ private:
   std::deque<playbook::Task> m_handlers;  // the play's, then those include_role adds (stable addresses)
   std::map<std::string, std::set<const playbook::Task*>> m_notified;  // host → handlers to run
   std::set<std::string> m_role_uses;  // roles loaded so far (Play::role_uses, then include_role's)
+  std::set<std::string> m_outside_inclusion;  // active hosts that did not include what runs now
 };
 
 }  // namespace drover::exec
