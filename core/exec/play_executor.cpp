@@ -51,7 +51,9 @@ vars::Scope PlayExecutor::play_scope() const {
 
 void PlayExecutor::run_section(const std::vector<playbook::Task>& tasks) {
   if (tasks.empty()) return;
-  run_list(tasks, Frame{});
+  Frame play_frame;
+  play_frame.tags = m_ctx.play->tags;  // a play's tags are every task's (and import_playbook's)
+  run_list(tasks, play_frame);
   flush_handlers();
 }
 

@@ -576,6 +576,8 @@ private:
     t.loop_lookup = lookup;
   }
 
+public:
+  // Sets one task keyword (key in k_task_keywords) on `t`.
   void keyword(Task& t, const std::string& key, const YAML::Node& k, const YAML::Node& n) {
     if (in(k_unsupported_task_keywords, key))
       fail(k, "the task keyword '" + key + "' is not supported by this version of drover",
@@ -614,6 +616,7 @@ private:
     else if (key == "always") t.always = parse_list(n);
   }
 
+private:
   // `action: copy src=a dest=b` or `action: {module: copy, src: a}`.
   void action_keyword(Task& t, const std::string& key, const YAML::Node& k, const YAML::Node& n) {
     if (!t.action.empty())
@@ -791,6 +794,31 @@ private:
   }
 };
 
+// import_playbook's own keywords, as PlaybookInclude.load_data applies them to the imported
+// plays: its vars override each play's, its tags join each play's, its `when` goes in front of
+// every task's (not the handlers'). Anything else on the entry is an error, not ignored.
+void apply_import_keywords(const YAML::Node& item, const std::string& path, LoadState& state,
+                           std::vector<Play>::iterator begin, std::vector<Play>::iterator end) {
+  TaskParser keywords(path, state);
+  Task k;
+  for (const auto& kv : item) {
+    const std::string key = kv.first.as<std::string>();
+    if (key == "import_playbook" || key == "name") continue;
+    if (key != "vars" && key != "tags" && key != "when")
+      keywords.fail(kv.first, "'" + key + "' is not a valid attribute for a PlaybookInclude",
+                    "import_playbook takes vars, tags and when");
+    keywords.keyword(k, key, kv.first, kv.second);
+  }
+  keywords.check_templates(item);
+  for (auto play = begin; play != end; ++play) {
+    play->vars = combine_vars(play->vars, k.vars);
+    play->tags.insert(play->tags.end(), k.tags.begin(), k.tags.end());
+    if (k.when.empty()) continue;
+    for (auto* list : {&play->pre_tasks, &play->tasks, &play->post_tasks})
+      for (Task& t : *list) t.when.insert(t.when.begin(), k.when.begin(), k.when.end());
+  }
+}
+
 void parse_into(Playbook& pb, const std::string& path, LoadState& state, int depth) {
   if (depth > 32)
     throw Fatal(path + ": import_playbook nests more than 32 levels (an import cycle?)");
@@ -808,7 +836,9 @@ void parse_into(Playbook& pb, const std::string& path, LoadState& state, int dep
         throw SourceError(location_of(item["import_playbook"], path),
                           "the playbook '" + target + "' could not be found",
                           "paths in import_playbook are relative to the importing playbook");
+      const std::size_t first = pb.plays.size();
       parse_into(pb, p.string(), state, depth + 1);
+      apply_import_keywords(item, path, state, pb.plays.begin() + static_cast<std::ptrdiff_t>(first), pb.plays.end());
       continue;
     }
     pb.plays.push_back(plays.parse(item));

@@ -169,3 +169,28 @@ TEST_CASE("include_role arguments are checked when the playbook loads") {
   t.write("play.yml", "- hosts: all\n  tasks:\n    - include_role:\n        name: r\n        task_from: x\n");
   CHECK(t.error().rfind("DIR/play.yml:3:7: Invalid options for include_role: task_from\n", 0) == 0);
 }
+
+TEST_CASE("import_playbook's vars override the imported plays', its tags join theirs, its when goes on every task") {
+  Tree t;
+  t.write("sub.yml", "- hosts: all\n  vars: {word: play, other: kept}\n  tags: [own]\n  tasks:\n    - debug: msg=a\n      when: y\n"
+                     "  handlers:\n    - name: h\n      debug: msg=h\n");
+  t.write("play.yml", "- import_playbook: sub.yml\n  vars: {word: import}\n  tags: imported\n  when: x\n");
+  Playbook pb = parse_playbook(t.path("play.yml"), known);
+  const Play& play = pb.plays.at(0);
+  CHECK(play.vars.get("word") == Value("import"));
+  CHECK(play.vars.get("other") == Value("kept"));
+  CHECK(play.tags == std::vector<std::string>{"own", "imported"});
+  CHECK(play.tasks.at(0).when == std::vector<std::string>{"x", "y"});
+  CHECK(play.handlers.at(0).when.empty());
+}
+
+TEST_CASE("a keyword import_playbook does not take is an error, not ignored") {
+  Tree t;
+  t.write("sub.yml", "- hosts: all\n  tasks: []\n");
+  t.write("play.yml", "- import_playbook: sub.yml\n  become: true\n");
+  CHECK(t.error() ==
+        "DIR/play.yml:2:3: 'become' is not a valid attribute for a PlaybookInclude\n"
+        "    become: true\n"
+        "    ^\n"
+        "import_playbook takes vars, tags and when");
+}
