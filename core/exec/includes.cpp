@@ -5,6 +5,8 @@
 
 #include "core/exec/play_executor.hpp"
 #include "core/playbook/parser.hpp"
+#include "core/playbook/roles.hpp"
+#include "core/value/boolean.hpp"
 #include "core/value/json.hpp"
 
 namespace drover::exec {
@@ -151,6 +153,8 @@ void PlayExecutor::run_include(const playbook::Task& task, const Frame& frame, c
         if (role.block.is_block()) children.push_back(std::move(role.block));
         inc.block = apply_block(std::move(children), inc.args.get("apply"), task.where);
         for (auto& h : role.handlers) m_handlers.push_back(std::move(h));
+        if (const Value* visible = inc.args.find("public"); visible && loose_boolean(*visible))
+          publish_role(role.role->name, role.defaults, role.exports);
       }
       inc.loaded = true;
     } catch (const Fatal& e) {
@@ -210,6 +214,19 @@ void PlayExecutor::run_inclusion(Inclusion& inc, const Frame& frame) {
   Frame inner = frame;
   inner.include_vars.push_back(&inc.vars);
   run_on_hosts_only(inc.hosts, [&] { run_block(inc.block, inner); });
+}
+
+void PlayExecutor::publish_role(const std::string& name, const Value& defaults, const Value& exports) {
+  m_ctx.role_defaults = playbook::combine_vars(m_ctx.role_defaults, defaults);
+  m_ctx.role_vars = playbook::combine_vars(m_ctx.role_vars, exports);
+  for (const char* key : {"role_names", "ansible_play_role_names", "ansible_role_names"}) {
+    Value* list = m_ctx.magic.mutable_map().find(key);
+    if (!list || !list->is_list()) continue;
+    List& names = list->mutable_list();
+    // ansible_role_names comes from a set: each name once
+    if (std::string_view(key) != "ansible_role_names" || std::find(names.begin(), names.end(), Value(name)) == names.end())
+      names.push_back(Value(name));
+  }
 }
 
 void PlayExecutor::run_on_hosts_only(const std::vector<std::string>& hosts, const std::function<void()>& body) {

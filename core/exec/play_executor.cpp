@@ -17,6 +17,8 @@ PlayExecutor::PlayExecutor(PlayContext& ctx, output::EventBus& bus, WorkerPool<T
   m_setup_task.where = ctx.play->where;
   m_handlers.assign(ctx.play->handlers.begin(), ctx.play->handlers.end());
   m_role_uses = ctx.play->role_uses;
+  m_ctx.role_defaults = ctx.play->role_defaults;
+  m_ctx.role_vars = ctx.play->role_vars;
 }
 
 void PlayExecutor::run() {
@@ -39,6 +41,20 @@ bool PlayExecutor::play_keyword_bool(std::string_view name, const Value& value, 
   vars::Scope scope = play_scope();
   tmpl::Templar t(scope, tmpl::TemplateOptions{.result_types = m_ctx.options->result_types});
   return bool_keyword(t, name, value, fallback);
+}
+
+vars::Scope PlayExecutor::role_scope(const playbook::Role& role) const {
+  vars::Scope scope;
+  scope.push(m_ctx.role_defaults);
+  scope.push(role.defaults_layer);
+  scope.push(m_ctx.play_vars);
+  scope.push(m_ctx.role_vars);
+  scope.push(role.vars_layer);
+  scope.push(role.params_layer);
+  scope.push(m_ctx.magic);
+  scope.push(role.magic);
+  scope.push(m_ctx.options->extra_vars);
+  return scope;
 }
 
 vars::Scope PlayExecutor::play_scope() const {
@@ -158,7 +174,7 @@ void PlayExecutor::run_block(const playbook::Task& block, const Frame& frame) {
 std::string PlayExecutor::templated_name(const playbook::Task& task) const {
   std::string name = task.display_name();
   if (name.find("{{") == std::string::npos) return name;
-  vars::Scope scope = play_scope();
+  vars::Scope scope = task.role ? role_scope(*task.role) : play_scope();
   try {
     tmpl::Templar t(scope, tmpl::TemplateOptions{.result_types = m_ctx.options->result_types, .lookups = m_ctx.lookups});
     Value v = t.template_value(Value(name));

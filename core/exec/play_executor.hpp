@@ -65,6 +65,10 @@ private:
   // A bool play-level keyword (gather_facts, run_once), templated with the play's variables.
   bool play_keyword_bool(std::string_view name, const Value& value, bool fallback) const;
   vars::Scope play_scope() const;
+  // The play's variables as a task of `role` sees them without a host (banner names).
+  vars::Scope role_scope(const playbook::Role& role) const;
+  // include_role with public: true shows the role's defaults, vars and name to the rest of the play.
+  void publish_role(const std::string& name, const Value& defaults, const Value& exports);
 
   PlayContext& m_ctx;
   output::EventBus& m_bus;

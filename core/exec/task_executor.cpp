@@ -186,7 +186,7 @@ private:
   // set_fact/register < role params < include vars < magic < extra vars.
   void build_scope() {
     const playbook::Role* role = m_task.role.get();
-    m_scope.push(m_play.play->role_defaults);
+    m_scope.push(m_play.role_defaults.is_null() ? m_play.play->role_defaults : m_play.role_defaults);
     if (role) m_scope.push(role->defaults_layer);
     m_scope.push(m_host.inventory_vars);
     m_scope.push(m_host.injected_facts);
@@ -194,7 +194,7 @@ private:
     facts_layer.set("ansible_facts", m_host.facts);
     m_scope.push_owned(Value(std::move(facts_layer)));
     m_scope.push(m_play.play_vars);
-    m_scope.push(m_play.play->role_vars);
+    m_scope.push(m_play.role_vars.is_null() ? m_play.play->role_vars : m_play.role_vars);
     if (role) m_scope.push(role->vars_layer);
     for (const Value* v : m_block_vars) m_scope.push(*v);
     m_scope.push(m_task.vars);

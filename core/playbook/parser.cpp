@@ -362,12 +362,15 @@ public:
     }
     m_loaded_handlers = std::move(loaded.handlers);
     m_loaded_role = loaded.role;
+    m_loaded_defaults = loaded.defaults;
+    m_loaded_exports = loaded.exports;
     return std::move(loaded.block);
   }
 
   // The handlers and the role of the last load_role (include_role hands them to the strategy).
   std::vector<Task> m_loaded_handlers;
   std::shared_ptr<const Role> m_loaded_role;
+  Value m_loaded_defaults, m_loaded_exports;
 
   struct LoadedRole {
     std::shared_ptr<Role> role;
@@ -917,6 +920,8 @@ IncludedRole load_included_role(const RuntimeLoader& loader, const Value& args, 
   if (block) out.block = std::move(*block);
   out.role = p.m_loaded_role;
   out.handlers = std::move(p.m_loaded_handlers);
+  out.defaults = p.m_loaded_defaults;
+  out.exports = p.m_loaded_exports;
   return out;
 }
 

@@ -46,6 +46,7 @@ struct IncludedRole {
   std::shared_ptr<const Role> role;
   Task block;                  // the role's dependencies and tasks; empty block when none
   std::vector<Task> handlers;  // to add to the play's handlers
+  Value defaults, exports;     // what a public include shows the rest of the play (defaults, vars/)
 };
 IncludedRole load_included_role(const RuntimeLoader& loader, const Value& args, const Value& vars,
                                 const std::shared_ptr<const Role>& parent, const SourceLocation& where);

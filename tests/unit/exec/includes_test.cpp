@@ -214,3 +214,22 @@ TEST_CASE("include_tasks inside a role finds its file in the role's tasks folder
                             "TASK [r : step]", "ok: [web1]"});
   CHECK(h.requests("web1")[0].get("args").get_string("n") == "r");
 }
+
+TEST_CASE("include_role with public: true shows the role's defaults, vars and name to later tasks") {
+  ExecHarness h;
+  h.write_file("roles/p/defaults/main.yml", "pkg: nginx\n");
+  h.write_file("roles/p/vars/main.yml", "p_var: pv\n");
+  h.write_file("roles/p/tasks/main.yml", "- name: install {{ pkg }}\n  ok:\n");
+  h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - include_role: {name: p, public: true}
+    - name: after
+      ok: {seen: "{{ pkg }} {{ p_var }} {{ role_names | join(',') }}"}
+)");
+  // a role task's banner is templated with the role's variables
+  CHECK(h.events() == Lines{"PLAY [web1]", "TASK [include_role : p]", "TASK [p : install nginx]", "ok: [web1]",
+                            "TASK [after]", "ok: [web1]"});
+  CHECK(h.requests("web1")[1].get("args").get_string("seen") == "nginx pv p");
+}
