@@ -157,10 +157,11 @@ void PlayExecutor::run_include(const playbook::Task& task, const Frame& frame, c
           publish_role(role.role->name, role.defaults, role.exports);
       }
       inc.loaded = true;
+    } catch (const SourceError&) {
+      throw;  // a file that does not parse ends the run, as Ansible's AnsibleParserError does
     } catch (const Fatal& e) {
-      // Ansible's words for a file that cannot be loaded: a failed result for each host
-      std::string reason = e.what();
-      if (const auto* se = dynamic_cast<const SourceError*>(&e)) reason = se->bare_message();
+      // a file that is not there fails the hosts that include it, in Ansible's words
+      const std::string reason = e.what();
       for (const std::string& name : inc.hosts) {
         Value result(Map{{"failed", true}, {"reason", reason}});
         m_bus.on_host_result(output::HostResult{name, info, Status::failed, result});
@@ -213,7 +214,9 @@ std::vector<PlayExecutor::Inclusion> PlayExecutor::group_inclusions(const playbo
 void PlayExecutor::run_inclusion(Inclusion& inc, const Frame& frame) {
   Frame inner = frame;
   inner.include_vars.push_back(&inc.vars);
+  m_include_layers.push_back(&inc.vars);  // banner names of the included tasks see them too
   run_on_hosts_only(inc.hosts, [&] { run_block(inc.block, inner); });
+  m_include_layers.pop_back();
 }
 
 void PlayExecutor::publish_role(const std::string& name, const Value& defaults, const Value& exports) {

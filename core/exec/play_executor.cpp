@@ -175,6 +175,7 @@ std::string PlayExecutor::templated_name(const playbook::Task& task) const {
   std::string name = task.display_name();
   if (name.find("{{") == std::string::npos) return name;
   vars::Scope scope = task.role ? role_scope(*task.role) : play_scope();
+  for (const Value* layer : m_include_layers) scope.push(*layer);
   try {
     tmpl::Templar t(scope, tmpl::TemplateOptions{.result_types = m_ctx.options->result_types, .lookups = m_ctx.lookups});
     Value v = t.template_value(Value(name));
@@ -197,7 +198,7 @@ output::TaskInfo PlayExecutor::task_info(const playbook::Task& task, bool is_han
   info.name = banner_name(task);
   info.action = task.action;
   info.path = task.where.known() ? task.where.file + ":" + std::to_string(task.where.line) : "";
-  info.is_handler = is_handler;
+  info.is_handler = is_handler || m_flushing;
   info.args = task.args;
   info.loop = task.has_loop;
   return info;
@@ -352,6 +353,8 @@ void PlayExecutor::notify(HostState& host, const std::string& name) {
 
 void PlayExecutor::flush_handlers() {
   m_flush_requested = false;
+  const bool was_flushing = m_flushing;
+  m_flushing = true;
   // by index: a handler that runs include_role adds handlers to m_handlers
   for (std::size_t i = 0; i < m_handlers.size(); ++i) {
     const playbook::Task& handler = m_handlers[i];
@@ -361,6 +364,7 @@ void PlayExecutor::flush_handlers() {
     if (hosts.empty()) continue;
     run_task(handler, Frame{}, true, hosts);
   }
+  m_flushing = was_flushing;
   for (HostState* h : m_hosts) {
     h->notified.clear();
     m_notified.erase(h->name);

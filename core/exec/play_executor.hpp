@@ -83,6 +83,8 @@ private:
   std::map<std::string, std::set<const playbook::Task*>> m_notified;  // host → handlers to run
   std::set<std::string> m_role_uses;  // roles loaded so far (Play::role_uses, then include_role's)
   std::set<std::string> m_outside_inclusion;  // active hosts that did not include what runs now
+  std::vector<const Value*> m_include_layers;  // vars of the inclusions running now, outermost first
+  bool m_flushing = false;  // handlers are running: what they include runs as handlers too
 };
 
 }  // namespace drover::exec

@@ -233,3 +233,52 @@ TEST_CASE("include_role with public: true shows the role's defaults, vars and na
                             "TASK [after]", "ok: [web1]"});
   CHECK(h.requests("web1")[1].get("args").get_string("seen") == "nginx pv p");
 }
+
+TEST_CASE("included tasks' banners are templated with the loop variables of their inclusion") {
+  ExecHarness h;
+  h.write_file("item.yml", "- name: item {{ item.n }}\n  ok:\n");
+  h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - include_tasks: item.yml
+      loop: [{n: a}, {n: b}]
+      loop_control: {label: "{{ item.n }}"}
+)");
+  CHECK(h.events() == Lines{"PLAY [web1]", "TASK [include_tasks]", "included: item.yml for web1 (item=a)",
+                            "included: item.yml for web1 (item=b)", "TASK [item a]", "ok: [web1]", "TASK [item b]",
+                            "ok: [web1]"});
+}
+
+TEST_CASE("a handler that includes tasks runs them as handlers, for the notified hosts") {
+  ExecHarness h;
+  h.write_file("handler_tasks.yml", "- name: handler task\n  ok:\n");
+  h.run(R"(
+- hosts: web
+  gather_facts: false
+  tasks:
+    - name: notify
+      change:
+      when: inventory_hostname == 'web2'
+      notify: inc handler
+  handlers:
+    - name: inc handler
+      include_tasks: handler_tasks.yml
+)");
+  CHECK(h.events() == Lines{"PLAY [web]", "TASK [notify]", "skipped: [web1]", "changed: [web2]",
+                            "HANDLER [inc handler]", "included: handler_tasks.yml for web2", "HANDLER [handler task]",
+                            "ok: [web2]"});
+}
+
+TEST_CASE("an included file that does not parse ends the run with its place, as Ansible's parser error does") {
+  ExecHarness h;
+  h.write_file("bad.yml", "- name: bad\n  nosuchmodule: x\n");
+  try {
+    h.run("- hosts: web1\n  gather_facts: false\n  tasks:\n    - include_tasks: bad.yml\n");
+    FAIL("no error");
+  } catch (const SourceError& e) {
+    CHECK(e.where().file == (h.dir() / "bad.yml").string());
+    CHECK(e.where().line == 2);
+    CHECK(e.bare_message() == "couldn't resolve module/action 'nosuchmodule'");
+  }
+}
