@@ -67,10 +67,15 @@ Value play_magic(const playbook::Play& play, const playbook::Playbook& pb, const
   // role_names / ansible_play_role_names: the play's roles and import_role's, in order and with
   // repeats, as Ansible lists play.roles; ansible_role_names adds the dependencies, once each
   // (Ansible builds it from a set, so its order is arbitrary there)
-  List play_roles, all_roles;
+  auto once_each = [](const std::vector<std::string>& names) {
+    List out;
+    for (const auto& r : names)
+      if (std::find(out.begin(), out.end(), Value(r)) == out.end()) out.push_back(Value(r));
+    return out;
+  };
+  List play_roles, all_roles = once_each(play.all_role_names);
   for (const auto& r : play.role_names) play_roles.push_back(Value(r));
-  for (const auto& r : play.all_role_names)
-    if (std::find(all_roles.begin(), all_roles.end(), Value(r)) == all_roles.end()) all_roles.push_back(Value(r));
+  m.set("ansible_dependent_role_names", Value(once_each(play.dependency_role_names)));
   m.set("role_names", Value(play_roles));
   m.set("ansible_play_role_names", Value(play_roles));
   m.set("ansible_role_names", Value(std::move(all_roles)));

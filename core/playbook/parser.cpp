@@ -412,7 +412,10 @@ public:
       dep_exports = combine_vars(dep_exports, d.exports);
       if (d.block) children.push_back(std::move(*d.block));
       out.handlers.insert(out.handlers.end(), d.handlers.begin(), d.handlers.end());
-      if (m_state.play) m_state.play->all_role_names.push_back(d.role->name);
+      if (m_state.play) {
+        m_state.play->all_role_names.push_back(d.role->name);
+        m_state.play->dependency_role_names.push_back(d.role->name);
+      }
     }
     --m_state.depth;
     out.defaults = combine_vars(dep_defaults, own_defaults);

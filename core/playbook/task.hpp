@@ -78,6 +78,7 @@ struct Play {
   Value check_mode, diff;
   std::vector<std::string> role_names;  // the roles of `roles:` and import_role, in order (role_names)
   std::vector<std::string> all_role_names;  // and their dependencies (ansible_role_names)
+  std::vector<std::string> dependency_role_names;  // the dependencies alone (ansible_dependent_role_names)
   Value role_defaults = Value::map();  // every role's defaults and vars: Ansible makes them visible
   Value role_vars = Value::map();      // to the whole play (DEFAULT_PRIVATE_ROLE_VARS is false)
   std::set<std::string> role_uses;     // each role use loaded (path, from-files, params): a role
