@@ -194,3 +194,26 @@ TEST_CASE("a keyword import_playbook does not take is an error, not ignored") {
         "    ^\n"
         "import_playbook takes vars, tags and when");
 }
+
+TEST_CASE("import_role reads tasks_from, vars_from, defaults_from and handlers_from, and its vars are role vars") {
+  Tree t;
+  t.write("roles/r/tasks/main.yml", "- debug: msg=main\n");
+  t.write("roles/r/tasks/other.yml", "- name: other task\n  debug: msg=other\n");
+  t.write("roles/r/vars/prod.yml", "level: prod\n");
+  t.write("roles/r/defaults/small.yaml", "size: small\n");
+  t.write("roles/r/handlers/alt.yml", "- name: alt handler\n  debug: msg=alt\n");
+  t.write("play.yml", "- hosts: all\n  tasks:\n    - import_role:\n        name: r\n        tasks_from: other\n"
+                      "        vars_from: prod\n        defaults_from: small\n        handlers_from: alt\n"
+                      "      vars: {extra: yes}\n  handlers:\n    - name: play handler\n      debug: msg=h\n");
+  Playbook pb = parse_playbook(t.path("play.yml"), known);
+  const Play& play = pb.plays.at(0);
+  const Task& task = play.tasks.at(0).block.at(0);
+  CHECK(task.name == "other task");
+  CHECK(task.role->vars_layer.get("level") == Value("prod"));
+  CHECK(task.role->vars_layer.get("extra") == Value(true));
+  CHECK(task.role->defaults_layer.get("size") == Value("small"));
+  REQUIRE(play.handlers.size() == 2);
+  CHECK(play.handlers[0].name == "play handler");  // import_role's handlers come after the play's
+  CHECK(play.handlers[1].name == "alt handler");
+  CHECK(play.role_names == std::vector<std::string>{"r"});
+}
