@@ -16,6 +16,10 @@ PlayExecutor::PlayExecutor(PlayContext& ctx, output::EventBus& bus, WorkerPool<T
   m_setup_task.name = "Gathering Facts";
   m_setup_task.action = "setup";
   m_setup_task.where = ctx.play->where;
+  m_handlers.assign(ctx.play->handlers.begin(), ctx.play->handlers.end());
+  m_role_uses = ctx.play->role_uses;
+  m_ctx.role_defaults = ctx.play->role_defaults;
+  m_ctx.role_vars = ctx.play->role_vars;
 }
 
 void PlayExecutor::run() {
@@ -40,6 +44,20 @@ bool PlayExecutor::play_keyword_bool(std::string_view name, const Value& value, 
   return bool_keyword(t, name, value, fallback);
 }
 
+vars::Scope PlayExecutor::role_scope(const playbook::Role& role) const {
+  vars::Scope scope;
+  scope.push(m_ctx.role_defaults);
+  scope.push(role.defaults_layer);
+  scope.push(m_ctx.play_vars);
+  scope.push(m_ctx.role_vars);
+  scope.push(role.vars_layer);
+  scope.push(role.params_layer);
+  scope.push(m_ctx.magic);
+  scope.push(role.magic);
+  scope.push(m_ctx.options->extra_vars);
+  return scope;
+}
+
 vars::Scope PlayExecutor::play_scope() const {
   vars::Scope scope;
   scope.push(m_ctx.play_vars);
@@ -50,15 +68,24 @@ vars::Scope PlayExecutor::play_scope() const {
 
 void PlayExecutor::run_section(const std::vector<playbook::Task>& tasks) {
   if (tasks.empty()) return;
-  run_list(tasks, Frame{});
+  Frame play_frame;
+  play_frame.tags = m_ctx.play->tags;  // a play's tags are every task's (and import_playbook's)
+  run_list(tasks, play_frame);
   flush_handlers();
 }
 
 std::vector<HostState*> PlayExecutor::active_hosts() const {
   std::vector<HostState*> out;
   for (HostState* h : m_hosts)
-    if (!h->failed && !h->unreachable && !m_ended_hosts.count(h->name)) out.push_back(h);
+    if (!h->failed && !h->unreachable && !m_ended_hosts.count(h->name) && !m_outside_inclusion.count(h->name))
+      out.push_back(h);
   return out;
+}
+
+bool PlayExecutor::hosts_remaining() const {
+  return std::any_of(m_hosts.begin(), m_hosts.end(), [&](const HostState* h) {
+    return !h->failed && !h->unreachable && !m_ended_hosts.count(h->name);
+  });
 }
 
 bool PlayExecutor::tags_selected(const std::vector<std::string>& tags) const {
@@ -140,7 +167,8 @@ void PlayExecutor::run_block(const playbook::Task& block, const Frame& frame) {
 std::string PlayExecutor::templated_name(const playbook::Task& task) const {
   std::string name = task.display_name();
   if (name.find("{{") == std::string::npos) return name;
-  vars::Scope scope = play_scope();
+  vars::Scope scope = task.role ? role_scope(*task.role) : play_scope();
+  for (const Value* layer : m_include_layers) scope.push(*layer);
   try {
     tmpl::Templar t(scope, tmpl::TemplateOptions{.result_types = m_ctx.options->result_types, .lookups = m_ctx.lookups});
     Value v = t.template_value(Value(name));
@@ -150,12 +178,20 @@ std::string PlayExecutor::templated_name(const playbook::Task& task) const {
   }
 }
 
+std::string PlayExecutor::banner_name(const playbook::Task& task) const {
+  // IncludeRole.get_name: its name, else "include_role : <role>", never with the role prefix
+  if (task.action == "include_role" || task.action == "import_role")
+    return task.name.empty() ? task.action + " : " + task.args.get_string("name", task.args.get_string("role"))
+                             : templated_name(task);
+  return task.banner_name(templated_name(task));
+}
+
 output::TaskInfo PlayExecutor::task_info(const playbook::Task& task, bool is_handler) const {
   output::TaskInfo info;
-  info.name = templated_name(task);
+  info.name = banner_name(task);
   info.action = task.action;
   info.path = task.where.known() ? task.where.file + ":" + std::to_string(task.where.line) : "";
-  info.is_handler = is_handler;
+  info.is_handler = is_handler || m_flushing;
   info.args = task.args;
   info.loop = task.has_loop;
   return info;
@@ -172,7 +208,7 @@ void PlayExecutor::run_meta_task(const playbook::Task& task, const Frame& frame,
                         what == "reset_connection" || what == "role_complete";
   for (HostState* h : hosts) {
     m_bus.on_task_start(info);
-    m_pool.submit([run = TaskRun{&task, frame.vars, h, &m_ctx, is_handler}] { return execute_task(run); });
+    m_pool.submit([run = TaskRun{&task, frame.vars, h, &m_ctx, is_handler, frame.include_vars}] { return execute_task(run); });
     TaskOutcome o = m_pool.next_result();
     if (o.status != Status::ok && o.status != Status::changed) {
       output::HostResult hr{o.host, info, o.status, o.result};
@@ -259,6 +295,7 @@ void PlayExecutor::run_task(const playbook::Task& task, const Frame& frame, bool
                             const std::vector<HostState*>& hosts) {
   if (hosts.empty()) return;
   if (task.action == "meta") return run_meta_task(task, frame, is_handler, hosts);
+  if (is_dynamic_include(task.action)) return run_include(task, frame, hosts);
   output::TaskInfo info = task_info(task, is_handler);
   m_bus.on_task_start(info);
   // run_once is read with the play's variables (Ansible templates it with the first host's)
@@ -274,7 +311,7 @@ void PlayExecutor::run_task(const playbook::Task& task, const Frame& frame, bool
   std::vector<HostState*> targets = hosts;
   if (once || bypass_host_loop) targets.resize(1);
   for (HostState* h : targets) {
-    TaskRun run{&task, frame.vars, h, &m_ctx, is_handler};
+    TaskRun run{&task, frame.vars, h, &m_ctx, is_handler, frame.include_vars};
     m_pool.submit([run] { return execute_task(run); });
   }
   // Results are shown as they arrive, except for tasks that change the inventory: their
@@ -302,7 +339,7 @@ void PlayExecutor::run_task(const playbook::Task& task, const Frame& frame, bool
   m_hostvars.invalidate();
   if (m_flush_requested) flush_handlers();
   // hosts that failed inside a block with a rescue section are not gone: the rescue runs next
-  if (active_hosts().empty() && !m_end_play && !frame.in_rescuable_block) m_bus.on_no_hosts_remaining();
+  if (!hosts_remaining() && !m_end_play && !frame.in_rescuable_block) m_bus.on_no_hosts_remaining();
 }
 
 void PlayExecutor::apply(const TaskOutcome& o, const playbook::Task& task, bool, const Frame& frame) {
@@ -334,7 +371,7 @@ void PlayExecutor::apply(const TaskOutcome& o, const playbook::Task& task, bool,
     }
   }
   if (o.status == Status::changed || (o.status != Status::failed && o.result.get_truthy("changed")))
-    for (const auto& n : task.notify) h->notified.insert(n);
+    for (const auto& n : task.notify) notify(*h, n);
   apply_meta(o.meta, *h);
 }
 
@@ -360,19 +397,38 @@ void PlayExecutor::gather_facts() {
   run_task(m_setup_task, Frame{}, false, hosts);
 }
 
+void PlayExecutor::notify(HostState& host, const std::string& name) {
+  host.notified.insert(name);
+  std::set<const playbook::Task*>& mine = m_notified[host.name];
+  for (auto it = m_handlers.rbegin(); it != m_handlers.rend(); ++it) {
+    const bool named = it->name == name || (it->role && it->role->name + " : " + it->name == name);
+    if (named && !it->name.empty()) {
+      mine.insert(&*it);
+      break;
+    }
+  }
+  for (const auto& handler : m_handlers)
+    if (std::find(handler.listen.begin(), handler.listen.end(), name) != handler.listen.end()) mine.insert(&handler);
+}
+
 void PlayExecutor::flush_handlers() {
   m_flush_requested = false;
-  for (const auto& handler : m_ctx.play->handlers) {
+  const bool was_flushing = m_flushing;
+  m_flushing = true;
+  // by index: a handler that runs include_role adds handlers to m_handlers
+  for (std::size_t i = 0; i < m_handlers.size(); ++i) {
+    const playbook::Task& handler = m_handlers[i];
     std::vector<HostState*> hosts;
-    for (HostState* h : active_hosts()) {
-      bool hit = h->notified.count(handler.name) > 0;
-      for (const auto& l : handler.listen) hit = hit || h->notified.count(l) > 0;
-      if (hit) hosts.push_back(h);
-    }
+    for (HostState* h : active_hosts())
+      if (m_notified[h->name].count(&handler)) hosts.push_back(h);
     if (hosts.empty()) continue;
     run_task(handler, Frame{}, true, hosts);
   }
-  for (HostState* h : m_hosts) h->notified.clear();
+  m_flushing = was_flushing;
+  for (HostState* h : m_hosts) {
+    h->notified.clear();
+    m_notified.erase(h->name);
+  }
 }
 
 }  // namespace drover::exec

@@ -1,5 +1,6 @@
 #include "core/exec/playbook_executor.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "core/exec/play_executor.hpp"
@@ -63,10 +64,21 @@ Value play_magic(const playbook::Play& play, const playbook::Playbook& pb, const
   m.set("ansible_play_hosts_all", Value(names));
   m.set("play_hosts", Value(names));
   m.set("ansible_play_name", play.name);
-  // roles are not supported yet (refused by the parser), so a play has none
-  m.set("role_names", Value::list());
-  m.set("ansible_role_names", Value::list());
-  m.set("ansible_play_role_names", Value::list());
+  // role_names / ansible_play_role_names: the play's roles and import_role's, in order and with
+  // repeats, as Ansible lists play.roles; ansible_role_names adds the dependencies, once each
+  // (Ansible builds it from a set, so its order is arbitrary there)
+  auto once_each = [](const std::vector<std::string>& names) {
+    List out;
+    for (const auto& r : names)
+      if (std::find(out.begin(), out.end(), Value(r)) == out.end()) out.push_back(Value(r));
+    return out;
+  };
+  List play_roles, all_roles = once_each(play.all_role_names);
+  for (const auto& r : play.role_names) play_roles.push_back(Value(r));
+  m.set("ansible_dependent_role_names", Value(once_each(play.dependency_role_names)));
+  m.set("role_names", Value(play_roles));
+  m.set("ansible_play_role_names", Value(play_roles));
+  m.set("ansible_role_names", Value(std::move(all_roles)));
   m.set("playbook_dir", pb.dir);
   m.set("groups", inv.groups_var());
   m.set("hostvars", Value(std::static_pointer_cast<Object>(hostvars)));

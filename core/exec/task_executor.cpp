@@ -130,7 +130,8 @@ class Executor {
 public:
   explicit Executor(const TaskRun& run)
       : m_task(*run.task), m_host(*run.host), m_play(*run.play), m_opts(*run.play->options),
-        m_block_vars(run.block_vars) {
+        m_block_vars(run.block_vars), m_include_vars(run.include_vars),
+        m_search_paths(task_search_paths(m_task, m_play)) {
     build_scope();
     m_diff = m_task.diff.is_bool() ? m_task.diff.as_bool() : m_opts.diff;
   }
@@ -158,6 +159,8 @@ private:
   const PlayContext& m_play;
   const RunOptions& m_opts;
   const std::vector<const Value*>& m_block_vars;
+  const std::vector<const Value*>& m_include_vars;
+  std::vector<std::string> m_search_paths;
   vars::Scope m_scope;
   bool m_diff = false;                      // the task's diff keyword, templated when it runs
   std::string m_delegate_host;              // set when the task ran on another host
@@ -166,7 +169,7 @@ private:
 
   tmpl::TemplateOptions template_options() const {
     tmpl::TemplateOptions o;
-    o.search_paths = m_play.search_paths;
+    o.search_paths = m_search_paths;
     o.result_types = m_opts.result_types;
     o.lookups = m_play.lookups;
     const inventory::Inventory* inv = m_play.inventory;
@@ -178,18 +181,28 @@ private:
     return o;
   }
 
-  // Precedence, lowest first (Ansible's order, for the levels drover has so far).
+  // Precedence, lowest first (Ansible's order, vars/manager.py, for the levels drover has so
+  // far): role defaults < inventory < facts < play vars < role vars < block/task vars <
+  // set_fact/register < role params < include vars < magic < extra vars.
   void build_scope() {
+    const playbook::Role* role = m_task.role.get();
+    m_scope.push(m_play.role_defaults.is_null() ? m_play.play->role_defaults : m_play.role_defaults);
+    if (role) m_scope.push(role->defaults_layer);
     m_scope.push(m_host.inventory_vars);
     m_scope.push(m_host.injected_facts);
     Map facts_layer;
     facts_layer.set("ansible_facts", m_host.facts);
     m_scope.push_owned(Value(std::move(facts_layer)));
     m_scope.push(m_play.play_vars);
+    m_scope.push(m_play.role_vars.is_null() ? m_play.play->role_vars : m_play.role_vars);
+    if (role) m_scope.push(role->vars_layer);
     for (const Value* v : m_block_vars) m_scope.push(*v);
     m_scope.push(m_task.vars);
     m_scope.push(m_host.runtime_vars);
+    if (role) m_scope.push(role->params_layer);
+    for (const Value* v : m_include_vars) m_scope.push(*v);
     m_scope.push(m_play.magic);
+    if (role) m_scope.push(role->magic);
     m_scope.push(m_opts.extra_vars);
   }
 
@@ -247,6 +260,7 @@ private:
 
   // One attempt: template the arguments and run the action.
   Value run_action(const vars::Scope& scope, tmpl::Templar& templar) {
+    if (is_dynamic_include(m_task.action)) return include_result(templar);
     const action::ActionRow* row = action::find_action(m_play.actions, m_task.action);
     if (!row) return failed_result("couldn't resolve module/action '" + m_task.action + "'");
     Value args = remove_omitted(templar.template_value(m_task.args));
@@ -261,7 +275,7 @@ private:
     HostState& exec_host = execution_host(templar);
     transport::Target& target = target_of(exec_host, scope, templar);
 
-    action::ActionContext ctx{m_task, args, templar, scope, check, m_diff, m_play.search_paths, {}, {}};
+    action::ActionContext ctx{m_task, args, templar, scope, check, m_diff, m_search_paths, {}, {}};
     ctx.result_types = m_opts.result_types;
     ctx.run_module = [&](const std::string& module, const Value& module_args) {
       transport::ModuleCall call = base;
@@ -275,6 +289,19 @@ private:
     if (!result.is_map()) result = failed_result("the action returned no result");
     if (!result.find("changed")) result.mutable_map().set("changed", false);
     return apply_overrides(scope, std::move(result));
+  }
+
+  // What include_tasks/include_role ask the strategy to load (Ansible's include action result).
+  Value include_result(tmpl::Templar& templar) const {
+    Value args = remove_omitted(templar.template_value(m_task.args));
+    Map m;
+    std::string target = args.get_string("_raw_params");
+    if (target.empty()) target = args.get_string("file");
+    if (m_task.action == "include_role") target = args.get_string("name", args.get_string("role"));
+    m.set("include", target);
+    m.set("include_args", args);
+    m.set("changed", false);
+    return Value(std::move(m));
   }
 
   // changed_when / failed_when, evaluated with the result registered.
@@ -530,6 +557,15 @@ output::Status status_of(const Value& result) {
   if (result.get_truthy("skipped")) return Status::skipped;
   if (result.get_truthy("changed")) return Status::changed;
   return Status::ok;
+}
+
+bool is_dynamic_include(std::string_view action) { return action == "include_tasks" || action == "include_role"; }
+
+std::vector<std::string> task_search_paths(const playbook::Task& task, const PlayContext& play) {
+  std::vector<std::string> paths;
+  for (const playbook::Role* r = task.role.get(); r; r = r->parent.get()) paths.push_back(r->path);
+  paths.insert(paths.end(), play.search_paths.begin(), play.search_paths.end());
+  return paths;
 }
 
 TaskOutcome execute_task(const TaskRun& run) {

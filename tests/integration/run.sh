@@ -7,6 +7,7 @@
 #                                                      in drover's place: proves the playbooks and the
 #                                                      expected outputs are right (slow: ~3 min)
 # Cases: provision unreachable failing local adhoc static differential types keywords errors secrets
+#        roles
 #
 # Brings up a 20-host fleet (fleet.sh), plus one extra inventory host on a closed port for the
 # unreachable case, runs the cases, prints PASS/FAIL/SKIP per case (with the diff of expected vs
@@ -24,7 +25,7 @@ readonly k_expected=$k_here/expected
 readonly k_hosts=20
 readonly k_timeout=300           # seconds for any single drover invocation
 readonly k_ansible_timeout=3600  # Ansible on 20 hosts takes minutes on a loaded 2-core machine
-readonly k_all_cases="provision unreachable failing local adhoc static differential types keywords errors secrets"
+readonly k_all_cases="provision unreachable failing local adhoc static differential types keywords errors secrets roles"
 
 g_mode=drover                    # drover | ansible
 g_build=""
@@ -390,6 +391,45 @@ case_keywords() {
     if ! diff -u <(strip_ansi "$out_a" | sed "$norm") <(strip_ansi "$out_d" | sed "$norm") > "$g_work/keywords.diff"; then
         echo "    output differs (--- ansible-playbook, +++ drover):"
         sed '1,2d;s/^/      /' "$g_work/keywords.diff"
+        return 1
+    fi
+}
+
+# roles: site.yml has roles (defaults, vars, params, meta dependencies, handlers, files, templates,
+# a namespace.name role), import_tasks with when/tags/vars, include_tasks in a loop and per host,
+# include_role with tasks_from, import_role in post_tasks; more.yml has parent role names, a public
+# include_role, includes under rescue, in handlers, in loops with labels, with `apply`, and a
+# failure inside an included file. On two local hosts, drover's whole output (and exit code) must
+# be ansible-playbook's, line for line, and the files site.yml writes the same (names, modes,
+# contents).
+case_roles() {
+    [[ $g_mode == drover ]] || { echo "    (compares drover with Ansible)"; return 77; }
+    command -v ansible-playbook >/dev/null || { echo "    SKIPPED LOUDLY: ansible-playbook not installed"; return 77; }
+    local dir=$k_playbooks/roles root_d=$g_work/roles-drover root_a=$g_work/roles-ansible book
+    # command results carry times
+    local norm='s/"delta": "[^"]*", "end": "[^"]*"/"delta": "T", "end": "T"/;s/"start": "[^"]*"/"start": "T"/'
+    for book in site more; do
+        local out_d=$g_work/roles-$book-drover.out out_a=$g_work/roles-$book-ansible.out rc_d=0 rc_a=0
+        # one fork: results in host order on both sides
+        run_playbook "$out_d" -f 1 -i "$dir/hosts.ini" "$dir/$book.yml" -e "out_root=$root_d" || rc_d=$?
+        ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 g_mode=ansible run_playbook "$out_a" -f 1 -i "$dir/hosts.ini" "$dir/$book.yml" -e "out_root=$root_a" || rc_a=$?
+        expect_rc "drover on $book.yml (ansible-playbook exited $rc_a)" "$rc_a" "$rc_d" || return 1
+        local lines; lines=$(strip_ansi "$out_a" | grep -c . || true)
+        (( lines >= 100 )) || { echo "    ansible-playbook printed $lines lines for $book.yml, expected at least 100: the comparison proves nothing"; return 1; }
+        if ! diff -u <(strip_ansi "$out_a" | sed "$norm") <(strip_ansi "$out_d" | sed "$norm") > "$g_work/roles-$book.diff"; then
+            echo "    $book.yml: output differs (--- ansible-playbook, +++ drover):"
+            sed '1,2d;s/^/      /' "$g_work/roles-$book.diff"
+            return 1
+        fi
+    done
+    local files_a files_d
+    files_a=$(cd "$root_a" && find . -type f -printf '%p %m\n' -exec sha256sum {} + | sort)
+    files_d=$(cd "$root_d" && find . -type f -printf '%p %m\n' -exec sha256sum {} + | sort)
+    local count; count=$(grep -c ' 644$' <<< "$files_a" || true)
+    (( count == 11 )) || { echo "    ansible-playbook wrote $count files, expected 11: the comparison proves nothing"; return 1; }
+    if [[ $files_a != "$files_d" ]]; then
+        echo "    the files written differ (--- ansible-playbook, +++ drover):"
+        diff -u <(printf '%s\n' "$files_a") <(printf '%s\n' "$files_d") | sed '1,2d;s/^/      /' || true
         return 1
     fi
 }

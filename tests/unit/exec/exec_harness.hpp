@@ -67,6 +67,13 @@ public:
   void on_item_result(const output::ItemResult& r) override {
     m_lines.push_back("item " + status_word(r.status) + ": [" + r.host + "] (" + output::item_label(r.result) + ")");
   }
+  // "included: item.yml for web1, web2 (item=a)": the file's name without its folder
+  void on_include(const output::IncludeInfo& inc) override {
+    std::string line = "included: " + std::filesystem::path(inc.file).filename().string() + " for ";
+    for (std::size_t i = 0; i < inc.hosts.size(); ++i) line += (i ? ", " : "") + inc.hosts[i];
+    if (inc.vars.find("_ansible_item_label")) line += " (item=" + output::item_label(inc.vars) + ")";
+    m_lines.push_back(line);
+  }
 
   static std::string status_word(output::Status s) {
     switch (s) {
@@ -144,9 +151,18 @@ public:
   inventory::Inventory& inventory() { return m_inventory; }
   exec::RunOptions& options() { return m_options; }
 
+  // The folder the playbook is written to (fresh for each harness): roles/, tasks files, ...
+  const std::filesystem::path& dir() const { return m_dir; }
+  // Writes `text` to `relative` under dir(), creating its folders (a role: "roles/r/tasks/main.yml").
+  void write_file(const std::string& relative, const std::string& text) {
+    const auto path = m_dir / relative;
+    std::filesystem::create_directories(path.parent_path());
+    std::ofstream(path) << text;
+  }
+
   // Runs the playbook text; returns the exit code.
   ExitCode run(const std::string& yaml) {
-    const auto dir = std::filesystem::temp_directory_path() / ("drover-exec-test-" + std::to_string(::getpid()));
+    const auto& dir = m_dir;
     std::filesystem::create_directories(dir);
     const auto path = (dir / "play.yml").string();
     std::ofstream(path) << yaml;
@@ -219,6 +235,15 @@ private:
     return binary;
   }
 
+  static std::filesystem::path fresh_dir() {
+    static int count = 0;
+    auto dir = std::filesystem::temp_directory_path() /
+               ("drover-exec-test-" + std::to_string(::getpid()) + "-" + std::to_string(++count));
+    std::filesystem::remove_all(dir);
+    return dir;
+  }
+
+  std::filesystem::path m_dir = fresh_dir();
   inventory::Inventory m_inventory;
   exec::RunOptions m_options;
   std::map<std::string, FakeHost> m_hosts;
