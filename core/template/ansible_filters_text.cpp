@@ -103,7 +103,7 @@ Value regex_replace(const Value& in, const CallArgs& args) {
   });
 }
 
-// re.findall: strings when the pattern has at most one group, else a list of its groups per match
+// re.findall: strings when the pattern has at most one group, else a tuple of its groups per match
 // (a group that did not take part is "").
 Value regex_findall(const Value& in, const CallArgs& args) {
   return with_regex([&] {
@@ -117,7 +117,8 @@ Value regex_findall(const Value& in, const CallArgs& args) {
       }
       List groups;
       for (std::size_t g = 1; g <= re.group_count(); ++g) groups.emplace_back(std::string(m.group(g)));
-      out.emplace_back(std::move(groups));
+      Value tuple(std::move(groups));
+      out.push_back(std::move(tuple.add_mark(Mark::tuple)));
     }
     return Value(std::move(out));
   });
