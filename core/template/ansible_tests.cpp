@@ -161,7 +161,8 @@ bool reachable(const Value& in, const CallArgs&) { return !flag(result_map(in, "
 bool regex(const Value& in, const CallArgs& args) {
   // Ansible calls getattr(re.compile(pattern), match_type)
   std::string type = string_arg(args, 3, "match_type", "search");
-  return regex_test(in, args, type == "match" ? RegexCall::match : type == "fullmatch" ? RegexCall::fullmatch : RegexCall::search);
+  RegexCall call = type == "match" ? RegexCall::match : type == "fullmatch" ? RegexCall::fullmatch : RegexCall::search;
+  return regex_test(in, args, call);
 }
 
 bool same_file(const Value& in, const CallArgs& args) {
