@@ -63,7 +63,7 @@ struct PlayContext {
   const playbook::Playbook* playbook = nullptr;
   const playbook::Play* play = nullptr;
   const RunOptions* options = nullptr;
-  const inventory::Inventory* inventory = nullptr;
+  inventory::Inventory* inventory = nullptr;  // changed only by the controller (add_host, group_by)
   HostRegistry* hosts = nullptr;
   Value play_vars = Value::map();  // vars, then vars_files, merged
   Value magic = Value::map();      // play-wide magic variables (groups, hostvars, playbook_dir, ...)

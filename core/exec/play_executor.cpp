@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/exec/keywords.hpp"
+#include "core/playbook/block_inheritance.hpp"
 #include "core/vars/scope.hpp"
 
 namespace drover::exec {
@@ -128,17 +129,9 @@ void PlayExecutor::run_block(const playbook::Task& block, const Frame& frame) {
   inner.vars.push_back(&block.vars);
   inner.tags.insert(inner.tags.end(), block.tags.begin(), block.tags.end());
   std::vector<HostState*> entered = active_hosts();
-  if (!block.when.empty()) {
-    // A block's `when` applies to each of its tasks; copying it down keeps one code path.
-    playbook::Task copy = block;
-    auto add_when = [&](std::vector<playbook::Task>& list) {
-      for (auto& t : list) t.when.insert(t.when.begin(), block.when.begin(), block.when.end());
-    };
-    add_when(copy.block);
-    add_when(copy.rescue);
-    add_when(copy.always);
-    copy.when.clear();
-    run_block(copy, frame);
+  if (playbook::passes_keywords_down(block)) {
+    // A block's `when`, `become`... apply to each of its tasks; copying them down keeps one path.
+    run_block(playbook::with_keywords_pushed_down(block), frame);
     return;
   }
   Frame block_frame = inner;
@@ -229,6 +222,75 @@ void PlayExecutor::run_meta_task(const playbook::Task& task, const Frame& frame,
   if (m_flush_requested) flush_handlers();
 }
 
+// Shows one host's outcome: its loop items, warnings, then the result.
+void PlayExecutor::report(const TaskOutcome& o, const output::TaskInfo& info, const Frame& frame) {
+  output::TaskInfo host_info = info;
+  host_info.diff = o.diff;
+  for (auto item : o.items) {
+    item.task = host_info;
+    m_bus.on_item_result(item);
+  }
+  for (const auto& w : o.warnings) m_bus.on_warning(w);
+  output::HostResult hr{o.host, host_info, o.status, o.result, o.status == Status::failed && o.ignored};
+  hr.rescued = o.status == Status::failed && !o.ignored && frame.in_rescuable_block;
+  hr.ignore_unreachable = o.status == Status::unreachable && o.ignored;
+  hr.delegated = !o.delegate_host.empty();
+  hr.delegate_host = o.delegate_host;
+  m_bus.on_host_result(hr);
+}
+
+namespace {
+
+std::vector<std::string> strings_of(const Value& list) {
+  std::vector<std::string> out;
+  if (list.is_list())
+    for (const Value& v : list.as_list())
+      if (v.is_string()) out.push_back(v.as_string());
+  return out;
+}
+
+// Applies one add_host / group_by result to the inventory; marks it changed when it changed it.
+bool change_inventory_with(inventory::Inventory& inv, const std::string& host, Value& result) {
+  bool changed = false;
+  if (const Value* add = result.find("add_host"); add && add->is_map())
+    changed = inv.add_dynamic_host(add->get_string("host_name"), strings_of(add->get("groups")), add->get("host_vars"));
+  else if (const Value* group = result.find("add_group"); group && group->is_string())
+    changed = inv.add_dynamic_group(host, group->as_string(), strings_of(result.get("parent_groups")));
+  else
+    return false;
+  if (changed) result.mutable_map().set("changed", true);
+  return changed;
+}
+
+}  // namespace
+
+// add_host / group_by: the inventory changes on the controller, between tasks; the hosts'
+// inventory variables (group_names, group vars) and the `groups` variable follow.
+void PlayExecutor::change_inventory(TaskOutcome& o) {
+  if (o.status == Status::failed || o.status == Status::unreachable || o.status == Status::skipped) return;
+  inventory::Inventory& inv = *m_ctx.inventory;
+  bool changed = false;
+  if (Value* results = o.result.mutable_map().find("results"); results && results->is_list()) {
+    List& items = results->mutable_list();
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (!change_inventory_with(inv, o.host, items[i])) continue;
+      changed = true;
+      if (i < o.items.size()) {
+        o.items[i].result = items[i];
+        o.items[i].status = Status::changed;
+      }
+    }
+    if (changed) o.result.mutable_map().set("changed", true);
+  } else {
+    changed = change_inventory_with(inv, o.host, o.result);
+  }
+  if (!changed) return;
+  o.status = Status::changed;
+  m_ctx.magic.mutable_map().set("groups", inv.groups_var());
+  for (HostState* h : m_hosts)
+    if (h->host) h->inventory_vars = inv.host_vars(*h->host);
+}
+
 void PlayExecutor::run_task(const playbook::Task& task, const Frame& frame, bool is_handler,
                             const std::vector<HostState*>& hosts) {
   if (hosts.empty()) return;
@@ -243,29 +305,27 @@ void PlayExecutor::run_task(const playbook::Task& task, const Frame& frame, bool
   } catch (const tmpl::TemplateError& e) {
     throw SourceError(task.where, e.what(), "run_once takes a boolean", ExitCode::error);
   }
+  // add_host runs on the first host only, as Ansible's BYPASS_HOST_LOOP actions do (unlike
+  // run_once, its result is not given to the other hosts)
+  const bool bypass_host_loop = task.action == "add_host";
   std::vector<HostState*> targets = hosts;
-  if (once) targets.resize(1);
+  if (once || bypass_host_loop) targets.resize(1);
   for (HostState* h : targets) {
     TaskRun run{&task, frame.vars, h, &m_ctx, is_handler, frame.include_vars};
     m_pool.submit([run] { return execute_task(run); });
   }
+  // Results are shown as they arrive, except for tasks that change the inventory: their
+  // `changed` is known only once the inventory is changed, after every host has answered (the
+  // workers read the inventory while they run).
+  const bool changes_inventory = task.action == "add_host" || task.action == "group_by";
   std::vector<TaskOutcome> outcomes;
   for (std::size_t i = 0; i < targets.size(); ++i) {
-    TaskOutcome o = m_pool.next_result();
-    output::TaskInfo host_info = info;
-    host_info.diff = o.diff;
-    for (auto& item : o.items) {
-      item.task = host_info;
-      m_bus.on_item_result(item);
-    }
-    for (const auto& w : o.warnings) m_bus.on_warning(w);
-    output::HostResult hr{o.host, host_info, o.status, o.result, o.status == Status::failed && o.ignored};
-    hr.rescued = o.status == Status::failed && !o.ignored && frame.in_rescuable_block;
-    hr.ignore_unreachable = o.status == Status::unreachable && o.ignored;
-    hr.delegated = !o.delegate_host.empty();
-    hr.delegate_host = o.delegate_host;
-    m_bus.on_host_result(hr);
-    outcomes.push_back(std::move(o));
+    outcomes.push_back(m_pool.next_result());
+    if (!changes_inventory) report(outcomes.back(), info, frame);
+  }
+  if (changes_inventory) {
+    for (auto& o : outcomes) change_inventory(o);
+    for (const auto& o : outcomes) report(o, info, frame);
   }
   if (once) {
     // run_once: the one result stands for every host of the batch

@@ -62,6 +62,8 @@ private:
   output::TaskInfo task_info(const playbook::Task& task, bool is_handler) const;
   std::string templated_name(const playbook::Task& task) const;
   void apply_meta(action::MetaAction meta, HostState& host);
+  void report(const TaskOutcome& outcome, const output::TaskInfo& info, const Frame& frame);
+  void change_inventory(TaskOutcome& outcome);
   // A bool play-level keyword (gather_facts, run_once), templated with the play's variables.
   bool play_keyword_bool(std::string_view name, const Value& value, bool fallback) const;
   vars::Scope play_scope() const;

@@ -328,21 +328,40 @@ private:
     return result;
   }
 
-  // become, become_user, become_method: command line < play < task.
+  // become, become_user, become_method, become_flags: command line < play < task < the
+  // ansible_become* variables, which outrank the keywords as in Ansible (PlayContext's variable
+  // overrides); the password only comes from ansible_become_password (or _pass).
   transport::Become become(const vars::Scope& scope, tmpl::Templar& templar) const {
     transport::Become b;
     const playbook::Play& play = *m_play.play;
+    auto var = [&](std::string_view name) -> Value {
+      const Value* v = scope.find(name);
+      return v ? *v : Value();
+    };
     b.enabled = bool_keyword(templar, "become", play.become, m_opts.become);
     b.enabled = bool_keyword(templar, "become", m_task.become, b.enabled);
-    b.user = string_keyword(templar, m_task.become_user)
-                 .value_or(string_keyword(templar, play.become_user).value_or(m_opts.become_user));
-    b.method = string_keyword(templar, m_task.become_method)
-                   .value_or(string_keyword(templar, play.become_method).value_or(m_opts.become_method));
-    if (const Value* pw = scope.find("ansible_become_password")) {
-      Value t = templar.template_value(*pw);
-      if (t.is_string()) b.password = t.as_string();
+    b.enabled = bool_keyword(templar, "ansible_become", var("ansible_become"), b.enabled);
+    b.user = first_string(templar, {var("ansible_become_user"), m_task.become_user, play.become_user})
+                 .value_or(m_opts.become_user);
+    b.method = first_string(templar, {var("ansible_become_method"), m_task.become_method, play.become_method})
+                   .value_or(m_opts.become_method);
+    b.flags = first_string(templar, {var("ansible_become_flags"), m_task.become_flags, play.become_flags})
+                  .value_or("");
+    for (const char* name : {"ansible_become_password", "ansible_become_pass"}) {
+      Value t = templar.template_value(var(name));
+      if (t.is_string()) {
+        b.password = t.as_string();
+        break;
+      }
     }
     return b;
+  }
+
+  // The first of `candidates` that is set, templated (string_keyword), else nullopt.
+  static std::optional<std::string> first_string(tmpl::Templar& templar, std::initializer_list<Value> candidates) {
+    for (const Value& v : candidates)
+      if (auto s = string_keyword(templar, v)) return s;
+    return std::nullopt;
   }
 
   Value environment(tmpl::Templar& templar) const {

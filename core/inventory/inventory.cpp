@@ -139,6 +139,50 @@ void Inventory::set_host_var(const std::string& host, const std::string& key, Va
   add_host(host).vars.mutable_map().set(key, std::move(value));
 }
 
+bool Inventory::add_dynamic_host(const std::string& name, const std::vector<std::string>& groups,
+                                 const Value& vars) {
+  bool changed = find_host(name) == nullptr || find_host(name)->implicit;
+  Host& h = add_host(name, changed ? "all" : "");
+  if (vars.is_map()) {
+    for (const auto& [k, v] : vars.as_map()) {
+      const Value* old = h.vars.find(k);
+      if (old && *old == v) continue;
+      h.vars.mutable_map().set(k, v);
+      changed = true;
+    }
+  }
+  for (const auto& group : groups) {
+    if (!group_ptr(group)) changed = true;
+    Group& g = add_group(group);
+    if (std::find(g.hosts.begin(), g.hosts.end(), name) != g.hosts.end()) continue;
+    add_host(name, group);
+    changed = true;
+  }
+  if (changed) reconcile();
+  return changed;
+}
+
+bool Inventory::add_dynamic_group(const std::string& host, const std::string& group,
+                                  const std::vector<std::string>& parents) {
+  bool changed = false;
+  add_group(group);
+  for (const auto& parent : parents) {
+    if (!group_ptr(parent)) changed = true;
+    Group& p = add_group(parent);
+    if (std::find(p.children.begin(), p.children.end(), group) == p.children.end()) {
+      add_child(parent, group);
+      changed = true;
+    }
+  }
+  Group& g = *group_ptr(group);
+  if (std::find(g.hosts.begin(), g.hosts.end(), host) == g.hosts.end()) {
+    add_host(host, group);
+    changed = true;
+  }
+  reconcile();
+  return changed;
+}
+
 void Inventory::reconcile() {
   for (auto& g : m_groups)
     if (g->name != "all" && g->parents.empty()) add_child("all", g->name);

@@ -32,14 +32,14 @@ constexpr std::array k_task_keywords = {
 // Keywords Ansible knows that this version of drover does not act on yet. They are refused with
 // a clear message instead of being ignored: silently skipping `become` or `async` would do harm.
 constexpr std::array k_unsupported_task_keywords = {
-    "async", "become_exe", "become_flags", "collections", "connection", "debugger",
+    "async", "become_exe", "collections", "connection", "debugger",
     "delegate_facts", "module_defaults", "poll", "port", "remote_user",
     "throttle", "timeout",
 };
 
 constexpr std::array k_play_keywords = {
-    "any_errors_fatal", "become", "become_method", "become_user", "check_mode", "collections",
-    "connection", "diff", "environment", "fact_path", "force_handlers", "gather_facts",
+    "any_errors_fatal", "become", "become_exe", "become_flags", "become_method", "become_user",
+    "check_mode", "collections", "connection", "diff", "environment", "fact_path", "force_handlers", "gather_facts",
     "gather_subset", "gather_timeout", "handlers", "hosts", "ignore_errors", "ignore_unreachable",
     "max_fail_percentage", "module_defaults", "name", "no_log", "order", "port", "post_tasks",
     "pre_tasks", "remote_user", "roles", "run_once", "serial", "strategy", "tags", "tasks",
@@ -47,7 +47,7 @@ constexpr std::array k_play_keywords = {
 };
 
 constexpr std::array k_unsupported_play_keywords = {
-    "collections", "fact_path", "force_handlers", "gather_timeout", "max_fail_percentage",
+    "become_exe", "collections", "fact_path", "force_handlers", "gather_timeout", "max_fail_percentage",
     "module_defaults", "order", "port", "run_once", "serial", "throttle", "timeout",
     "vars_prompt", "strategy",
 };
@@ -630,6 +630,7 @@ public:
     else if (key == "become") t.become = value(n);
     else if (key == "become_user") t.become_user = value(n);
     else if (key == "become_method") t.become_method = value(n);
+    else if (key == "become_flags") t.become_flags = value(n);
     else if (key == "delegate_to") t.delegate_to = scalar_string(n);
     else if (key == "run_once") t.run_once = value(n);
     else if (key == "check_mode") t.check_mode = value(n);
@@ -755,6 +756,7 @@ public:
       else if (key == "become") p.become = yaml_to_value(n, m_file);
       else if (key == "become_user") p.become_user = yaml_to_value(n, m_file);
       else if (key == "become_method") p.become_method = yaml_to_value(n, m_file);
+      else if (key == "become_flags") p.become_flags = yaml_to_value(n, m_file);
       else if (key == "environment") p.environment = yaml_to_value(n, m_file);
       else if (key == "connection") p.connection = text(n);
       else if (key == "remote_user") p.remote_user = text(n);
@@ -875,6 +877,7 @@ void parse_into(Playbook& pb, const std::string& path, LoadState& state, int dep
 void inherit_keywords(std::vector<Task>& tasks, const Task& from) {
   for (Task& t : tasks) {
     for (auto [mine, theirs] : {std::pair{&t.become, &from.become}, {&t.become_user, &from.become_user},
+                                {&t.become_flags, &from.become_flags},
                                 {&t.become_method, &from.become_method}, {&t.ignore_errors, &from.ignore_errors},
                                 {&t.ignore_unreachable, &from.ignore_unreachable}, {&t.no_log, &from.no_log},
                                 {&t.check_mode, &from.check_mode}, {&t.diff, &from.diff},

@@ -37,7 +37,7 @@ struct Task {
   std::vector<std::string> tags;
   std::vector<std::string> notify;
   std::vector<std::string> listen;  // handlers only
-  Value become, become_user, become_method;
+  Value become, become_user, become_method, become_flags;
   std::string delegate_to;
   Value run_once;
   Value check_mode;  // null: follow --check
@@ -67,7 +67,7 @@ struct Play {
   Value gather_facts;             // null = default (true)
   std::vector<Task> pre_tasks, tasks, post_tasks, handlers;
   std::vector<std::string> tags;
-  Value become, become_user, become_method;
+  Value become, become_user, become_method, become_flags;
   Value environment;
   std::string connection;
   std::string remote_user;

@@ -21,6 +21,7 @@
 #include "core/output/result_format.hpp"
 #include "core/playbook/parser.hpp"
 #include "core/value/json.hpp"
+#include "plugins/action/action.hpp"
 #include "plugins/become/registry.hpp"
 #include "plugins/lookup/lookup_table.hpp"
 #include "tests/unit/transport/fake_connection.hpp"
@@ -113,10 +114,13 @@ inline Value test_meta(action::ActionContext& ctx) {
 //   change  {"changed": true}
 //   boom    {"failed": true, "msg": "boom"}
 //   count   {"changed": false, "count": <how many times this host ran count>}
+// (add_host and group_by are the built-in actions: the strategy's part is what these tests drive)
 inline constexpr std::array k_test_actions = {
+    action::ActionRow{"add_host", action::run_add_host, "the built-in add_host"},
     action::ActionRow{"boom", send_to_runner, "fails on the target"},
     action::ActionRow{"change", send_to_runner, "reports a change"},
     action::ActionRow{"count", send_to_runner, "counts its runs per host"},
+    action::ActionRow{"group_by", action::run_group_by, "the built-in group_by"},
     action::ActionRow{"meta", test_meta, "meta"},
     action::ActionRow{"ok", send_to_runner, "echoes its arguments"},
     action::ActionRow{"set_fact", test_set_fact, "sets facts"},
