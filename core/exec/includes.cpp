@@ -2,10 +2,12 @@
 // strategy's handling of included files). The include task itself runs through the task executor
 // like any task (when, loop and arguments per host); what it answers names a file or a role.
 #include <filesystem>
+#include <iostream>
 
 #include "core/exec/play_executor.hpp"
 #include "core/playbook/parser.hpp"
 #include "core/playbook/roles.hpp"
+#include "core/secrets/redactor.hpp"
 #include "core/value/boolean.hpp"
 #include "core/value/json.hpp"
 
@@ -158,6 +160,11 @@ void PlayExecutor::run_include(const playbook::Task& task, const Frame& frame, c
           publish_role(role.role->name, role.defaults, role.exports);
       }
       inc.loaded = true;
+    } catch (const playbook::RoleNotFound& e) {
+      // Ansible shows the error and takes the hosts out of the play, without a result for them
+      std::cerr << "ERROR! " << secrets::Redactor::global().mask(e.what()) << "\n";
+      for (const std::string& name : inc.hosts)
+        if (HostState* h = m_ctx.hosts->find(name)) h->failed = true;
     } catch (const SourceError&) {
       throw;  // a file that does not parse ends the run, as Ansible's AnsibleParserError does
     } catch (const Fatal& e) {
