@@ -2,10 +2,12 @@
 // strategy's handling of included files). The include task itself runs through the task executor
 // like any task (when, loop and arguments per host); what it answers names a file or a role.
 #include <filesystem>
+#include <iostream>
 
 #include "core/exec/play_executor.hpp"
 #include "core/playbook/parser.hpp"
 #include "core/playbook/roles.hpp"
+#include "core/secrets/redactor.hpp"
 #include "core/value/boolean.hpp"
 #include "core/value/json.hpp"
 
@@ -83,6 +85,7 @@ playbook::Task apply_keywords(const Value& apply) {
     else if (key == "become") k.become = v;
     else if (key == "become_user") k.become_user = v;
     else if (key == "become_method") k.become_method = v;
+    else if (key == "become_flags") k.become_flags = v;
     else if (key == "ignore_errors") k.ignore_errors = v;
     else if (key == "no_log") k.no_log = v;
     else if (key == "environment") k.environment = v;
@@ -157,6 +160,11 @@ void PlayExecutor::run_include(const playbook::Task& task, const Frame& frame, c
           publish_role(role.role->name, role.defaults, role.exports);
       }
       inc.loaded = true;
+    } catch (const playbook::RoleNotFound& e) {
+      // Ansible shows the error and takes the hosts out of the play, without a result for them
+      std::cerr << "ERROR! " << secrets::Redactor::global().mask(e.what()) << "\n";
+      for (const std::string& name : inc.hosts)
+        if (HostState* h = m_ctx.hosts->find(name)) h->failed = true;
     } catch (const SourceError&) {
       throw;  // a file that does not parse ends the run, as Ansible's AnsibleParserError does
     } catch (const Fatal& e) {

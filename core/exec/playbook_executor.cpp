@@ -161,7 +161,11 @@ ExitCode run_playbook(const playbook::Playbook& pb, RunContext& rc) {
   registry.close_all();
   bus.emit_stats();
   bus.on_playbook_end();
-  return output::exit_code_for(bus.stats(), g_interrupted ? output::RunEnd::interrupted : output::RunEnd::completed);
+  ExitCode code = output::exit_code_for(bus.stats(), g_interrupted ? output::RunEnd::interrupted : output::RunEnd::completed);
+  // a host can fail without a result in the stats (an include_role whose role is missing)
+  const bool any_failed = std::any_of(ever_failed.begin(), ever_failed.end(), [](const auto& kv) { return kv.second; });
+  if (code == ExitCode::ok && any_failed) code = ExitCode::host_failed;
+  return code;
 }
 
 ExitCode run_adhoc(const std::string& pattern, const std::string& module, const Value& args,

@@ -380,87 +380,106 @@ public:
     std::vector<Task> handlers;  // dependencies' first
   };
 
+  // A role use: its dependencies' blocks and its own tasks as one block (nullopt for a duplicate
+  // use), its handlers, and what it shows the whole play.
   LoadedRole read_role(const RoleEntry& entry, const std::shared_ptr<const Role>& parent, RoleUse use) {
-    const std::string sibling = parent ? fs::path(parent->path).parent_path().string() : "";
-    const std::string dir = find_role_dir(entry.name, m_state.search, sibling, entry.where);
-    auto role = std::make_shared<Role>();
-    role->name = role_display_name(entry.name);
-    role->path = dir;
-    role->params = entry.params;
-    const Value own_defaults = load_role_vars(dir, "defaults", entry.defaults_from);
-    const Value own_vars = load_role_vars(dir, "vars", entry.vars_from);
-    role->allow_duplicates = entry.allow_duplicates;
-    std::vector<RoleEntry> deps = read_meta(*role);
-
+    std::shared_ptr<Role> role = new_role(entry, parent);
+    const Value file_vars = load_role_vars(role->path, "vars", entry.vars_from);
+    role->own_vars = combine_vars(file_vars, entry.vars);
     LoadedRole out;
     out.role = role;
-    // Ansible's precedence inside a role (role/__init__.py get_default_vars, get_vars,
-    // get_role_params) with the parent chain the role was reached through.
-    std::vector<const Role*> chain;
-    for (const Role* r = parent.get(); r; r = r->parent.get()) chain.insert(chain.begin(), r);
-    role->parent = parent;
-    role->own_defaults = own_defaults;
-    role->own_vars = combine_vars(own_vars, entry.vars);
+    Dependencies deps = load_dependencies(role, read_meta(*role), out.handlers);
+    out.defaults = combine_vars(deps.defaults, role->own_defaults);
+    out.exports = combine_vars(deps.exports, file_vars);
+    set_layers(*role, deps, entry, use);
 
-    std::vector<Task> children;
-    Value dep_defaults = Value::map(), dep_exports = Value::map();
-    ++m_state.depth;
-    if (m_state.depth > 64) throw Fatal(dir + ": role dependencies nest more than 64 levels (a cycle?)");
-    for (const RoleEntry& dep : deps) {
-      LoadedRole d = read_role(dep, role, RoleUse::dependency);
-      dep_defaults = combine_vars(dep_defaults, d.defaults);
-      dep_exports = combine_vars(dep_exports, d.exports);
-      if (d.block) children.push_back(std::move(*d.block));
-      out.handlers.insert(out.handlers.end(), d.handlers.begin(), d.handlers.end());
+    const std::string key = role->path + "|" + entry.tasks_from + "|" + entry.vars_from + "|" + entry.defaults_from +
+                            "|" + json_key(entry.params) + "|" + json_key(entry.vars);
+    const bool duplicate = !m_state.roles_added.insert(key).second;
+    if (duplicate && !role->allow_duplicates && use != RoleUse::included) {
+      out.handlers.clear();  // the play has them from the first use
+      return out;
+    }
+    std::vector<Task> children = std::move(deps.blocks);
+    std::vector<Task> own = role_tasks(*role, role, "tasks", entry.tasks_from, entry.where);
+    children.insert(children.end(), std::make_move_iterator(own.begin()), std::make_move_iterator(own.end()));
+    std::vector<Task> handlers = role_tasks(*role, role, "handlers", entry.handlers_from, entry.where);
+    inherit_keywords(handlers, entry.keywords);
+    out.handlers.insert(out.handlers.end(), handlers.begin(), handlers.end());
+    Task keywords = entry.keywords;
+    keywords.where = entry.where;
+    out.block = as_block(keywords, std::move(children));
+    return out;
+  }
+
+  // The Role of an entry, found and with its defaults read (not yet its vars and layers).
+  std::shared_ptr<Role> new_role(const RoleEntry& entry, const std::shared_ptr<const Role>& parent) {
+    const std::string sibling = parent ? fs::path(parent->path).parent_path().string() : "";
+    auto role = std::make_shared<Role>();
+    role->path = find_role_dir(entry.name, m_state.search, sibling, entry.where);
+    role->name = role_display_name(entry.name);
+    role->params = entry.params;
+    role->allow_duplicates = entry.allow_duplicates;
+    role->parent = parent;
+    role->own_defaults = load_role_vars(role->path, "defaults", entry.defaults_from);
+    return role;
+  }
+
+  struct Dependencies {
+    std::vector<Task> blocks;
+    Value defaults = Value::map();  // their get_default_vars(), merged in order
+    Value exports = Value::map();   // their vars/, merged in order
+  };
+
+  // Loads a role's meta dependencies (recursively); their handlers are added to `handlers`.
+  Dependencies load_dependencies(const std::shared_ptr<Role>& role, const std::vector<RoleEntry>& entries,
+                                 std::vector<Task>& handlers) {
+    Dependencies deps;
+    if (++m_state.depth > 64)
+      throw Fatal(role->path + ": role dependencies nest more than 64 levels (a cycle?)");
+    for (const RoleEntry& entry : entries) {
+      LoadedRole d = read_role(entry, role, RoleUse::dependency);
+      deps.defaults = combine_vars(deps.defaults, d.defaults);
+      deps.exports = combine_vars(deps.exports, d.exports);
+      if (d.block) deps.blocks.push_back(std::move(*d.block));
+      handlers.insert(handlers.end(), d.handlers.begin(), d.handlers.end());
       if (m_state.play) {
         m_state.play->all_role_names.push_back(d.role->name);
         m_state.play->dependency_role_names.push_back(d.role->name);
       }
     }
     --m_state.depth;
-    out.defaults = combine_vars(dep_defaults, own_defaults);
-    out.exports = combine_vars(dep_exports, own_vars);
+    return deps;
+  }
 
-    Value defaults_layer = dep_defaults, vars_layer = Value::map(), params_layer = Value::map();
+  // The layers a task of `role` sees: Ansible's get_default_vars, get_vars and get_role_params
+  // (role/__init__.py) with the chain of roles it was reached through, outermost first.
+  static void set_layers(Role& role, const Dependencies& deps, const RoleEntry& entry, RoleUse use) {
+    std::vector<const Role*> chain;
+    for (const Role* r = role.parent.get(); r; r = r->parent.get()) chain.insert(chain.begin(), r);
+    Value defaults = deps.defaults, vars = Value::map(), params = Value::map();
     for (const Role* p : chain) {
-      defaults_layer = combine_vars(defaults_layer, p->own_defaults);
-      vars_layer = combine_vars(vars_layer, p->own_vars);
-      params_layer = combine_vars(params_layer, p->params);
+      defaults = combine_vars(defaults, p->own_defaults);
+      vars = combine_vars(vars, p->own_vars);
+      params = combine_vars(params, p->params);
     }
-    role->defaults_layer = combine_vars(defaults_layer, own_defaults);
-    role->vars_layer = combine_vars(combine_vars(vars_layer, dep_exports), role->own_vars);
-    role->params_layer = combine_vars(params_layer, entry.params);
-    role->magic = role_magic(*role, use);
+    role.defaults_layer = combine_vars(defaults, role.own_defaults);
+    role.vars_layer = combine_vars(combine_vars(vars, deps.exports), role.own_vars);
+    role.params_layer = combine_vars(params, entry.params);
+    role.magic = role_magic(role, use);
+  }
 
-    const std::string key = dir + "|" + entry.tasks_from + "|" + entry.vars_from + "|" + entry.defaults_from + "|" +
-                            json_key(entry.params) + "|" + json_key(entry.vars);
-    const bool duplicate = !m_state.roles_added.insert(key).second;
-    if (duplicate && !role->allow_duplicates && use != RoleUse::included) {
-      out.handlers.clear();  // the play has them from the first use
-      return out;
-    }
-
-    const std::string tasks = role_file(dir, "tasks", entry.tasks_from);
-    if (tasks.empty() && !entry.tasks_from.empty())
-      throw SourceError(entry.where, "Could not find specified file in role: tasks/" + entry.tasks_from,
-                        "tasks_from names a file in the role's tasks/ folder", ExitCode::error);
-    if (!tasks.empty()) {
-      std::vector<Task> own = parse_file(tasks, role);
-      children.insert(children.end(), std::make_move_iterator(own.begin()), std::make_move_iterator(own.end()));
-    }
-    const std::string handlers = role_file(dir, "handlers", entry.handlers_from);
-    if (handlers.empty() && !entry.handlers_from.empty())
-      throw SourceError(entry.where, "Could not find specified file in role: handlers/" + entry.handlers_from,
-                        "handlers_from names a file in the role's handlers/ folder", ExitCode::error);
-    if (!handlers.empty()) {
-      std::vector<Task> own = parse_file(handlers, role);
-      inherit_keywords(own, entry.keywords);
-      out.handlers.insert(out.handlers.end(), own.begin(), own.end());
-    }
-    Task keywords = entry.keywords;
-    keywords.where = entry.where;
-    out.block = as_block(keywords, std::move(children));
-    return out;
+  // The tasks (or handlers) of a role's `subdir` file `from` (main when empty); none when the
+  // role has no such main file; a SourceError at the entry when a named `from` file is missing.
+  std::vector<Task> role_tasks(const Role& role, const std::shared_ptr<const Role>& owner, const std::string& subdir,
+                               const std::string& from, const SourceLocation& where) {
+    const std::string file = role_file(role.path, subdir, from);
+    if (file.empty() && !from.empty())
+      throw SourceError(where, "Could not find specified file in role: " + subdir + "/" + from,
+                        (subdir == "tasks" ? "tasks_from" : "handlers_from") + std::string(" names a file in the role's ") +
+                            subdir + "/ folder",
+                        ExitCode::error);
+    return file.empty() ? std::vector<Task>{} : parse_file(file, owner);
   }
 
   // meta/main.yml: allow_duplicates and the dependencies, as role entries.
@@ -858,6 +877,7 @@ void parse_into(Playbook& pb, const std::string& path, LoadState& state, int dep
 void inherit_keywords(std::vector<Task>& tasks, const Task& from) {
   for (Task& t : tasks) {
     for (auto [mine, theirs] : {std::pair{&t.become, &from.become}, {&t.become_user, &from.become_user},
+                                {&t.become_flags, &from.become_flags},
                                 {&t.become_method, &from.become_method}, {&t.ignore_errors, &from.ignore_errors},
                                 {&t.ignore_unreachable, &from.ignore_unreachable}, {&t.no_log, &from.no_log},
                                 {&t.check_mode, &from.check_mode}, {&t.diff, &from.diff},

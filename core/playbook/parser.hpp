@@ -59,7 +59,7 @@ std::vector<Task> parse_task_list(const YAML::Node& node, const std::string& fil
 Task parse_task(const YAML::Node& node, const std::string& file, const ActionCatalog& known_action);
 
 // Gives each task under `tasks` (at any depth) the inheritable keywords of `from` it does not set
-// itself (become*, ignore_errors, ignore_unreachable, no_log, check_mode, diff, environment,
+// itself (become*, become_flags, ignore_errors, ignore_unreachable, no_log, check_mode, diff, environment,
 // run_once, delegate_to): Ansible's parent attribute inheritance, for imports, roles and `apply`.
 void inherit_keywords(std::vector<Task>& tasks, const Task& from);
 

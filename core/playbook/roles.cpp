@@ -31,7 +31,7 @@ std::string find_role_dir(const std::string& name, const RoleSearch& search, con
   if (fs::path(name).is_absolute() && fs::is_directory(name)) return normalized(name);
   std::string searched;
   for (const auto& dir : dirs) searched += (searched.empty() ? "" : ":") + dir;
-  throw SourceError(where, "the role '" + name + "' was not found in " + searched,
+  throw RoleNotFound(where, "the role '" + name + "' was not found in " + searched,
                     "put the role in a roles/ folder beside the playbook, or add its folder to roles_path "
                     "(DROVER_ROLES_PATH or ANSIBLE_ROLES_PATH)",
                     ExitCode::error);

@@ -18,9 +18,16 @@ struct RoleSearch {
   std::vector<std::string> roles_path;
 };
 
+// A role name that no searched folder holds. include_role fails its hosts with it (Ansible's
+// AnsibleError); anywhere else it ends the run as any SourceError.
+class RoleNotFound : public SourceError {
+public:
+  using SourceError::SourceError;
+};
+
 // The directory of role `name` (a plain name, a `namespace.name` directory, or a path), absolute
 // and normalized. Throws SourceError at `where` with Ansible's words and the folders it searched:
-// "the role 'x' was not found in /pb/roles:/etc/ansible/roles:/pb".
+// "the role 'x' was not found in /pb/roles:/etc/ansible/roles:/pb" (a RoleNotFound).
 std::string find_role_dir(const std::string& name, const RoleSearch& search, const std::string& sibling_dir,
                           const SourceLocation& where);
 

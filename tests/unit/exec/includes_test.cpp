@@ -282,3 +282,19 @@ TEST_CASE("an included file that does not parse ends the run with its place, as 
     CHECK(e.bare_message() == "couldn't resolve module/action 'nosuchmodule'");
   }
 }
+
+TEST_CASE("include_role of a missing role takes its hosts out of the play without a result, and the run fails") {
+  ExecHarness h;
+  CHECK(h.run(R"(
+- hosts: web
+  gather_facts: false
+  tasks:
+    - include_role: {name: nosuch}
+      when: inventory_hostname == 'web1'
+    - name: after
+      ok:
+)") == ExitCode::host_failed);
+  CHECK(h.events() == Lines{"PLAY [web]", "TASK [include_role : nosuch]", "skipped: [web2]", "TASK [after]",
+                            "ok: [web2]"});
+  CHECK(h.recap("web1") == "(not in the recap)");  // as ansible-playbook's recap: no result, no line
+}
