@@ -1,6 +1,8 @@
 #include "core/exec/task_executor.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <stdexcept>
 #include <thread>
 
@@ -561,10 +563,16 @@ output::Status status_of(const Value& result) {
 
 bool is_dynamic_include(std::string_view action) { return action == "include_tasks" || action == "include_role"; }
 
+// Ansible's Task.get_search_path(): the roles of the dependency chain, then the folder of the file
+// the task is written in (a role's tasks/, an included file's folder), then the play's.
 std::vector<std::string> task_search_paths(const playbook::Task& task, const PlayContext& play) {
   std::vector<std::string> paths;
-  for (const playbook::Role* r = task.role.get(); r; r = r->parent.get()) paths.push_back(r->path);
-  paths.insert(paths.end(), play.search_paths.begin(), play.search_paths.end());
+  auto add = [&paths](const std::string& dir) {
+    if (!dir.empty() && std::find(paths.begin(), paths.end(), dir) == paths.end()) paths.push_back(dir);
+  };
+  for (const playbook::Role* r = task.role.get(); r; r = r->parent.get()) add(r->path);
+  if (task.where.known()) add(std::filesystem::path(task.where.file).parent_path().string());
+  for (const auto& dir : play.search_paths) add(dir);
   return paths;
 }
 

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "core/exec/task_executor.hpp"
+#include "core/playbook/role.hpp"
 #include "tests/unit/exec/exec_harness.hpp"
 
 using namespace drover;
@@ -622,4 +624,20 @@ TEST_CASE("group_by puts each host in the group its key names, under the given p
                             "TASK [group_by]", "ok: [web1]", "ok: [web2]", "TASK [ok]", "ok: [web1]", "ok: [web2]",
                             "PLAY [tier_back-end]", "TASK [back only]", "ok: [web2]"});
   CHECK(h.requests("web2")[0].get("args").get("names") == Value::list({"tier_back-end", "tiers", "web"}));
+}
+
+TEST_CASE("a task's search path is its roles, the folder of its file, then the play's (Ansible's get_search_path)") {
+  auto role = std::make_shared<playbook::Role>();
+  role->path = "/p/roles/web";
+  playbook::Task task;
+  task.role = role;
+  task.where.file = "/p/roles/web/tasks/main.yml";
+  task.where.line = 1;
+  task.where.column = 1;
+  exec::PlayContext play;
+  play.search_paths = {"/p"};
+  CHECK(exec::task_search_paths(task, play) == std::vector<std::string>{"/p/roles/web", "/p/roles/web/tasks", "/p"});
+  task.role = nullptr;
+  task.where.file = "/p/site.yml";
+  CHECK(exec::task_search_paths(task, play) == std::vector<std::string>{"/p"});
 }
