@@ -12,6 +12,7 @@
 #include "core/template/engine.hpp"
 #include "core/value/json.hpp"
 #include "core/value/text.hpp"
+#include "core/value/unicode_case.hpp"
 #include "core/value/yaml.hpp"
 
 namespace drover::tmpl::filters {
@@ -47,7 +48,7 @@ List unique_items(const List& items, bool case_sensitive, const Value* attribute
   for (const Value& item : items) {
     Value key = item;
     if (attribute && !attribute->is_null()) key = attribute_of(item, python_str(*attribute));
-    if (!case_sensitive && key.is_string()) key = Value(ascii_lower(key.as_string()));
+    if (!case_sensitive && key.is_string()) key = Value(unicode::lower(key.as_string()));
     if (!contains(keys, key)) {
       keys.push_back(key);
       out.push_back(item);

@@ -5,6 +5,7 @@
 
 #include "core/template/ansible_support.hpp"
 #include "core/template/engine.hpp"
+#include "core/value/unicode_case.hpp"
 
 namespace drover::tmpl::detail {
 namespace {
@@ -131,37 +132,18 @@ bool affix_matches(const std::string& s, const Value& what, bool prefix) {
 Value s_startswith(Value& s, CallArgs& a) { return Value(affix_matches(s.as_string(), method_arg(a, 0, "prefix", k_none), true)); }
 Value s_endswith(Value& s, CallArgs& a) { return Value(affix_matches(s.as_string(), method_arg(a, 0, "suffix", k_none), false)); }
 
-template <int (*F)(int)>
-std::string map_chars(const std::string& s) {
-  std::string out = s;
-  for (char& c : out) c = static_cast<char>(F(static_cast<unsigned char>(c)));
-  return out;
-}
-Value s_lower(Value& s, CallArgs&) { return Value(map_chars<::tolower>(s.as_string())); }
-Value s_upper(Value& s, CallArgs&) { return Value(map_chars<::toupper>(s.as_string())); }
+// Case methods follow Python on every code point (core/value/unicode_case.hpp).
+Value s_lower(Value& s, CallArgs&) { return Value(unicode::lower(s.as_string())); }
+Value s_upper(Value& s, CallArgs&) { return Value(unicode::upper(s.as_string())); }
+Value s_casefold(Value& s, CallArgs&) { return Value(unicode::casefold(s.as_string())); }
+Value s_title(Value& s, CallArgs&) { return Value(unicode::title(s.as_string())); }
+Value s_capitalize(Value& s, CallArgs&) { return Value(unicode::capitalize(s.as_string())); }
+Value s_swapcase(Value& s, CallArgs&) { return Value(unicode::swapcase(s.as_string())); }
+Value s_islower(Value& s, CallArgs&) { return Value(unicode::is_lower(s.as_string())); }
+Value s_isupper(Value& s, CallArgs&) { return Value(unicode::is_upper(s.as_string())); }
+Value s_istitle(Value& s, CallArgs&) { return Value(unicode::is_title(s.as_string())); }
 
 }  // namespace
-
-std::string py_title(const std::string& s) {
-  std::string out = s;
-  bool prev_cased = false;
-  for (char& c : out) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (std::isalpha(u)) {
-      c = static_cast<char>(prev_cased ? std::tolower(u) : std::toupper(u));
-      prev_cased = true;
-    } else {
-      prev_cased = false;
-    }
-  }
-  return out;
-}
-
-std::string py_capitalize(const std::string& s) {
-  std::string out = map_chars<::tolower>(s);
-  if (!out.empty()) out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
-  return out;
-}
 
 std::string py_replace(const std::string& s, const std::string& from, const std::string& to, std::int64_t count) {
   std::string out;
@@ -190,16 +172,6 @@ std::string py_replace(const std::string& s, const std::string& from, const std:
 
 namespace {
 
-Value s_title(Value& s, CallArgs&) { return Value(py_title(s.as_string())); }
-Value s_capitalize(Value& s, CallArgs&) { return Value(py_capitalize(s.as_string())); }
-Value s_swapcase(Value& s, CallArgs&) {
-  std::string out = s.as_string();
-  for (char& c : out) {
-    unsigned char u = static_cast<unsigned char>(c);
-    c = static_cast<char>(std::isupper(u) ? std::tolower(u) : std::toupper(u));
-  }
-  return Value(std::move(out));
-}
 Value s_replace(Value& s, CallArgs& a) {
   return Value(py_replace(s.as_string(), str_arg(a, 0, "old", "replace"), str_arg(a, 1, "new", "replace"),
                           to_int(method_arg(a, 2, "count", Value(-1)), -1)));
@@ -261,16 +233,6 @@ Value all_chars(Value& s, CallArgs&) {
   const std::string& str = s.as_string();
   return Value(!str.empty() && std::all_of(str.begin(), str.end(), [](char c) { return F(static_cast<unsigned char>(c)) != 0; }));
 }
-Value s_islower(Value& s, CallArgs&) {
-  const std::string& str = s.as_string();
-  bool cased = std::any_of(str.begin(), str.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
-  return Value(cased && std::none_of(str.begin(), str.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); }));
-}
-Value s_isupper(Value& s, CallArgs&) {
-  const std::string& str = s.as_string();
-  bool cased = std::any_of(str.begin(), str.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
-  return Value(cased && std::none_of(str.begin(), str.end(), [](char c) { return std::islower(static_cast<unsigned char>(c)); }));
-}
 Value justify(Value& s, CallArgs& a, char how) {
   std::size_t width = static_cast<std::size_t>(std::max<std::int64_t>(0, to_int(method_arg(a, 0, "width", Value(0)))));
   std::string fill = to_str(method_arg(a, 1, "fillchar", Value(" ")));
@@ -293,9 +255,10 @@ Value s_center(Value& s, CallArgs& a) { return justify(s, a, 'c'); }
 Value s_zfill(Value& s, CallArgs& a) {
   std::size_t width = static_cast<std::size_t>(std::max<std::int64_t>(0, to_int(method_arg(a, 0, "width", Value(0)))));
   const std::string& str = s.as_string();
-  if (str.size() >= width) return s;
+  std::size_t length = utf8_length(str);
+  if (length >= width) return s;
   std::size_t sign = !str.empty() && (str[0] == '-' || str[0] == '+') ? 1 : 0;
-  return Value(str.substr(0, sign) + std::string(width - str.size(), '0') + str.substr(sign));
+  return Value(str.substr(0, sign) + std::string(width - length, '0') + str.substr(sign));
 }
 Value s_partition(Value& s, CallArgs& a) {
   std::string sep = str_arg(a, 0, "sep", "partition");
@@ -308,12 +271,14 @@ Value s_decode(Value& s, CallArgs&) { return s; }
 
 const std::unordered_map<std::string_view, Method>& string_methods() {
   static const std::unordered_map<std::string_view, Method> k_table = {
-      {"capitalize", s_capitalize}, {"center", s_center},       {"count", s_count},
+      {"capitalize", s_capitalize}, {"casefold", s_casefold},   {"center", s_center},
+      {"count", s_count},
       {"decode", s_decode},         {"encode", s_encode},       {"endswith", s_endswith},
       {"find", s_find},             {"format", s_format},       {"index", s_index},
       {"isalnum", all_chars<::isalnum>}, {"isalpha", all_chars<::isalpha>}, {"isdigit", all_chars<::isdigit>},
       {"isnumeric", all_chars<::isdigit>}, {"isdecimal", all_chars<::isdigit>}, {"islower", s_islower},
-      {"isspace", all_chars<::isspace>}, {"isupper", s_isupper}, {"join", s_join},
+      {"isspace", all_chars<::isspace>}, {"istitle", s_istitle}, {"isupper", s_isupper},
+      {"join", s_join},
       {"ljust", s_ljust},           {"lower", s_lower},         {"lstrip", s_lstrip},
       {"partition", s_partition},   {"replace", s_replace},     {"rfind", s_rfind},
       {"rjust", s_rjust},           {"rsplit", s_rsplit},       {"rstrip", s_rstrip},
