@@ -501,7 +501,7 @@ Value zip(const Value& in, const CallArgs& args) {
   for (std::size_t i = 0; i < n; ++i) {
     List row;
     for (const List* l : lists) row.push_back((*l)[i]);
-    out.emplace_back(std::move(row));
+    out.push_back(detail::make_tuple(std::move(row)));  // Python's zip yields tuples
   }
   return Value(std::move(out));
 }
@@ -516,7 +516,7 @@ Value zip_longest(const Value& in, const CallArgs& args) {
   for (std::size_t i = 0; i < n; ++i) {
     List row;
     for (const List* l : lists) row.push_back(i < l->size() ? (*l)[i] : fill);
-    out.emplace_back(std::move(row));
+    out.push_back(detail::make_tuple(std::move(row)));
   }
   return Value(std::move(out));
 }

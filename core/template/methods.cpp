@@ -260,11 +260,23 @@ Value s_zfill(Value& s, CallArgs& a) {
   std::size_t sign = !str.empty() && (str[0] == '-' || str[0] == '+') ? 1 : 0;
   return Value(str.substr(0, sign) + std::string(width - length, '0') + str.substr(sign));
 }
+// str.partition and str.rpartition: a 3-tuple (head, sep, tail).
+Value partition_at(const std::string& s, const std::string& sep, std::size_t p) {
+  return make_tuple({Value(s.substr(0, p)), Value(sep), Value(s.substr(p + sep.size()))});
+}
 Value s_partition(Value& s, CallArgs& a) {
   std::string sep = str_arg(a, 0, "sep", "partition");
+  if (sep.empty()) throw TemplateError("empty separator");
   std::size_t p = s.as_string().find(sep);
-  if (p == std::string::npos) return Value::list({s, Value(""), Value("")});
-  return Value::list({Value(s.as_string().substr(0, p)), Value(sep), Value(s.as_string().substr(p + sep.size()))});
+  if (p == std::string::npos) return make_tuple({s, Value(""), Value("")});
+  return partition_at(s.as_string(), sep, p);
+}
+Value s_rpartition(Value& s, CallArgs& a) {
+  std::string sep = str_arg(a, 0, "sep", "rpartition");
+  if (sep.empty()) throw TemplateError("empty separator");
+  std::size_t p = s.as_string().rfind(sep);
+  if (p == std::string::npos) return make_tuple({Value(""), Value(""), s});
+  return partition_at(s.as_string(), sep, p);
 }
 Value s_encode(Value& s, CallArgs&) { return s; }
 Value s_decode(Value& s, CallArgs&) { return s; }
@@ -281,6 +293,7 @@ const std::unordered_map<std::string_view, Method>& string_methods() {
       {"join", s_join},
       {"ljust", s_ljust},           {"lower", s_lower},         {"lstrip", s_lstrip},
       {"partition", s_partition},   {"replace", s_replace},     {"rfind", s_rfind},
+      {"rpartition", s_rpartition},
       {"rjust", s_rjust},           {"rsplit", s_rsplit},       {"rstrip", s_rstrip},
       {"split", s_split},           {"splitlines", s_splitlines}, {"startswith", s_startswith},
       {"strip", s_strip},           {"swapcase", s_swapcase},   {"title", s_title},
@@ -358,6 +371,12 @@ Value l_copy(Value& l, CallArgs&) { return Value(List(l.as_list())); }
 Value l_clear(Value& l, CallArgs&) {
   l.mutable_list().clear();
   return Value();
+}
+
+// A tuple has only the methods that do not change it.
+const std::unordered_map<std::string_view, Method>& tuple_methods() {
+  static const std::unordered_map<std::string_view, Method> k_table = {{"count", l_count}, {"index", l_index}};
+  return k_table;
 }
 
 const std::unordered_map<std::string_view, Method>& list_methods() {
@@ -439,17 +458,29 @@ const std::unordered_map<std::string_view, Method>& dict_methods() {
 
 }  // namespace
 
+namespace {
+
+// The method table of a str, tuple, list or dict; nullptr for other values.
+const std::unordered_map<std::string_view, Method>* methods_of(const Value& self) {
+  if (self.is_string()) return &string_methods();
+  if (self.is_tuple()) return &tuple_methods();
+  if (self.is_list()) return &list_methods();
+  if (self.is_map()) return &dict_methods();
+  return nullptr;
+}
+
+}  // namespace
+
 bool has_method(const Value& self, std::string_view name) {
-  if (self.is_string()) return string_methods().count(name) != 0;
-  if (self.is_list()) return list_methods().count(name) != 0;
-  if (self.is_map()) return dict_methods().count(name) != 0;
-  return false;
+  const auto* table = methods_of(self);
+  return table && table->count(name) != 0;
 }
 
 Value call_method(Context&, Value& self, std::string_view name, CallArgs& args, bool* found) {
-  const auto& table = self.is_string() ? string_methods() : self.is_list() ? list_methods() : dict_methods();
   *found = false;
-  if (!self.is_string() && !self.is_list() && !self.is_map()) return Value();
+  const auto* methods = methods_of(self);
+  if (!methods) return Value();
+  const auto& table = *methods;
   auto it = table.find(name);
   if (it == table.end()) {
     if (self.is_map() && self.as_map().contains(name)) return Value();  // a key holding a callable? not ours
