@@ -14,6 +14,7 @@
 #include "core/secrets/crypto.hpp"
 #include "core/template/ansible_filters.hpp"
 #include "core/template/ansible_support.hpp"
+#include "core/template/engine.hpp"
 
 namespace drover::tmpl::filters {
 
@@ -285,6 +286,7 @@ Value relpath(const Value& in, const CallArgs& args) {
   return Value(out.empty() ? std::string(".") : out);
 }
 
+// os.path.splitext: the tuple (root, ext).
 Value splitext(const Value& in, const CallArgs&) {
   std::string p = python_str(in);
   std::size_t slash = p.rfind('/');
@@ -294,9 +296,9 @@ Value splitext(const Value& in, const CallArgs&) {
     // dots leading the file name do not start an extension
     std::size_t first_non_dot = p.find_first_not_of('.', base);
     if (first_non_dot != std::string::npos && first_non_dot < dot)
-      return Value(List{Value(p.substr(0, dot)), Value(p.substr(dot))});
+      return detail::make_tuple(List{Value(p.substr(0, dot)), Value(p.substr(dot))});
   }
-  return Value(List{Value(p), Value("")});
+  return detail::make_tuple(List{Value(p), Value("")});
 }
 
 Value path_join(const Value& in, const CallArgs&) {

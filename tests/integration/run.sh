@@ -8,6 +8,7 @@
 #                                                      expected outputs are right (slow: ~3 min)
 # Cases: provision unreachable failing local adhoc static differential types keywords errors secrets
 #        roles
+#        scripts
 #
 # Brings up a 20-host fleet (fleet.sh), plus one extra inventory host on a closed port for the
 # unreachable case, runs the cases, prints PASS/FAIL/SKIP per case (with the diff of expected vs
@@ -25,7 +26,7 @@ readonly k_expected=$k_here/expected
 readonly k_hosts=20
 readonly k_timeout=300           # seconds for any single drover invocation
 readonly k_ansible_timeout=3600  # Ansible on 20 hosts takes minutes on a loaded 2-core machine
-readonly k_all_cases="provision unreachable failing local adhoc static differential types keywords errors secrets roles"
+readonly k_all_cases="provision unreachable failing local adhoc static differential types keywords errors secrets roles scripts"
 
 g_mode=drover                    # drover | ansible
 g_build=""
@@ -264,6 +265,46 @@ case_adhoc() {
     expect_rc "command" 0 "$rc" || bad2=1
     each_host_followed_by "$out2" '| CHANGED | rc=0 >>' "$(uname -r)" || bad2=1
     (( bad2 == 0 )) || show_output "$out2"
+    return $(( bad | bad2 ))
+}
+
+# shell_block FILE: the lines of the first `shell: |` block of a playbook, de-indented
+shell_block() {
+    awk '/^ *shell: \|$/ { on = 1; next }
+         on && /^        / { sub(/^        /, ""); print; next }
+         on { exit }' "$1"
+}
+
+# json_string TEXT: TEXT as a JSON string of plain ASCII lines (quotes, backslashes, newlines escaped)
+json_string() {
+    local s=${1//\\/\\\\}
+    s=${s//\"/\\\"}
+    printf '"%s"' "${s//$'\n'/\\n}"
+}
+
+# scripts: a multi-line `shell: |` script (playbooks/scripts.yml) and the same script given to
+# `-m shell -a` run line by line on host01: their stdout is what bash prints for the script.
+case_scripts() {
+    local script out_p=$g_work/scripts-playbook.out out_a=$g_work/scripts-adhoc.out rc=0 bad=0
+    script=$(shell_block "$k_playbooks/scripts.yml")
+    [[ $(grep -c . <<< "$script") -eq 3 ]] || { echo "    could not read the 3-line script from scripts.yml: '$script'"; return 1; }
+    local want; want=$(bash -c "$script")
+    [[ $want == $'start\nhello world' ]] || { echo "    bash printed '$want': the comparison proves nothing"; return 1; }
+    run_playbook "$out_p" -i "$FLEET_INVENTORY" "$k_playbooks/scripts.yml" || rc=$?
+    expect_rc "playbook" 0 "$rc" || bad=1
+    local line; line="    \"script.stdout\": $(json_string "$want")"
+    [[ $(strip_ansi "$out_p" | grep -cxF -- "$line" || true) -eq 1 ]] || { echo "    expected the line: $line"; bad=1; }
+    (( bad == 0 )) || show_output "$out_p"
+    rc=0
+    local bad2=0
+    run_adhoc "$out_a" host01 -i "$FLEET_INVENTORY" -m shell -a "$script" || rc=$?
+    expect_rc "ad-hoc" 0 "$rc" || bad2=1
+    local got; got=$(strip_ansi "$out_a")
+    if [[ $got != "host01 | CHANGED | rc=0 >>"$'\n'"$want" ]]; then
+        echo "    ad-hoc output differs (--- expected, +++ actual):"
+        diff -u <(printf 'host01 | CHANGED | rc=0 >>\n%s\n' "$want") <(printf '%s\n' "$got") | sed '1,2d;s/^/      /' || true
+        bad2=1
+    fi
     return $(( bad | bad2 ))
 }
 
