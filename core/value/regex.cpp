@@ -1,5 +1,7 @@
 #include "core/value/regex.hpp"
 
+#include "core/value/python_literal.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <mutex>
@@ -36,24 +38,6 @@ RegexError pattern_error(std::string_view pattern, const std::string& message, s
                     at);
 }
 
-// Appends code point `cp` (< 0x110000) as UTF-8.
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 // --- Python pattern → PCRE2 pattern -----------------------------------------------------------
 

@@ -1,5 +1,7 @@
 #include "core/value/unicode_case.hpp"
 
+#include "core/value/python_literal.hpp"
+
 #include <algorithm>
 #include <cstdint>
 
@@ -56,21 +58,9 @@ std::u32string decode(std::string_view text) {
 
 void append_utf8(std::string& out, char32_t cp) {
   if (cp >= k_escape_base + 0x80 && cp <= k_escape_base + 0xFF) {
-    out += static_cast<char>(cp - k_escape_base);
-  } else if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
+    out += static_cast<char>(cp - k_escape_base);  // a byte that was not UTF-8 goes back as it was
   } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
+    drover::append_utf8(out, static_cast<std::uint32_t>(cp));
   }
 }
 
