@@ -28,6 +28,8 @@ struct RunFlags {
   bool ask_vault_password = false;
   // playbook only
   std::vector<std::string> tags, skip_tags;
+  bool force_handlers = false;
+  std::string start_at_task;
 };
 
 enum class Command { adhoc, playbook };

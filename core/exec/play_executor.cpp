@@ -1,8 +1,11 @@
 #include "core/exec/play_executor.hpp"
 
+#include <fnmatch.h>
+
 #include <algorithm>
 
 #include "core/exec/keywords.hpp"
+#include "core/playbook/serial.hpp"
 #include "core/vars/scope.hpp"
 
 namespace drover::exec {
@@ -19,16 +22,25 @@ PlayExecutor::PlayExecutor(PlayContext& ctx, output::EventBus& bus, WorkerPool<T
 
 void PlayExecutor::run() {
   const playbook::Play& play = *m_ctx.play;
-  bool gather = m_ctx.options->gather_facts_default;
-  try {
-    gather = play_keyword_bool("gather_facts", play.gather_facts, gather);
-  } catch (const tmpl::TemplateError& e) {
-    throw SourceError(play.where, e.what(), "gather_facts takes a boolean", ExitCode::error);
-  }
-  if (gather) gather_facts();
+  for (HostState* h : m_hosts)
+    if (h->failed || h->unreachable) m_failed_before.insert(h->name);
+  refresh_play_hosts();
+  // --start-at-task: Ansible walks every host past a play that lacks the task (nothing runs, not
+  // even fact gathering); the play that has it gathers facts and starts there.
+  if (m_ctx.start_at && m_ctx.start_at->pending() && !play_has_start_at_task()) return;
+  if (gathers_facts()) gather_facts();
   for (const auto* section : {&play.pre_tasks, &play.tasks, &play.post_tasks}) {
     if (m_end_play) break;
     run_section(*section);
+  }
+}
+
+bool PlayExecutor::gathers_facts() const {
+  const playbook::Play& play = *m_ctx.play;
+  try {
+    return play_keyword_bool("gather_facts", play.gather_facts, m_ctx.options->gather_facts_default);
+  } catch (const tmpl::TemplateError& e) {
+    throw SourceError(play.where, e.what(), "gather_facts takes a boolean", ExitCode::error);
   }
 }
 
@@ -49,8 +61,9 @@ vars::Scope PlayExecutor::play_scope() const {
 
 void PlayExecutor::run_section(const std::vector<playbook::Task>& tasks) {
   if (tasks.empty()) return;
+  m_failed_in_section.clear();
   run_list(tasks, Frame{});
-  flush_handlers();
+  flush_handlers(FlushPoint::section_end);
 }
 
 std::vector<HostState*> PlayExecutor::active_hosts() const {
@@ -61,8 +74,11 @@ std::vector<HostState*> PlayExecutor::active_hosts() const {
 }
 
 bool PlayExecutor::tags_selected(const std::vector<std::string>& tags) const {
-  const auto& only = m_ctx.options->tags;
-  const auto& skip = m_ctx.options->skip_tags;
+  return exec::tags_selected(tags, m_ctx.options->tags, m_ctx.options->skip_tags);
+}
+
+bool tags_selected(const std::vector<std::string>& tags, const std::vector<std::string>& only,
+                   const std::vector<std::string>& skip) {
   auto has = [&](const std::vector<std::string>& list, const std::string& t) {
     return std::find(list.begin(), list.end(), t) != list.end();
   };
@@ -92,6 +108,7 @@ void PlayExecutor::run_list(const std::vector<playbook::Task>& tasks, const Fram
     std::vector<std::string> tags = frame.tags;
     tags.insert(tags.end(), task.tags.begin(), task.tags.end());
     if (!tags_selected(tags)) continue;
+    if (skipped_by_start_at(task)) continue;
     run_task(task, frame, false, active_hosts());
   }
 }
@@ -100,6 +117,8 @@ void PlayExecutor::run_block(const playbook::Task& block, const Frame& frame) {
   Frame inner = frame;
   inner.vars.push_back(&block.vars);
   inner.tags.insert(inner.tags.end(), block.tags.begin(), block.tags.end());
+  if (!block.any_errors_fatal.is_null()) inner.any_errors_fatal = block.any_errors_fatal;
+  if (!block.throttle.is_null()) inner.throttle = block.throttle;
   std::vector<HostState*> entered = active_hosts();
   if (!block.when.empty()) {
     // A block's `when` applies to each of its tasks; copying it down keeps one code path.
@@ -117,12 +136,15 @@ void PlayExecutor::run_block(const playbook::Task& block, const Frame& frame) {
   Frame block_frame = inner;
   block_frame.in_rescuable_block = !block.rescue.empty() || frame.in_rescuable_block;
   run_list(block.block, block_frame);
+  if (m_end_play) return;  // end_play, any_errors_fatal, max_fail_percentage: no rescue, no always
   std::vector<HostState*> failed_here;
   for (HostState* h : entered)
     if (h->failed && !h->unreachable) failed_here.push_back(h);
   if (!block.rescue.empty() && !failed_here.empty()) {
     for (HostState* h : failed_here) h->failed = false;
+    refresh_play_hosts();  // rescued hosts are play hosts again
     Frame rescue_frame = inner;
+    rescue_frame.section = BlockSection::rescue;
     // only the hosts that failed in the block run the rescue tasks
     std::vector<HostState*> others;
     for (HostState* h : active_hosts())
@@ -130,6 +152,7 @@ void PlayExecutor::run_block(const playbook::Task& block, const Frame& frame) {
     for (HostState* h : others) m_ended_hosts.insert(h->name);
     run_list(block.rescue, rescue_frame);
     for (HostState* h : others) m_ended_hosts.erase(h->name);
+    if (m_end_play) return;
   }
   if (!block.always.empty()) {
     // always runs for every host that entered the block, failed or not
@@ -139,7 +162,9 @@ void PlayExecutor::run_block(const playbook::Task& block, const Frame& frame) {
         was_failed.push_back(h);
         h->failed = false;
       }
-    run_list(block.always, inner);
+    Frame always_frame = inner;
+    always_frame.section = BlockSection::always;
+    run_list(block.always, always_frame);
     for (HostState* h : was_failed) h->failed = true;
   }
 }
@@ -208,26 +233,19 @@ void PlayExecutor::run_task(const playbook::Task& task, const Frame& frame, bool
   }
   std::vector<HostState*> targets = hosts;
   if (once) targets.resize(1);
-  for (HostState* h : targets) {
-    TaskRun run{&task, frame.vars, h, &m_ctx, is_handler};
+  // throttle: at most `limit` of this task's hosts run at once; each result lets the next one in
+  const std::size_t limit = throttle_for(task, frame);
+  std::size_t submitted = 0;
+  auto submit_next = [&] {
+    TaskRun run{&task, frame.vars, targets[submitted++], &m_ctx, is_handler};
     m_pool.submit([run] { return execute_task(run); });
-  }
+  };
+  while (submitted < targets.size() && (limit == 0 || submitted < limit)) submit_next();
   std::vector<TaskOutcome> outcomes;
   for (std::size_t i = 0; i < targets.size(); ++i) {
     TaskOutcome o = m_pool.next_result();
-    output::TaskInfo host_info = info;
-    host_info.diff = o.diff;
-    for (auto& item : o.items) {
-      item.task = host_info;
-      m_bus.on_item_result(item);
-    }
-    for (const auto& w : o.warnings) m_bus.on_warning(w);
-    output::HostResult hr{o.host, host_info, o.status, o.result, o.status == Status::failed && o.ignored};
-    hr.rescued = o.status == Status::failed && !o.ignored && frame.in_rescuable_block;
-    hr.ignore_unreachable = o.status == Status::unreachable && o.ignored;
-    hr.delegated = !o.delegate_host.empty();
-    hr.delegate_host = o.delegate_host;
-    m_bus.on_host_result(hr);
+    if (submitted < targets.size()) submit_next();
+    emit_outcome(o, info, frame);
     outcomes.push_back(std::move(o));
   }
   if (once) {
@@ -240,9 +258,28 @@ void PlayExecutor::run_task(const playbook::Task& task, const Frame& frame, bool
   }
   for (const auto& o : outcomes) apply(o, task, is_handler, frame);
   m_hostvars.invalidate();
+  refresh_play_hosts();
+  check_any_errors_fatal(task, frame, once, outcomes);
+  if (!m_end_play) check_max_fail_percentage();
   if (m_flush_requested) flush_handlers();
-  // hosts that failed inside a block with a rescue section are not gone: the rescue runs next
-  if (active_hosts().empty() && !m_end_play && !frame.in_rescuable_block) m_bus.on_no_hosts_remaining();
+  // Ansible 2.14's linear strategy says "NO MORE HOSTS LEFT" only when a failure limit ends the
+  // play (check_any_errors_fatal, check_max_fail_percentage), not when every host has failed.
+}
+
+void PlayExecutor::emit_outcome(TaskOutcome& o, const output::TaskInfo& info, const Frame& frame) {
+  output::TaskInfo host_info = info;
+  host_info.diff = o.diff;
+  for (auto& item : o.items) {
+    item.task = host_info;
+    m_bus.on_item_result(item);
+  }
+  for (const auto& w : o.warnings) m_bus.on_warning(w);
+  output::HostResult hr{o.host, host_info, o.status, o.result, o.status == Status::failed && o.ignored};
+  hr.rescued = o.status == Status::failed && !o.ignored && frame.in_rescuable_block;
+  hr.ignore_unreachable = o.status == Status::unreachable && o.ignored;
+  hr.delegated = !o.delegate_host.empty();
+  hr.delegate_host = o.delegate_host;
+  m_bus.on_host_result(hr);
 }
 
 void PlayExecutor::apply(const TaskOutcome& o, const playbook::Task& task, bool, const Frame& frame) {
@@ -263,6 +300,7 @@ void PlayExecutor::apply(const TaskOutcome& o, const playbook::Task& task, bool,
     for (const auto& [k, v] : o.new_vars.as_map()) h->runtime_vars.mutable_map().set(k, v);
   if (o.status == Status::failed && !o.ignored) {
     h->failed = true;
+    m_failed_in_section.insert(h);
     // what the rescue section sees, as Ansible sets it (its "non-persistent facts": they stay
     // for the rest of the play)
     if (frame.in_rescuable_block) {
@@ -300,11 +338,25 @@ void PlayExecutor::gather_facts() {
   run_task(m_setup_task, Frame{}, false, hosts);
 }
 
-void PlayExecutor::flush_handlers() {
+void PlayExecutor::flush_handlers(FlushPoint point) {
   m_flush_requested = false;
+  if (m_end_play) return;  // Ansible's end_play and failure limits leave notified handlers unrun
+  // force_handlers: the hosts that failed in this section run their handlers too (Ansible wraps
+  // each section in a block whose `always` flushes); one that fails in a handler runs no more.
+  std::vector<HostState*> forced;
+  if (point == FlushPoint::section_end && force_handlers())
+    for (HostState* h : m_hosts)
+      if (h->failed && !h->unreachable && m_failed_in_section.count(h)) forced.push_back(h);
+  m_failed_in_section.clear();
   for (const auto& handler : m_ctx.play->handlers) {
     std::vector<HostState*> hosts;
-    for (HostState* h : active_hosts()) {
+    std::vector<HostState*> candidates = active_hosts();
+    for (HostState* h : forced)
+      if (!m_failed_in_section.count(h)) candidates.push_back(h);
+    if (!forced.empty()) std::stable_sort(candidates.begin(), candidates.end(), [this](HostState* a, HostState* b) {
+      return std::find(m_hosts.begin(), m_hosts.end(), a) < std::find(m_hosts.begin(), m_hosts.end(), b);
+    });
+    for (HostState* h : candidates) {
       bool hit = h->notified.count(handler.name) > 0;
       for (const auto& l : handler.listen) hit = hit || h->notified.count(l) > 0;
       if (hit) hosts.push_back(h);
@@ -313,6 +365,149 @@ void PlayExecutor::flush_handlers() {
     run_task(handler, Frame{}, true, hosts);
   }
   for (HostState* h : m_hosts) h->notified.clear();
+}
+
+}  // namespace drover::exec
+
+namespace drover::exec {
+
+bool PlayExecutor::any_errors_fatal_for(const playbook::Task& task, const Frame& frame) const {
+  const Value& v = !task.any_errors_fatal.is_null()    ? task.any_errors_fatal
+                   : !frame.any_errors_fatal.is_null() ? frame.any_errors_fatal
+                                                       : m_ctx.play->any_errors_fatal;
+  try {
+    return play_keyword_bool("any_errors_fatal", v, false);
+  } catch (const tmpl::TemplateError& e) {
+    throw SourceError(task.where, e.what(), "any_errors_fatal takes a boolean", ExitCode::error);
+  }
+}
+
+// Ansible's linear strategy: a task with any_errors_fatal (or run_once) on which a host failed
+// for good (not into a rescue) or went unreachable fails every host of the batch; since no host
+// is left, it says "NO MORE HOSTS LEFT" and the play ends at once — no always, no handlers — and
+// so does the playbook. The other hosts' recap lines count nothing for it. Hosts in a rescue or
+// always section are spared by Ansible; drover does not break the play from those sections.
+void PlayExecutor::check_any_errors_fatal(const playbook::Task& task, const Frame& frame, bool once,
+                                          const std::vector<TaskOutcome>& outcomes) {
+  if (frame.section != BlockSection::tasks) return;
+  if (!once && !any_errors_fatal_for(task, frame)) return;
+  const bool hit = std::any_of(outcomes.begin(), outcomes.end(), [&](const TaskOutcome& o) {
+    if (o.ignored) return false;
+    return o.status == Status::unreachable || (o.status == Status::failed && !frame.in_rescuable_block);
+  });
+  if (!hit) return;
+  m_bus.on_no_hosts_remaining();
+  break_play();
+}
+
+// Ansible compares the hosts that failed in this batch (unreachable ones are not counted) with
+// the batch's size: more than max_fail_percentage (strictly) fails the rest of the batch. Its
+// linear strategy then announces "NO MORE HOSTS LEFT" twice (once for the percentage, once
+// because every host is now failed) and the play and the playbook end.
+void PlayExecutor::check_max_fail_percentage() {
+  const Value& v = m_ctx.play->max_fail_percentage;
+  if (v.is_null() || m_hosts.empty()) return;
+  Value templated = v;
+  try {
+    vars::Scope scope = play_scope();
+    tmpl::Templar t(scope, tmpl::TemplateOptions{.result_types = m_ctx.options->result_types, .lookups = m_ctx.lookups});
+    templated = t.template_value(v);
+  } catch (const tmpl::TemplateError& e) {
+    throw SourceError(m_ctx.play->where, e.what(), "max_fail_percentage takes a percentage", ExitCode::error);
+  }
+  auto pct = playbook::percentage_value(templated);
+  if (!pct)
+    throw SourceError(m_ctx.play->where, "invalid max_fail_percentage value: it must be a percentage",
+                      "write a number from 0 to 100, e.g. `max_fail_percentage: 30`", ExitCode::error);
+  std::size_t failed = 0;
+  for (const HostState* h : m_hosts)
+    if (h->failed && !h->unreachable && !m_failed_before.count(h->name)) ++failed;
+  if (static_cast<double>(failed) / static_cast<double>(m_hosts.size()) <= *pct / 100.0) return;
+  m_bus.on_no_hosts_remaining();
+  m_bus.on_no_hosts_remaining();
+  break_play();
+}
+
+void PlayExecutor::break_play() {
+  m_end_play = true;
+  m_end = PlayEnd::broken;
+}
+
+std::size_t PlayExecutor::throttle_for(const playbook::Task& task, const Frame& frame) const {
+  const Value& v = !task.throttle.is_null()    ? task.throttle
+                   : !frame.throttle.is_null() ? frame.throttle
+                                               : m_ctx.play->throttle;
+  if (v.is_null()) return 0;
+  try {
+    vars::Scope scope = play_scope();
+    tmpl::Templar t(scope, tmpl::TemplateOptions{.result_types = m_ctx.options->result_types, .lookups = m_ctx.lookups});
+    std::int64_t n = int_keyword(t, "throttle", v, 0);
+    return n > 0 ? static_cast<std::size_t>(n) : 0;
+  } catch (const tmpl::TemplateError& e) {
+    throw SourceError(task.where, std::string("Failed to convert the throttle value to an integer. ") + e.what(),
+                      "throttle takes a number of hosts, e.g. `throttle: 2`", ExitCode::error);
+  }
+}
+
+bool PlayExecutor::force_handlers() const {
+  try {
+    return play_keyword_bool("force_handlers", m_ctx.play->force_handlers, m_ctx.options->force_handlers);
+  } catch (const tmpl::TemplateError& e) {
+    throw SourceError(m_ctx.play->where, e.what(), "force_handlers takes a boolean", ExitCode::error);
+  }
+}
+
+// As Ansible's VariableManager computes them: ansible_play_hosts_all is every host the play
+// matched (inventory order); ansible_play_hosts drops those that failed or went unreachable (in
+// this play or an earlier one); ansible_play_batch (and play_hosts) is the current serial batch,
+// without those either.
+void PlayExecutor::refresh_play_hosts() {
+  auto removed = [](const HostState* h) { return h->failed || h->unreachable; };
+  List all, remaining, batch;
+  for (const HostState* h : m_ctx.play_hosts_all) {
+    all.push_back(Value(h->name));
+    if (!removed(h)) remaining.push_back(Value(h->name));
+  }
+  for (const HostState* h : m_hosts)
+    if (!removed(h)) batch.push_back(Value(h->name));
+  Map& m = m_ctx.magic.mutable_map();
+  m.set("ansible_play_hosts_all", Value(std::move(all)));
+  m.set("ansible_play_hosts", Value(std::move(remaining)));
+  m.set("play_hosts", Value(batch));
+  m.set("ansible_play_batch", Value(std::move(batch)));
+}
+
+// Python's fnmatch is case-sensitive on POSIX, as fnmatch(3) without flags is.
+bool PlayExecutor::is_start_at_task(const playbook::Task& task, const std::string& pattern) {
+  for (const std::string& name : {task.name, task.display_name()})
+    if (name == pattern || (!name.empty() && ::fnmatch(pattern.c_str(), name.c_str(), 0) == 0)) return true;
+  return false;
+}
+
+bool PlayExecutor::skipped_by_start_at(const playbook::Task& task) {
+  StartAt* start = m_ctx.start_at;
+  if (!start || !start->pending()) return false;
+  if (!is_start_at_task(task, start->pattern)) return true;
+  start->found = true;
+  return false;
+}
+
+bool PlayExecutor::play_has_start_at_task() const {
+  const std::string& pattern = m_ctx.start_at->pattern;
+  auto search = [&](const std::vector<playbook::Task>& tasks, std::vector<std::string> tags, auto&& self) -> bool {
+    for (const auto& t : tasks) {
+      std::vector<std::string> all = tags;
+      all.insert(all.end(), t.tags.begin(), t.tags.end());
+      if (t.is_block()) {
+        if (self(t.block, all, self) || self(t.rescue, all, self) || self(t.always, all, self)) return true;
+      } else if (tags_selected(all) && is_start_at_task(t, pattern)) {
+        return true;
+      }
+    }
+    return false;
+  };
+  const playbook::Play& play = *m_ctx.play;
+  return search(play.pre_tasks, {}, search) || search(play.tasks, {}, search) || search(play.post_tasks, {}, search);
 }
 
 }  // namespace drover::exec

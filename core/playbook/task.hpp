@@ -41,6 +41,8 @@ struct Task {
   Value diff;        // null: follow --diff
   std::vector<std::string> until;
   Value retries, delay;
+  Value any_errors_fatal;  // null: inherit from the enclosing block, then the play
+  Value throttle;          // null: inherit; else at most this many hosts run the task at once
 
   std::vector<Task> block, rescue, always;
   bool is_block() const { return !block.empty() || !rescue.empty() || !always.empty(); }
@@ -63,9 +65,13 @@ struct Play {
   std::string connection;
   std::string remote_user;
   Value ignore_errors, ignore_unreachable;
-  Value serial;
-  std::string strategy;
+  Value serial;               // null, an int, "N%", or a list of those (validated by the parser)
+  std::string strategy;       // empty: the configured default (linear)
+  std::string order;          // empty: inventory order
   Value any_errors_fatal;
+  Value max_fail_percentage;  // null, or a percentage (int, float or "N%")
+  Value force_handlers;       // null: --force-handlers / the configured default
+  Value throttle;             // null, or the default throttle of every task
   Value check_mode, diff;
 };
 
