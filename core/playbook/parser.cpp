@@ -449,7 +449,7 @@ private:
     std::string list;
     for (const char* a : allowed) list += std::string(list.empty() ? "" : ", ") + a;
     std::string hint = suggestion(allowed, word);
-    m_tasks.fail(n, "invalid " + name + " '" + word + "'", (hint.empty() ? "" : hint + " ") + "choose one of: " + list);
+    m_tasks.fail(n, "invalid " + name + " '" + word + "'", (hint.empty() ? "" : hint + " ") + name + " is one of: " + list);
   }
 
   std::string text(const YAML::Node& n) {
