@@ -40,31 +40,42 @@ void FreeStrategy::run() {
     c.done = h->failed || h->unreachable;
     c.skipping_to_start = start_at;
     m_cursor_of[h->name] = m_cursors.size();
+    if (!c.done) {
+      const bool window_full = m_pinning == Pinning::hosts_to_workers && m_idle.size() >= static_cast<std::size_t>(m_ctx.options->forks);
+      if (window_full) m_waiting.push_back(m_cursors.size());
+      else m_idle.insert(m_cursors.size());
+    }
     m_cursors.push_back(std::move(c));
   }
   m_running_step.resize(m_cursors.size());
+  // Each round looks only at the hosts waiting for their next task, so a round costs what it
+  // submits, not the size of the play.
   std::size_t in_flight = 0;
-  const std::size_t n = m_cursors.size();
   for (;;) {
     if (in_flight == 0 && std::all_of(m_hosts.begin(), m_hosts.end(), [](const HostState* h) { return h->unreachable; })) {
       m_bus.on_no_hosts_remaining();
       break;
     }
-    for (std::size_t k = 0; k < n && !m_end_play; ++k) {
-      const std::size_t i = (m_last_host + k) % n;
+    std::vector<std::size_t> round(m_idle.lower_bound(m_last_host), m_idle.end());
+    round.insert(round.end(), m_idle.begin(), m_idle.lower_bound(m_last_host));
+    for (std::size_t i : round) {
+      if (m_end_play) break;
       Cursor& c = m_cursors[i];
-      if (c.busy || c.done || !may_start(c)) continue;
       if (!next_step(c)) {
-        c.done = true;
+        finish(i);
         continue;
       }
       if (!submit(c)) {
         m_last_host = i;
         break;
       }
+      m_idle.erase(i);
       ++in_flight;
     }
-    if (in_flight == 0) break;
+    if (in_flight == 0) {
+      if (m_idle.empty() || m_end_play) break;
+      continue;  // host_pinned let a waiting host in
+    }
     process(m_pool.next_result());
     --in_flight;
     while (auto more = m_pool.try_next_result()) {
@@ -76,11 +87,13 @@ void FreeStrategy::run() {
     m_ctx.start_at->found = true;
 }
 
-bool FreeStrategy::may_start(const Cursor& c) const {
-  if (m_pinning == Pinning::none || c.started) return true;
-  const auto under_way = std::count_if(m_cursors.begin(), m_cursors.end(),
-                                       [](const Cursor& o) { return o.started && !o.done; });
-  return under_way < m_ctx.options->forks;
+// A host is out of the play: host_pinned lets the next waiting host in.
+void FreeStrategy::finish(std::size_t i) {
+  m_cursors[i].done = true;
+  m_idle.erase(i);
+  if (m_waiting.empty()) return;
+  m_idle.insert(m_waiting.front());
+  m_waiting.pop_front();
 }
 
 bool FreeStrategy::next_step(Cursor& c) {
@@ -197,7 +210,6 @@ void FreeStrategy::fail_host(Cursor& c) {
     const BlockSection part = top.frame.section;
     if (part == BlockSection::tasks && !b.rescue.empty()) {
       c.host->failed = false;
-      refresh_play_hosts();
       enter_part(top, BlockSection::rescue);
       return;
     }
@@ -260,7 +272,6 @@ bool FreeStrategy::submit(Cursor& c) {
   TaskRun run{step.task, step.frame.vars, c.host, &m_ctx, is_handler};
   m_pool.submit([run] { return execute_task(run); });
   ++m_in_flight[step.task];
-  c.busy = c.started = true;
   m_running_step[m_cursor_of.at(c.host->name)] = std::move(step);
   c.ready.reset();
   return true;
@@ -270,11 +281,11 @@ void FreeStrategy::process(TaskOutcome o) {
   const std::size_t i = m_cursor_of.at(o.host);
   Cursor& c = m_cursors[i];
   const Step step = std::move(m_running_step[i]);
-  c.busy = false;
   --m_in_flight[step.task];
   const playbook::Task& task = *step.task;
   const bool is_handler = step.kind == TaskKind::handler;
   const output::TaskInfo info = task_info(task, is_handler);
+  const bool was_out = c.host->failed || c.host->unreachable;
   if (task.action != "meta") {
     emit_outcome(o, info, step.frame);
   } else if (o.status == Status::skipped || o.status == Status::failed || o.status == Status::unreachable) {
@@ -284,12 +295,13 @@ void FreeStrategy::process(TaskOutcome o) {
   }
   apply(o, task, is_handler, step.frame);
   m_hostvars.invalidate();
-  refresh_play_hosts();
   if (o.status == Status::unreachable && !o.ignored) {
     c.done = true;
   } else if (o.status == Status::failed && !o.ignored) {
     fail_host(c);
   }
+  // the play host lists change only when a host drops out (or a rescue takes it back)
+  if (was_out != (c.host->failed || c.host->unreachable) || o.status == Status::failed) refresh_play_hosts();
   if (m_flush_requested) {  // meta: flush_handlers, for this host only
     m_flush_requested = false;
     if (!c.done) {
@@ -297,6 +309,8 @@ void FreeStrategy::process(TaskOutcome o) {
       c.flush_point = FlushPoint::requested;
     }
   }
+  if (c.done || m_ended_hosts.count(c.host->name)) finish(i);
+  else m_idle.insert(i);
 }
 
 // A task inside blocks with `when` gets their conditions before its own (the linear strategy

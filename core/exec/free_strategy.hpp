@@ -10,6 +10,7 @@
 // it has finished the play (Ansible pins each host to a worker).
 #pragma once
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -55,7 +56,7 @@ private:
     std::optional<Step> ready;  // the next step, taken but not yet submitted
     bool skipping_to_start = false;  // --start-at-task: this host has not reached the task yet
     bool done_after_flush = false;   // failed with force_handlers: flushes, then leaves the play
-    bool started = false, busy = false, done = false;
+    bool done = false;
   };
   enum class Section { gather_facts, tasks, flush };
 
@@ -67,11 +68,13 @@ private:
   bool submit(Cursor& c);  // false: throttle says not now
   void process(TaskOutcome outcome);
   const playbook::Task* with_block_when(const playbook::Task& task, const std::vector<std::string>& when);
-  bool may_start(const Cursor& c) const;  // host_pinned's window
+  void finish(std::size_t cursor);  // the host is out of the play
   void warn_once(const std::string& message);
 
   Pinning m_pinning;
   std::size_t m_last_host = 0;  // where each round's search for a ready host starts
+  std::set<std::size_t> m_idle;      // cursors waiting for their next task
+  std::deque<std::size_t> m_waiting;  // host_pinned: hosts not let in yet (at most `forks` are in)
   std::vector<Section> m_sections;
   std::vector<const std::vector<playbook::Task>*> m_section_lists;  // parallel to m_sections
   std::vector<Cursor> m_cursors;
