@@ -15,8 +15,7 @@ FreeStrategy::FreeStrategy(PlayContext& ctx, output::EventBus& bus, WorkerPool<T
 // at least one. A throttled task stops the round at that host.
 void FreeStrategy::run() {
   const playbook::Play& play = *m_ctx.play;
-  for (HostState* h : m_hosts)
-    if (h->failed || h->unreachable) m_failed_before.insert(h->name);
+  m_force_handlers = force_handlers();
   refresh_play_hosts();
   const bool start_at = m_ctx.start_at && m_ctx.start_at->pending();
   if (start_at && !play_has_start_at_task()) return;
@@ -115,6 +114,7 @@ bool FreeStrategy::next_step(Cursor& c) {
         case Section::tasks: {
           Level top;
           top.list = m_section_lists[s];
+          top.frame = section_frame();
           c.levels.push_back(std::move(top));
           continue;
         }
@@ -139,6 +139,9 @@ bool FreeStrategy::next_step(Cursor& c) {
       inner.inner.tags.insert(inner.inner.tags.end(), t.tags.begin(), t.tags.end());
       if (!t.any_errors_fatal.is_null()) inner.inner.any_errors_fatal = t.any_errors_fatal;
       if (!t.throttle.is_null()) inner.inner.throttle = t.throttle;
+      inner.inner.block_has_always = !t.always.empty();
+      inner.inner.in_always_block = top.frame.in_always_block || inner.inner.block_has_always;
+      inner.outer_in_always_block = top.frame.in_always_block;
       inner.when = top.when;
       inner.when.insert(inner.when.end(), t.when.begin(), t.when.end());
       enter_part(inner, BlockSection::tasks);
@@ -170,7 +173,11 @@ void FreeStrategy::enter_part(Level& level, BlockSection part) {
       level.frame.in_rescuable_block = !b.rescue.empty() || level.inner.in_rescuable_block;
       break;
     case BlockSection::rescue: level.list = &b.rescue; break;
-    case BlockSection::always: level.list = &b.always; break;
+    case BlockSection::always:
+      level.list = &b.always;
+      level.frame.block_has_always = false;  // as the linear strategy's always frame
+      level.frame.in_always_block = level.outer_in_always_block;
+      break;
   }
 }
 
@@ -222,7 +229,7 @@ void FreeStrategy::fail_host(Cursor& c) {
     c.levels.pop_back();
   }
   c.host->failed = true;
-  if (!c.levels.empty() && force_handlers()) {
+  if (!c.levels.empty() && m_force_handlers) {
     c.levels.clear();
     ++c.section;  // to this section's flush
     c.done_after_flush = true;

@@ -46,6 +46,7 @@ private:
     Frame frame;  // what the tasks of the current part get
     std::vector<std::string> when;  // the enclosing blocks' conditions, outermost first
     bool failed_in_block = false;   // the host failed in this block (its always still runs)
+    bool outer_in_always_block = false;  // the enclosing blocks have an always
   };
   struct Cursor {  // where one host is in the play
     HostState* host = nullptr;

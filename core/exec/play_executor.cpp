@@ -22,8 +22,7 @@ PlayExecutor::PlayExecutor(PlayContext& ctx, output::EventBus& bus, WorkerPool<T
 
 void PlayExecutor::run() {
   const playbook::Play& play = *m_ctx.play;
-  for (HostState* h : m_hosts)
-    if (h->failed || h->unreachable) m_failed_before.insert(h->name);
+  m_force_handlers = force_handlers();
   refresh_play_hosts();
   // --start-at-task: Ansible walks every host past a play that lacks the task (nothing runs, not
   // even fact gathering); the play that has it gathers facts and starts there.
@@ -62,7 +61,7 @@ vars::Scope PlayExecutor::play_scope() const {
 void PlayExecutor::run_section(const std::vector<playbook::Task>& tasks) {
   if (tasks.empty()) return;
   m_failed_in_section.clear();
-  run_list(tasks, Frame{});
+  run_list(tasks, section_frame());
   flush_handlers(FlushPoint::section_end);
 }
 
@@ -133,6 +132,8 @@ void PlayExecutor::run_block(const playbook::Task& block, const Frame& frame) {
     run_block(copy, frame);
     return;
   }
+  inner.block_has_always = !block.always.empty();
+  inner.in_always_block = frame.in_always_block || inner.block_has_always;
   Frame block_frame = inner;
   block_frame.in_rescuable_block = !block.rescue.empty() || frame.in_rescuable_block;
   run_list(block.block, block_frame);
@@ -164,6 +165,9 @@ void PlayExecutor::run_block(const playbook::Task& block, const Frame& frame) {
       }
     Frame always_frame = inner;
     always_frame.section = BlockSection::always;
+    // a failure in always leaves the block failed: only enclosing blocks' always sections follow
+    always_frame.block_has_always = false;
+    always_frame.in_always_block = frame.in_always_block;
     run_list(block.always, always_frame);
     for (HostState* h : was_failed) h->failed = true;
   }
@@ -301,6 +305,7 @@ void PlayExecutor::apply(const TaskOutcome& o, const playbook::Task& task, bool,
   if (o.status == Status::failed && !o.ignored) {
     h->failed = true;
     m_failed_in_section.insert(h);
+    if (!frame.in_rescuable_block && !frame.in_always_block) m_failed_for_limit.insert(h);
     // what the rescue section sees, as Ansible sets it (its "non-persistent facts": they stay
     // for the rest of the play)
     if (frame.in_rescuable_block) {
@@ -344,7 +349,7 @@ void PlayExecutor::flush_handlers(FlushPoint point) {
   // force_handlers: the hosts that failed in this section run their handlers too (Ansible wraps
   // each section in a block whose `always` flushes); one that fails in a handler runs no more.
   std::vector<HostState*> forced;
-  if (point == FlushPoint::section_end && force_handlers())
+  if (point == FlushPoint::section_end && m_force_handlers)
     for (HostState* h : m_hosts)
       if (h->failed && !h->unreachable && m_failed_in_section.count(h)) forced.push_back(h);
   m_failed_in_section.clear();
@@ -383,17 +388,20 @@ bool PlayExecutor::any_errors_fatal_for(const playbook::Task& task, const Frame&
 }
 
 // Ansible's linear strategy: a task with any_errors_fatal (or run_once) on which a host failed
-// for good (not into a rescue) or went unreachable fails every host of the batch; since no host
-// is left, it says "NO MORE HOSTS LEFT" and the play ends at once — no always, no handlers — and
-// so does the playbook. The other hosts' recap lines count nothing for it. Hosts in a rescue or
-// always section are spared by Ansible; drover does not break the play from those sections.
+// for good or went unreachable fails every host of the batch; since no host is left, it says
+// "NO MORE HOSTS LEFT" and the play ends at once — no always, no handlers — and so does the
+// playbook. The other hosts' recap lines count nothing for it. "For good": the failure does not
+// lead into a rescue (of any enclosing block) or into the always of the innermost block, which
+// is what PlayIterator.is_failed() answers right after the task. (Ansible also spares hosts that
+// are in a rescue or always section at that moment; in drover's lockstep those hosts are the ones
+// running the task.)
 void PlayExecutor::check_any_errors_fatal(const playbook::Task& task, const Frame& frame, bool once,
                                           const std::vector<TaskOutcome>& outcomes) {
-  if (frame.section != BlockSection::tasks) return;
   if (!once && !any_errors_fatal_for(task, frame)) return;
   const bool hit = std::any_of(outcomes.begin(), outcomes.end(), [&](const TaskOutcome& o) {
     if (o.ignored) return false;
-    return o.status == Status::unreachable || (o.status == Status::failed && !frame.in_rescuable_block);
+    return o.status == Status::unreachable ||
+           (o.status == Status::failed && !frame.in_rescuable_block && !frame.block_has_always);
   });
   if (!hit) return;
   m_bus.on_no_hosts_remaining();
@@ -420,12 +428,18 @@ void PlayExecutor::check_max_fail_percentage() {
     throw SourceError(m_ctx.play->where, "invalid max_fail_percentage value: it must be a percentage",
                       "write a number from 0 to 100, e.g. `max_fail_percentage: 30`", ExitCode::error);
   std::size_t failed = 0;
-  for (const HostState* h : m_hosts)
-    if (h->failed && !h->unreachable && !m_failed_before.count(h->name)) ++failed;
+  for (const HostState* h : m_failed_for_limit)
+    if (h->failed && !h->unreachable) ++failed;
   if (static_cast<double>(failed) / static_cast<double>(m_hosts.size()) <= *pct / 100.0) return;
   m_bus.on_no_hosts_remaining();
   m_bus.on_no_hosts_remaining();
   break_play();
+}
+
+PlayExecutor::Frame PlayExecutor::section_frame() const {
+  Frame frame;
+  frame.block_has_always = frame.in_always_block = m_force_handlers;
+  return frame;
 }
 
 void PlayExecutor::break_play() {

@@ -48,6 +48,12 @@ protected:
     Value any_errors_fatal;  // the innermost block's that sets it; null: the play's
     Value throttle;          // likewise
     BlockSection section = BlockSection::tasks;
+    // The innermost block has an `always` (force_handlers gives every section one, as Ansible
+    // compiles it); any enclosing block has one. Ansible's failure limits look at where a failed
+    // host goes next: into an always, it is not (yet) failed for any_errors_fatal, nor counted by
+    // max_fail_percentage.
+    bool block_has_always = false;
+    bool in_always_block = false;
   };
 
   void run_section(const std::vector<playbook::Task>& tasks);
@@ -88,6 +94,7 @@ protected:
   // PlayIterator's test for --start-at-task: the task's name or shown name is NAME or matches it.
   static bool is_start_at_task(const playbook::Task& task, const std::string& pattern);
   bool gathers_facts() const;  // the play's gather_facts, else [defaults] gathering
+  Frame section_frame() const;  // what a section's top-level tasks get
 
   PlayContext& m_ctx;
   output::EventBus& m_bus;
@@ -98,7 +105,8 @@ protected:
   bool m_flush_requested = false;  // meta: flush_handlers ran; handlers run once the task is done
   std::set<std::string> m_ended_hosts;
   std::set<HostState*> m_failed_in_section;  // for force_handlers: failed since the section began
-  std::set<std::string> m_failed_before;     // failed or unreachable before this batch began
+  std::set<HostState*> m_failed_for_limit;   // failures max_fail_percentage counts (see Frame)
+  bool m_force_handlers = false;             // the play's force_handlers, read when the run starts
   PlayEnd m_end = PlayEnd::completed;
   playbook::Task m_setup_task;
 };

@@ -412,6 +412,7 @@ case_execution() {
         "any_errors_fatal.yml"
         "--force-handlers any_errors_fatal.yml"
         "unreachable_fatal.yml"
+        "limits_always.yml"
         "max_fail.yml"
         "--list-tags serial.yml"
         "--list-tags -t lists,breaks serial.yml"

@@ -506,3 +506,50 @@ TEST_CASE("--start-at-task: earlier plays run nothing; the play with the task st
   CHECK(h.events() == Lines{"PLAY [before]", "PLAY [with it]", "TASK [second]", "ok: [web1]", "TASK [third]",
                             "ok: [web1]", "PLAY [after]", "TASK [first]", "ok: [web1]"});
 }
+
+TEST_CASE("a failure followed by an always (force_handlers gives every section one) is not counted by the failure limits") {
+  // Ansible counts a host for max_fail_percentage, and fails it for any_errors_fatal, only when
+  // its failure leaves it nowhere to go; an always section (force_handlers' flush is one) is
+  // somewhere. Checked with ansible-playbook 2.14.
+  ExecHarness h;
+  CHECK(h.run(R"(
+- hosts: all
+  gather_facts: false
+  force_handlers: true
+  max_fail_percentage: 0
+  tasks:
+    - boom:
+      when: inventory_hostname == 'web2'
+    - {name: two, ok: }
+)") == ExitCode::host_failed);
+  CHECK(h.events() == Lines{"PLAY [all]", "TASK [boom]", "skipped: [web1]", "failed: [web2]", "skipped: [db1]",
+                            "TASK [two]", "ok: [web1]", "ok: [db1]"});
+}
+
+TEST_CASE("any_errors_fatal: a failure into the block's always does not end the play; a failed rescue does") {
+  // as ansible-playbook 2.14 runs the same play
+  ExecHarness h;
+  CHECK(h.run(R"(
+- hosts: all
+  gather_facts: false
+  any_errors_fatal: true
+  tasks:
+    - block:
+        - boom:
+          when: inventory_hostname == 'web1'
+      always:
+        - {name: always, ok: }
+    - {name: two, ok: }
+    - block:
+        - boom:
+          when: inventory_hostname == 'db1'
+      rescue:
+        - boom:
+          when: inventory_hostname == 'db1'
+    - {name: never, ok: }
+)") == ExitCode::host_failed);
+  CHECK(h.events() == Lines{"PLAY [all]", "TASK [boom]", "failed: [web1]", "skipped: [web2]", "skipped: [db1]",
+                            "TASK [always]", "ok: [web1]", "ok: [web2]", "ok: [db1]", "TASK [two]", "ok: [web2]",
+                            "ok: [db1]", "TASK [boom]", "skipped: [web2]", "failed: [db1] (rescued)",
+                            "TASK [boom]", "failed: [db1]", "NO MORE HOSTS LEFT"});
+}
