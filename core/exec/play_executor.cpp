@@ -325,7 +325,11 @@ void PlayExecutor::apply_meta(action::MetaAction meta, HostState& h) {
   using action::MetaAction;
   switch (meta) {
     case MetaAction::flush_handlers: m_flush_requested = true; break;
-    case MetaAction::end_play: m_end_play = true; break;
+    case MetaAction::end_play:
+      m_end_play = true;
+      if (m_end == PlayEnd::completed) m_end = PlayEnd::ended;
+      break;
+    case MetaAction::end_batch: m_end_play = true; break;  // this batch only; the next one runs
     case MetaAction::end_host: m_ended_hosts.insert(h.name); break;
     case MetaAction::clear_facts:
       h.facts = Value::map();

@@ -16,9 +16,11 @@
 
 namespace drover::exec {
 
-// How a play's batch ended: it ran to its end, or any_errors_fatal or max_fail_percentage broke
-// it off (Ansible's RUN_FAILED_BREAK_PLAY: no later batch or play runs, and the run exits 2).
-enum class PlayEnd { completed, broken };
+// How a play's batch ended: it ran to its end (or `meta: end_batch` ended it); `meta: end_play`
+// ended the play (no later batch; the next play runs); or any_errors_fatal or
+// max_fail_percentage broke it off (Ansible's RUN_FAILED_BREAK_PLAY: no later batch or play runs,
+// and the run exits 2).
+enum class PlayEnd { completed, ended, broken };
 
 // Which part of a block a task is in (any_errors_fatal spares hosts in rescue and always).
 enum class BlockSection { tasks, rescue, always };

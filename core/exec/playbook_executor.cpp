@@ -236,6 +236,7 @@ ExitCode run_playbook(const playbook::Playbook& pb, RunContext& rc) {
         playbook_broken = true;
         break;
       }
+      if (end == PlayEnd::ended) break;  // meta: end_play ends every batch of the play
     }
   }
   registry.close_all();

@@ -413,6 +413,7 @@ case_execution() {
         "--force-handlers any_errors_fatal.yml"
         "unreachable_fatal.yml"
         "limits_always.yml"
+        "end_batch.yml"
         "max_fail.yml"
         "--list-tags serial.yml"
         "--list-tags -t lists,breaks serial.yml"

@@ -93,6 +93,7 @@ inline Value test_set_fact(action::ActionContext& ctx) {
 
 inline Value test_meta(action::ActionContext& ctx) {
   static const std::map<std::string, action::MetaAction> k_meta = {
+      {"end_batch", action::MetaAction::end_batch},
       {"end_host", action::MetaAction::end_host},
       {"end_play", action::MetaAction::end_play},
       {"flush_handlers", action::MetaAction::flush_handlers},

@@ -553,3 +553,31 @@ TEST_CASE("any_errors_fatal: a failure into the block's always does not end the 
                             "ok: [db1]", "TASK [boom]", "skipped: [web2]", "failed: [db1] (rescued)",
                             "TASK [boom]", "failed: [db1]", "NO MORE HOSTS LEFT"});
 }
+
+TEST_CASE("meta: end_batch ends the current batch only; meta: end_play ends every batch, and the next play runs") {
+  ExecHarness h;
+  h.run(R"(
+- name: batches
+  hosts: all
+  gather_facts: false
+  serial: 2
+  tasks:
+    - {name: one, ok: }
+    - meta: end_batch
+    - {name: not reached, ok: }
+- name: ended
+  hosts: all
+  gather_facts: false
+  serial: 1
+  tasks:
+    - meta: end_play
+- name: next
+  hosts: web1
+  gather_facts: false
+  tasks:
+    - {name: next play, ok: }
+)");
+  CHECK(h.events() == Lines{"PLAY [batches]", "TASK [one]", "ok: [web1]", "ok: [web2]", "TASK [meta]",
+                            "PLAY [batches]", "TASK [one]", "ok: [db1]", "TASK [meta]", "PLAY [ended]",
+                            "TASK [meta]", "PLAY [next]", "TASK [next play]", "ok: [web1]"});
+}
