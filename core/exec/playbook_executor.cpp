@@ -98,6 +98,12 @@ Value play_magic(const playbook::Play& play, const playbook::Playbook& pb, const
   return Value(std::move(m));
 }
 
+bool known_order(const std::string& order) {
+  for (const char* known : {"", "inventory", "reverse_inventory", "reverse_sorted", "shuffle", "sorted"})
+    if (order == known) return true;
+  return false;
+}
+
 // The play's hosts in the order its `order` keyword asks for (Ansible's InventoryManager.get_hosts).
 std::vector<HostState*> ordered_hosts(std::vector<HostState*> hosts, const std::string& order) {
   auto by_name = [](const HostState* a, const HostState* b) { return a->name < b->name; };
@@ -218,6 +224,9 @@ ExitCode run_playbook(const playbook::Playbook& pb, RunContext& rc) {
       continue;
     }
     const std::string order = play.order.empty() ? "" : play_keyword_text(Value(play.order), play_vars, opts, rc.lookups);
+    if (!known_order(order))
+      throw SourceError(play.where, "Invalid 'order' specified for inventory hosts: " + order,
+                        "order is one of: inventory, reverse_inventory, reverse_sorted, shuffle, sorted", ExitCode::error);
     for (auto& batch : serial_batches(play, ordered_hosts(matched, order), play_vars, opts, rc.lookups)) {
       if (g_interrupted) break;
       bus.on_play_start(info);  // Ansible prints the play's banner for every batch

@@ -581,3 +581,13 @@ TEST_CASE("meta: end_batch ends the current batch only; meta: end_play ends ever
                             "PLAY [batches]", "TASK [one]", "ok: [db1]", "TASK [meta]", "PLAY [ended]",
                             "TASK [meta]", "PLAY [next]", "TASK [next play]", "ok: [web1]"});
 }
+
+TEST_CASE("a templated order that renders to an unknown order is an error at the play, with Ansible's wording") {
+  ExecHarness h;
+  try {
+    h.run("- hosts: web\n  gather_facts: false\n  vars: {o: backwards}\n  order: \"{{ o }}\"\n  tasks:\n    - ok:\n");
+    FAIL("no error");
+  } catch (const SourceError& e) {
+    CHECK(e.bare_message() == "Invalid 'order' specified for inventory hosts: backwards");
+  }
+}
