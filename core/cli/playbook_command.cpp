@@ -1,9 +1,14 @@
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
 #include <iostream>
 #include <set>
 
 #include "core/cli/commands.hpp"
 #include "core/cli/session.hpp"
 #include "core/exec/play_executor.hpp"
+#include "core/output/display.hpp"
 #include "core/playbook/parser.hpp"
 
 namespace drover::cli {
@@ -74,6 +79,22 @@ void print_listing(const playbook::Playbook& pb, const Session& s, const Listing
   }
 }
 
+// --step's question, as Ansible's _take_step asks it: the prompt on stdout, one line read from
+// stdin (y/yes runs the task, c/continue runs it and every later one, anything else skips it),
+// then the question again as a banner.
+exec::StepAnswer ask_step(const std::string& question) {
+  const std::string msg = "Perform task: " + question + " (N)o/(y)es/(c)ontinue:";
+  std::cout << msg << ' ' << std::flush;
+  std::string answer;
+  if (!std::getline(std::cin, answer)) answer.clear();
+  for (char& ch : answer) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  const int stars = std::max(3, output::banner_columns(STDOUT_FILENO) - output::text_width(msg));
+  std::cout << "\n" << msg << ' ' << std::string(static_cast<std::size_t>(stars), '*') << "\n" << std::flush;
+  if (answer == "y" || answer == "yes") return exec::StepAnswer::run;
+  if (answer == "c" || answer == "continue") return exec::StepAnswer::run_all;
+  return exec::StepAnswer::skip;
+}
+
 }  // namespace
 
 int run_playbook_command(const std::vector<std::string>& args, const Plugins& plugins) {
@@ -103,6 +124,7 @@ int run_playbook_command(const std::vector<std::string>& args, const Plugins& pl
     for (const auto& pb : books) print_listing(pb, *session, listing);
     return 0;
   }
+  if (flags.step) session->context.ask_step = ask_step;
   ExitCode worst = ExitCode::ok;
   for (const auto& pb : books) {
     ExitCode rc = exec::run_playbook(pb, session->context);

@@ -37,6 +37,7 @@ void add_run_flags(CLI::App& app, RunFlags& f, Command command) {
         ->delimiter(',')->allow_extra_args(false);
     app.add_flag("--force-handlers", f.force_handlers, "run handlers even if a task fails");
     app.add_option("--start-at-task", f.start_at_task, "start the playbook at the task matching this name");
+    app.add_flag("--step", f.step, "one-step-at-a-time: confirm each task before running");
   }
 }
 

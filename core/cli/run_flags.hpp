@@ -30,6 +30,7 @@ struct RunFlags {
   std::vector<std::string> tags, skip_tags;
   bool force_handlers = false;
   std::string start_at_task;
+  bool step = false;
 };
 
 enum class Command { adhoc, playbook };

@@ -64,6 +64,11 @@ void FreeStrategy::run() {
         finish(i);
         continue;
       }
+      const Step& step = *c.ready;
+      if (step.task->action != "meta" && !step_allows(*step.task, step.kind == TaskKind::handler, c.host->name)) {
+        c.ready.reset();  // --step said no: this host skips the task
+        continue;
+      }
       if (!submit(c)) {
         m_last_host = i;
         break;

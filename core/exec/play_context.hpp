@@ -67,6 +67,12 @@ struct StartAt {
   bool pending() const { return !pattern.empty() && !found; }
 };
 
+// --step: before each task the user is asked "Perform task: TASK: NAME (N)o/(y)es/(c)ontinue: ";
+// no skips the task on every host, continue runs it and stops asking for the rest of the play's
+// batch (Ansible's step flag lives in the strategy, made anew for every batch).
+enum class StepAnswer { skip, run, run_all };
+using StepPrompt = std::function<StepAnswer(const std::string& question)>;
+
 struct PlayContext {
   const playbook::Playbook* playbook = nullptr;
   const playbook::Play* play = nullptr;
@@ -84,6 +90,7 @@ struct PlayContext {
   // hosts of the current `serial` batch are the strategy's own list.
   std::vector<HostState*> play_hosts_all;
   StartAt* start_at = nullptr;  // the run's; null: no --start-at-task
+  StepPrompt* step = nullptr;   // the run's; null: no --step
 };
 
 }  // namespace drover::exec

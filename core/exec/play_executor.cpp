@@ -226,6 +226,7 @@ void PlayExecutor::run_task(const playbook::Task& task, const Frame& frame, bool
                             const std::vector<HostState*>& hosts) {
   if (hosts.empty()) return;
   if (task.action == "meta") return run_meta_task(task, frame, is_handler, hosts);
+  if (!step_allows(task, is_handler)) return;
   output::TaskInfo info = task_info(task, is_handler);
   m_bus.on_task_start(info);
   // run_once is read with the play's variables (Ansible templates it with the first host's)
@@ -444,6 +445,21 @@ PlayExecutor::Frame PlayExecutor::section_frame() const {
   Frame frame;
   frame.block_has_always = frame.in_always_block = m_force_handlers;
   return frame;
+}
+
+// Ansible's _take_step: asked with the task's name as written, before its banner.
+bool PlayExecutor::step_allows(const playbook::Task& task, bool is_handler, const std::string& host) {
+  if (!m_ctx.step || !*m_ctx.step || m_step_continued) return true;
+  std::string question = std::string(is_handler ? "HANDLER: " : "TASK: ") + task.display_name();
+  if (!host.empty()) question += " on " + host;
+  switch ((*m_ctx.step)(question)) {
+    case StepAnswer::skip: return false;
+    case StepAnswer::run: return true;
+    case StepAnswer::run_all:
+      m_step_continued = true;  // continue: no more questions in this play (its batch), as in Ansible
+      return true;
+  }
+  return true;
 }
 
 void PlayExecutor::break_play() {

@@ -88,6 +88,9 @@ protected:
   // At most this many hosts run the task at once (task, then block, then play `throttle`; 0: no limit).
   std::size_t throttle_for(const playbook::Task& task, const Frame& frame) const;
   bool force_handlers() const;
+  // --step: asks whether to run the task; false: skip it on every host.
+  // `host`: the free strategy asks per host ("... on HOST").
+  bool step_allows(const playbook::Task& task, bool is_handler, const std::string& host = "");
   // ansible_play_hosts and ansible_play_batch without the hosts that failed or went unreachable.
   void refresh_play_hosts();
   // --start-at-task: true while tasks are skipped to reach the named one (which turns it off).
@@ -109,6 +112,7 @@ protected:
   std::set<HostState*> m_failed_in_section;  // for force_handlers: failed since the section began
   std::set<HostState*> m_failed_for_limit;   // failures max_fail_percentage counts (see Frame)
   bool m_force_handlers = false;             // the play's force_handlers, read when the run starts
+  bool m_step_continued = false;             // --step was answered "continue" in this batch
   PlayEnd m_end = PlayEnd::completed;
   playbook::Task m_setup_task;
 };

@@ -180,6 +180,7 @@ PlayEnd run_batch(const playbook::Play& play, const std::string& strategy, const
   // ansible_play_hosts_all is in inventory order whatever the play's `order`
   ctx.play_hosts_all = matched;
   ctx.start_at = start_at.pattern.empty() ? nullptr : &start_at;
+  ctx.step = rc.ask_step ? &rc.ask_step : nullptr;
   std::unique_ptr<PlayExecutor> executor = make_strategy(strategy, play, ctx, *rc.bus, pool, *hostvars, batch);
   executor->run();
   return executor->end();

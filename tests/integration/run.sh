@@ -397,7 +397,8 @@ case_keywords() {
 
 # execution: serial (list, %), order, max_fail_percentage (at its limit and over it),
 # any_errors_fatal (block; unreachable host: exit 2), throttle, force_handlers (keyword and
-# flag), --list-tags, --start-at-task and the free/host_pinned strategies on five local hosts and
+# flag), meta end_batch/end_play, --list-tags, --start-at-task, --step and the free/host_pinned
+# strategies on five local hosts and
 # one unreachable: each run's whole output and exit code must be ansible-playbook's. free's lines
 # interleave by timing on both sides, so for it the recap, the set of result lines and the set of
 # banners are compared.
@@ -419,6 +420,7 @@ case_execution() {
         "--list-tags -t lists,breaks serial.yml"
         "--start-at-task break* serial.yml"
         "--start-at-task nothing force_handlers.yml"
+        "--step any_errors_fatal.yml"
         "free.yml"
     )
     for args in "${runs[@]}"; do
@@ -427,9 +429,11 @@ case_execution() {
         local -a argv
         read -r -a argv <<< "$args"
         argv[-1]=$dir/${argv[-1]}
-        # one fork: results in host order on both sides (free: as near as timing allows)
-        run_playbook "$out_d" -f 1 -i "$dir/hosts.ini" "${argv[@]}" || rc_d=$?
-        ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 g_mode=ansible run_playbook "$out_a" -f 1 -i "$dir/hosts.ini" "${argv[@]}" || rc_a=$?
+        # one fork: results in host order on both sides (free: as near as timing allows); --step
+        # gets the answers yes, no, continue (then "no" for the next play's question)
+        local answers=$'y\nn\nc\nn\nn\n'
+        run_playbook "$out_d" -f 1 -i "$dir/hosts.ini" "${argv[@]}" <<< "$answers" || rc_d=$?
+        ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 g_mode=ansible run_playbook "$out_a" -f 1 -i "$dir/hosts.ini" "${argv[@]}" <<< "$answers" || rc_a=$?
         expect_rc "drover $args (ansible-playbook exited $rc_a)" "$rc_a" "$rc_d" || bad=1
         local want got
         if [[ $args == free.yml ]]; then

@@ -140,6 +140,8 @@ public:
   }
   inventory::Inventory& inventory() { return m_inventory; }
   exec::RunOptions& options() { return m_options; }
+  // --step's prompt for the runs (empty: no --step).
+  exec::StepPrompt& step_prompt() { return m_step_prompt; }
 
   // Runs the playbook text; returns the exit code.
   ExitCode run(const std::string& yaml) {
@@ -157,6 +159,7 @@ public:
     rc.bus = &bus;
     rc.actions = k_test_actions;
     rc.lookups = lookup::lookup_table();  // the real lookups: they touch no host
+    rc.ask_step = m_step_prompt;
     rc.make_target = [this](const connection::ConnectionSpec& spec) {
       return std::make_unique<transport::Target>(spec, std::make_unique<FakeConnection>(host(spec.inventory_name)),
                                                  runner_binary(), become::become_methods());
@@ -218,6 +221,7 @@ private:
 
   inventory::Inventory m_inventory;
   exec::RunOptions m_options;
+  exec::StepPrompt m_step_prompt;
   std::map<std::string, FakeHost> m_hosts;
   std::map<std::string, std::int64_t> m_counts;
   std::vector<std::string> m_events;

@@ -591,3 +591,31 @@ TEST_CASE("a templated order that renders to an unknown order is an error at the
     CHECK(e.bare_message() == "Invalid 'order' specified for inventory hosts: backwards");
   }
 }
+
+TEST_CASE("--step asks before each task: no skips it on every host, continue stops asking for the play") {
+  ExecHarness h;
+  Lines questions;
+  std::vector<exec::StepAnswer> answers = {exec::StepAnswer::run, exec::StepAnswer::skip, exec::StepAnswer::run_all,
+                                           exec::StepAnswer::skip};
+  h.step_prompt() = [&](const std::string& question) {
+    questions.push_back(question);
+    return answers.at(questions.size() - 1);
+  };
+  h.run(R"(
+- hosts: web
+  gather_facts: false
+  tasks:
+    - {name: one, ok: }
+    - {name: two, ok: }
+    - {name: "three {{ 3 }}", ok: }
+    - {name: four, ok: }
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - {name: next play, ok: }
+)");
+  // the name as written, as Ansible's Task repr shows it
+  CHECK(questions == Lines{"TASK: one", "TASK: two", "TASK: three {{ 3 }}", "TASK: next play"});
+  CHECK(h.events() == Lines{"PLAY [web]", "TASK [one]", "ok: [web1]", "ok: [web2]", "TASK [three 3]", "ok: [web1]",
+                            "ok: [web2]", "TASK [four]", "ok: [web1]", "ok: [web2]", "PLAY [web1]"});
+}
