@@ -37,6 +37,7 @@ void FreeStrategy::run() {
     Cursor c;
     c.host = h;
     c.done = h->failed || h->unreachable;
+    if (h->unreachable) ++m_unreachable;
     c.skipping_to_start = start_at;
     m_cursor_of[h->name] = m_cursors.size();
     if (!c.done) {
@@ -51,7 +52,7 @@ void FreeStrategy::run() {
   // submits, not the size of the play.
   std::size_t in_flight = 0;
   for (;;) {
-    if (in_flight == 0 && std::all_of(m_hosts.begin(), m_hosts.end(), [](const HostState* h) { return h->unreachable; })) {
+    if (in_flight == 0 && m_unreachable == m_hosts.size()) {
       m_bus.on_no_hosts_remaining();
       break;
     }
@@ -65,9 +66,12 @@ void FreeStrategy::run() {
         continue;
       }
       const Step& step = *c.ready;
-      if (step.task->action != "meta" && !step_allows(*step.task, step.kind == TaskKind::handler, c.host->name)) {
-        c.ready.reset();  // --step said no: this host skips the task
-        continue;
+      if (!c.step_answered && step.task->action != "meta") {
+        if (!step_allows(*step.task, step.kind == TaskKind::handler, c.host->name)) {
+          c.ready.reset();  // --step said no: this host skips the task
+          continue;
+        }
+        c.step_answered = true;  // a throttled task is not asked about twice
       }
       if (!submit(c)) {
         m_last_host = i;
@@ -126,7 +130,6 @@ bool FreeStrategy::next_step(Cursor& c) {
         case Section::flush:
           ++c.section;
           c.next_handler = 0;
-          c.flush_point = FlushPoint::section_end;
           continue;
       }
     }
@@ -286,6 +289,7 @@ bool FreeStrategy::submit(Cursor& c) {
   ++m_in_flight[step.task];
   m_running_step[m_cursor_of.at(c.host->name)] = std::move(step);
   c.ready.reset();
+  c.step_answered = false;
   return true;
 }
 
@@ -309,6 +313,7 @@ void FreeStrategy::process(TaskOutcome o) {
   m_hostvars.invalidate();
   if (o.status == Status::unreachable && !o.ignored) {
     c.done = true;
+    ++m_unreachable;
   } else if (o.status == Status::failed && !o.ignored) {
     fail_host(c);
   }
@@ -318,7 +323,6 @@ void FreeStrategy::process(TaskOutcome o) {
     m_flush_requested = false;
     if (!c.done) {
       c.next_handler = 0;
-      c.flush_point = FlushPoint::requested;
     }
   }
   if (c.done || m_ended_hosts.count(c.host->name)) finish(i);

@@ -53,9 +53,9 @@ private:
     std::size_t section = 0;  // index into m_sections
     std::vector<Level> levels;
     std::optional<std::size_t> next_handler;  // set while flushing this host's handlers
-    FlushPoint flush_point = FlushPoint::section_end;
     std::optional<Step> ready;  // the next step, taken but not yet submitted
     bool skipping_to_start = false;  // --start-at-task: this host has not reached the task yet
+    bool step_answered = false;      // --step said yes to `ready`
     bool done_after_flush = false;   // failed with force_handlers: flushes, then leaves the play
     bool done = false;
   };
@@ -74,6 +74,7 @@ private:
 
   Pinning m_pinning;
   std::size_t m_last_host = 0;  // where each round's search for a ready host starts
+  std::size_t m_unreachable = 0;  // hosts of the batch that are unreachable (all: NO MORE HOSTS LEFT)
   std::set<std::size_t> m_idle;      // cursors waiting for their next task
   std::deque<std::size_t> m_waiting;  // host_pinned: hosts not let in yet (at most `forks` are in)
   std::vector<Section> m_sections;
