@@ -54,22 +54,27 @@ void print_listing(const playbook::Playbook& pb, const Session& s, const Listing
     }
     if (parts.tasks) {
       std::cout << "    tasks:\n";
-      auto list = [&](const std::vector<playbook::Task>& ts, auto&& self) -> void {
+      // a task's TAGS are its own and every enclosing block's, role's and import's, sorted, as
+      // ansible-playbook lists them; an unnamed task shows its action alone
+      auto list = [&](const std::vector<playbook::Task>& ts, const std::vector<std::string>& inherited,
+                      auto&& self) -> void {
         for (const auto& t : ts) {
+          std::vector<std::string> tags = inherited;
+          tags.insert(tags.end(), t.tags.begin(), t.tags.end());
+          std::sort(tags.begin(), tags.end());
+          tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
           if (t.is_block()) {
-            self(t.block, self);
-            self(t.rescue, self);
-            self(t.always, self);
+            self(t.block, tags, self);  // ansible-playbook lists no rescue or always task
             continue;
           }
-          std::cout << "      " << t.display_name() << "\tTAGS: [";
-          for (std::size_t i = 0; i < t.tags.size(); ++i) std::cout << (i ? ", " : "") << t.tags[i];
+          std::cout << "      " << (t.name.empty() ? t.action : t.banner_name(t.name)) << "\tTAGS: [";
+          for (std::size_t i = 0; i < tags.size(); ++i) std::cout << (i ? ", " : "") << tags[i];
           std::cout << "]\n";
         }
       };
-      list(play.pre_tasks, list);
-      list(play.tasks, list);
-      list(play.post_tasks, list);
+      list(play.pre_tasks, play.tags, list);
+      list(play.tasks, play.tags, list);
+      list(play.post_tasks, play.tags, list);
     }
     if (parts.tags) {
       std::string joined;
@@ -113,7 +118,9 @@ int run_playbook_command(const std::vector<std::string>& args, const Plugins& pl
   // Everything is parsed before any host is touched.
   std::vector<playbook::Playbook> books;
   auto known_action = [&plugins](std::string_view name) { return action::find_action(plugins.actions, name) != nullptr; };
-  for (const auto& f : files) books.push_back(playbook::parse_playbook(f, known_action));
+  playbook::ParseOptions parse_options;
+  parse_options.roles_path = cli_config().get_paths("defaults.roles_path");
+  for (const auto& f : files) books.push_back(playbook::parse_playbook(f, known_action, parse_options));
   if (syntax_check) {
     for (const auto& pb : books) std::cout << "\nplaybook: " << pb.path << "\n";
     return 0;

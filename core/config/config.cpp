@@ -5,10 +5,10 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
-#include <regex>
 
 #include "core/error.hpp"
 #include "core/value/boolean.hpp"
+#include "core/value/regex.hpp"
 #include "core/value/text.hpp"
 
 extern char** environ;
@@ -83,8 +83,9 @@ std::string unquote(const std::string& s) {
 }
 
 bool is_plugin_section(const std::string& section) {
-  static const std::regex re(R"(^(action|become|cache|callback|connection|inventory|lookup|shell|strategy|vars)_\w+$)");
-  return std::regex_match(section, re);
+  static const Regex re(R"((action|become|cache|callback|connection|inventory|lookup|shell|strategy|vars)_\w+)",
+                        RegexFlag::ascii);
+  return re.fullmatch(section).has_value();
 }
 
 bool exists(const std::string& p) {
@@ -154,14 +155,13 @@ void Config::read_file(const std::string& path, bool is_drover_file) {
   m_file = path;
   std::string line, section, last_name;
   int lineno = 0, last_line = 0;
-  static const std::regex header(R"(^\[([^\]]+)\]\s*$)");
+  static const Regex header(R"(\[([^\]]+)\]\s*)", RegexFlag::ascii);
   while (std::getline(in, line)) {
     ++lineno;
     std::string t(trim(line));
     if (t.empty() || t[0] == '#' || t[0] == ';') continue;
-    std::smatch m;
-    if (std::regex_match(t, m, header)) {
-      section = std::string(trim(m[1].str()));
+    if (auto m = header.fullmatch(t)) {
+      section = std::string(trim(m->group(1)));
       last_name.clear();
       if (is_drover_file && section != "defaults" && section != "privilege_escalation" &&
           section != "ssh_connection" && !is_plugin_section(section))
@@ -187,8 +187,8 @@ void Config::read_file(const std::string& path, bool is_drover_file) {
     std::string name = ascii_lower(trim(t.substr(0, sep)));
     std::string value = t.substr(sep + 1);
     // inline comments start with ';' after whitespace (Ansible's configparser setting)
-    static const std::regex inline_comment(R"(\s;.*$)");
-    value = std::string(trim(std::regex_replace(value, inline_comment, "")));
+    static const Regex inline_comment(R"(\s;.*$)", RegexFlag::ascii);
+    value = std::string(trim(inline_comment.sub("", value)));
     last_name = name;
     last_line = lineno;
     if (section.empty()) {

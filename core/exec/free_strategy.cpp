@@ -247,18 +247,18 @@ void FreeStrategy::fail_host(Cursor& c) {
 }
 
 bool FreeStrategy::next_handler(Cursor& c) {
-  const auto& handlers = m_ctx.play->handlers;
-  while (*c.next_handler < handlers.size()) {
-    const playbook::Task& h = handlers[(*c.next_handler)++];
-    bool hit = c.host->notified.count(h.name) > 0;
-    for (const auto& l : h.listen) hit = hit || c.host->notified.count(l) > 0;
-    if (hit) {
+  // the handlers notify() resolved for this host ("role : name", listen topics)
+  const std::set<const playbook::Task*>& notified = m_notified[c.host->name];
+  while (*c.next_handler < m_handlers.size()) {
+    const playbook::Task& h = m_handlers[(*c.next_handler)++];
+    if (notified.count(&h)) {
       c.ready = Step{&h, Frame{}, TaskKind::handler};
       return true;
     }
   }
   c.next_handler.reset();
   c.host->notified.clear();
+  m_notified.erase(c.host->name);
   if (c.done_after_flush) c.done = true;
   return false;
 }
@@ -269,6 +269,9 @@ bool FreeStrategy::submit(Cursor& c) {
   const std::size_t limit = throttle_for(task, step.frame);
   if (limit > 0 && m_in_flight[step.task] >= limit) return false;
   const bool is_handler = step.kind == TaskKind::handler;
+  if (is_dynamic_include(task.action))
+    throw SourceError(task.where, task.action + " is not supported with the free strategy yet",
+                      "use the linear strategy for this play, or import_tasks/import_role", ExitCode::error);
   if (task.action != "meta") {
     bool once = false;
     try {
@@ -284,7 +287,7 @@ bool FreeStrategy::submit(Cursor& c) {
                 "independently on each host");
     m_bus.on_task_start(task_info(task, is_handler));
   }
-  TaskRun run{step.task, step.frame.vars, c.host, &m_ctx, is_handler};
+  TaskRun run{step.task, step.frame.vars, c.host, &m_ctx, is_handler, step.frame.include_vars};
   m_pool.submit([run] { return execute_task(run); });
   ++m_in_flight[step.task];
   m_running_step[m_cursor_of.at(c.host->name)] = std::move(step);
@@ -302,6 +305,7 @@ void FreeStrategy::process(TaskOutcome o) {
   const bool is_handler = step.kind == TaskKind::handler;
   const output::TaskInfo info = task_info(task, is_handler);
   const bool was_out = c.host->failed || c.host->unreachable;
+  if (task.action == "add_host" || task.action == "group_by") change_inventory(o);  // before it is shown
   if (task.action != "meta") {
     emit_outcome(o, info, step.frame);
   } else if (o.status == Status::skipped || o.status == Status::failed || o.status == Status::unreachable) {

@@ -77,10 +77,14 @@ struct PlayContext {
   const playbook::Playbook* playbook = nullptr;
   const playbook::Play* play = nullptr;
   const RunOptions* options = nullptr;
-  const inventory::Inventory* inventory = nullptr;
+  inventory::Inventory* inventory = nullptr;  // changed only by the controller (add_host, group_by)
   HostRegistry* hosts = nullptr;
   Value play_vars = Value::map();  // vars, then vars_files, merged
   Value magic = Value::map();      // play-wide magic variables (groups, hostvars, playbook_dir, ...)
+  // Every public role's defaults and vars/ (the play's roles, import_role's, include_role's with
+  // public: true), which Ansible shows to all the play's tasks. The strategy adds to them between
+  // tasks; null until the play starts (then the Play's are used).
+  Value role_defaults, role_vars;
   std::vector<std::string> search_paths;
   action::ActionTable actions;  // what task action names run
   TargetFactory make_target;

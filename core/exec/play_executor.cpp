@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/exec/keywords.hpp"
+#include "core/playbook/block_inheritance.hpp"
 #include "core/playbook/serial.hpp"
 #include "core/vars/scope.hpp"
 
@@ -18,6 +19,10 @@ PlayExecutor::PlayExecutor(PlayContext& ctx, output::EventBus& bus, WorkerPool<T
   m_setup_task.name = "Gathering Facts";
   m_setup_task.action = "setup";
   m_setup_task.where = ctx.play->where;
+  m_handlers.assign(ctx.play->handlers.begin(), ctx.play->handlers.end());
+  m_role_uses = ctx.play->role_uses;
+  m_ctx.role_defaults = ctx.play->role_defaults;
+  m_ctx.role_vars = ctx.play->role_vars;
 }
 
 void PlayExecutor::run() {
@@ -50,6 +55,20 @@ bool PlayExecutor::play_keyword_bool(std::string_view name, const Value& value, 
   return bool_keyword(t, name, value, fallback);
 }
 
+vars::Scope PlayExecutor::role_scope(const playbook::Role& role) const {
+  vars::Scope scope;
+  scope.push(m_ctx.role_defaults);
+  scope.push(role.defaults_layer);
+  scope.push(m_ctx.play_vars);
+  scope.push(m_ctx.role_vars);
+  scope.push(role.vars_layer);
+  scope.push(role.params_layer);
+  scope.push(m_ctx.magic);
+  scope.push(role.magic);
+  scope.push(m_ctx.options->extra_vars);
+  return scope;
+}
+
 vars::Scope PlayExecutor::play_scope() const {
   vars::Scope scope;
   scope.push(m_ctx.play_vars);
@@ -68,8 +87,15 @@ void PlayExecutor::run_section(const std::vector<playbook::Task>& tasks) {
 std::vector<HostState*> PlayExecutor::active_hosts() const {
   std::vector<HostState*> out;
   for (HostState* h : m_hosts)
-    if (!h->failed && !h->unreachable && !m_ended_hosts.count(h->name)) out.push_back(h);
+    if (!h->failed && !h->unreachable && !m_ended_hosts.count(h->name) && !m_outside_inclusion.count(h->name))
+      out.push_back(h);
   return out;
+}
+
+bool PlayExecutor::hosts_remaining() const {
+  return std::any_of(m_hosts.begin(), m_hosts.end(), [&](const HostState* h) {
+    return !h->failed && !h->unreachable && !m_ended_hosts.count(h->name);
+  });
 }
 
 bool PlayExecutor::tags_selected(const std::vector<std::string>& tags) const {
@@ -119,17 +145,9 @@ void PlayExecutor::run_block(const playbook::Task& block, const Frame& frame) {
   if (!block.any_errors_fatal.is_null()) inner.any_errors_fatal = block.any_errors_fatal;
   if (!block.throttle.is_null()) inner.throttle = block.throttle;
   std::vector<HostState*> entered = active_hosts();
-  if (!block.when.empty()) {
-    // A block's `when` applies to each of its tasks; copying it down keeps one code path.
-    playbook::Task copy = block;
-    auto add_when = [&](std::vector<playbook::Task>& list) {
-      for (auto& t : list) t.when.insert(t.when.begin(), block.when.begin(), block.when.end());
-    };
-    add_when(copy.block);
-    add_when(copy.rescue);
-    add_when(copy.always);
-    copy.when.clear();
-    run_block(copy, frame);
+  if (playbook::passes_keywords_down(block)) {
+    // A block's `when`, `become`... apply to each of its tasks; copying them down keeps one path.
+    run_block(playbook::with_keywords_pushed_down(block), frame);
     return;
   }
   inner.block_has_always = !block.always.empty();
@@ -176,7 +194,8 @@ void PlayExecutor::run_block(const playbook::Task& block, const Frame& frame) {
 std::string PlayExecutor::templated_name(const playbook::Task& task) const {
   std::string name = task.display_name();
   if (name.find("{{") == std::string::npos) return name;
-  vars::Scope scope = play_scope();
+  vars::Scope scope = task.role ? role_scope(*task.role) : play_scope();
+  for (const Value* layer : m_include_layers) scope.push(*layer);
   try {
     tmpl::Templar t(scope, tmpl::TemplateOptions{.result_types = m_ctx.options->result_types, .lookups = m_ctx.lookups});
     Value v = t.template_value(Value(name));
@@ -186,12 +205,20 @@ std::string PlayExecutor::templated_name(const playbook::Task& task) const {
   }
 }
 
+std::string PlayExecutor::banner_name(const playbook::Task& task) const {
+  // IncludeRole.get_name: its name, else "include_role : <role>", never with the role prefix
+  if (task.action == "include_role" || task.action == "import_role")
+    return task.name.empty() ? task.action + " : " + task.args.get_string("name", task.args.get_string("role"))
+                             : templated_name(task);
+  return task.banner_name(templated_name(task));
+}
+
 output::TaskInfo PlayExecutor::task_info(const playbook::Task& task, bool is_handler) const {
   output::TaskInfo info;
-  info.name = templated_name(task);
+  info.name = banner_name(task);
   info.action = task.action;
   info.path = task.where.known() ? task.where.file + ":" + std::to_string(task.where.line) : "";
-  info.is_handler = is_handler;
+  info.is_handler = is_handler || m_flushing;
   info.args = task.args;
   info.loop = task.has_loop;
   return info;
@@ -208,7 +235,7 @@ void PlayExecutor::run_meta_task(const playbook::Task& task, const Frame& frame,
                         what == "reset_connection" || what == "role_complete";
   for (HostState* h : hosts) {
     m_bus.on_task_start(info);
-    m_pool.submit([run = TaskRun{&task, frame.vars, h, &m_ctx, is_handler}] { return execute_task(run); });
+    m_pool.submit([run = TaskRun{&task, frame.vars, h, &m_ctx, is_handler, frame.include_vars}] { return execute_task(run); });
     TaskOutcome o = m_pool.next_result();
     if (o.status != Status::ok && o.status != Status::changed) {
       output::HostResult hr{o.host, info, o.status, o.result};
@@ -222,10 +249,63 @@ void PlayExecutor::run_meta_task(const playbook::Task& task, const Frame& frame,
   if (m_flush_requested) flush_handlers();
 }
 
+namespace {
+
+std::vector<std::string> strings_of(const Value& list) {
+  std::vector<std::string> out;
+  if (list.is_list())
+    for (const Value& v : list.as_list())
+      if (v.is_string()) out.push_back(v.as_string());
+  return out;
+}
+
+// Applies one add_host / group_by result to the inventory; marks it changed when it changed it.
+bool change_inventory_with(inventory::Inventory& inv, const std::string& host, Value& result) {
+  bool changed = false;
+  if (const Value* add = result.find("add_host"); add && add->is_map())
+    changed = inv.add_dynamic_host(add->get_string("host_name"), strings_of(add->get("groups")), add->get("host_vars"));
+  else if (const Value* group = result.find("add_group"); group && group->is_string())
+    changed = inv.add_dynamic_group(host, group->as_string(), strings_of(result.get("parent_groups")));
+  else
+    return false;
+  if (changed) result.mutable_map().set("changed", true);
+  return changed;
+}
+
+}  // namespace
+
+// add_host / group_by: the inventory changes on the controller, between tasks; the hosts'
+// inventory variables (group_names, group vars) and the `groups` variable follow.
+void PlayExecutor::change_inventory(TaskOutcome& o) {
+  if (o.status == Status::failed || o.status == Status::unreachable || o.status == Status::skipped) return;
+  inventory::Inventory& inv = *m_ctx.inventory;
+  bool changed = false;
+  if (Value* results = o.result.mutable_map().find("results"); results && results->is_list()) {
+    List& items = results->mutable_list();
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (!change_inventory_with(inv, o.host, items[i])) continue;
+      changed = true;
+      if (i < o.items.size()) {
+        o.items[i].result = items[i];
+        o.items[i].status = Status::changed;
+      }
+    }
+    if (changed) o.result.mutable_map().set("changed", true);
+  } else {
+    changed = change_inventory_with(inv, o.host, o.result);
+  }
+  if (!changed) return;
+  o.status = Status::changed;
+  m_ctx.magic.mutable_map().set("groups", inv.groups_var());
+  for (HostState* h : m_hosts)
+    if (h->host) h->inventory_vars = inv.host_vars(*h->host);
+}
+
 void PlayExecutor::run_task(const playbook::Task& task, const Frame& frame, bool is_handler,
                             const std::vector<HostState*>& hosts) {
   if (hosts.empty()) return;
   if (task.action == "meta") return run_meta_task(task, frame, is_handler, hosts);
+  if (is_dynamic_include(task.action)) return run_include(task, frame, hosts);
   if (!step_allows(task, is_handler)) return;
   output::TaskInfo info = task_info(task, is_handler);
   m_bus.on_task_start(info);
@@ -236,22 +316,33 @@ void PlayExecutor::run_task(const playbook::Task& task, const Frame& frame, bool
   } catch (const tmpl::TemplateError& e) {
     throw SourceError(task.where, e.what(), "run_once takes a boolean", ExitCode::error);
   }
+  // add_host runs on the first host only, as Ansible's BYPASS_HOST_LOOP actions do (unlike
+  // run_once, its result is not given to the other hosts)
+  const bool bypass_host_loop = task.action == "add_host";
   std::vector<HostState*> targets = hosts;
-  if (once) targets.resize(1);
+  if (once || bypass_host_loop) targets.resize(1);
   // throttle: at most `limit` of this task's hosts run at once; each result lets the next one in
   const std::size_t limit = throttle_for(task, frame);
   std::size_t submitted = 0;
   auto submit_next = [&] {
-    TaskRun run{&task, frame.vars, targets[submitted++], &m_ctx, is_handler};
+    TaskRun run{&task, frame.vars, targets[submitted++], &m_ctx, is_handler, frame.include_vars};
     m_pool.submit([run] { return execute_task(run); });
   };
   while (submitted < targets.size() && (limit == 0 || submitted < limit)) submit_next();
+  // Results are shown as they arrive, except for tasks that change the inventory: their
+  // `changed` is known only once the inventory is changed, after every host has answered (the
+  // workers read the inventory while they run).
+  const bool changes_inventory = task.action == "add_host" || task.action == "group_by";
   std::vector<TaskOutcome> outcomes;
   for (std::size_t i = 0; i < targets.size(); ++i) {
     TaskOutcome o = m_pool.next_result();
     if (submitted < targets.size()) submit_next();
-    emit_outcome(o, info, frame);
+    if (!changes_inventory) emit_outcome(o, info, frame);
     outcomes.push_back(std::move(o));
+  }
+  if (changes_inventory) {
+    for (auto& o : outcomes) change_inventory(o);
+    for (auto& o : outcomes) emit_outcome(o, info, frame);
   }
   if (once) {
     // run_once: the one result stands for every host of the batch
@@ -271,6 +362,7 @@ void PlayExecutor::run_task(const playbook::Task& task, const Frame& frame, bool
   // play (check_any_errors_fatal, check_max_fail_percentage), not when every host has failed.
 }
 
+// Shows one host's outcome: its loop items, warnings, then the result.
 void PlayExecutor::emit_outcome(TaskOutcome& o, const output::TaskInfo& info, const Frame& frame) {
   output::TaskInfo host_info = info;
   host_info.diff = o.diff;
@@ -318,7 +410,7 @@ void PlayExecutor::apply(const TaskOutcome& o, const playbook::Task& task, bool,
     }
   }
   if (o.status == Status::changed || (o.status != Status::failed && o.result.get_truthy("changed")))
-    for (const auto& n : task.notify) h->notified.insert(n);
+    for (const auto& n : task.notify) notify(*h, n);
   apply_meta(o.meta, *h);
 }
 
@@ -348,6 +440,20 @@ void PlayExecutor::gather_facts() {
   run_task(m_setup_task, Frame{}, false, hosts);
 }
 
+void PlayExecutor::notify(HostState& host, const std::string& name) {
+  host.notified.insert(name);
+  std::set<const playbook::Task*>& mine = m_notified[host.name];
+  for (auto it = m_handlers.rbegin(); it != m_handlers.rend(); ++it) {
+    const bool named = it->name == name || (it->role && it->role->name + " : " + it->name == name);
+    if (named && !it->name.empty()) {
+      mine.insert(&*it);
+      break;
+    }
+  }
+  for (const auto& handler : m_handlers)
+    if (std::find(handler.listen.begin(), handler.listen.end(), name) != handler.listen.end()) mine.insert(&handler);
+}
+
 void PlayExecutor::flush_handlers(FlushPoint point) {
   m_flush_requested = false;
   if (m_end_play) return;  // Ansible's end_play and failure limits leave notified handlers unrun
@@ -358,7 +464,11 @@ void PlayExecutor::flush_handlers(FlushPoint point) {
     for (HostState* h : m_hosts)
       if (h->failed && !h->unreachable && m_failed_in_section.count(h)) forced.push_back(h);
   m_failed_in_section.clear();
-  for (const auto& handler : m_ctx.play->handlers) {
+  const bool was_flushing = m_flushing;
+  m_flushing = true;
+  // by index: a handler that runs include_role adds handlers to m_handlers
+  for (std::size_t i = 0; i < m_handlers.size(); ++i) {
+    const playbook::Task& handler = m_handlers[i];
     std::vector<HostState*> hosts;
     std::vector<HostState*> candidates = active_hosts();
     for (HostState* h : forced)
@@ -366,15 +476,16 @@ void PlayExecutor::flush_handlers(FlushPoint point) {
     if (!forced.empty()) std::stable_sort(candidates.begin(), candidates.end(), [this](HostState* a, HostState* b) {
       return std::find(m_hosts.begin(), m_hosts.end(), a) < std::find(m_hosts.begin(), m_hosts.end(), b);
     });
-    for (HostState* h : candidates) {
-      bool hit = h->notified.count(handler.name) > 0;
-      for (const auto& l : handler.listen) hit = hit || h->notified.count(l) > 0;
-      if (hit) hosts.push_back(h);
-    }
+    for (HostState* h : candidates)
+      if (m_notified[h->name].count(&handler)) hosts.push_back(h);
     if (hosts.empty()) continue;
     run_task(handler, Frame{}, true, hosts);
   }
-  for (HostState* h : m_hosts) h->notified.clear();
+  m_flushing = was_flushing;
+  for (HostState* h : m_hosts) {
+    h->notified.clear();
+    m_notified.erase(h->name);
+  }
 }
 
 }  // namespace drover::exec
@@ -443,6 +554,7 @@ void PlayExecutor::check_max_fail_percentage() {
 
 PlayExecutor::Frame PlayExecutor::section_frame() const {
   Frame frame;
+  frame.tags = m_ctx.play->tags;  // a play's tags are every task's (and import_playbook's)
   frame.block_has_always = frame.in_always_block = m_force_handlers;
   return frame;
 }

@@ -70,10 +70,21 @@ Value play_magic(const playbook::Play& play, const playbook::Playbook& pb, const
   m.set("ansible_play_hosts_all", Value(names));
   m.set("play_hosts", Value(names));
   m.set("ansible_play_name", play.name);
-  // roles are not supported yet (refused by the parser), so a play has none
-  m.set("role_names", Value::list());
-  m.set("ansible_role_names", Value::list());
-  m.set("ansible_play_role_names", Value::list());
+  // role_names / ansible_play_role_names: the play's roles and import_role's, in order and with
+  // repeats, as Ansible lists play.roles; ansible_role_names adds the dependencies, once each
+  // (Ansible builds it from a set, so its order is arbitrary there)
+  auto once_each = [](const std::vector<std::string>& names) {
+    List out;
+    for (const auto& r : names)
+      if (std::find(out.begin(), out.end(), Value(r)) == out.end()) out.push_back(Value(r));
+    return out;
+  };
+  List play_roles, all_roles = once_each(play.all_role_names);
+  for (const auto& r : play.role_names) play_roles.push_back(Value(r));
+  m.set("ansible_dependent_role_names", Value(once_each(play.dependency_role_names)));
+  m.set("role_names", Value(play_roles));
+  m.set("ansible_play_role_names", Value(play_roles));
+  m.set("ansible_role_names", Value(std::move(all_roles)));
   m.set("playbook_dir", pb.dir);
   m.set("groups", inv.groups_var());
   m.set("hostvars", Value(std::static_pointer_cast<Object>(hostvars)));
@@ -255,7 +266,11 @@ ExitCode run_playbook(const playbook::Playbook& pb, RunContext& rc) {
   if (start_at.pending() && !g_interrupted)
     print_start_at_not_found(start_at.pattern);
   if (worst_end == PlayEnd::broken && !g_interrupted) return ExitCode::host_failed;  // Ansible's RUN_FAILED_HOSTS
-  return output::exit_code_for(bus.stats(), g_interrupted ? output::RunEnd::interrupted : output::RunEnd::completed);
+  ExitCode code = output::exit_code_for(bus.stats(), g_interrupted ? output::RunEnd::interrupted : output::RunEnd::completed);
+  // a host can fail without a result in the stats (an include_role whose role is missing)
+  const bool any_failed = std::any_of(ever_failed.begin(), ever_failed.end(), [](const auto& kv) { return kv.second; });
+  if (code == ExitCode::ok && any_failed) code = ExitCode::host_failed;
+  return code;
 }
 
 ExitCode run_adhoc(const std::string& pattern, const std::string& module, const Value& args,

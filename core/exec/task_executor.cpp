@@ -1,6 +1,8 @@
 #include "core/exec/task_executor.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <stdexcept>
 #include <thread>
 
@@ -130,7 +132,8 @@ class Executor {
 public:
   explicit Executor(const TaskRun& run)
       : m_task(*run.task), m_host(*run.host), m_play(*run.play), m_opts(*run.play->options),
-        m_block_vars(run.block_vars) {
+        m_block_vars(run.block_vars), m_include_vars(run.include_vars),
+        m_search_paths(task_search_paths(m_task, m_play)) {
     build_scope();
     m_diff = m_task.diff.is_bool() ? m_task.diff.as_bool() : m_opts.diff;
   }
@@ -158,6 +161,8 @@ private:
   const PlayContext& m_play;
   const RunOptions& m_opts;
   const std::vector<const Value*>& m_block_vars;
+  const std::vector<const Value*>& m_include_vars;
+  std::vector<std::string> m_search_paths;
   vars::Scope m_scope;
   bool m_diff = false;                      // the task's diff keyword, templated when it runs
   std::string m_delegate_host;              // set when the task ran on another host
@@ -166,7 +171,7 @@ private:
 
   tmpl::TemplateOptions template_options() const {
     tmpl::TemplateOptions o;
-    o.search_paths = m_play.search_paths;
+    o.search_paths = m_search_paths;
     o.result_types = m_opts.result_types;
     o.lookups = m_play.lookups;
     const inventory::Inventory* inv = m_play.inventory;
@@ -178,18 +183,28 @@ private:
     return o;
   }
 
-  // Precedence, lowest first (Ansible's order, for the levels drover has so far).
+  // Precedence, lowest first (Ansible's order, vars/manager.py, for the levels drover has so
+  // far): role defaults < inventory < facts < play vars < role vars < block/task vars <
+  // set_fact/register < role params < include vars < magic < extra vars.
   void build_scope() {
+    const playbook::Role* role = m_task.role.get();
+    m_scope.push(m_play.role_defaults.is_null() ? m_play.play->role_defaults : m_play.role_defaults);
+    if (role) m_scope.push(role->defaults_layer);
     m_scope.push(m_host.inventory_vars);
     m_scope.push(m_host.injected_facts);
     Map facts_layer;
     facts_layer.set("ansible_facts", m_host.facts);
     m_scope.push_owned(Value(std::move(facts_layer)));
     m_scope.push(m_play.play_vars);
+    m_scope.push(m_play.role_vars.is_null() ? m_play.play->role_vars : m_play.role_vars);
+    if (role) m_scope.push(role->vars_layer);
     for (const Value* v : m_block_vars) m_scope.push(*v);
     m_scope.push(m_task.vars);
     m_scope.push(m_host.runtime_vars);
+    if (role) m_scope.push(role->params_layer);
+    for (const Value* v : m_include_vars) m_scope.push(*v);
     m_scope.push(m_play.magic);
+    if (role) m_scope.push(role->magic);
     m_scope.push(m_opts.extra_vars);
   }
 
@@ -247,6 +262,7 @@ private:
 
   // One attempt: template the arguments and run the action.
   Value run_action(const vars::Scope& scope, tmpl::Templar& templar) {
+    if (is_dynamic_include(m_task.action)) return include_result(templar);
     const action::ActionRow* row = action::find_action(m_play.actions, m_task.action);
     if (!row) return failed_result("couldn't resolve module/action '" + m_task.action + "'");
     Value args = remove_omitted(templar.template_value(m_task.args));
@@ -261,7 +277,7 @@ private:
     HostState& exec_host = execution_host(templar);
     transport::Target& target = target_of(exec_host, scope, templar);
 
-    action::ActionContext ctx{m_task, args, templar, scope, check, m_diff, m_play.search_paths, {}, {}};
+    action::ActionContext ctx{m_task, args, templar, scope, check, m_diff, m_search_paths, {}, {}};
     ctx.result_types = m_opts.result_types;
     ctx.run_module = [&](const std::string& module, const Value& module_args) {
       transport::ModuleCall call = base;
@@ -275,6 +291,19 @@ private:
     if (!result.is_map()) result = failed_result("the action returned no result");
     if (!result.find("changed")) result.mutable_map().set("changed", false);
     return apply_overrides(scope, std::move(result));
+  }
+
+  // What include_tasks/include_role ask the strategy to load (Ansible's include action result).
+  Value include_result(tmpl::Templar& templar) const {
+    Value args = remove_omitted(templar.template_value(m_task.args));
+    Map m;
+    std::string target = args.get_string("_raw_params");
+    if (target.empty()) target = args.get_string("file");
+    if (m_task.action == "include_role") target = args.get_string("name", args.get_string("role"));
+    m.set("include", target);
+    m.set("include_args", args);
+    m.set("changed", false);
+    return Value(std::move(m));
   }
 
   // changed_when / failed_when, evaluated with the result registered.
@@ -301,21 +330,40 @@ private:
     return result;
   }
 
-  // become, become_user, become_method: command line < play < task.
+  // become, become_user, become_method, become_flags: command line < play < task < the
+  // ansible_become* variables, which outrank the keywords as in Ansible (PlayContext's variable
+  // overrides); the password only comes from ansible_become_password (or _pass).
   transport::Become become(const vars::Scope& scope, tmpl::Templar& templar) const {
     transport::Become b;
     const playbook::Play& play = *m_play.play;
+    auto var = [&](std::string_view name) -> Value {
+      const Value* v = scope.find(name);
+      return v ? *v : Value();
+    };
     b.enabled = bool_keyword(templar, "become", play.become, m_opts.become);
     b.enabled = bool_keyword(templar, "become", m_task.become, b.enabled);
-    b.user = string_keyword(templar, m_task.become_user)
-                 .value_or(string_keyword(templar, play.become_user).value_or(m_opts.become_user));
-    b.method = string_keyword(templar, m_task.become_method)
-                   .value_or(string_keyword(templar, play.become_method).value_or(m_opts.become_method));
-    if (const Value* pw = scope.find("ansible_become_password")) {
-      Value t = templar.template_value(*pw);
-      if (t.is_string()) b.password = t.as_string();
+    b.enabled = bool_keyword(templar, "ansible_become", var("ansible_become"), b.enabled);
+    b.user = first_string(templar, {var("ansible_become_user"), m_task.become_user, play.become_user})
+                 .value_or(m_opts.become_user);
+    b.method = first_string(templar, {var("ansible_become_method"), m_task.become_method, play.become_method})
+                   .value_or(m_opts.become_method);
+    b.flags = first_string(templar, {var("ansible_become_flags"), m_task.become_flags, play.become_flags})
+                  .value_or("");
+    for (const char* name : {"ansible_become_password", "ansible_become_pass"}) {
+      Value t = templar.template_value(var(name));
+      if (t.is_string()) {
+        b.password = t.as_string();
+        break;
+      }
     }
     return b;
+  }
+
+  // The first of `candidates` that is set, templated (string_keyword), else nullopt.
+  static std::optional<std::string> first_string(tmpl::Templar& templar, std::initializer_list<Value> candidates) {
+    for (const Value& v : candidates)
+      if (auto s = string_keyword(templar, v)) return s;
+    return std::nullopt;
   }
 
   Value environment(tmpl::Templar& templar) const {
@@ -511,6 +559,21 @@ output::Status status_of(const Value& result) {
   if (result.get_truthy("skipped")) return Status::skipped;
   if (result.get_truthy("changed")) return Status::changed;
   return Status::ok;
+}
+
+bool is_dynamic_include(std::string_view action) { return action == "include_tasks" || action == "include_role"; }
+
+// Ansible's Task.get_search_path(): the roles of the dependency chain, then the folder of the file
+// the task is written in (a role's tasks/, an included file's folder), then the play's.
+std::vector<std::string> task_search_paths(const playbook::Task& task, const PlayContext& play) {
+  std::vector<std::string> paths;
+  auto add = [&paths](const std::string& dir) {
+    if (!dir.empty() && std::find(paths.begin(), paths.end(), dir) == paths.end()) paths.push_back(dir);
+  };
+  for (const playbook::Role* r = task.role.get(); r; r = r->parent.get()) add(r->path);
+  if (task.where.known()) add(std::filesystem::path(task.where.file).parent_path().string());
+  for (const auto& dir : play.search_paths) add(dir);
+  return paths;
 }
 
 TaskOutcome execute_task(const TaskRun& run) {

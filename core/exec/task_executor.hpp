@@ -32,9 +32,21 @@ struct TaskRun {
   HostState* host = nullptr;
   const PlayContext* play = nullptr;
   bool is_handler = false;
+  std::vector<const Value*> include_vars;  // include_tasks/include_role vars and loop variables of
+                                           // the includes the task came from, outermost first
 };
 
+// include_tasks/include_role run through the executor like any task (when, loop, templated
+// arguments per host) and answer {"include": <file or role name>, "include_args": <arguments>};
+// the strategy then loads what they name (core/exec/includes.cpp).
 TaskOutcome execute_task(const TaskRun& run);
+
+// Whether `action` is one the strategy carries out itself after the executor ran it.
+bool is_dynamic_include(std::string_view action);
+
+// Where a task's `src` files, templates and lookups are looked for: its role's folder (and the
+// folders of the roles it was reached through), then the play's search paths.
+std::vector<std::string> task_search_paths(const playbook::Task& task, const PlayContext& play);
 
 // The status a result map stands for (unreachable, failed, skipped, changed, ok).
 output::Status status_of(const Value& result);

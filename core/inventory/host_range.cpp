@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
-#include <regex>
+
+#include "core/value/regex.hpp"
 
 namespace drover::inventory {
 
@@ -11,13 +12,13 @@ namespace {
 const std::string k_letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
 bool is_ipv4(const std::string& s) {
-  static const std::regex re(R"(^(?:(?:[0-9]{1,3}|\[[0-9]+:[0-9]+(?::[0-9]+)?\])\.){3}(?:[0-9]{1,3}|\[[0-9]+:[0-9]+(?::[0-9]+)?\])$)");
-  return std::regex_match(s, re);
+  static const Regex re(
+      R"((?:(?:[0-9]{1,3}|\[[0-9]+:[0-9]+(?::[0-9]+)?\])\.){3}(?:[0-9]{1,3}|\[[0-9]+:[0-9]+(?::[0-9]+)?\]))");
+  return re.fullmatch(s).has_value();
 }
 
 bool is_ipv6(const std::string& s) {
-  static const std::regex chars(R"(^[0-9a-fA-F:.]+$)");
-  if (!std::regex_match(s, chars)) return false;
+  if (s.empty() || s.find_first_not_of("0123456789abcdefABCDEF:.") != std::string::npos) return false;
   auto colons = std::count(s.begin(), s.end(), ':');
   bool compressed = s.find("::") != std::string::npos;
   bool v4_tail = s.find('.') != std::string::npos;
@@ -28,8 +29,8 @@ bool is_ipv6(const std::string& s) {
 bool is_hostname(const std::string& s) {
   static const std::string range = R"(\[(?:[a-zA-Z]:[a-zA-Z]|[0-9]+:[0-9]+)(?::[0-9]+)?\])";
   static const std::string label = "(?:\\w|" + range + ")(?:[\\w-]|" + range + ")*";
-  static const std::regex re("^" + label + "(?:\\." + label + ")*\\.?$");
-  return std::regex_match(s, re);
+  static const Regex re(label + "(?:\\." + label + ")*\\.?", RegexFlag::ascii);
+  return re.fullmatch(s).has_value();
 }
 
 int to_int(const std::string& s) {
@@ -55,16 +56,16 @@ std::vector<std::string> split_colon(const std::string& s) {
 }  // namespace
 
 std::optional<Address> parse_address(std::string_view text) {
-  static const std::regex bracketed(R"(^\[(.+)\]:([0-9]+)$)");
-  static const std::regex hostport(R"(^((?:[^:\[\]]|\[[^\]]*\])*):([0-9]+)$)");
+  static const Regex bracketed(R"(\[(.+)\]:([0-9]+))");
+  static const Regex hostport(R"(((?:[^:\[\]]|\[[^\]]*\])*):([0-9]+))");
   Address out;
   out.host = std::string(text);
-  std::smatch m;
-  std::string s(text);
-  if (std::regex_match(s, m, bracketed) || std::regex_match(s, m, hostport)) {
-    out.host = m[1].str();
+  std::optional<RegexMatch> m = bracketed.fullmatch(text);
+  if (!m) m = hostport.fullmatch(text);
+  if (m) {
+    out.host = std::string(m->group(1));
     try {
-      out.port = std::stoi(m[2].str());
+      out.port = std::stoi(std::string(m->group(2)));
     } catch (const std::exception&) {
       return std::nullopt;
     }

@@ -5,13 +5,14 @@
 #include <fstream>
 #include <iostream>
 #include <map>
-#include <regex>
+#include <memory>
 #include <set>
 #include <tuple>
 
 #include "core/error.hpp"
 #include "core/inventory/host_range.hpp"
 #include "core/secrets/vars_file.hpp"
+#include "core/value/regex.hpp"
 
 namespace drover::inventory {
 
@@ -137,6 +138,50 @@ void Inventory::set_group_var(const std::string& group, const std::string& key, 
 
 void Inventory::set_host_var(const std::string& host, const std::string& key, Value value) {
   add_host(host).vars.mutable_map().set(key, std::move(value));
+}
+
+bool Inventory::add_dynamic_host(const std::string& name, const std::vector<std::string>& groups,
+                                 const Value& vars) {
+  bool changed = find_host(name) == nullptr || find_host(name)->implicit;
+  Host& h = add_host(name, changed ? "all" : "");
+  if (vars.is_map()) {
+    for (const auto& [k, v] : vars.as_map()) {
+      const Value* old = h.vars.find(k);
+      if (old && *old == v) continue;
+      h.vars.mutable_map().set(k, v);
+      changed = true;
+    }
+  }
+  for (const auto& group : groups) {
+    if (!group_ptr(group)) changed = true;
+    Group& g = add_group(group);
+    if (std::find(g.hosts.begin(), g.hosts.end(), name) != g.hosts.end()) continue;
+    add_host(name, group);
+    changed = true;
+  }
+  if (changed) reconcile();
+  return changed;
+}
+
+bool Inventory::add_dynamic_group(const std::string& host, const std::string& group,
+                                  const std::vector<std::string>& parents) {
+  bool changed = false;
+  add_group(group);
+  for (const auto& parent : parents) {
+    if (!group_ptr(parent)) changed = true;
+    Group& p = add_group(parent);
+    if (std::find(p.children.begin(), p.children.end(), group) == p.children.end()) {
+      add_child(parent, group);
+      changed = true;
+    }
+  }
+  Group& g = *group_ptr(group);
+  if (std::find(g.hosts.begin(), g.hosts.end(), host) == g.hosts.end()) {
+    add_host(host, group);
+    changed = true;
+  }
+  reconcile();
+  return changed;
 }
 
 void Inventory::reconcile() {
@@ -543,9 +588,8 @@ std::vector<std::string> split_host_pattern(const std::string& pattern) {
     parts.push_back(pattern);
   } else {
     // ':'-separated, where a [..] bracket keeps its colons
-    static const std::regex piece(R"((?:[^\s:\[\]]|\[[^\]]*\])+)");
-    for (auto it = std::sregex_iterator(pattern.begin(), pattern.end(), piece); it != std::sregex_iterator(); ++it)
-      parts.push_back(it->str());
+    static const Regex piece(R"((?:[^\s:\[\]]|\[[^\]]*\])+)");
+    for (const RegexMatch& m : piece.find_all(pattern)) parts.emplace_back(m.group());
   }
   std::vector<std::string> out;
   for (auto& p : parts) {
@@ -579,18 +623,18 @@ struct Subscript {
 // Ansible's PATTERN_WITH_SUBSCRIPT: NAME[i], NAME[a:b], NAME[a:], NAME[a-b] (deprecated).
 std::optional<Subscript> split_subscript(std::string& pattern) {
   if (pattern.empty() || pattern[0] == '~') return std::nullopt;
-  static const std::regex re(R"(^(.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]+)?)\]$)");
-  std::smatch m;
-  if (!std::regex_match(pattern, m, re)) return std::nullopt;
+  static const Regex re(R"((.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]+)?)\])");
+  std::optional<RegexMatch> m = re.fullmatch(pattern);
+  if (!m) return std::nullopt;
   Subscript s;
-  if (m[2].matched) {
-    s.start = std::stol(m[2].str());
+  if (m->matched(2)) {
+    s.start = std::stol(std::string(m->group(2)));
   } else {
-    s.start = std::stol(m[3].str());
-    s.end = m[5].matched ? std::stol(m[5].str()) : -1;
-    if (m[4].str() == "-") warn("Use [x:y] inclusive subscripts instead of [x-y] which has been removed");
+    s.start = std::stol(std::string(m->group(3)));
+    s.end = m->matched(5) ? std::stol(std::string(m->group(5))) : -1;
+    if (m->group(4) == "-") warn("Use [x:y] inclusive subscripts instead of [x-y] which has been removed");
   }
-  pattern = m[1].str();
+  pattern = std::string(m->group(1));
   return s;
 }
 
@@ -615,13 +659,20 @@ std::vector<const Host*> apply_subscript(const std::vector<const Host*>& hosts, 
 std::vector<const Host*> Inventory::enumerate_matches(const std::string& pattern) const {
   std::function<bool(const std::string&)> matches;
   if (pattern[0] == '~') {
-    std::regex re;
+    std::shared_ptr<const Regex> re;
     try {
-      re = std::regex(pattern.substr(1));
-    } catch (const std::regex_error&) {
+      re = std::make_shared<const Regex>(pattern.substr(1));
+    } catch (const RegexError&) {
       throw Fatal("Invalid host list pattern: " + pattern);
     }
-    matches = [re](const std::string& s) { return std::regex_search(s, re, std::regex_constants::match_continuous); };
+    // Ansible's re.match
+    matches = [re](const std::string& s) {
+      try {
+        return re->match(s).has_value();
+      } catch (const RegexError& e) {
+        throw Fatal(std::string("host list pattern: ") + e.what());
+      }
+    };
   } else {
     matches = [&pattern](const std::string& s) { return glob_match(pattern, s); };
   }

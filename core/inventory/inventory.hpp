@@ -96,6 +96,14 @@ public:
   void set_current_source(const std::string& path) { m_current_source = path; }
   // Ansible's reconcile_inventory: orphan groups under all, hosts without groups in ungrouped.
   void reconcile();
+  // --- changes while a play runs (add_host, group_by), as Ansible's InventoryManager makes them;
+  // each returns whether the inventory changed (Ansible reports that as the task's `changed`) ---
+  // Adds host `name` (to `all` when new), merges `vars` into its own vars and adds it to
+  // `groups` (made when missing), then reconciles.
+  bool add_dynamic_host(const std::string& name, const std::vector<std::string>& groups, const Value& vars);
+  // Puts `host` into `group` (made when missing) and makes `group` a child of each of `parents`.
+  bool add_dynamic_group(const std::string& host, const std::string& group, const std::vector<std::string>& parents);
+
   // Adds group_vars/host_vars beside an inventory source (`dir` is the source's directory).
   void add_inventory_vars_dir(const std::string& dir);
 

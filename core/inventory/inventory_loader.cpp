@@ -2,7 +2,6 @@
 // and the group_vars/host_vars beside each source.
 #include <algorithm>
 #include <filesystem>
-#include <regex>
 
 #include "core/config/config.hpp"
 #include "core/error.hpp"

@@ -55,6 +55,14 @@ struct ItemResult {
   Value result;  // has `item` (and `ansible_loop_var`)
 };
 
+// include_tasks loaded a file for some hosts (Ansible's v2_playbook_on_include): one event per
+// file and set of variables, after the include task's results and before the included tasks run.
+struct IncludeInfo {
+  std::string file;                // the included file, absolute
+  std::vector<std::string> hosts;  // the hosts that include it, in result order
+  Value vars = Value::map();       // the loop variables of this inclusion (item label), or {}
+};
+
 struct HostStats {
   int ok = 0, changed = 0, unreachable = 0, failures = 0, skipped = 0, rescued = 0, ignored = 0;
 };
@@ -75,6 +83,7 @@ public:
   virtual void on_task_start(const TaskInfo&) {}
   virtual void on_host_result(const HostResult&) {}
   virtual void on_item_result(const ItemResult&) {}
+  virtual void on_include(const IncludeInfo&) {}
   virtual void on_warning(const std::string& /*message*/) {}
   virtual void on_stats(const RunStats&) {}
   virtual void on_playbook_end() {}

@@ -100,6 +100,11 @@ void EventBus::on_item_result(const ItemResult& result) {
   forward("on_item_result", [&](Callback& c) { c.on_item_result(clean); });
 }
 
+void EventBus::on_include(const IncludeInfo& include) {
+  for (const auto& host : include.hosts) ++m_stats.hosts[host].ok;
+  forward("on_include", [&](Callback& c) { c.on_include(include); });
+}
+
 void EventBus::on_warning(const std::string& message) {
   forward("on_warning", [&](Callback& c) { c.on_warning(message); });
 }

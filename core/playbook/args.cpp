@@ -109,6 +109,151 @@ std::string unescape_equals(std::string_view s) {
   return out;
 }
 
+// Python's text.split(sep): every piece, empty ones included.
+std::vector<std::string_view> split_on(std::string_view text, char sep) {
+  std::vector<std::string_view> pieces;
+  std::size_t start = 0;
+  for (std::size_t pos; (pos = text.find(sep, start)) != std::string_view::npos; start = pos + 1)
+    pieces.push_back(text.substr(start, pos - start));
+  pieces.push_back(text.substr(start));
+  return pieces;
+}
+
+// Python's str.count: non-overlapping occurrences of `needle`.
+int count_of(std::string_view text, std::string_view needle) {
+  int n = 0;
+  for (std::size_t pos = 0; (pos = text.find(needle, pos)) != std::string_view::npos; pos += needle.size()) ++n;
+  return n;
+}
+
+// Ansible's _get_quote_state: the quote still open after `token`, given the one open before it.
+char quote_after(std::string_view token, char quote) {
+  for (std::size_t i = 0; i < token.size(); ++i) {
+    char c = token[i];
+    if ((c != '"' && c != '\'') || (i > 0 && token[i - 1] == '\\')) continue;
+    if (!quote)
+      quote = c;
+    else if (c == quote)
+      quote = 0;
+  }
+  return quote;
+}
+
+// Ansible's _count_jinja2_blocks: the nesting depth after `token`, never below 0.
+int depth_after(std::string_view token, int depth, std::string_view open, std::string_view close) {
+  return std::max(0, depth + count_of(token, open) - count_of(token, close));
+}
+
+// Ansible's split_args, token by token. It splits on '\n' and ' ' only (not tabs) and keeps
+// what it split on: a run of spaces stays on the token before it, a newline ends the token before
+// it, so joining the tokens (join_args) gives back the text, lines and indentation included;
+// a shell script keeps its lines. A token of a lone backslash joins its line to the next one.
+// Tokens inside quotes or {{ }}, {% %}, {# #} are glued back together.
+class ArgSplitter {
+public:
+  // Adds one line's tokens; returns true when the line ended in a continuation backslash.
+  bool add_line(std::string_view line) {
+    std::vector<std::string_view> words = split_on(line, ' ');
+    bool continued = false;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      if (words[i].empty() && i != 0) {
+        append_to_last(" ");
+        continue;
+      }
+      if (words[i] == "\\" && !m_quote) {
+        continued = true;
+        continue;
+      }
+      add_word(words[i], i == 0 ? Position::first : Position::later, words.size());
+    }
+    return continued;
+  }
+
+  void end_line() { append_to_last("\n"); }
+
+  std::vector<std::string> finish(std::string_view text) {
+    if (m_quote) throw Fatal("unbalanced quotes in arguments: " + std::string(text));
+    if (inside_block()) throw Fatal("unbalanced jinja2 block in arguments: " + std::string(text));
+    return std::move(m_params);
+  }
+
+private:
+  enum class Position { first, later };
+
+  bool inside_block() const { return m_print_depth || m_block_depth || m_comment_depth; }
+
+  // Ansible fails with an IndexError on white space before the first token ("Unable to parse
+  // argument string"); drover drops that white space instead.
+  void append_to_last(std::string_view text) {
+    if (!m_params.empty()) m_params.back() += text;
+  }
+
+  void add_word(std::string_view word, Position position, std::size_t words_on_line) {
+    bool was_quoted = m_quote != 0;
+    m_quote = quote_after(word, m_quote);
+    bool quoted = m_quote != 0;
+    bool appended = false;
+    if (quoted && !was_quoted && !inside_block()) {
+      m_params.emplace_back(word);
+      appended = true;
+    } else if (inside_block() || quoted || was_quoted) {
+      glue(word, position, was_quoted, words_on_line);
+      appended = true;
+    }
+    appended = track_depth(word, m_print_depth, "{{", "}}", appended);
+    appended = track_depth(word, m_block_depth, "{%", "%}", appended);
+    appended = track_depth(word, m_comment_depth, "{#", "#}", appended);
+    if (!inside_block() && !quoted && !appended && !word.empty()) m_params.emplace_back(word);
+  }
+
+  // Joins a word to the open token: directly after a quote that spanned a newline, after a
+  // space within a line, after a newline when the line held only this word.
+  void glue(std::string_view word, Position position, bool was_quoted, std::size_t words_on_line) {
+    if (m_params.empty()) {
+      m_params.emplace_back(word);
+      return;
+    }
+    std::string& last = m_params.back();
+    if (position == Position::first && was_quoted) {
+      last += word;
+    } else if (words_on_line > 1) {
+      if (position == Position::later) last += ' ';
+      last += word;
+    } else {
+      last += '\n';
+      last += word;
+    }
+  }
+
+  // Updates one depth; a word that changes it starts a token unless it was placed already.
+  bool track_depth(std::string_view word, int& depth, std::string_view open, std::string_view close, bool appended) {
+    int before = depth;
+    depth = depth_after(word, depth, open, close);
+    if (depth != before && !appended) {
+      m_params.emplace_back(word);
+      return true;
+    }
+    return appended;
+  }
+
+  std::vector<std::string> m_params;
+  char m_quote = 0;
+  int m_print_depth = 0;
+  int m_block_depth = 0;
+  int m_comment_depth = 0;
+};
+
+// Ansible's join_args: the tokens of split_args back into one text, a space between two tokens
+// unless the first ends a line (the tokens carry their own newlines and extra spaces).
+std::string join_args(const std::vector<std::string>& tokens) {
+  std::string joined;
+  for (const auto& token : tokens) {
+    if (!joined.empty() && joined.back() != '\n') joined += ' ';
+    joined += token;
+  }
+  return joined;
+}
+
 }  // namespace
 
 ArgStyle arg_style(std::string_view action) {
@@ -119,47 +264,13 @@ ArgStyle arg_style(std::string_view action) {
 }
 
 std::vector<std::string> split_args(std::string_view text) {
-  std::vector<std::string> tokens;
-  std::string cur;
-  char quote = 0;
-  int depth = 0;  // inside {{ }}, {% %}, {# #}
-  bool have = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    char next = i + 1 < text.size() ? text[i + 1] : '\0';
-    if (depth == 0 && !quote && (c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
-      if (have) tokens.push_back(cur);
-      cur.clear();
-      have = false;
-      continue;
-    }
-    have = true;
-    cur += c;
-    if (quote) {
-      if (c == '\\' && next) {
-        cur += next;
-        ++i;
-      } else if (c == quote) {
-        quote = 0;
-      }
-      continue;
-    }
-    if (c == '{' && (next == '{' || next == '%' || next == '#')) {
-      ++depth;
-      cur += next;
-      ++i;
-    } else if ((c == '}' || c == '%' || c == '#') && next == '}' && depth > 0) {
-      --depth;
-      cur += next;
-      ++i;
-    } else if (depth == 0 && (c == '"' || c == '\'') && !(i > 0 && text[i - 1] == '\\')) {
-      quote = c;
-    }
+  ArgSplitter splitter;
+  std::vector<std::string_view> lines = split_on(text, '\n');
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    bool continued = splitter.add_line(lines[i]);
+    if (i + 1 < lines.size() && !continued) splitter.end_line();
   }
-  if (quote) throw Fatal("unbalanced quotes in arguments: " + std::string(text));
-  if (depth) throw Fatal("unbalanced jinja2 block in arguments: " + std::string(text));
-  if (have) tokens.push_back(cur);
-  return tokens;
+  return splitter.finish(text);
 }
 
 Value parse_kv(std::string_view text, ArgStyle style) {
@@ -185,12 +296,7 @@ Value parse_kv(std::string_view text, ArgStyle style) {
     out.mutable_map().set(std::string(key), Value(unquote(trim(std::string_view(decoded).substr(eq + 1)))));
   }
   if (!raw.empty()) {
-    std::string joined;
-    for (const auto& r : raw) {
-      if (!joined.empty()) joined += ' ';
-      joined += r;
-    }
-    out.mutable_map().set("_raw_params", Value(joined));
+    out.mutable_map().set("_raw_params", Value(join_args(raw)));
   }
   return out;
 }

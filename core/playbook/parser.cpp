@@ -3,10 +3,14 @@
 #include <algorithm>
 #include <array>
 #include <filesystem>
+#include <optional>
+#include <set>
 
 #include "core/playbook/args.hpp"
 #include "core/playbook/serial.hpp"
 #include "core/value/python_repr.hpp"
+#include "core/playbook/roles.hpp"
+#include "core/value/json.hpp"
 #include "core/template/templar.hpp"
 #include "core/value/yaml.hpp"
 
@@ -30,14 +34,14 @@ constexpr std::array k_task_keywords = {
 // Keywords Ansible knows that this version of drover does not act on yet. They are refused with
 // a clear message instead of being ignored: silently skipping `become` or `async` would do harm.
 constexpr std::array k_unsupported_task_keywords = {
-    "async", "become_exe", "become_flags", "collections", "connection", "debugger",
+    "async", "become_exe", "collections", "connection", "debugger",
     "delegate_facts", "module_defaults", "poll", "port", "remote_user",
     "timeout",
 };
 
 constexpr std::array k_play_keywords = {
-    "any_errors_fatal", "become", "become_method", "become_user", "check_mode", "collections",
-    "connection", "diff", "environment", "fact_path", "force_handlers", "gather_facts",
+    "any_errors_fatal", "become", "become_exe", "become_flags", "become_method", "become_user",
+    "check_mode", "collections", "connection", "diff", "environment", "fact_path", "force_handlers", "gather_facts",
     "gather_subset", "gather_timeout", "handlers", "hosts", "ignore_errors", "ignore_unreachable",
     "max_fail_percentage", "module_defaults", "name", "no_log", "order", "port", "post_tasks",
     "pre_tasks", "remote_user", "roles", "run_once", "serial", "strategy", "tags", "tasks",
@@ -45,12 +49,31 @@ constexpr std::array k_play_keywords = {
 };
 
 constexpr std::array k_unsupported_play_keywords = {
-    "collections", "fact_path", "gather_timeout", "module_defaults", "port", "roles", "run_once",
+    "become_exe", "collections", "fact_path", "gather_timeout", "module_defaults", "port", "run_once",
     "timeout", "vars_prompt",
 };
 
 constexpr std::array k_strategies = {"free", "host_pinned", "linear"};
 constexpr std::array k_host_orders = {"inventory", "reverse_inventory", "reverse_sorted", "shuffle", "sorted"};
+
+// The actions the loader and the strategy carry out themselves (no action table row).
+constexpr std::array k_include_actions = {"import_role", "import_tasks", "include_role", "include_tasks"};
+
+// Keywords of a role entry in `roles:` or `meta/main.yml`'s dependencies (Ansible's Role
+// attributes); every other key of the entry is a role parameter.
+constexpr std::array k_role_entry_keywords = {
+    "always_run", "any_errors_fatal", "become", "become_exe", "become_flags", "become_method",
+    "become_user", "check_mode", "collections", "connection", "debugger", "delegate_facts",
+    "delegate_to", "diff", "environment", "ignore_errors", "ignore_unreachable", "module_defaults",
+    "name", "no_log", "port", "remote_user", "role", "run_once", "tags", "throttle", "timeout",
+    "vars", "when",
+};
+
+// include_role/import_role's own arguments.
+constexpr std::array k_include_role_args = {
+    "allow_duplicates", "apply", "defaults_from", "handlers_from", "name", "public", "role",
+    "rolespec_validate", "tasks_from", "vars_from",
+};
 
 template <std::size_t N>
 bool in(const std::array<const char*, N>& table, std::string_view word) {
@@ -83,9 +106,36 @@ std::string suggestion(const std::array<const char*, N>& table, std::string_view
   return best.empty() ? "" : "did you mean '" + best + "'?";
 }
 
+// What loading one playbook shares: the action catalog, where roles are found, and the play
+// being loaded (its role handlers and role names, and the roles already added to it, for
+// allow_duplicates).
+struct LoadState {
+  const ActionCatalog& known;
+  RoleSearch search;
+  Play* play = nullptr;
+  std::vector<Task> role_handlers;       // roles' handlers, which Ansible puts before the play's
+  std::vector<Task> imported_handlers;   // import_role's, which Ansible appends after them
+  std::set<std::string> roles_added;     // role path + from-files + params
+  int depth = 0;                         // nested imports and dependencies, to stop cycles
+};
+
+// A role entry (`roles:`, a meta dependency, import_role/include_role) before loading.
+struct RoleEntry {
+  std::string name;
+  SourceLocation where;
+  Value params = Value::map();
+  Value vars = Value::map();  // the entry's `vars:` keyword
+  Task keywords;              // when, tags, become... as on a block
+  std::string tasks_from, vars_from, defaults_from, handlers_from;
+  bool allow_duplicates = false;  // include_role/import_role's argument
+};
+
+std::string json_key(const Value& v) { return dump_json(v); }
+
 class TaskParser {
 public:
-  TaskParser(const std::string& file, const ActionCatalog& known) : m_file(file), m_known(known) {}
+  TaskParser(std::string file, LoadState& state, std::shared_ptr<const Role> role = nullptr)
+      : m_file(std::move(file)), m_state(state), m_known(state.known), m_role(std::move(role)) {}
 
   Task parse(const YAML::Node& node) {
     if (!node.IsMap())
@@ -93,6 +143,7 @@ public:
            "write the task as `- name: ...` followed by `module: arguments`");
     Task t;
     t.where = location_of(node, m_file);
+    t.role = m_role;
     YAML::Node action_key, action_value;
     bool have_action = false;
     for (const auto& kv : node) {
@@ -105,7 +156,7 @@ public:
         set_loop(t, kv.first, kv.second, key.substr(21));
       } else {
         std::string action = short_action_name(key);
-        if (!m_known(action)) unknown_action(kv.first, key);
+        if (!m_known(action) && !in(k_include_actions, action)) unknown_action(kv.first, key);
         if (have_action) {
           fail(kv.first,
                "conflicting action statements: " + action_key.as<std::string>() + ", " + key,
@@ -162,8 +213,318 @@ public:
     if (!node.IsSequence())
       fail(node, "a task list must be a YAML list, got " + describe(node),
            "start each task with '- ' at the same indentation");
-    for (const auto& item : node) out.push_back(parse(item));
+    for (const auto& item : node) {
+      Task t = parse(item);
+      std::optional<Task> expanded;
+      if (t.action == "import_tasks") expanded = import_tasks(t, item);
+      else if (t.action == "import_role") expanded = import_role(t);
+      else {
+        if (t.action == "include_role") include_role_entry(t);  // its arguments are checked now
+        out.push_back(std::move(t));
+        continue;
+      }
+      if (expanded) out.push_back(std::move(*expanded));
+    }
     return out;
+  }
+
+  // The tasks of a file (an import, a role's tasks/handlers), parsed with `role` as their role.
+  std::vector<Task> parse_file(const std::string& path, const std::shared_ptr<const Role>& role) {
+    if (m_state.depth > 64)
+      throw Fatal(path + ": imports and role dependencies nest more than 64 levels (an import cycle?)");
+    YAML::Node root = load_yaml_file(path);
+    if (root.IsNull()) return {};
+    if (!root.IsSequence())
+      throw SourceError(location_of(root, path), "included task files must contain a list of tasks",
+                        "start each task with '- ' at the same indentation", ExitCode::error);
+    ++m_state.depth;
+    TaskParser nested(path, m_state, role);
+    std::vector<Task> tasks = nested.parse_list(root);
+    --m_state.depth;
+    return tasks;
+  }
+
+  // A tasks file named by import_tasks/include_tasks: relative to the importing file's folder,
+  // else to the role's tasks/ (in a role) or the playbook's folder. "" when none exists.
+  static std::string find_tasks_file(const std::string& target, const std::string& from_file,
+                                     const Role* role, const std::string& playbook_dir) {
+    if (fs::path(target).is_absolute()) return fs::exists(target) ? target : "";
+    std::vector<fs::path> candidates{fs::path(from_file).parent_path() / target};
+    if (role) candidates.push_back(fs::path(role->path) / "tasks" / target);
+    candidates.push_back(fs::path(playbook_dir) / target);
+    for (const auto& c : candidates)
+      if (fs::is_regular_file(c)) return fs::absolute(c).lexically_normal().string();
+    return "";
+  }
+
+  // import_tasks: the file's tasks as one block carrying the import's when, tags, vars and other
+  // keywords (Ansible copies them onto each imported task). nullopt when the file has no tasks.
+  std::optional<Task> import_tasks(const Task& import, const YAML::Node& node) {
+    std::string target = import.args.get_string("_raw_params");
+    if (target.empty()) target = import.args.get_string("file");
+    if (target.empty()) fail(node, "No file specified for import_tasks", "write `import_tasks: file.yml`");
+    if (tmpl::Templar::is_template(target))
+      fail(node, "import_tasks reads its file when the playbook is loaded, before any variable is known: " + target,
+           "use include_tasks to choose the file at run time");
+    std::string path = find_tasks_file(target, m_file, m_role.get(), m_state.search.playbook_dir);
+    if (path.empty()) {
+      fs::path shown = m_role ? fs::path(m_role->path) / "tasks" / target : fs::path(m_state.search.playbook_dir) / target;
+      throw SourceError(import.where, "Could not find or access '" + shown.lexically_normal().string() +
+                                          "' on the Ansible Controller.",
+                        "import_tasks paths are relative to the importing file, the role's tasks/ folder or the playbook",
+                        ExitCode::error);
+    }
+    return as_block(import, parse_file(path, m_role));
+  }
+
+  // `children` as one block with the keywords of `parent` (an import or a role entry).
+  static std::optional<Task> as_block(const Task& parent, std::vector<Task> children) {
+    if (children.empty()) return std::nullopt;
+    inherit_keywords(children, parent);
+    Task b;
+    b.where = parent.where;
+    b.when = parent.when;
+    b.tags = parent.tags;
+    b.vars = parent.vars;
+    b.block = std::move(children);
+    return b;
+  }
+
+  // import_role: the role's dependencies and tasks as one block, loaded now.
+  std::optional<Task> import_role(const Task& import) {
+    RoleEntry entry = include_role_entry(import);
+    if (m_state.play) {
+      m_state.play->role_names.push_back(role_display_name(entry.name));
+    }
+    return load_role(entry, m_role, RoleUse::imported);
+  }
+
+  // The RoleEntry of an import_role/include_role task (its arguments; its vars and keywords).
+  static RoleEntry include_role_entry(const Task& task) {
+    RoleEntry entry;
+    entry.where = task.where;
+    for (const auto& [k, v] : task.args.as_map())
+      if (!in(k_include_role_args, k))
+        throw SourceError(task.where, "Invalid options for " + task.action + ": " + k,
+                          "include_role and import_role take name, tasks_from, vars_from, defaults_from, "
+                          "handlers_from, allow_duplicates, public, apply", ExitCode::error);
+    entry.name = task.args.get_string("name", task.args.get_string("role"));
+    if (entry.name.empty())
+      throw SourceError(task.where, "'name' is a required field for " + task.action + ".", "", ExitCode::error);
+    entry.tasks_from = task.args.get_string("tasks_from");
+    entry.vars_from = task.args.get_string("vars_from");
+    entry.defaults_from = task.args.get_string("defaults_from");
+    entry.handlers_from = task.args.get_string("handlers_from");
+    entry.allow_duplicates = task.args.get_truthy("allow_duplicates");
+    entry.vars = task.vars;
+    entry.keywords = task;
+    entry.keywords.vars = Value::map();
+    return entry;
+  }
+
+  // A `roles:` entry or a meta dependency: a name, or a mapping with role/name, keywords and
+  // parameters.
+  RoleEntry role_entry(const YAML::Node& node) {
+    RoleEntry entry;
+    entry.where = location_of(node, m_file);
+    if (node.IsScalar()) {
+      entry.name = scalar_string(node);
+      return entry;
+    }
+    if (!node.IsMap()) fail(node, "a role must be a name or a mapping with 'role:', got " + describe(node));
+    for (const auto& kv : node) {
+      std::string key = kv.first.as<std::string>();
+      if (key == "role" || key == "name") entry.name = scalar_string(kv.second);
+      else if (key == "vars") entry.vars = mapping(kv.first, kv.second);
+      else if (in(k_role_entry_keywords, key)) keyword(entry.keywords, key, kv.first, kv.second);
+      else entry.params.mutable_map().set(key, value(kv.second));
+    }
+    if (entry.name.empty())
+      fail(node, "role definitions must contain a role name", "write `- role: name` or `- name`");
+    check_templates(node);
+    return entry;
+  }
+
+  enum class RoleUse { play, dependency, imported, included };
+
+  static std::string role_display_name(const std::string& name) {
+    return name.find('/') == std::string::npos ? name : fs::path(name).filename().string();
+  }
+
+  // Loads the role of `entry` (its dependencies first, then its tasks) as one block with the
+  // entry's keywords; its handlers join the play's. nullopt when the play already has this role
+  // with the same parameters and the role does not allow duplicates, or when it has no tasks.
+  std::optional<Task> load_role(const RoleEntry& entry, const std::shared_ptr<const Role>& parent, RoleUse use) {
+    LoadedRole loaded = read_role(entry, parent, use);
+    if (m_state.play && use != RoleUse::included) {
+      Play& play = *m_state.play;
+      play.all_role_names.push_back(loaded.role->name);
+      play.role_defaults = combine_vars(play.role_defaults, loaded.defaults);
+      play.role_vars = combine_vars(play.role_vars, loaded.exports);
+      auto& sink = use == RoleUse::play ? m_state.role_handlers : m_state.imported_handlers;
+      sink.insert(sink.end(), loaded.handlers.begin(), loaded.handlers.end());
+    }
+    m_loaded_handlers = std::move(loaded.handlers);
+    m_loaded_role = loaded.role;
+    m_loaded_defaults = loaded.defaults;
+    m_loaded_exports = loaded.exports;
+    return std::move(loaded.block);
+  }
+
+  // The handlers and the role of the last load_role (include_role hands them to the strategy).
+  std::vector<Task> m_loaded_handlers;
+  std::shared_ptr<const Role> m_loaded_role;
+  Value m_loaded_defaults, m_loaded_exports;
+
+  struct LoadedRole {
+    std::shared_ptr<Role> role;
+    Value defaults;  // the role's get_default_vars(): its dependencies' defaults, then its own
+    Value exports;   // its vars/ and its dependencies', which Ansible shows to the whole play
+    std::optional<Task> block;
+    std::vector<Task> handlers;  // dependencies' first
+  };
+
+  // A role use: its dependencies' blocks and its own tasks as one block (nullopt for a duplicate
+  // use), its handlers, and what it shows the whole play.
+  LoadedRole read_role(const RoleEntry& entry, const std::shared_ptr<const Role>& parent, RoleUse use) {
+    std::shared_ptr<Role> role = new_role(entry, parent);
+    const Value file_vars = load_role_vars(role->path, "vars", entry.vars_from);
+    role->own_vars = combine_vars(file_vars, entry.vars);
+    LoadedRole out;
+    out.role = role;
+    Dependencies deps = load_dependencies(role, read_meta(*role), out.handlers);
+    out.defaults = combine_vars(deps.defaults, role->own_defaults);
+    out.exports = combine_vars(deps.exports, file_vars);
+    set_layers(*role, deps, entry, use);
+
+    const std::string key = role->path + "|" + entry.tasks_from + "|" + entry.vars_from + "|" + entry.defaults_from +
+                            "|" + json_key(entry.params) + "|" + json_key(entry.vars);
+    const bool duplicate = !m_state.roles_added.insert(key).second;
+    if (duplicate && !role->allow_duplicates && use != RoleUse::included) {
+      out.handlers.clear();  // the play has them from the first use
+      return out;
+    }
+    std::vector<Task> children = std::move(deps.blocks);
+    std::vector<Task> own = role_tasks(*role, role, "tasks", entry.tasks_from, entry.where);
+    children.insert(children.end(), std::make_move_iterator(own.begin()), std::make_move_iterator(own.end()));
+    std::vector<Task> handlers = role_tasks(*role, role, "handlers", entry.handlers_from, entry.where);
+    inherit_keywords(handlers, entry.keywords);
+    out.handlers.insert(out.handlers.end(), handlers.begin(), handlers.end());
+    Task keywords = entry.keywords;
+    keywords.where = entry.where;
+    out.block = as_block(keywords, std::move(children));
+    return out;
+  }
+
+  // The Role of an entry, found and with its defaults read (not yet its vars and layers).
+  std::shared_ptr<Role> new_role(const RoleEntry& entry, const std::shared_ptr<const Role>& parent) {
+    const std::string sibling = parent ? fs::path(parent->path).parent_path().string() : "";
+    auto role = std::make_shared<Role>();
+    role->path = find_role_dir(entry.name, m_state.search, sibling, entry.where);
+    role->name = role_display_name(entry.name);
+    role->params = entry.params;
+    role->allow_duplicates = entry.allow_duplicates;
+    role->parent = parent;
+    role->own_defaults = load_role_vars(role->path, "defaults", entry.defaults_from);
+    return role;
+  }
+
+  struct Dependencies {
+    std::vector<Task> blocks;
+    Value defaults = Value::map();  // their get_default_vars(), merged in order
+    Value exports = Value::map();   // their vars/, merged in order
+  };
+
+  // Loads a role's meta dependencies (recursively); their handlers are added to `handlers`.
+  Dependencies load_dependencies(const std::shared_ptr<Role>& role, const std::vector<RoleEntry>& entries,
+                                 std::vector<Task>& handlers) {
+    Dependencies deps;
+    if (++m_state.depth > 64)
+      throw Fatal(role->path + ": role dependencies nest more than 64 levels (a cycle?)");
+    for (const RoleEntry& entry : entries) {
+      LoadedRole d = read_role(entry, role, RoleUse::dependency);
+      deps.defaults = combine_vars(deps.defaults, d.defaults);
+      deps.exports = combine_vars(deps.exports, d.exports);
+      if (d.block) deps.blocks.push_back(std::move(*d.block));
+      handlers.insert(handlers.end(), d.handlers.begin(), d.handlers.end());
+      if (m_state.play) {
+        m_state.play->all_role_names.push_back(d.role->name);
+        m_state.play->dependency_role_names.push_back(d.role->name);
+      }
+    }
+    --m_state.depth;
+    return deps;
+  }
+
+  // The layers a task of `role` sees: Ansible's get_default_vars, get_vars and get_role_params
+  // (role/__init__.py) with the chain of roles it was reached through, outermost first.
+  static void set_layers(Role& role, const Dependencies& deps, const RoleEntry& entry, RoleUse use) {
+    std::vector<const Role*> chain;
+    for (const Role* r = role.parent.get(); r; r = r->parent.get()) chain.insert(chain.begin(), r);
+    Value defaults = deps.defaults, vars = Value::map(), params = Value::map();
+    for (const Role* p : chain) {
+      defaults = combine_vars(defaults, p->own_defaults);
+      vars = combine_vars(vars, p->own_vars);
+      params = combine_vars(params, p->params);
+    }
+    role.defaults_layer = combine_vars(defaults, role.own_defaults);
+    role.vars_layer = combine_vars(combine_vars(vars, deps.exports), role.own_vars);
+    role.params_layer = combine_vars(params, entry.params);
+    role.magic = role_magic(role, use);
+  }
+
+  // The tasks (or handlers) of a role's `subdir` file `from` (main when empty); none when the
+  // role has no such main file; a SourceError at the entry when a named `from` file is missing.
+  std::vector<Task> role_tasks(const Role& role, const std::shared_ptr<const Role>& owner, const std::string& subdir,
+                               const std::string& from, const SourceLocation& where) {
+    const std::string file = role_file(role.path, subdir, from);
+    if (file.empty() && !from.empty())
+      throw SourceError(where, "Could not find specified file in role: " + subdir + "/" + from,
+                        (subdir == "tasks" ? "tasks_from" : "handlers_from") + std::string(" names a file in the role's ") +
+                            subdir + "/ folder",
+                        ExitCode::error);
+    return file.empty() ? std::vector<Task>{} : parse_file(file, owner);
+  }
+
+  // meta/main.yml: allow_duplicates and the dependencies, as role entries.
+  std::vector<RoleEntry> read_meta(Role& role) {
+    const std::string meta = role_file(role.path, "meta", "main");
+    if (meta.empty()) return {};
+    YAML::Node root = load_yaml_file(meta);
+    if (!root.IsMap()) return {};
+    TaskParser meta_parser(meta, m_state, nullptr);
+    if (YAML::Node dup = root["allow_duplicates"]) role.allow_duplicates = role.allow_duplicates || value_truthy(meta_parser.value(dup));
+    std::vector<RoleEntry> deps;
+    YAML::Node list = root["dependencies"];
+    if (!list || list.IsNull()) return deps;
+    if (!list.IsSequence()) meta_parser.fail(list, "dependencies must be a list of roles");
+    for (const auto& item : list) deps.push_back(meta_parser.role_entry(item));
+    return deps;
+  }
+
+  static bool value_truthy(const Value& v) {
+    if (v.is_bool()) return v.as_bool();
+    if (v.is_string()) return v.as_string() == "yes" || v.as_string() == "true" || v.as_string() == "True";
+    return false;
+  }
+
+  // role_name, role_path, ansible_role_name; ansible_parent_role_names/paths when an
+  // import_role/include_role inside another role loaded it (Ansible sets them only then).
+  static Value role_magic(const Role& role, RoleUse use) {
+    Map m;
+    m.set("role_name", role.name);
+    m.set("role_path", role.path);
+    m.set("ansible_role_name", role.name);
+    if ((use == RoleUse::imported || use == RoleUse::included) && role.parent) {
+      List names, paths;
+      for (const Role* r = role.parent.get(); r; r = r->parent.get()) {
+        names.push_back(Value(r->name));
+        paths.push_back(Value(r->path));
+      }
+      m.set("ansible_parent_role_names", Value(std::move(names)));
+      m.set("ansible_parent_role_paths", Value(std::move(paths)));
+    }
+    return Value(std::move(m));
   }
 
   [[noreturn]] void fail(const YAML::Node& n, const std::string& msg, const std::string& hint = "") {
@@ -171,8 +532,10 @@ public:
   }
 
 private:
-  const std::string& m_file;
+  std::string m_file;
+  LoadState& m_state;
   const ActionCatalog& m_known;
+  std::shared_ptr<const Role> m_role;
 
   static std::string describe(const YAML::Node& n) {
     switch (n.Type()) {
@@ -242,6 +605,8 @@ private:
     t.loop_lookup = lookup;
   }
 
+public:
+  // Sets one task keyword (key in k_task_keywords) on `t`.
   void keyword(Task& t, const std::string& key, const YAML::Node& k, const YAML::Node& n) {
     if (in(k_unsupported_task_keywords, key))
       fail(k, "the task keyword '" + key + "' is not supported by this version of drover",
@@ -269,6 +634,7 @@ private:
     else if (key == "become") t.become = value(n);
     else if (key == "become_user") t.become_user = value(n);
     else if (key == "become_method") t.become_method = value(n);
+    else if (key == "become_flags") t.become_flags = value(n);
     else if (key == "delegate_to") t.delegate_to = scalar_string(n);
     else if (key == "run_once") t.run_once = value(n);
     else if (key == "check_mode") t.check_mode = value(n);
@@ -280,6 +646,7 @@ private:
     else if (key == "always") t.always = parse_list(n);
   }
 
+private:
   // `action: copy src=a dest=b` or `action: {module: copy, src: a}`.
   void action_keyword(Task& t, const std::string& key, const YAML::Node& k, const YAML::Node& n) {
     if (!t.action.empty())
@@ -350,13 +717,20 @@ private:
 
 class PlayParser {
 public:
-  PlayParser(const std::string& file, const ActionCatalog& known)
-      : m_file(file), m_tasks(file, known) {}
+  PlayParser(const std::string& file, LoadState& state)
+      : m_file(file), m_state(state), m_tasks(file, state) {}
 
   Play parse(const YAML::Node& node) {
     if (!node.IsMap()) m_tasks.fail(node, "a play must be a mapping", "start a play with `- hosts: ...`");
     Play p;
     p.where = location_of(node, m_file);
+    m_state.play = &p;
+    m_state.role_handlers.clear();
+    m_state.imported_handlers.clear();
+    m_state.roles_added.clear();
+    // roles load first, as Ansible's Play loads them (their names come before import_role's)
+    std::vector<Task> role_blocks;
+    if (YAML::Node roles = node["roles"]) role_blocks = play_roles(roles);
     bool has_hosts = false;
     for (const auto& kv : node) {
       std::string key = kv.first.as<std::string>();
@@ -386,6 +760,7 @@ public:
       else if (key == "become") p.become = yaml_to_value(n, m_file);
       else if (key == "become_user") p.become_user = yaml_to_value(n, m_file);
       else if (key == "become_method") p.become_method = yaml_to_value(n, m_file);
+      else if (key == "become_flags") p.become_flags = yaml_to_value(n, m_file);
       else if (key == "environment") p.environment = yaml_to_value(n, m_file);
       else if (key == "connection") p.connection = text(n);
       else if (key == "remote_user") p.remote_user = text(n);
@@ -411,11 +786,22 @@ public:
     if (!has_hosts)
       m_tasks.fail(node, "the field 'hosts' is required but was not set",
                    "add `hosts: all` (or a group or host pattern) to the play");
+    // Ansible's Play.compile: pre_tasks, flush, roles, tasks, flush, post_tasks, flush; the roles'
+    // handlers come before the play's, import_role's after them (TaskQueueManager.run).
+    p.tasks.insert(p.tasks.begin(), std::make_move_iterator(role_blocks.begin()),
+                   std::make_move_iterator(role_blocks.end()));
+    std::vector<Task> handlers = std::move(m_state.role_handlers);
+    handlers.insert(handlers.end(), p.handlers.begin(), p.handlers.end());
+    handlers.insert(handlers.end(), m_state.imported_handlers.begin(), m_state.imported_handlers.end());
+    p.handlers = std::move(handlers);
+    p.role_uses = std::move(m_state.roles_added);
+    m_state.play = nullptr;
     return p;
   }
 
 private:
   const std::string& m_file;
+  LoadState& m_state;
   TaskParser m_tasks;
 
   // `serial`: an int, "N%", or a list of those; a template is read when the play runs.
@@ -452,6 +838,18 @@ private:
     m_tasks.fail(n, "invalid " + name + " '" + word + "'", (hint.empty() ? "" : hint + " ") + name + " is one of: " + list);
   }
 
+  std::vector<Task> play_roles(const YAML::Node& roles) {
+    std::vector<Task> blocks;
+    if (roles.IsNull()) return blocks;
+    if (!roles.IsSequence()) m_tasks.fail(roles, "roles must be a list of roles", "write `roles:` then `- name` lines");
+    for (const auto& item : roles) {
+      RoleEntry entry = m_tasks.role_entry(item);
+      m_state.play->role_names.push_back(TaskParser::role_display_name(entry.name));
+      if (auto block = m_tasks.load_role(entry, nullptr, TaskParser::RoleUse::play)) blocks.push_back(std::move(*block));
+    }
+    return blocks;
+  }
+
   std::string text(const YAML::Node& n) {
     Value v = yaml_to_value(n, m_file);
     return v.is_string() ? v.as_string() : n.IsScalar() ? n.Scalar() : "";
@@ -467,7 +865,32 @@ private:
   }
 };
 
-void parse_into(Playbook& pb, const std::string& path, const ActionCatalog& known, int depth) {
+// import_playbook's own keywords, as PlaybookInclude.load_data applies them to the imported
+// plays: its vars override each play's, its tags join each play's, its `when` goes in front of
+// every task's (not the handlers'). Anything else on the entry is an error, not ignored.
+void apply_import_keywords(const YAML::Node& item, const std::string& path, LoadState& state,
+                           std::vector<Play>::iterator begin, std::vector<Play>::iterator end) {
+  TaskParser keywords(path, state);
+  Task k;
+  for (const auto& kv : item) {
+    const std::string key = kv.first.as<std::string>();
+    if (key == "import_playbook" || key == "name") continue;
+    if (key != "vars" && key != "tags" && key != "when")
+      keywords.fail(kv.first, "'" + key + "' is not a valid attribute for a PlaybookInclude",
+                    "import_playbook takes vars, tags and when");
+    keywords.keyword(k, key, kv.first, kv.second);
+  }
+  keywords.check_templates(item);
+  for (auto play = begin; play != end; ++play) {
+    play->vars = combine_vars(play->vars, k.vars);
+    play->tags.insert(play->tags.end(), k.tags.begin(), k.tags.end());
+    if (k.when.empty()) continue;
+    for (auto* list : {&play->pre_tasks, &play->tasks, &play->post_tasks})
+      for (Task& t : *list) t.when.insert(t.when.begin(), k.when.begin(), k.when.end());
+  }
+}
+
+void parse_into(Playbook& pb, const std::string& path, LoadState& state, int depth) {
   if (depth > 32)
     throw Fatal(path + ": import_playbook nests more than 32 levels (an import cycle?)");
   YAML::Node root = load_yaml_file(path);
@@ -475,7 +898,7 @@ void parse_into(Playbook& pb, const std::string& path, const ActionCatalog& know
   if (!root.IsSequence())
     throw SourceError(location_of(root, path), "a playbook must be a list of plays",
                       "start each play with `- hosts: ...`");
-  PlayParser plays(path, known);
+  PlayParser plays(path, state);
   for (const auto& item : root) {
     if (item.IsMap() && item["import_playbook"]) {
       std::string target = item["import_playbook"].as<std::string>();
@@ -484,7 +907,9 @@ void parse_into(Playbook& pb, const std::string& path, const ActionCatalog& know
         throw SourceError(location_of(item["import_playbook"], path),
                           "the playbook '" + target + "' could not be found",
                           "paths in import_playbook are relative to the importing playbook");
-      parse_into(pb, p.string(), known, depth + 1);
+      const std::size_t first = pb.plays.size();
+      parse_into(pb, p.string(), state, depth + 1);
+      apply_import_keywords(item, path, state, pb.plays.begin() + static_cast<std::ptrdiff_t>(first), pb.plays.end());
       continue;
     }
     pb.plays.push_back(plays.parse(item));
@@ -493,30 +918,80 @@ void parse_into(Playbook& pb, const std::string& path, const ActionCatalog& know
 
 }  // namespace
 
+void inherit_keywords(std::vector<Task>& tasks, const Task& from) {
+  for (Task& t : tasks) {
+    for (auto [mine, theirs] : {std::pair{&t.become, &from.become}, {&t.become_user, &from.become_user},
+                                {&t.become_flags, &from.become_flags},
+                                {&t.become_method, &from.become_method}, {&t.ignore_errors, &from.ignore_errors},
+                                {&t.ignore_unreachable, &from.ignore_unreachable}, {&t.no_log, &from.no_log},
+                                {&t.check_mode, &from.check_mode}, {&t.diff, &from.diff},
+                                {&t.environment, &from.environment}, {&t.run_once, &from.run_once}})
+      if (mine->is_null()) *mine = *theirs;
+    if (t.delegate_to.empty()) t.delegate_to = from.delegate_to;
+    inherit_keywords(t.block, from);
+    inherit_keywords(t.rescue, from);
+    inherit_keywords(t.always, from);
+  }
+}
+
 std::string short_action_name(std::string_view name) {
   for (std::string_view prefix : {"ansible.builtin.", "ansible.legacy."})
     if (name.substr(0, prefix.size()) == prefix) return std::string(name.substr(prefix.size()));
   return std::string(name);
 }
 
-Playbook parse_playbook(const std::string& path, const ActionCatalog& known_action) {
+Playbook parse_playbook(const std::string& path, const ActionCatalog& known_action, const ParseOptions& options) {
   if (!fs::exists(path)) throw Fatal("the playbook: " + path + " could not be found", ExitCode::error);
   Playbook pb;
   pb.path = path;
   pb.dir = fs::absolute(path).parent_path().lexically_normal().string();
-  parse_into(pb, path, known_action, 0);
+  pb.roles_path = options.roles_path;
+  LoadState state{known_action, RoleSearch{pb.dir, options.roles_path}};
+  parse_into(pb, path, state, 0);
   return pb;
 }
 
 std::vector<Task> parse_task_list(const YAML::Node& node, const std::string& file,
                                   const ActionCatalog& known_action) {
-  TaskParser p(file, known_action);
+  LoadState state{known_action, RoleSearch{fs::absolute(file).parent_path().lexically_normal().string(), {}}};
+  TaskParser p(file, state);
   return p.parse_list(node);
 }
 
 Task parse_task(const YAML::Node& node, const std::string& file, const ActionCatalog& known_action) {
-  TaskParser p(file, known_action);
+  LoadState state{known_action, RoleSearch{fs::absolute(file).parent_path().lexically_normal().string(), {}}};
+  TaskParser p(file, state);
   return p.parse(node);
+}
+
+std::vector<Task> load_included_tasks(const RuntimeLoader& loader, const std::string& path,
+                                      const std::shared_ptr<const Role>& role) {
+  LoadState state{loader.known_action, RoleSearch{loader.playbook->dir, loader.playbook->roles_path}};
+  TaskParser p(path, state, role);
+  return p.parse_file(path, role);
+}
+
+IncludedRole load_included_role(const RuntimeLoader& loader, const Value& args, const Value& vars,
+                                const std::shared_ptr<const Role>& parent, const SourceLocation& where) {
+  LoadState state{loader.known_action, RoleSearch{loader.playbook->dir, loader.playbook->roles_path}};
+  TaskParser p(where.file, state, parent);
+  Task task;
+  task.action = "include_role";
+  task.args = args;
+  task.vars = vars;
+  task.where = where;
+  RoleEntry entry = TaskParser::include_role_entry(task);
+  entry.keywords = Task{};  // the include's own keywords were applied when it ran
+  IncludedRole out;
+  if (loader.role_uses) state.roles_added = *loader.role_uses;
+  std::optional<Task> block = p.load_role(entry, parent, TaskParser::RoleUse::included);
+  if (loader.role_uses) *loader.role_uses = state.roles_added;
+  if (block) out.block = std::move(*block);
+  out.role = p.m_loaded_role;
+  out.handlers = std::move(p.m_loaded_handlers);
+  out.defaults = p.m_loaded_defaults;
+  out.exports = p.m_loaded_exports;
+  return out;
 }
 
 }  // namespace drover::playbook

@@ -1,10 +1,13 @@
 // Plays, blocks and tasks as plain data, parsed once, each keeping its file:line:col.
 #pragma once
 
+#include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/playbook/role.hpp"
 #include "core/value/value.hpp"
 
 namespace drover::playbook {
@@ -34,7 +37,7 @@ struct Task {
   std::vector<std::string> tags;
   std::vector<std::string> notify;
   std::vector<std::string> listen;  // handlers only
-  Value become, become_user, become_method;
+  Value become, become_user, become_method, become_flags;
   std::string delegate_to;
   Value run_once;
   Value check_mode;  // null: follow --check
@@ -45,10 +48,16 @@ struct Task {
   Value throttle;          // null: inherit; else at most this many hosts run the task at once
 
   std::vector<Task> block, rescue, always;
+  std::shared_ptr<const Role> role;  // the role that contributed the task; null for play tasks
   bool is_block() const { return !block.empty() || !rescue.empty() || !always.empty(); }
 
   // The name shown in TASK [..] banners: the name, else the action.
   std::string display_name() const { return name.empty() ? action : name; }
+  // `display` (the templated display_name) as Ansible's banner prints it: "role : name" for a
+  // role's task; an unnamed include_role/import_role reads "include_role : web".
+  std::string banner_name(const std::string& display) const {
+    return role ? role->name + " : " + display : display;
+  }
 };
 
 struct Play {
@@ -60,7 +69,7 @@ struct Play {
   Value gather_facts;             // null = default (true)
   std::vector<Task> pre_tasks, tasks, post_tasks, handlers;
   std::vector<std::string> tags;
-  Value become, become_user, become_method;
+  Value become, become_user, become_method, become_flags;
   Value environment;
   std::string connection;
   std::string remote_user;
@@ -73,11 +82,19 @@ struct Play {
   Value force_handlers;       // null: --force-handlers / the configured default
   Value throttle;             // null, or the default throttle of every task
   Value check_mode, diff;
+  std::vector<std::string> role_names;  // the roles of `roles:` and import_role, in order (role_names)
+  std::vector<std::string> all_role_names;  // and their dependencies (ansible_role_names)
+  std::vector<std::string> dependency_role_names;  // the dependencies alone (ansible_dependent_role_names)
+  Value role_defaults = Value::map();  // every role's defaults and vars: Ansible makes them visible
+  Value role_vars = Value::map();      // to the whole play (DEFAULT_PRIVATE_ROLE_VARS is false)
+  std::set<std::string> role_uses;     // each role use loaded (path, from-files, params): a role
+                                       // runs once per play unless these differ or it allows duplicates
 };
 
 struct Playbook {
   std::string path;  // as given
   std::string dir;   // directory of the playbook (playbook_dir)
+  std::vector<std::string> roles_path;  // where include_role looks, after <dir>/roles
   std::vector<Play> plays;
 };
 

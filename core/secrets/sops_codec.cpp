@@ -2,12 +2,12 @@
 
 #include <charconv>
 #include <cmath>
-#include <regex>
 
 #include <yaml-cpp/yaml.h>
 
 #include "core/error.hpp"
 #include "core/value/json.hpp"
+#include "core/value/regex.hpp"
 #include "core/value/yaml.hpp"
 
 namespace drover::secrets {
@@ -15,38 +15,38 @@ namespace {
 
 // go-yaml v3's resolution of a plain scalar (YAML 1.2 core schema plus base prefixes).
 Value resolve_plain_12(const std::string& s) {
-  static const std::regex k_null("^(~|null|Null|NULL|)$");
-  static const std::regex k_true("^(true|True|TRUE)$");
-  static const std::regex k_false("^(false|False|FALSE)$");
-  static const std::regex k_int("^[-+]?[0-9]+$");
-  static const std::regex k_hex("^0x[0-9a-fA-F]+$");
-  static const std::regex k_oct("^0o[0-7]+$");
-  static const std::regex k_float("^[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?$");
-  static const std::regex k_inf("^[-+]?\\.(inf|Inf|INF)$");
-  static const std::regex k_nan("^\\.(nan|NaN|NAN)$");
-  if (std::regex_match(s, k_null)) return Value();
-  if (std::regex_match(s, k_true)) return Value(true);
-  if (std::regex_match(s, k_false)) return Value(false);
+  static const Regex k_null("^(~|null|Null|NULL|)$", RegexFlag::ascii);
+  static const Regex k_true("^(true|True|TRUE)$", RegexFlag::ascii);
+  static const Regex k_false("^(false|False|FALSE)$", RegexFlag::ascii);
+  static const Regex k_int("^[-+]?[0-9]+$", RegexFlag::ascii);
+  static const Regex k_hex("^0x[0-9a-fA-F]+$", RegexFlag::ascii);
+  static const Regex k_oct("^0o[0-7]+$", RegexFlag::ascii);
+  static const Regex k_float("^[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?$", RegexFlag::ascii);
+  static const Regex k_inf("^[-+]?\\.(inf|Inf|INF)$", RegexFlag::ascii);
+  static const Regex k_nan("^\\.(nan|NaN|NAN)$", RegexFlag::ascii);
+  if (k_null.fullmatch(s)) return Value();
+  if (k_true.fullmatch(s)) return Value(true);
+  if (k_false.fullmatch(s)) return Value(false);
   auto as_int = [&](std::string_view digits, int base, bool negative) -> std::optional<Value> {
     std::int64_t v = 0;
     auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v, base);
     if (ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
     return Value(negative ? -v : v);
   };
-  if (std::regex_match(s, k_int)) {
+  if (k_int.fullmatch(s)) {
     std::string_view d = s;
     bool neg = d[0] == '-';
     if (d[0] == '-' || d[0] == '+') d.remove_prefix(1);
     if (auto v = as_int(d, 10, neg)) return *v;
     return Value(std::stod(s));
   }
-  if (std::regex_match(s, k_hex))
+  if (k_hex.fullmatch(s))
     if (auto v = as_int(std::string_view(s).substr(2), 16, false)) return *v;
-  if (std::regex_match(s, k_oct))
+  if (k_oct.fullmatch(s))
     if (auto v = as_int(std::string_view(s).substr(2), 8, false)) return *v;
-  if (std::regex_match(s, k_float)) return Value(std::stod(s));
-  if (std::regex_match(s, k_inf)) return Value(s[0] == '-' ? -INFINITY : INFINITY);
-  if (std::regex_match(s, k_nan)) return Value(NAN);
+  if (k_float.fullmatch(s)) return Value(std::stod(s));
+  if (k_inf.fullmatch(s)) return Value(s[0] == '-' ? -INFINITY : INFINITY);
+  if (k_nan.fullmatch(s)) return Value(NAN);
   return Value(s);
 }
 
@@ -89,9 +89,9 @@ Value json_to_sops_value(const Json& j) {
 // True when a plain scalar would not read back as this string, under YAML 1.2 (sops, go-yaml)
 // or YAML 1.1 (ansible, drover): booleans, nulls, numbers, timestamps, merge keys.
 bool looks_special_plain(const std::string& s) {
-  static const std::regex k_timestamp("^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*");
+  static const Regex k_timestamp("^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*", RegexFlag::ascii);
   if (!resolve_plain_12(s).is_string() || !resolve_plain_scalar(s).is_string()) return true;
-  return std::regex_match(s, k_timestamp) || s == "<<" || s == "=";
+  return k_timestamp.fullmatch(s) || s == "<<" || s == "=";
 }
 
 bool plain_safe(const std::string& s) {

@@ -1,9 +1,9 @@
 #include "core/secrets/sops_config.hpp"
 
 #include <filesystem>
-#include <regex>
 
 #include "core/error.hpp"
+#include "core/value/regex.hpp"
 #include "core/value/yaml.hpp"
 
 namespace drover::secrets {
@@ -87,10 +87,11 @@ const CreationRule* match_creation_rule(const SopsConfig& config, const std::str
   for (const auto& rule : config.creation_rules) {
     if (rule.path_regex.empty()) return &rule;
     try {
-      std::regex re(rule.path_regex);
-      if (std::regex_search(file, re) || std::regex_search(relative, re)) return &rule;
-    } catch (const std::regex_error&) {
-      throw Fatal(config.path + ": path_regex `" + rule.path_regex + "` is not a valid regular expression");
+      Regex re(rule.path_regex);
+      if (re.search(file) || re.search(relative)) return &rule;
+    } catch (const RegexError& e) {
+      throw Fatal(config.path + ": path_regex `" + rule.path_regex + "` is not a valid regular expression (" +
+                  e.what() + ")");
     }
   }
   return nullptr;

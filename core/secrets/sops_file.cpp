@@ -1,15 +1,17 @@
 #include "core/secrets/sops_file.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cmath>
 #include <ctime>
-#include <regex>
+#include <initializer_list>
 
 #include <openssl/crypto.h>
 
 #include "core/error.hpp"
 #include "core/secrets/crypto.hpp"
+#include "core/value/regex.hpp"
 
 namespace drover::secrets {
 namespace {
@@ -86,10 +88,13 @@ bool typed(const std::string& text, const std::string& type, Value& out) {
     return !text.empty() && end == text.c_str() + text.size();
   }
   if (type == "bool") {
-    static const std::regex t("^(1|t|T|TRUE|true|True)$"), f("^(0|f|F|FALSE|false|False)$");
-    bool is_true = std::regex_match(text, t);
+    // Go's strconv.ParseBool
+    auto one_of = [&](std::initializer_list<std::string_view> words) {
+      return std::find(words.begin(), words.end(), text) != words.end();
+    };
+    bool is_true = one_of({"1", "t", "T", "TRUE", "true", "True"});
     out = Value(is_true);
-    return is_true || std::regex_match(text, f);
+    return is_true || one_of({"0", "f", "F", "FALSE", "false", "False"});
   }
   return false;
 }
@@ -263,14 +268,16 @@ bool SopsRules::encrypts(const std::vector<std::string>& path) const {
   if (!unencrypted_suffix.empty() && any([&](const std::string& p) { return p.ends_with(unencrypted_suffix); }))
     encrypted = false;
   if (!encrypted_suffix.empty()) encrypted = any([&](const std::string& p) { return p.ends_with(encrypted_suffix); });
-  if (!unencrypted_regex.empty()) {
-    std::regex re(unencrypted_regex);
-    if (any([&](const std::string& p) { return std::regex_search(p, re); })) encrypted = false;
-  }
-  if (!encrypted_regex.empty()) {
-    std::regex re(encrypted_regex);
-    encrypted = any([&](const std::string& p) { return std::regex_search(p, re); });
-  }
+  auto compiled = [](const char* setting, const std::string& pattern) {
+    try {
+      return Regex(pattern);
+    } catch (const RegexError& e) {
+      throw Fatal(std::string("sops ") + setting + ": " + e.what());
+    }
+  };
+  auto searches = [](const Regex& re) { return [&re](const std::string& p) { return re.search(p).has_value(); }; };
+  if (!unencrypted_regex.empty() && any(searches(compiled("unencrypted_regex", unencrypted_regex)))) encrypted = false;
+  if (!encrypted_regex.empty()) encrypted = any(searches(compiled("encrypted_regex", encrypted_regex)));
   return encrypted;
 }
 

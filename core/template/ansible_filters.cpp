@@ -12,6 +12,7 @@
 #include "core/template/engine.hpp"
 #include "core/value/json.hpp"
 #include "core/value/text.hpp"
+#include "core/value/unicode_case.hpp"
 #include "core/value/yaml.hpp"
 
 namespace drover::tmpl::filters {
@@ -47,7 +48,7 @@ List unique_items(const List& items, bool case_sensitive, const Value* attribute
   for (const Value& item : items) {
     Value key = item;
     if (attribute && !attribute->is_null()) key = attribute_of(item, python_str(*attribute));
-    if (!case_sensitive && key.is_string()) key = Value(ascii_lower(key.as_string()));
+    if (!case_sensitive && key.is_string()) key = Value(unicode::lower(key.as_string()));
     if (!contains(keys, key)) {
       keys.push_back(key);
       out.push_back(item);
@@ -500,7 +501,7 @@ Value zip(const Value& in, const CallArgs& args) {
   for (std::size_t i = 0; i < n; ++i) {
     List row;
     for (const List* l : lists) row.push_back((*l)[i]);
-    out.emplace_back(std::move(row));
+    out.push_back(detail::make_tuple(std::move(row)));  // Python's zip yields tuples
   }
   return Value(std::move(out));
 }
@@ -515,7 +516,7 @@ Value zip_longest(const Value& in, const CallArgs& args) {
   for (std::size_t i = 0; i < n; ++i) {
     List row;
     for (const List* l : lists) row.push_back(i < l->size() ? (*l)[i] : fill);
-    out.emplace_back(std::move(row));
+    out.push_back(detail::make_tuple(std::move(row)));
   }
   return Value(std::move(out));
 }

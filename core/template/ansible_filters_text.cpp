@@ -14,6 +14,7 @@
 #include "core/secrets/crypto.hpp"
 #include "core/template/ansible_filters.hpp"
 #include "core/template/ansible_support.hpp"
+#include "core/template/engine.hpp"
 
 namespace drover::tmpl::filters {
 
@@ -96,13 +97,32 @@ std::string known_hex_digest(std::string_view algorithm, std::string_view data) 
 }  // namespace
 
 Value regex_replace(const Value& in, const CallArgs& args) {
-  PythonRegex re(string_arg(args, 0, "pattern", ""), flags_of(args, 2, 3));
-  return Value(re.sub(string_arg(args, 1, "replacement", ""), python_str(in), int_arg(args, 4, "count", 0, "regex_replace")));
+  return with_regex([&] {
+    Regex re(string_arg(args, 0, "pattern", ""), flags_of(args, 2, 3));
+    std::int64_t count = int_arg(args, 4, "count", 0, "regex_replace");
+    return Value(re.sub(string_arg(args, 1, "replacement", ""), python_str(in), count > 0 ? count : 0));
+  });
 }
 
+// re.findall: strings when the pattern has at most one group, else a tuple of its groups per match
+// (a group that did not take part is "").
 Value regex_findall(const Value& in, const CallArgs& args) {
-  PythonRegex re(string_arg(args, 0, "regex", ""), flags_of(args, 2, 1));
-  return Value(re.findall(python_str(in)));
+  return with_regex([&] {
+    Regex re(string_arg(args, 0, "regex", ""), flags_of(args, 2, 1));
+    std::string text = python_str(in);
+    List out;
+    for (const RegexMatch& m : re.find_all(text)) {
+      if (re.group_count() <= 1) {
+        out.emplace_back(std::string(m.group(re.group_count())));
+        continue;
+      }
+      List groups;
+      for (std::size_t g = 1; g <= re.group_count(); ++g) groups.emplace_back(std::string(m.group(g)));
+      Value tuple(std::move(groups));
+      out.push_back(std::move(tuple.add_mark(Mark::tuple)));
+    }
+    return Value(std::move(out));
+  });
 }
 
 Value regex_search(const Value& in, const CallArgs& args) {
@@ -110,28 +130,35 @@ Value regex_search(const Value& in, const CallArgs& args) {
   RegexFlag f = RegexFlag::none;
   if (const Value* v = args.keyword.find("ignorecase"); v && v->truthy()) f = f | RegexFlag::ignorecase;
   if (const Value* v = args.keyword.find("multiline"); v && v->truthy()) f = f | RegexFlag::multiline;
-  PythonRegex re(string_arg(args, 0, "regex", ""), f);
-  std::vector<std::size_t> groups;
-  for (std::size_t i = 1; i < args.positional.size(); ++i) {
-    std::string a = python_str(args.positional[i]);
-    std::string ref;
-    if (a.rfind("\\g<", 0) == 0 && a.find('>') != std::string::npos) ref = a.substr(3, a.find('>') - 3);
-    else if (a.size() > 1 && a[0] == '\\' && std::isdigit(static_cast<unsigned char>(a[1])))
-      ref = a.substr(1, a.find_first_not_of("0123456789", 1) - 1);
-    else throw TemplateError("Unknown argument");
-    auto idx = re.group_index(ref);
-    if (!idx) throw TemplateError(ref.find_first_not_of("0123456789") == std::string::npos ? "no such group" : "no such group");
-    groups.push_back(*idx);
-  }
-  std::smatch m;
-  if (!re.search(text, m)) return Value();
-  if (groups.empty()) return Value(m[0].str());
-  List out;
-  for (std::size_t g : groups) {
-    if (m[g].matched) out.emplace_back(m[g].str());
-    else out.emplace_back();
-  }
-  return Value(std::move(out));
+  return with_regex([&] {
+    Regex re(string_arg(args, 0, "regex", ""), f);
+    std::vector<std::size_t> groups;
+    for (std::size_t i = 1; i < args.positional.size(); ++i) {
+      std::string a = python_str(args.positional[i]);
+      std::string ref;
+      if (a.rfind("\\g<", 0) == 0 && a.find('>') != std::string::npos) ref = a.substr(3, a.find('>') - 3);
+      else if (a.size() > 1 && a[0] == '\\' && std::isdigit(static_cast<unsigned char>(a[1])))
+        ref = a.substr(1, a.find_first_not_of("0123456789", 1) - 1);
+      else throw TemplateError("Unknown argument");
+      std::optional<std::size_t> idx;
+      if (!ref.empty() && ref.find_first_not_of("0123456789") == std::string::npos) {
+        if (ref.size() < 10 && std::stoul(ref) <= re.group_count()) idx = std::stoul(ref);
+      } else {
+        idx = re.group_index(ref);
+      }
+      if (!idx) throw TemplateError("no such group");
+      groups.push_back(*idx);
+    }
+    std::optional<RegexMatch> m = re.search(text);
+    if (!m) return Value();
+    if (groups.empty()) return Value(std::string(m->group()));
+    List out;
+    for (std::size_t g : groups) {
+      if (m->matched(g)) out.emplace_back(std::string(m->group(g)));
+      else out.emplace_back();
+    }
+    return Value(std::move(out));
+  });
 }
 
 Value regex_escape(const Value& in, const CallArgs& args) {
@@ -259,6 +286,7 @@ Value relpath(const Value& in, const CallArgs& args) {
   return Value(out.empty() ? std::string(".") : out);
 }
 
+// os.path.splitext: the tuple (root, ext).
 Value splitext(const Value& in, const CallArgs&) {
   std::string p = python_str(in);
   std::size_t slash = p.rfind('/');
@@ -268,9 +296,9 @@ Value splitext(const Value& in, const CallArgs&) {
     // dots leading the file name do not start an extension
     std::size_t first_non_dot = p.find_first_not_of('.', base);
     if (first_non_dot != std::string::npos && first_non_dot < dot)
-      return Value(List{Value(p.substr(0, dot)), Value(p.substr(dot))});
+      return detail::make_tuple(List{Value(p.substr(0, dot)), Value(p.substr(dot))});
   }
-  return Value(List{Value(p), Value("")});
+  return detail::make_tuple(List{Value(p), Value("")});
 }
 
 Value path_join(const Value& in, const CallArgs&) {

@@ -1,17 +1,17 @@
 // Helpers shared by Ansible's filters, tests and lookups (core/template/ansible_*.cpp and
-// plugins/lookup): argument access, Python's str()/repr(), Python `re` on top of std::regex,
+// plugins/lookup): argument access, Python's str()/repr(), Python `re` errors as template errors,
 // Python's Mersenne Twister, and the function sets each file contributes to the tables.
 #pragma once
 
 #include <cstdint>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/template/filter_api.hpp"
 #include "core/value/python_repr.hpp"
+#include "core/value/regex.hpp"
 
 namespace drover::tmpl {
 
@@ -37,34 +37,17 @@ List py_split(const std::string& s, const Value& sep, std::int64_t maxsplit = -1
 
 // --- Python's re ------------------------------------------------------------------------------
 
-enum class RegexFlag : unsigned { none = 0, ignorecase = 1, multiline = 2 };
-constexpr RegexFlag operator|(RegexFlag a, RegexFlag b) {
-  return static_cast<RegexFlag>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
+// Python's re is drover::Regex (core/value/regex.hpp). Runs `use`, which compiles or matches with
+// a Regex, and reports its RegexError (a bad pattern or replacement, a match over the limits) as a
+// TemplateError with the same message.
+template <typename Use>
+decltype(auto) with_regex(Use&& use) {
+  try {
+    return use();
+  } catch (const RegexError& e) {
+    throw TemplateError(e.what());
+  }
 }
-
-// A Python regular expression translated to ECMAScript: `(?P<name>…)`, `(?P=name)`, leading inline
-// flags `(?i)`/`(?m)`, `\A`, `\Z` are rewritten; group names are kept for `\g<name>`. Constructs
-// std::regex lacks (lookbehind, possessive, atomic groups) fail with a TemplateError.
-class PythonRegex {
-public:
-  PythonRegex(const std::string& pattern, RegexFlag flags);
-  const std::regex& regex() const { return m_regex; }
-  std::size_t group_count() const { return m_regex.mark_count(); }
-  // Group index by name or number text; nullopt when there is no such group.
-  std::optional<std::size_t> group_index(const std::string& name_or_number) const;
-
-  // re.search: the first match anywhere; re.match: anchored at the start.
-  bool search(const std::string& text, std::smatch& m) const;
-  bool match(const std::string& text, std::smatch& m) const;
-  // re.sub(repl, text, count): Python's replacement syntax (\1, \g<1>, \g<name>, \n, \\).
-  std::string sub(const std::string& repl, const std::string& text, std::int64_t count = 0) const;
-  // re.findall: strings when there is at most one group, else lists of groups.
-  List findall(const std::string& text) const;
-
-private:
-  std::regex m_regex;
-  std::vector<std::pair<std::string, std::size_t>> m_names;
-};
 
 // --- Python's random.Random -------------------------------------------------------------------
 

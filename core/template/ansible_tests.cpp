@@ -45,14 +45,23 @@ List iterable(const Value& v) {
   return out;
 }
 
-bool regex_test(const Value& in, const CallArgs& args, bool anchored) {
+// Which of re's functions the `match`, `search` and `regex` tests call.
+enum class RegexCall { search, match, fullmatch };
+
+bool regex_test(const Value& in, const CallArgs& args, RegexCall call) {
   RegexFlag f = RegexFlag::none;
   if (bool_arg(args, 1, "ignorecase", false)) f = f | RegexFlag::ignorecase;
   if (bool_arg(args, 2, "multiline", false)) f = f | RegexFlag::multiline;
-  PythonRegex re(string_arg(args, 0, "pattern", ""), f);
-  std::smatch m;
-  std::string text = python_str(in);
-  return anchored ? re.match(text, m) : re.search(text, m);
+  return with_regex([&] {
+    Regex re(string_arg(args, 0, "pattern", ""), f);
+    std::string text = python_str(in);
+    switch (call) {
+    case RegexCall::match: return re.match(text).has_value();
+    case RegexCall::fullmatch: return re.fullmatch(text).has_value();
+    case RegexCall::search: break;
+    }
+    return re.search(text).has_value();
+  });
 }
 
 bool stat_path(const Value& in, struct stat& st, bool follow) {
@@ -134,7 +143,7 @@ bool link_exists(const Value& in, const CallArgs&) {
   return stat_path(in, st, false);
 }
 
-bool match(const Value& in, const CallArgs& args) { return regex_test(in, args, true); }
+bool match(const Value& in, const CallArgs& args) { return regex_test(in, args, RegexCall::match); }
 
 // os.path.ismount: not a symlink, and on another device than its parent or the parent itself.
 bool mount(const Value& in, const CallArgs&) {
@@ -150,7 +159,10 @@ bool nan(const Value& in, const CallArgs&) { return in.is_float() && std::isnan(
 bool reachable(const Value& in, const CallArgs&) { return !flag(result_map(in, "unreachable"), "unreachable"); }
 
 bool regex(const Value& in, const CallArgs& args) {
-  return regex_test(in, args, string_arg(args, 3, "match_type", "search") == "match");
+  // Ansible calls getattr(re.compile(pattern), match_type)
+  std::string type = string_arg(args, 3, "match_type", "search");
+  RegexCall call = type == "match" ? RegexCall::match : type == "fullmatch" ? RegexCall::fullmatch : RegexCall::search;
+  return regex_test(in, args, call);
 }
 
 bool same_file(const Value& in, const CallArgs& args) {
@@ -161,7 +173,7 @@ bool same_file(const Value& in, const CallArgs& args) {
   return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
-bool search(const Value& in, const CallArgs& args) { return regex_test(in, args, false); }
+bool search(const Value& in, const CallArgs& args) { return regex_test(in, args, RegexCall::search); }
 
 bool skipped(const Value& in, const CallArgs&) { return flag(result_map(in, "skipped"), "skipped"); }
 

@@ -1,9 +1,8 @@
 // Version comparison as Ansible's `version` test: LooseVersion (the default), StrictVersion
 // (strict=True or version_type='strict') and SemanticVersion ('semver'/'semantic'). 'pep440' is
 // not supported (Ansible needs the `packaging` library for it).
-#include <regex>
-
 #include "core/template/ansible_support.hpp"
+#include "core/value/regex.hpp"
 
 namespace drover::tmpl {
 
@@ -22,7 +21,7 @@ struct Part {
 };
 
 std::vector<Part> loose_parts(const std::string& v) {
-  static const std::regex component(R"(\d+|[a-z]+|\.)");
+  static const Regex component(R"(\d+|[a-z]+|\.)", RegexFlag::ascii);
   std::vector<Part> parts;
   auto add = [&](const std::string& x) {
     if (x.empty() || x == ".") return;
@@ -30,10 +29,10 @@ std::vector<Part> loose_parts(const std::string& v) {
     parts.push_back(digits ? Part{true, std::stoll(x), {}} : Part{false, 0, x});
   };
   std::size_t last = 0;
-  for (std::sregex_iterator it(v.begin(), v.end(), component), end; it != end; ++it) {
-    add(v.substr(last, static_cast<std::size_t>(it->position()) - last));
-    add(it->str());
-    last = static_cast<std::size_t>(it->position() + it->length());
+  for (const RegexMatch& m : component.find_all(v)) {
+    add(v.substr(last, m.start() - last));
+    add(std::string(m.group()));
+    last = m.end();
   }
   add(v.substr(last));
   return parts;
@@ -59,7 +58,7 @@ int three_way(const T& a, const T& b) {
 }
 
 int compare_strict(const std::string& a, const std::string& b) {
-  static const std::regex strict(R"(^(\d+)\.(\d+)(\.(\d+))?([ab](\d+))?$)");
+  static const Regex strict(R"((\d+)\.(\d+)(\.(\d+))?([ab](\d+))?)", RegexFlag::ascii);
   struct Strict {
     std::vector<std::int64_t> numbers;
     bool pre = false;
@@ -67,11 +66,12 @@ int compare_strict(const std::string& a, const std::string& b) {
     std::int64_t pre_n = 0;
   };
   auto parse = [](const std::string& v) {
-    std::smatch m;
-    if (!std::regex_match(v, m, strict)) throw Failure("invalid version number '" + v + "'");
+    std::optional<RegexMatch> m = strict.fullmatch(v);
+    if (!m) throw Failure("invalid version number '" + v + "'");
+    auto number = [&](std::size_t g) { return std::stoll(std::string(m->group(g))); };
     Strict s;
-    s.numbers = {std::stoll(m[1]), std::stoll(m[2]), m[4].matched ? std::stoll(m[4]) : 0};
-    if (m[5].matched) s.pre = true, s.letter = m[5].str()[0], s.pre_n = std::stoll(m[6]);
+    s.numbers = {number(1), number(2), m->matched(4) ? number(4) : 0};
+    if (m->matched(5)) s.pre = true, s.letter = m->group(5)[0], s.pre_n = number(6);
     return s;
   };
   Strict x = parse(a), y = parse(b);
@@ -82,19 +82,21 @@ int compare_strict(const std::string& a, const std::string& b) {
 }
 
 int compare_semver(const std::string& a, const std::string& b) {
-  static const std::regex semver(
-      R"(^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$)");
+  static const Regex semver(
+      R"((0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?)",
+      RegexFlag::ascii);
   struct Sem {
     std::vector<std::int64_t> core;
     std::vector<std::string> pre;
   };
   auto parse = [](const std::string& v) {
-    std::smatch m;
-    if (!std::regex_match(v, m, semver)) throw Failure("invalid semantic version '" + v + "'");
+    std::optional<RegexMatch> m = semver.fullmatch(v);
+    if (!m) throw Failure("invalid semantic version '" + v + "'");
+    auto number = [&](std::size_t g) { return std::stoll(std::string(m->group(g))); };
     Sem s;
-    s.core = {std::stoll(m[1]), std::stoll(m[2]), std::stoll(m[3])};
-    if (m[4].matched) {
-      std::string pre = m[4].str();
+    s.core = {number(1), number(2), number(3)};
+    if (m->matched(4)) {
+      std::string pre(m->group(4));
       for (std::size_t i = 0; i <= pre.size();) {
         std::size_t dot = pre.find('.', i);
         if (dot == std::string::npos) dot = pre.size();

@@ -5,10 +5,10 @@
 // own files; this one exists so filter output equals Ansible's byte for byte.
 #include <algorithm>
 #include <cmath>
-#include <regex>
 
 #include "core/template/ansible_support.hpp"
 #include "core/value/json.hpp"
+#include "core/value/regex.hpp"
 #include "core/value/yaml.hpp"
 
 namespace drover::tmpl {
@@ -25,12 +25,13 @@ struct Analysis {
 };
 
 bool resolves_to_non_string(const std::string& s) {
-  static const std::regex timestamp(
-      R"([0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(\.[0-9]*)?(([ \t]*)Z|[-+][0-9]{1,2}(:[0-9]{2})?)?|[0-9]{4}-[0-9]{2}-[0-9]{2})");
-  static const std::regex sexagesimal(R"([-+]?[1-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?)");
+  static const Regex timestamp(
+      R"([0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(\.[0-9]*)?(([ \t]*)Z|[-+][0-9]{1,2}(:[0-9]{2})?)?|[0-9]{4}-[0-9]{2}-[0-9]{2})",
+      RegexFlag::ascii);
+  static const Regex sexagesimal(R"([-+]?[1-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?)", RegexFlag::ascii);
   if (s == "<<" || s == "=") return true;
   if (!resolve_plain_scalar(s).is_string()) return true;
-  return std::regex_match(s, timestamp) || std::regex_match(s, sexagesimal);
+  return timestamp.fullmatch(s) || sexagesimal.fullmatch(s);
 }
 
 bool is_space_or_end(const std::string& s, std::size_t i) {

@@ -10,11 +10,10 @@
 #include "core/template/objects.hpp"
 #include "core/value/json.hpp"
 #include "core/value/text.hpp"
+#include "core/value/unicode_case.hpp"
 
 namespace drover::tmpl::detail {
 
-std::string py_title(const std::string& s);
-std::string py_capitalize(const std::string& s);
 std::string py_replace(const std::string& s, const std::string& from, const std::string& to, std::int64_t count);
 
 namespace {
@@ -28,13 +27,6 @@ const Value& arg(const CallArgs& a, std::size_t i, std::string_view name, const 
 bool flag(const CallArgs& a, std::size_t i, std::string_view name, bool fallback = false) {
   const Value* v = a.arg(i, name);
   return v ? py_truthy(*v) : fallback;
-}
-
-// ASCII only, as the C locale's toupper, without a libc call per character (ascii_lower's twin).
-std::string upper(std::string s) {
-  for (char& c : s)
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  return s;
 }
 
 // A tuple with named fields (groupby's (grouper, list)): iterates and prints as a tuple.
@@ -73,7 +65,7 @@ Value get_path(Context& ctx, const Value& item, const std::string& path, const V
 }
 
 Value sort_key(const Value& v, bool case_sensitive) {
-  if (!case_sensitive && v.is_string()) return Value(ascii_lower(v.as_string()));
+  if (!case_sensitive && v.is_string()) return Value(unicode::lower(v.as_string()));
   return v;
 }
 
@@ -111,7 +103,7 @@ Value f_batch(Context&, const Value& v, const CallArgs& a) {
   return Value(std::move(out));
 }
 
-Value f_capitalize(Context&, const Value& v, const CallArgs&) { return Value(py_capitalize(to_str(v))); }
+Value f_capitalize(Context&, const Value& v, const CallArgs&) { return Value(unicode::capitalize(to_str(v))); }
 
 Value f_center(Context&, const Value& v, const CallArgs& a) {
   std::string s = to_str(v);
@@ -362,8 +354,8 @@ Value f_join(Context& ctx, const Value& v, const CallArgs& a) {
 
 Value f_length(Context&, const Value& v, const CallArgs&) { return Value(py_len(v)); }
 Value f_list(Context&, const Value& v, const CallArgs&) { return Value(iterate(v)); }
-Value f_lower(Context&, const Value& v, const CallArgs&) { return Value(ascii_lower(to_str(v))); }
-Value f_upper(Context&, const Value& v, const CallArgs&) { return Value(upper(to_str(v))); }
+Value f_lower(Context&, const Value& v, const CallArgs&) { return Value(unicode::lower(to_str(v))); }
+Value f_upper(Context&, const Value& v, const CallArgs&) { return Value(unicode::upper(to_str(v))); }
 
 Value f_map(Context& ctx, const Value& v, const CallArgs& a) {
   List out;
@@ -571,21 +563,32 @@ Value f_sum(Context& ctx, const Value& v, const CallArgs& a) {
   return total;
 }
 
+// The byte length of the character at s[i] when it separates words for Jinja2's title filter
+// (its regex `[-\s({\[<]+`, \s being Python's white space), else 0.
+std::size_t title_separator_at(std::string_view s, std::size_t i) {
+  if (std::string_view("-({[<").find(s[i]) != std::string_view::npos) return 1;
+  return unicode::space_at(s, i);
+}
+
+// Jinja2's do_title: each piece between separators gets its first character upper-cased
+// (str.upper, so 'ǆ' becomes 'Ǆ', not title case) and the rest lower-cased as one string.
 Value f_title(Context&, const Value& v, const CallArgs&) {
-  // Jinja2 title-cases words split on spaces and brackets/hyphens
-  std::string s = to_str(v);
-  std::string out = s;
-  bool start = true;
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(out[i]);
-    if (std::isspace(c) || c == '(' || c == '{' || c == '[' || c == '<' || c == '-') {
-      start = true;
-      continue;
-    }
-    out[i] = static_cast<char>(start ? std::toupper(c) : std::tolower(c));
-    start = false;
+  std::string s = to_str(v), out;
+  out.reserve(s.size());
+  std::size_t i = 0;
+  while (i < s.size()) {
+    std::size_t start = i;
+    for (std::size_t n; i < s.size() && (n = title_separator_at(s, i)) > 0;) i += n;
+    out.append(s, start, i - start);
+    start = i;
+    while (i < s.size() && title_separator_at(s, i) == 0) ++i;
+    if (i == start) continue;
+    std::string_view piece = std::string_view(s).substr(start, i - start);
+    std::size_t first = unicode::char_size_at(piece, 0);
+    out += unicode::upper(piece.substr(0, first));
+    out += unicode::lower(piece.substr(first));
   }
-  return Value(out);
+  return Value(std::move(out));
 }
 
 Value f_tojson(Context&, const Value& v, const CallArgs& a) {
@@ -856,16 +859,8 @@ bool t_iterable(Context&, const Value& v, const CallArgs&) {
   if (v.is_object()) return as_mapping_object(v) != nullptr;
   return v.is_string() || v.is_list() || v.is_map();
 }
-bool t_lower(Context&, const Value& v, const CallArgs&) {
-  std::string s = to_str(v);
-  return std::any_of(s.begin(), s.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }) &&
-         std::none_of(s.begin(), s.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
-}
-bool t_upper(Context&, const Value& v, const CallArgs&) {
-  std::string s = to_str(v);
-  return std::any_of(s.begin(), s.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }) &&
-         std::none_of(s.begin(), s.end(), [](char c) { return std::islower(static_cast<unsigned char>(c)); });
-}
+bool t_lower(Context&, const Value& v, const CallArgs&) { return unicode::is_lower(to_str(v)); }
+bool t_upper(Context&, const Value& v, const CallArgs&) { return unicode::is_upper(to_str(v)); }
 bool t_mapping(Context&, const Value& v, const CallArgs&) {
   return v.is_map() || (v.is_object() && as_mapping_object(v));
 }

@@ -257,6 +257,8 @@ inline Value make_tuple(List items) {
   v.add_mark(Mark::tuple);
   return v;
 }
+// `items` as a tuple when `like` is one, else as a list (slices, `+`, `*` keep the kind).
+Value same_sequence_kind(const Value& like, List items);
 // True when `name` is a method of str/list/dict that call_method knows.
 bool has_method(const Value& self, std::string_view name);
 

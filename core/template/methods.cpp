@@ -5,6 +5,7 @@
 
 #include "core/template/ansible_support.hpp"
 #include "core/template/engine.hpp"
+#include "core/value/unicode_case.hpp"
 
 namespace drover::tmpl::detail {
 namespace {
@@ -131,37 +132,18 @@ bool affix_matches(const std::string& s, const Value& what, bool prefix) {
 Value s_startswith(Value& s, CallArgs& a) { return Value(affix_matches(s.as_string(), method_arg(a, 0, "prefix", k_none), true)); }
 Value s_endswith(Value& s, CallArgs& a) { return Value(affix_matches(s.as_string(), method_arg(a, 0, "suffix", k_none), false)); }
 
-template <int (*F)(int)>
-std::string map_chars(const std::string& s) {
-  std::string out = s;
-  for (char& c : out) c = static_cast<char>(F(static_cast<unsigned char>(c)));
-  return out;
-}
-Value s_lower(Value& s, CallArgs&) { return Value(map_chars<::tolower>(s.as_string())); }
-Value s_upper(Value& s, CallArgs&) { return Value(map_chars<::toupper>(s.as_string())); }
+// Case methods follow Python on every code point (core/value/unicode_case.hpp).
+Value s_lower(Value& s, CallArgs&) { return Value(unicode::lower(s.as_string())); }
+Value s_upper(Value& s, CallArgs&) { return Value(unicode::upper(s.as_string())); }
+Value s_casefold(Value& s, CallArgs&) { return Value(unicode::casefold(s.as_string())); }
+Value s_title(Value& s, CallArgs&) { return Value(unicode::title(s.as_string())); }
+Value s_capitalize(Value& s, CallArgs&) { return Value(unicode::capitalize(s.as_string())); }
+Value s_swapcase(Value& s, CallArgs&) { return Value(unicode::swapcase(s.as_string())); }
+Value s_islower(Value& s, CallArgs&) { return Value(unicode::is_lower(s.as_string())); }
+Value s_isupper(Value& s, CallArgs&) { return Value(unicode::is_upper(s.as_string())); }
+Value s_istitle(Value& s, CallArgs&) { return Value(unicode::is_title(s.as_string())); }
 
 }  // namespace
-
-std::string py_title(const std::string& s) {
-  std::string out = s;
-  bool prev_cased = false;
-  for (char& c : out) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (std::isalpha(u)) {
-      c = static_cast<char>(prev_cased ? std::tolower(u) : std::toupper(u));
-      prev_cased = true;
-    } else {
-      prev_cased = false;
-    }
-  }
-  return out;
-}
-
-std::string py_capitalize(const std::string& s) {
-  std::string out = map_chars<::tolower>(s);
-  if (!out.empty()) out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
-  return out;
-}
 
 std::string py_replace(const std::string& s, const std::string& from, const std::string& to, std::int64_t count) {
   std::string out;
@@ -190,16 +172,6 @@ std::string py_replace(const std::string& s, const std::string& from, const std:
 
 namespace {
 
-Value s_title(Value& s, CallArgs&) { return Value(py_title(s.as_string())); }
-Value s_capitalize(Value& s, CallArgs&) { return Value(py_capitalize(s.as_string())); }
-Value s_swapcase(Value& s, CallArgs&) {
-  std::string out = s.as_string();
-  for (char& c : out) {
-    unsigned char u = static_cast<unsigned char>(c);
-    c = static_cast<char>(std::isupper(u) ? std::tolower(u) : std::toupper(u));
-  }
-  return Value(std::move(out));
-}
 Value s_replace(Value& s, CallArgs& a) {
   return Value(py_replace(s.as_string(), str_arg(a, 0, "old", "replace"), str_arg(a, 1, "new", "replace"),
                           to_int(method_arg(a, 2, "count", Value(-1)), -1)));
@@ -261,16 +233,6 @@ Value all_chars(Value& s, CallArgs&) {
   const std::string& str = s.as_string();
   return Value(!str.empty() && std::all_of(str.begin(), str.end(), [](char c) { return F(static_cast<unsigned char>(c)) != 0; }));
 }
-Value s_islower(Value& s, CallArgs&) {
-  const std::string& str = s.as_string();
-  bool cased = std::any_of(str.begin(), str.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
-  return Value(cased && std::none_of(str.begin(), str.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); }));
-}
-Value s_isupper(Value& s, CallArgs&) {
-  const std::string& str = s.as_string();
-  bool cased = std::any_of(str.begin(), str.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
-  return Value(cased && std::none_of(str.begin(), str.end(), [](char c) { return std::islower(static_cast<unsigned char>(c)); }));
-}
 Value justify(Value& s, CallArgs& a, char how) {
   std::size_t width = static_cast<std::size_t>(std::max<std::int64_t>(0, to_int(method_arg(a, 0, "width", Value(0)))));
   std::string fill = to_str(method_arg(a, 1, "fillchar", Value(" ")));
@@ -293,29 +255,45 @@ Value s_center(Value& s, CallArgs& a) { return justify(s, a, 'c'); }
 Value s_zfill(Value& s, CallArgs& a) {
   std::size_t width = static_cast<std::size_t>(std::max<std::int64_t>(0, to_int(method_arg(a, 0, "width", Value(0)))));
   const std::string& str = s.as_string();
-  if (str.size() >= width) return s;
+  std::size_t length = utf8_length(str);
+  if (length >= width) return s;
   std::size_t sign = !str.empty() && (str[0] == '-' || str[0] == '+') ? 1 : 0;
-  return Value(str.substr(0, sign) + std::string(width - str.size(), '0') + str.substr(sign));
+  return Value(str.substr(0, sign) + std::string(width - length, '0') + str.substr(sign));
+}
+// str.partition and str.rpartition: a 3-tuple (head, sep, tail).
+Value partition_at(const std::string& s, const std::string& sep, std::size_t p) {
+  return make_tuple({Value(s.substr(0, p)), Value(sep), Value(s.substr(p + sep.size()))});
 }
 Value s_partition(Value& s, CallArgs& a) {
   std::string sep = str_arg(a, 0, "sep", "partition");
+  if (sep.empty()) throw TemplateError("empty separator");
   std::size_t p = s.as_string().find(sep);
-  if (p == std::string::npos) return Value::list({s, Value(""), Value("")});
-  return Value::list({Value(s.as_string().substr(0, p)), Value(sep), Value(s.as_string().substr(p + sep.size()))});
+  if (p == std::string::npos) return make_tuple({s, Value(""), Value("")});
+  return partition_at(s.as_string(), sep, p);
+}
+Value s_rpartition(Value& s, CallArgs& a) {
+  std::string sep = str_arg(a, 0, "sep", "rpartition");
+  if (sep.empty()) throw TemplateError("empty separator");
+  std::size_t p = s.as_string().rfind(sep);
+  if (p == std::string::npos) return make_tuple({Value(""), Value(""), s});
+  return partition_at(s.as_string(), sep, p);
 }
 Value s_encode(Value& s, CallArgs&) { return s; }
 Value s_decode(Value& s, CallArgs&) { return s; }
 
 const std::unordered_map<std::string_view, Method>& string_methods() {
   static const std::unordered_map<std::string_view, Method> k_table = {
-      {"capitalize", s_capitalize}, {"center", s_center},       {"count", s_count},
+      {"capitalize", s_capitalize}, {"casefold", s_casefold},   {"center", s_center},
+      {"count", s_count},
       {"decode", s_decode},         {"encode", s_encode},       {"endswith", s_endswith},
       {"find", s_find},             {"format", s_format},       {"index", s_index},
       {"isalnum", all_chars<::isalnum>}, {"isalpha", all_chars<::isalpha>}, {"isdigit", all_chars<::isdigit>},
       {"isnumeric", all_chars<::isdigit>}, {"isdecimal", all_chars<::isdigit>}, {"islower", s_islower},
-      {"isspace", all_chars<::isspace>}, {"isupper", s_isupper}, {"join", s_join},
+      {"isspace", all_chars<::isspace>}, {"istitle", s_istitle}, {"isupper", s_isupper},
+      {"join", s_join},
       {"ljust", s_ljust},           {"lower", s_lower},         {"lstrip", s_lstrip},
       {"partition", s_partition},   {"replace", s_replace},     {"rfind", s_rfind},
+      {"rpartition", s_rpartition},
       {"rjust", s_rjust},           {"rsplit", s_rsplit},       {"rstrip", s_rstrip},
       {"split", s_split},           {"splitlines", s_splitlines}, {"startswith", s_startswith},
       {"strip", s_strip},           {"swapcase", s_swapcase},   {"title", s_title},
@@ -393,6 +371,12 @@ Value l_copy(Value& l, CallArgs&) { return Value(List(l.as_list())); }
 Value l_clear(Value& l, CallArgs&) {
   l.mutable_list().clear();
   return Value();
+}
+
+// A tuple has only the methods that do not change it.
+const std::unordered_map<std::string_view, Method>& tuple_methods() {
+  static const std::unordered_map<std::string_view, Method> k_table = {{"count", l_count}, {"index", l_index}};
+  return k_table;
 }
 
 const std::unordered_map<std::string_view, Method>& list_methods() {
@@ -474,17 +458,29 @@ const std::unordered_map<std::string_view, Method>& dict_methods() {
 
 }  // namespace
 
+namespace {
+
+// The method table of a str, tuple, list or dict; nullptr for other values.
+const std::unordered_map<std::string_view, Method>* methods_of(const Value& self) {
+  if (self.is_string()) return &string_methods();
+  if (self.is_tuple()) return &tuple_methods();
+  if (self.is_list()) return &list_methods();
+  if (self.is_map()) return &dict_methods();
+  return nullptr;
+}
+
+}  // namespace
+
 bool has_method(const Value& self, std::string_view name) {
-  if (self.is_string()) return string_methods().count(name) != 0;
-  if (self.is_list()) return list_methods().count(name) != 0;
-  if (self.is_map()) return dict_methods().count(name) != 0;
-  return false;
+  const auto* table = methods_of(self);
+  return table && table->count(name) != 0;
 }
 
 Value call_method(Context&, Value& self, std::string_view name, CallArgs& args, bool* found) {
-  const auto& table = self.is_string() ? string_methods() : self.is_list() ? list_methods() : dict_methods();
   *found = false;
-  if (!self.is_string() && !self.is_list() && !self.is_map()) return Value();
+  const auto* methods = methods_of(self);
+  if (!methods) return Value();
+  const auto& table = *methods;
   auto it = table.find(name);
   if (it == table.end()) {
     if (self.is_map() && self.as_map().contains(name)) return Value();  // a key holding a callable? not ours

@@ -157,7 +157,7 @@ Value SliceExpr::eval(Context& ctx) const {
     const List& l = o.as_list();
     List out;
     walk_slice(static_cast<std::int64_t>(l.size()), a, b, c, [&](std::size_t i) { out.push_back(l[i]); });
-    return Value(std::move(out));
+    return same_sequence_kind(o, std::move(out));
   }
   throw TemplateError("'" + py_type(o) + "' object is not subscriptable");
 }

@@ -102,7 +102,7 @@ int py_compare(const Value& a, const Value& b, const char* op) {
     int c = a.as_string().compare(b.as_string());
     return c < 0 ? -1 : c > 0 ? 1 : 0;
   }
-  if (a.is_list() && b.is_list()) {
+  if (a.is_list() && b.is_list() && a.is_tuple() == b.is_tuple()) {
     const List& x = a.as_list();
     const List& y = b.as_list();
     for (std::size_t i = 0; i < x.size() && i < y.size(); ++i) {
@@ -136,6 +136,11 @@ bool py_in(const Value& needle, const Value& haystack) {
   }
 }
 
+// `items` as a tuple when `like` is one, else as a list.
+Value same_sequence_kind(const Value& like, List items) {
+  return like.is_tuple() ? make_tuple(std::move(items)) : Value(std::move(items));
+}
+
 static Value repeat(const Value& seq, std::int64_t n) {
   if (seq.is_string()) {
     std::string out;
@@ -144,7 +149,7 @@ static Value repeat(const Value& seq, std::int64_t n) {
   }
   List out;
   for (std::int64_t i = 0; i < n; ++i) out.insert(out.end(), seq.as_list().begin(), seq.as_list().end());
-  return Value(std::move(out));
+  return same_sequence_kind(seq, std::move(out));
 }
 
 Value py_add(const Value& a, const Value& b) {
@@ -157,10 +162,10 @@ Value py_add(const Value& a, const Value& b) {
     if (a.is_secret() || b.is_secret()) r.add_mark(Mark::secret);
     return r;
   }
-  if (a.is_list() && b.is_list()) {
+  if (a.is_list() && b.is_list() && a.is_tuple() == b.is_tuple()) {
     List out = a.as_list();
     out.insert(out.end(), b.as_list().begin(), b.as_list().end());
-    return Value(std::move(out));
+    return same_sequence_kind(a, std::move(out));
   }
   if (a.is_string() || a.is_list())
     throw TemplateError("can only concatenate " + py_type(a) + " (not \"" + py_type(b) + "\") to " + py_type(a));

@@ -351,7 +351,9 @@ Value ansible_single_result(Value v, const Expr* expr) {
     v = plain_mapping(*m);
   }
   if (v.is_number()) return Value(to_str(v));
-  if (round_trips(v)) return contains_mark(v, Mark::unsafe) ? mark_deep(std::move(v), Mark::unsafe) : v;
+  // A tuple's text starts with "(", which Ansible does not read back: it stays text. Inside a
+  // list or dict it reads back as the tuple it was.
+  if (!v.is_tuple() && round_trips(v)) return contains_mark(v, Mark::unsafe) ? mark_deep(std::move(v), Mark::unsafe) : v;
   Value text(to_str(v));
   if (contains_mark(v, Mark::unsafe)) text.add_mark(Mark::unsafe);
   if (contains_mark(v, Mark::secret)) text.add_mark(Mark::secret);

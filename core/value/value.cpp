@@ -87,7 +87,7 @@ bool operator==(const Value& a, const Value& b) {
   switch (a.kind()) {
     case Kind::null: return true;
     case Kind::string: return a.as_string() == b.as_string();
-    case Kind::list: return a.as_list() == b.as_list();
+    case Kind::list: return a.is_tuple() == b.is_tuple() && a.as_list() == b.as_list();
     case Kind::map: return a.as_map() == b.as_map();
     case Kind::object: return a.as_object() == b.as_object();
     default: return false;
@@ -101,7 +101,7 @@ std::string Value::type_name() const {
     case Kind::integer: return "int";
     case Kind::floating: return "float";
     case Kind::string: return "str";
-    case Kind::list: return "list";
+    case Kind::list: return is_tuple() ? "tuple" : "list";
     case Kind::map: return "dict";
     case Kind::object: return as_object()->type_name();
   }

@@ -50,7 +50,7 @@ enum class Mark : std::uint8_t {
   unsafe = 1,  // `!unsafe`: never templated
   secret = 2,  // came from the encrypted layer: redacted in every output
   vault = 4,   // an inline `!vault` ciphertext not yet decrypted
-  tuple = 8,   // on a list: a Python tuple made by a template (prints as `(1, 2)`)
+  tuple = 8,   // on a list: a Python tuple made by a template (see Value::is_tuple)
 };
 constexpr Mark operator|(Mark a, Mark b) {
   return static_cast<Mark>(static_cast<std::uint8_t>(a) | static_cast<std::uint8_t>(b));
@@ -112,6 +112,11 @@ public:
   bool is_list() const { return kind() == Kind::list; }
   bool is_map() const { return kind() == Kind::map; }
   bool is_object() const { return kind() == Kind::object; }
+  // A Python tuple: a list carrying Mark::tuple (made by templates: `(1, 2)`, items(), zip...).
+  // It is a list to every reader of lists (iteration, JSON, YAML, modules); the template engine
+  // gives it tuple semantics (repr `(1,)`, no list methods, `+` only with tuples), and Python's
+  // == tells it from a list: (1, 2) != [1, 2].
+  bool is_tuple() const { return kind() == Kind::list && has_mark(m_mark, Mark::tuple); }
 
   // Accessors require the kind; check it first (a wrong kind throws std::bad_variant_access, as
   // std::get did when this was a std::variant).
@@ -151,11 +156,12 @@ public:
   // Python's truthiness: empty containers, "", 0, 0.0, None and False are false.
   bool truthy() const;
 
-  // Python's ==: 1 == 1.0 == True; strings compare by content, containers elementwise.
+  // Python's ==: 1 == 1.0 == True; strings compare by content, containers elementwise; a tuple
+  // never equals a list.
   friend bool operator==(const Value& a, const Value& b);
   friend bool operator!=(const Value& a, const Value& b) { return !(a == b); }
 
-  // Python's type name: NoneType, bool, int, float, str, list, dict.
+  // Python's type name: NoneType, bool, int, float, str, list, tuple, dict.
   std::string type_name() const;
 
 private:

@@ -2,10 +2,10 @@
 
 #include <cmath>
 #include <cstring>
-#include <regex>
 #include <sstream>
 
 #include "core/fs.hpp"
+#include "core/value/regex.hpp"
 
 namespace drover {
 
@@ -35,11 +35,10 @@ std::string strip_underscores(const std::string& s) {
 }
 
 bool parse_int(const std::string& s, std::int64_t& out) {
-  static const std::regex re(
-      R"(^[-+]?0b[0-1_]+$|^[-+]?0[0-7_]+$|^[-+]?(0|[1-9][0-9_]*)$|^[-+]?0x[0-9a-fA-F_]+$)");
-  static const std::regex sexagesimal(R"(^[-+]?[1-9][0-9_]*(:[0-5]?[0-9])+$)");
+  static const Regex re(R"([-+]?(?:0b[0-1_]+|0[0-7_]+|0|[1-9][0-9_]*|0x[0-9a-fA-F_]+))");
+  static const Regex sexagesimal(R"([-+]?[1-9][0-9_]*(:[0-5]?[0-9])+)");
   if (s.empty()) return false;
-  if (std::regex_match(s, sexagesimal)) {
+  if (sexagesimal.fullmatch(s)) {
     bool neg = s[0] == '-';
     std::string body = (s[0] == '-' || s[0] == '+') ? s.substr(1) : s;
     std::int64_t total = 0;
@@ -49,7 +48,7 @@ bool parse_int(const std::string& s, std::int64_t& out) {
     out = neg ? -total : total;
     return true;
   }
-  if (!std::regex_match(s, re)) return false;
+  if (!re.fullmatch(s)) return false;
   std::string t = strip_underscores(s);
   bool neg = false;
   if (t[0] == '-' || t[0] == '+') {
@@ -70,19 +69,18 @@ bool parse_int(const std::string& s, std::int64_t& out) {
 }
 
 bool parse_float(const std::string& s, double& out) {
-  static const std::regex re(
-      R"(^[-+]?([0-9][0-9_]*)\.[0-9_]*([eE][-+][0-9]+)?$|^\.[0-9_]+([eE][-+][0-9]+)?$)");
-  static const std::regex inf(R"(^[-+]?\.(inf|Inf|INF)$)");
-  static const std::regex nan(R"(^\.(nan|NaN|NAN)$)");
-  if (std::regex_match(s, inf)) {
+  static const Regex re(R"([-+]?([0-9][0-9_]*)\.[0-9_]*([eE][-+][0-9]+)?|\.[0-9_]+([eE][-+][0-9]+)?)");
+  static const Regex inf(R"([-+]?\.(inf|Inf|INF))");
+  static const Regex nan(R"(\.(nan|NaN|NAN))");
+  if (inf.fullmatch(s)) {
     out = s[0] == '-' ? -INFINITY : INFINITY;
     return true;
   }
-  if (std::regex_match(s, nan)) {
+  if (nan.fullmatch(s)) {
     out = NAN;
     return true;
   }
-  if (!std::regex_match(s, re)) return false;
+  if (!re.fullmatch(s)) return false;
   out = std::stod(strip_underscores(s));
   return true;
 }

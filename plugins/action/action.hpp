@@ -16,10 +16,12 @@ ActionTable actions();
 bool is_known_action(std::string_view name);
 
 // Actions, one per file in plugins/action/.
+Value run_add_host(ActionContext&);
 Value run_assert(ActionContext&);
 Value run_copy(ActionContext&);
 Value run_debug(ActionContext&);
 Value run_fail(ActionContext&);
+Value run_group_by(ActionContext&);
 Value run_include_vars(ActionContext&);
 Value run_meta(ActionContext&);
 Value run_module(ActionContext&);  // the default: the module of the task's name, on the target

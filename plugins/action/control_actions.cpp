@@ -1,9 +1,12 @@
 // Actions that run entirely on the control node.
 #include <filesystem>
 
+#include "core/inventory/host_range.hpp"
 #include "core/secrets/vars_file.hpp"
 #include "core/value/boolean.hpp"
 #include "core/value/json.hpp"
+#include "core/value/python_repr.hpp"
+#include "core/value/text.hpp"
 #include "plugins/action/action.hpp"
 
 namespace drover::action {
@@ -137,6 +140,86 @@ Value run_include_vars(ActionContext& ctx) {
   m.set("ansible_facts", vars);
   m.set("ansible_included_var_files", Value::list({Value(path)}));
   m.set("changed", false);
+  return Value(std::move(m));
+}
+
+namespace {
+
+// A string or a list of strings (`groups: a,b` or `groups: [a, b]`), stripped, without repeats.
+std::vector<std::string> name_list(const Value& v) {
+  std::vector<std::string> names, out;
+  if (v.is_list()) {
+    for (const Value& item : v.as_list()) names.push_back(item.is_string() ? item.as_string() : python_str(item));
+  } else if (v.is_string()) {
+    std::string_view rest = v.as_string();
+    while (true) {
+      const std::size_t comma = rest.find(',');
+      names.emplace_back(rest.substr(0, comma));
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+  }
+  for (auto& n : names) {
+    n = std::string(trim(n));
+    if (!n.empty() && std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
+  }
+  return out;
+}
+
+}  // namespace
+
+// add_host: what to add, as Ansible's action reports it; the strategy changes the inventory
+// (and sets `changed`) once every host has answered.
+Value run_add_host(ActionContext& ctx) {
+  Value args = ctx.args;
+  const Value* name = args.find("name");
+  for (const char* alias : {"hostname", "host"})
+    if (!name) name = args.find(alias);
+  if (!name || name->is_null()) return failed_result("name, host or hostname needs to be provided");
+  std::string host = name->is_string() ? name->as_string() : python_str(*name);
+  Map host_vars;
+  if (auto addr = inventory::parse_address(host); addr && addr->port) {
+    host = addr->host;
+    host_vars.set("ansible_ssh_port", static_cast<std::int64_t>(*addr->port));
+  }
+  Value groups;
+  for (const char* key : {"groups", "group", "groupname"})
+    if (const Value* g = args.find(key); g && groups.is_null()) groups = *g;
+  for (const auto& [k, v] : args.as_map())
+    if (k != "name" && k != "hostname" && k != "host" && k != "groups" && k != "groupname" && k != "group" &&
+        k != "_raw_params")
+      host_vars.set(k, v);
+  List group_names;
+  for (const auto& g : name_list(groups)) group_names.push_back(Value(g));
+  Map add;
+  add.set("host_name", host);
+  add.set("groups", Value(std::move(group_names)));
+  add.set("host_vars", Value(std::move(host_vars)));
+  Map m;
+  m.set("add_host", Value(std::move(add)));
+  m.set("changed", false);
+  return Value(std::move(m));
+}
+
+// group_by: the group this host joins (spaces become dashes, as in Ansible) and its parents.
+Value run_group_by(ActionContext& ctx) {
+  const Value* key = ctx.args.find("key");
+  if (!key) return failed_result("the 'key' param is required when using group_by");
+  auto dashed = [](std::string s) {
+    std::replace(s.begin(), s.end(), ' ', '-');
+    return s;
+  };
+  List parents;
+  const Value* p = ctx.args.find("parents");
+  if (!p) parents.push_back(Value("all"));
+  else if (p->is_list())
+    for (const Value& item : p->as_list()) parents.push_back(Value(dashed(python_str(item))));
+  else
+    parents.push_back(Value(dashed(python_str(*p))));
+  Map m;
+  m.set("add_group", dashed(python_str(*key)));
+  m.set("changed", false);
+  m.set("parent_groups", Value(std::move(parents)));
   return Value(std::move(m));
 }
 

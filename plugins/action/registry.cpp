@@ -10,12 +10,14 @@ namespace {
 // One row per action; modules that run on the target without a control half use run_module.
 // Keep alphabetized; the names of target modules must match `drover-modules --list`.
 constexpr std::array k_actions = {
+    ActionRow{"add_host", run_add_host, "add a host (and groups) to the inventory of this run"},
     ActionRow{"assert", run_assert, "fail unless the given expressions are true"},
     ActionRow{"command", run_module, "run a command on the target"},
     ActionRow{"copy", run_copy, "copy content or a local file to the target"},
     ActionRow{"debug", run_debug, "print a message or a variable"},
     ActionRow{"fail", run_fail, "fail with a message"},
     ActionRow{"file", run_module, "manage files, directories, links and their attributes"},
+    ActionRow{"group_by", run_group_by, "put each host in a group named after a key"},
     ActionRow{"include_vars", run_include_vars, "load variables from a file"},
     ActionRow{"meta", run_meta, "control the run (noop, flush_handlers, end_play, end_batch, end_host)"},
     ActionRow{"ping", run_module, "check that the target can run modules"},

@@ -10,6 +10,7 @@
 
 #include "core/fs.hpp"
 #include "core/secrets/crypto.hpp"
+#include "core/value/json.hpp"
 #include "plugins/action/action.hpp"
 
 namespace drover::action {
@@ -74,6 +75,16 @@ Value send_content(ActionContext& ctx, Value args, const std::string& content) {
     m.set("content_b64", secrets::base64_encode(content));
   }
   return ctx.run_module("copy", args);
+}
+
+// Ansible's copy action writes a `content` that is a dict or a list (templated to one, or given
+// as YAML) as json.dumps(content) writes it: one line, ", " and ": " between items, keys in their
+// order, non-ASCII text as \uXXXX, tuples as arrays. Other values go to the module as they are.
+Value with_text_content(Value args) {
+  const Value* content = args.find("content");
+  if (content && (content->is_map() || content->is_list()))
+    args.mutable_map().set("content", dump_json(*content, JsonStyle{.ensure_ascii = true}));
+  return args;
 }
 
 // The variables the template module adds for the template's own use, over the task's.
@@ -151,7 +162,7 @@ Value run_raw(ActionContext& ctx) {
 
 Value run_copy(ActionContext& ctx) {
   const Value* src = ctx.args.find("src");
-  if (!src) return ctx.run_module("copy", ctx.args);
+  if (!src) return ctx.run_module("copy", with_text_content(ctx.args));
   if (ctx.args.find("content")) return failed_result("src and content are mutually exclusive");
   if (bool_arg(ctx.args, "remote_src")) return ctx.run_module("copy", ctx.args);
   std::string name = src->is_string() ? src->as_string() : "";

@@ -86,6 +86,14 @@ public:
     }
   }
 
+  // "included: FILE for web1, web2 => (item=x)", in the skip colour, as v2_playbook_on_include.
+  void on_include(const IncludeInfo& include) override {
+    std::string msg = "included: " + include.file + " for ";
+    for (std::size_t i = 0; i < include.hosts.size(); ++i) msg += (i ? ", " : "") + include.hosts[i];
+    if (include.vars.find("_ansible_item_label")) msg += " => (item=" + item_label(include.vars) + ")";
+    m_display.display(msg, color::skip);
+  }
+
   void on_stats(const RunStats& stats) override {
     m_display.banner("PLAY RECAP");
     for (const auto& [host, s] : stats.hosts) {

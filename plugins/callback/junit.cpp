@@ -8,11 +8,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 
 #include "core/error.hpp"
 #include "core/output/result_format.hpp"
 #include "core/secrets/redactor.hpp"
+#include "core/value/regex.hpp"
 #include "core/value/boolean.hpp"
 #include "core/value/json.hpp"
 #include "core/value/python_repr.hpp"
@@ -94,7 +94,8 @@ public:
     if (m_task_name.rfind(m_prefix, 0) != 0 && status != "failed") return;
     Case c;
     c.name = "[" + r.host + "] " + m_play + ": " + m_task_name;
-    c.classname = m_task_class ? std::regex_replace(m_task_path, std::regex(R"(\.yml:[0-9]+$)"), "") : m_task_path;
+    static const Regex yml_line(R"(\.yml:[0-9]+$)");
+    c.classname = m_task_class ? yml_line.sub("", m_task_path) : m_task_path;
     c.status = status;
     c.time = now_seconds() - m_task_start;
     Value abridged = strip_internal_keys(r.result);

@@ -1,11 +1,11 @@
 // Ansible's INI inventory format (plugins/inventory/ini.py in Ansible 2.14), read line by line:
 // the first lines belong to [ungrouped]; [g], [g:children] and [g:vars] switch sections.
 #include <map>
-#include <regex>
 
 #include "core/error.hpp"
 #include "core/inventory/host_range.hpp"
 #include "core/inventory/ini_value.hpp"
+#include "core/value/regex.hpp"
 #include "core/value/shlex.hpp"
 #include "core/value/text.hpp"
 #include "plugins/inventory/registry.hpp"
@@ -58,9 +58,8 @@ private:
     std::string line(raw.substr(b, e - b + 1));
     m_column = static_cast<int>(b) + 1;
     if (line[0] == '#' || line[0] == ';') return;
-    static const std::regex section(R"(^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$)");
-    std::smatch m;
-    if (std::regex_match(line, m, section)) return enter_section(m[1].str(), m[2].matched ? m[2].str() : "");
+    static const Regex section(R"(\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?)");
+    if (auto m = section.fullmatch(line)) return enter_section(std::string(m->group(1)), std::string(m->group(2)));
     if (line.front() == '[' && line.back() == ']')
       fail("Invalid section entry: '" + line +
            "'. Please make sure that there are no spaces in the section entry, and that there are no other "
@@ -156,10 +155,10 @@ private:
   }
 
   void children_line(const std::string& line) {
-    static const std::regex name(R"(^([^:\]\s]+)\s*(?:#.*)?$)");
-    std::smatch m;
-    if (!std::regex_match(line, m, name)) fail("Expected group name, got: " + line);
-    std::string child = m[1].str();
+    static const Regex name(R"(([^:\]\s]+)\s*(?:#.*)?)");
+    std::optional<RegexMatch> m = name.fullmatch(line);
+    if (!m) fail("Expected group name, got: " + line);
+    std::string child(m->group(1));
     if (m_inv.find_group(child)) {
       m_inv.add_child(m_group, child);
     } else if (!m_pending.count(child)) {

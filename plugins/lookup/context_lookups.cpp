@@ -2,6 +2,7 @@
 #include <cstdlib>
 
 #include "core/template/ansible_support.hpp"
+#include "core/value/regex.hpp"
 #include "plugins/lookup/lookup_support.hpp"
 
 namespace drover::lookup {
@@ -43,15 +44,16 @@ List varnames(const List& terms, const Map&, LookupContext& ctx) {
     if (!term.is_string())
       throw TemplateError("Invalid setting identifier, \"" + python_str(term) + "\" is not a string, it is a " +
                           tmpl::py_class(term));
-    std::optional<tmpl::PythonRegex> re;
+    std::optional<Regex> re;
     try {
-      re.emplace(term.as_string(), tmpl::RegexFlag::none);
-    } catch (const TemplateError& e) {
+      re.emplace(term.as_string());
+    } catch (const RegexError& e) {
       throw TemplateError("Unable to use \"" + term.as_string() + "\" as a search parameter: " + e.what());
     }
-    std::smatch m;
-    for (const std::string& name : names)
-      if (re->search(name, m)) out.emplace_back(name);
+    tmpl::with_regex([&] {
+      for (const std::string& name : names)
+        if (re->search(name)) out.emplace_back(name);
+    });
   }
   return out;
 }

@@ -10,6 +10,7 @@
 #include "core/secrets/vault.hpp"
 #include "core/template/ansible_support.hpp"
 #include "core/value/boolean.hpp"
+#include "core/value/regex.hpp"
 #include "core/value/text.hpp"
 #include "plugins/lookup/lookup_support.hpp"
 
@@ -264,12 +265,13 @@ List ini(const List& terms, const Map& kwargs, LookupContext& ctx) {
                                loose_boolean(opt(opts, "allow_no_value")) || loose_boolean(opt(opts, "allow_none")));
     auto items = section_items(parsed, section, file_name);
     if (loose_boolean(opt(opts, "re"))) {
-      tmpl::PythonRegex re(key, tmpl::RegexFlag::none);
-      std::smatch m;
-      for (const auto& [k, v] : items) {
-        Value value = interpolated(v, items);  // items() interpolates every value
-        if (re.match(k, m)) out.push_back(value);
-      }
+      tmpl::with_regex([&] {
+        Regex re(key);
+        for (const auto& [k, v] : items) {
+          Value value = interpolated(v, items);  // items() interpolates every value
+          if (re.match(k)) out.push_back(value);
+        }
+      });
       continue;
     }
     std::string wanted = case_sensitive ? key : ascii_lower(key);

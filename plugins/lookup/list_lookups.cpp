@@ -2,10 +2,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
-#include <regex>
 
 #include "core/template/ansible_support.hpp"
 #include "core/value/boolean.hpp"
+#include "core/value/regex.hpp"
 #include "plugins/lookup/lookup_support.hpp"
 
 namespace drover::lookup {
@@ -62,14 +62,15 @@ std::int64_t parse_number(const std::string& name, const std::string& text) {
 }
 
 bool parse_shortcut(const std::string& term, Sequence& seq) {
-  static const std::regex shortcut(R"(^((0?x?[0-9a-f]+)-)?(0?x?[0-9a-f]+)(/(0?x?[0-9a-f]+))?(:(.+))?$)",
-                                   std::regex::icase);
-  std::smatch m;
-  if (!std::regex_match(term, m, shortcut)) return false;
-  if (m[2].matched) seq.start = parse_number("start", m[2]);
-  seq.end = parse_number("end", m[3]);
-  if (m[5].matched) seq.stride = parse_number("stride", m[5]);
-  if (m[7].matched) seq.format = m[7];
+  static const Regex shortcut(R"(((0?x?[0-9a-f]+)-)?(0?x?[0-9a-f]+)(/(0?x?[0-9a-f]+))?(:(.+))?)",
+                              RegexFlag::ignorecase);
+  std::optional<RegexMatch> m = shortcut.fullmatch(term);
+  if (!m) return false;
+  auto group = [&](std::size_t g) { return std::string(m->group(g)); };
+  if (m->matched(2)) seq.start = parse_number("start", group(2));
+  seq.end = parse_number("end", group(3));
+  if (m->matched(5)) seq.stride = parse_number("stride", group(5));
+  if (m->matched(7)) seq.format = group(7);
   return true;
 }
 

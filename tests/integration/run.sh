@@ -7,7 +7,7 @@
 #                                                      in drover's place: proves the playbooks and the
 #                                                      expected outputs are right (slow: ~3 min)
 # Cases: provision unreachable failing local adhoc static differential types keywords execution errors
-#        secrets
+#        secrets roles scripts
 #
 # Brings up a 20-host fleet (fleet.sh), plus one extra inventory host on a closed port for the
 # unreachable case, runs the cases, prints PASS/FAIL/SKIP per case (with the diff of expected vs
@@ -25,7 +25,7 @@ readonly k_expected=$k_here/expected
 readonly k_hosts=20
 readonly k_timeout=300           # seconds for any single drover invocation
 readonly k_ansible_timeout=3600  # Ansible on 20 hosts takes minutes on a loaded 2-core machine
-readonly k_all_cases="provision unreachable failing local adhoc static differential types keywords execution errors secrets"
+readonly k_all_cases="provision unreachable failing local adhoc static differential types keywords execution errors secrets roles scripts"
 
 g_mode=drover                    # drover | ansible
 g_build=""
@@ -267,6 +267,46 @@ case_adhoc() {
     return $(( bad | bad2 ))
 }
 
+# shell_block FILE: the lines of the first `shell: |` block of a playbook, de-indented
+shell_block() {
+    awk '/^ *shell: \|$/ { on = 1; next }
+         on && /^        / { sub(/^        /, ""); print; next }
+         on { exit }' "$1"
+}
+
+# json_string TEXT: TEXT as a JSON string of plain ASCII lines (quotes, backslashes, newlines escaped)
+json_string() {
+    local s=${1//\\/\\\\}
+    s=${s//\"/\\\"}
+    printf '"%s"' "${s//$'\n'/\\n}"
+}
+
+# scripts: a multi-line `shell: |` script (playbooks/scripts.yml) and the same script given to
+# `-m shell -a` run line by line on host01: their stdout is what bash prints for the script.
+case_scripts() {
+    local script out_p=$g_work/scripts-playbook.out out_a=$g_work/scripts-adhoc.out rc=0 bad=0
+    script=$(shell_block "$k_playbooks/scripts.yml")
+    [[ $(grep -c . <<< "$script") -eq 3 ]] || { echo "    could not read the 3-line script from scripts.yml: '$script'"; return 1; }
+    local want; want=$(bash -c "$script")
+    [[ $want == $'start\nhello world' ]] || { echo "    bash printed '$want': the comparison proves nothing"; return 1; }
+    run_playbook "$out_p" -i "$FLEET_INVENTORY" "$k_playbooks/scripts.yml" || rc=$?
+    expect_rc "playbook" 0 "$rc" || bad=1
+    local line; line="    \"script.stdout\": $(json_string "$want")"
+    [[ $(strip_ansi "$out_p" | grep -cxF -- "$line" || true) -eq 1 ]] || { echo "    expected the line: $line"; bad=1; }
+    (( bad == 0 )) || show_output "$out_p"
+    rc=0
+    local bad2=0
+    run_adhoc "$out_a" host01 -i "$FLEET_INVENTORY" -m shell -a "$script" || rc=$?
+    expect_rc "ad-hoc" 0 "$rc" || bad2=1
+    local got; got=$(strip_ansi "$out_a")
+    if [[ $got != "host01 | CHANGED | rc=0 >>"$'\n'"$want" ]]; then
+        echo "    ad-hoc output differs (--- expected, +++ actual):"
+        diff -u <(printf 'host01 | CHANGED | rc=0 >>\n%s\n' "$want") <(printf '%s\n' "$got") | sed '1,2d;s/^/      /' || true
+        bad2=1
+    fi
+    return $(( bad | bad2 ))
+}
+
 # Runs a program in an empty root folder (chroot as root, else a user namespace). A control run
 # with a dynamically linked program must fail there, or the check proves nothing.
 case_static() {
@@ -453,6 +493,46 @@ case_execution() {
         fi
     done
     return "$bad"
+}
+
+# roles: site.yml has roles (defaults, vars, params, meta dependencies, handlers, files, templates,
+# a namespace.name role), import_tasks with when/tags/vars, include_tasks in a loop and per host,
+# include_role with tasks_from, import_role in post_tasks; more.yml has parent role names, a public
+# include_role, includes under rescue, in handlers, in loops with labels, with `apply`, and a
+# failure inside an included file; precedence.yml the variable precedence around roles. On two
+# local hosts, drover's whole output (and exit code) must
+# be ansible-playbook's, line for line, and the files site.yml writes the same (names, modes,
+# contents).
+case_roles() {
+    [[ $g_mode == drover ]] || { echo "    (compares drover with Ansible)"; return 77; }
+    command -v ansible-playbook >/dev/null || { echo "    SKIPPED LOUDLY: ansible-playbook not installed"; return 77; }
+    local dir=$k_playbooks/roles root_d=$g_work/roles-drover root_a=$g_work/roles-ansible book
+    # command results carry times
+    local norm='s/"delta": "[^"]*", "end": "[^"]*"/"delta": "T", "end": "T"/;s/"start": "[^"]*"/"start": "T"/'
+    for book in site more precedence; do
+        local out_d=$g_work/roles-$book-drover.out out_a=$g_work/roles-$book-ansible.out rc_d=0 rc_a=0
+        # one fork: results in host order on both sides
+        run_playbook "$out_d" -f 1 -i "$dir/hosts.ini" "$dir/$book.yml" -e "out_root=$root_d" || rc_d=$?
+        ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 g_mode=ansible run_playbook "$out_a" -f 1 -i "$dir/hosts.ini" "$dir/$book.yml" -e "out_root=$root_a" || rc_a=$?
+        expect_rc "drover on $book.yml (ansible-playbook exited $rc_a)" "$rc_a" "$rc_d" || return 1
+        local lines; lines=$(strip_ansi "$out_a" | grep -c . || true)
+        (( lines >= 15 )) || { echo "    ansible-playbook printed $lines lines for $book.yml, expected at least 15: the comparison proves nothing"; return 1; }
+        if ! diff -u <(strip_ansi "$out_a" | sed "$norm") <(strip_ansi "$out_d" | sed "$norm") > "$g_work/roles-$book.diff"; then
+            echo "    $book.yml: output differs (--- ansible-playbook, +++ drover):"
+            sed '1,2d;s/^/      /' "$g_work/roles-$book.diff"
+            return 1
+        fi
+    done
+    local files_a files_d
+    files_a=$(cd "$root_a" && find . -type f -printf '%p %m\n' -exec sha256sum {} + | sort)
+    files_d=$(cd "$root_d" && find . -type f -printf '%p %m\n' -exec sha256sum {} + | sort)
+    local count; count=$(grep -c ' 644$' <<< "$files_a" || true)
+    (( count == 11 )) || { echo "    ansible-playbook wrote $count files, expected 11: the comparison proves nothing"; return 1; }
+    if [[ $files_a != "$files_d" ]]; then
+        echo "    the files written differ (--- ansible-playbook, +++ drover):"
+        diff -u <(printf '%s\n' "$files_a") <(printf '%s\n' "$files_d") | sed '1,2d;s/^/      /' || true
+        return 1
+    fi
 }
 
 # errors: template errors name their place: a syntax error at load time (file:line:col, the line,

@@ -5,6 +5,7 @@ writes a JSON list with one {"ok": true, "out": "..."} or {"ok": false, "type": 
 "error": "..."} per case on stdout.
 """
 import json
+import re
 import sys
 
 import jinja2
@@ -28,6 +29,40 @@ def finalize(thing):
     return thing if thing is not None else ''
 
 
+# Ansible 2.14's regex filters and tests (plugins/filter/core.py, plugins/test/core.py), so the
+# cases hold drover's regular expressions against Python's re; to_text is str here.
+def regex_replace(value='', pattern='', replacement='', ignorecase=False, multiline=False):
+    flags = (re.I if ignorecase else 0) | (re.M if multiline else 0)
+    return re.compile(pattern, flags=flags).sub(replacement, str(value))
+
+
+def regex_findall(value, regex, multiline=False, ignorecase=False):
+    flags = (re.I if ignorecase else 0) | (re.M if multiline else 0)
+    return re.findall(regex, str(value), flags)
+
+
+def regex_search(value, regex, *args, **kwargs):
+    groups = []
+    for arg in args:
+        if arg.startswith('\\g'):
+            groups.append(re.match(r'\\g<(\S+)>', arg).group(1))
+        elif arg.startswith('\\'):
+            groups.append(int(re.match(r'\\(\d+)', arg).group(1)))
+        else:
+            raise ValueError('Unknown argument')
+    flags = (re.I if kwargs.get('ignorecase') else 0) | (re.M if kwargs.get('multiline') else 0)
+    match = re.search(regex, str(value), flags)
+    if match:
+        if not groups:
+            return match.group()
+        return [match.group(item) for item in groups]
+
+
+def regex_test(value='', pattern='', ignorecase=False, multiline=False, match_type='search'):
+    flags = (re.I if ignorecase else 0) | (re.M if multiline else 0)
+    return bool(getattr(re.compile(pattern, flags=flags), match_type, 'search')(str(value)))
+
+
 def trailing_newlines(s):
     n = 0
     while n < len(s) and s[len(s) - 1 - n] == '\n':
@@ -42,6 +77,14 @@ def main():
         undefined=AnsibleLikeUndefined,
         finalize=finalize,
         loader=jinja2.FileSystemLoader(request["templates_dir"]),
+    )
+    env.filters.update(regex_replace=regex_replace, regex_findall=regex_findall, regex_search=regex_search)
+    env.tests.update(
+        regex=regex_test,
+        match=lambda value, pattern='', ignorecase=False, multiline=False: regex_test(
+            value, pattern, ignorecase, multiline, 'match'),
+        search=lambda value, pattern='', ignorecase=False, multiline=False: regex_test(
+            value, pattern, ignorecase, multiline, 'search'),
     )
     results = []
     for source in request["cases"]:

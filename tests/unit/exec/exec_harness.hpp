@@ -21,6 +21,7 @@
 #include "core/output/result_format.hpp"
 #include "core/playbook/parser.hpp"
 #include "core/value/json.hpp"
+#include "plugins/action/action.hpp"
 #include "plugins/become/registry.hpp"
 #include "plugins/lookup/lookup_table.hpp"
 #include "tests/unit/transport/fake_connection.hpp"
@@ -66,6 +67,13 @@ public:
   void on_item_result(const output::ItemResult& r) override {
     m_lines.push_back("item " + status_word(r.status) + ": [" + r.host + "] (" + output::item_label(r.result) + ")");
   }
+  // "included: item.yml for web1, web2 (item=a)": the file's name without its folder
+  void on_include(const output::IncludeInfo& inc) override {
+    std::string line = "included: " + std::filesystem::path(inc.file).filename().string() + " for ";
+    for (std::size_t i = 0; i < inc.hosts.size(); ++i) line += (i ? ", " : "") + inc.hosts[i];
+    if (inc.vars.find("_ansible_item_label")) line += " (item=" + output::item_label(inc.vars) + ")";
+    m_lines.push_back(line);
+  }
 
   static std::string status_word(output::Status s) {
     switch (s) {
@@ -107,10 +115,13 @@ inline Value test_meta(action::ActionContext& ctx) {
 //   change  {"changed": true}
 //   boom    {"failed": true, "msg": "boom"}
 //   count   {"changed": false, "count": <how many times this host ran count>}
+// (add_host and group_by are the built-in actions: the strategy's part is what these tests drive)
 inline constexpr std::array k_test_actions = {
+    action::ActionRow{"add_host", action::run_add_host, "the built-in add_host"},
     action::ActionRow{"boom", send_to_runner, "fails on the target"},
     action::ActionRow{"change", send_to_runner, "reports a change"},
     action::ActionRow{"count", send_to_runner, "counts its runs per host"},
+    action::ActionRow{"group_by", action::run_group_by, "the built-in group_by"},
     action::ActionRow{"meta", test_meta, "meta"},
     action::ActionRow{"ok", send_to_runner, "echoes its arguments"},
     action::ActionRow{"set_fact", test_set_fact, "sets facts"},
@@ -143,9 +154,18 @@ public:
   // --step's prompt for the runs (empty: no --step).
   exec::StepPrompt& step_prompt() { return m_step_prompt; }
 
+  // The folder the playbook is written to (fresh for each harness): roles/, tasks files, ...
+  const std::filesystem::path& dir() const { return m_dir; }
+  // Writes `text` to `relative` under dir(), creating its folders (a role: "roles/r/tasks/main.yml").
+  void write_file(const std::string& relative, const std::string& text) {
+    const auto path = m_dir / relative;
+    std::filesystem::create_directories(path.parent_path());
+    std::ofstream(path) << text;
+  }
+
   // Runs the playbook text; returns the exit code.
   ExitCode run(const std::string& yaml) {
-    const auto dir = std::filesystem::temp_directory_path() / ("drover-exec-test-" + std::to_string(::getpid()));
+    const auto& dir = m_dir;
     std::filesystem::create_directories(dir);
     const auto path = (dir / "play.yml").string();
     std::ofstream(path) << yaml;
@@ -219,6 +239,15 @@ private:
     return binary;
   }
 
+  static std::filesystem::path fresh_dir() {
+    static int count = 0;
+    auto dir = std::filesystem::temp_directory_path() /
+               ("drover-exec-test-" + std::to_string(::getpid()) + "-" + std::to_string(++count));
+    std::filesystem::remove_all(dir);
+    return dir;
+  }
+
+  std::filesystem::path m_dir = fresh_dir();
   inventory::Inventory m_inventory;
   exec::RunOptions m_options;
   exec::StepPrompt m_step_prompt;

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "core/exec/task_executor.hpp"
+#include "core/playbook/role.hpp"
 #include "tests/unit/exec/exec_harness.hpp"
 
 using namespace drover;
@@ -505,4 +507,137 @@ TEST_CASE("a failure in one play keeps the host out of later plays") {
 )") == ExitCode::host_failed);
   CHECK(h.events() == Lines{"PLAY [web]", "TASK [boom]", "skipped: [web1]", "failed: [web2]", "PLAY [web]",
                             "TASK [second play]", "ok: [web1]"});
+}
+
+namespace {
+
+// The command each runner of a host was started with ("spawn: exec sudo ... --serve").
+std::vector<std::string> runner_starts(ExecHarness& h, const std::string& host) {
+  std::vector<std::string> out;
+  for (const auto& c : h.host(host).commands)
+    if (c.rfind("spawn: ", 0) == 0) out.push_back(c.substr(7));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a block's become, check_mode and ignore_errors apply to its tasks unless they set their own") {
+  ExecHarness h;
+  CHECK(h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - block:
+        - ok:
+        - ok:
+          check_mode: false
+        - boom:
+      become: true
+      become_user: app
+      check_mode: true
+      ignore_errors: true
+)") == ExitCode::ok);
+  auto reqs = h.requests("web1");
+  REQUIRE(reqs.size() == 3);
+  CHECK(reqs[0].get("check") == Value(true));
+  CHECK(reqs[1].get("check") == Value(false));
+  auto starts = runner_starts(h, "web1");
+  REQUIRE(starts.size() == 1);
+  CHECK_MESSAGE(starts[0].find("sudo -H -S -n -u 'app' ") != std::string::npos, starts[0]);
+  CHECK(h.recap("web1") == "ok=3 changed=0 unreachable=0 failed=0 skipped=0 rescued=0 ignored=1");
+}
+
+TEST_CASE("ansible_become* variables outrank the become keywords, as in Ansible") {
+  ExecHarness h;
+  h.inventory().set_host_var("web1", "ansible_become", Value(true));
+  h.inventory().set_host_var("web1", "ansible_become_user", Value("postgres"));
+  h.inventory().set_host_var("web1", "ansible_become_flags", Value("-H -n -E"));
+  h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - ok:
+      become: false
+      become_user: nobody
+)");
+  auto starts = runner_starts(h, "web1");
+  REQUIRE(starts.size() == 1);
+  CHECK(starts[0].find("sudo -H -n -E -u 'postgres' ") != std::string::npos);
+}
+
+TEST_CASE("become_flags replaces the method's default flags") {
+  ExecHarness h;
+  h.run(R"(
+- hosts: web1
+  gather_facts: false
+  become: true
+  become_flags: "-H -n -i"
+  tasks:
+    - ok:
+)");
+  auto starts = runner_starts(h, "web1");
+  REQUIRE(starts.size() == 1);
+  CHECK(starts[0].find("sudo -H -n -i -u 'root' ") != std::string::npos);
+}
+
+TEST_CASE("add_host runs once, adds the host to its groups with its vars, and later plays target it") {
+  ExecHarness h;
+  h.host("new1");
+  CHECK(h.run(R"(
+- hosts: web
+  gather_facts: false
+  tasks:
+    - add_host: {name: "new1:2222", groups: "fresh, more", color: blue}
+    - add_host: {name: new1, groups: fresh}
+    - ok: {g: "{{ groups['fresh'] }}"}
+- hosts: fresh
+  gather_facts: false
+  tasks:
+    - ok: {c: "{{ color }}", port: "{{ ansible_ssh_port }}", groups: "{{ group_names }}"}
+)") == ExitCode::ok);
+  CHECK(h.events() == Lines{"PLAY [web]", "TASK [add_host]", "changed: [web1]", "TASK [add_host]", "ok: [web1]",
+                            "TASK [ok]", "ok: [web1]", "ok: [web2]", "PLAY [fresh]", "TASK [ok]", "ok: [new1]"});
+  CHECK(h.requests("web2")[0].get("args").get("g") == Value::list({"new1"}));
+  auto reqs = h.requests("new1");
+  REQUIRE(reqs.size() == 1);
+  CHECK(reqs[0].get("args").get_string("c") == "blue");
+  CHECK(reqs[0].get("args").get("port") == Value(2222));
+  CHECK(reqs[0].get("args").get("groups") == Value::list({"fresh", "more"}));
+}
+
+TEST_CASE("group_by puts each host in the group its key names, under the given parents") {
+  ExecHarness h;
+  h.inventory().set_host_var("web2", "tier", Value("back end"));
+  h.run(R"(
+- hosts: web
+  gather_facts: false
+  tasks:
+    - group_by: {key: "tier_{{ tier | default('front') }}", parents: [tiers]}
+    - group_by: {key: "tier_{{ tier | default('front') }}", parents: [tiers]}
+    - ok: {names: "{{ group_names }}", members: "{{ groups['tiers'] | default([]) }}"}
+- hosts: tier_back-end
+  gather_facts: false
+  tasks:
+    - {name: back only, ok: }
+)");
+  CHECK(h.events() == Lines{"PLAY [web]", "TASK [group_by]", "changed: [web1]", "changed: [web2]",
+                            "TASK [group_by]", "ok: [web1]", "ok: [web2]", "TASK [ok]", "ok: [web1]", "ok: [web2]",
+                            "PLAY [tier_back-end]", "TASK [back only]", "ok: [web2]"});
+  CHECK(h.requests("web2")[0].get("args").get("names") == Value::list({"tier_back-end", "tiers", "web"}));
+}
+
+TEST_CASE("a task's search path is its roles, the folder of its file, then the play's (Ansible's get_search_path)") {
+  auto role = std::make_shared<playbook::Role>();
+  role->path = "/p/roles/web";
+  playbook::Task task;
+  task.role = role;
+  task.where.file = "/p/roles/web/tasks/main.yml";
+  task.where.line = 1;
+  task.where.column = 1;
+  exec::PlayContext play;
+  play.search_paths = {"/p"};
+  CHECK(exec::task_search_paths(task, play) == std::vector<std::string>{"/p/roles/web", "/p/roles/web/tasks", "/p"});
+  task.role = nullptr;
+  task.where.file = "/p/site.yml";
+  CHECK(exec::task_search_paths(task, play) == std::vector<std::string>{"/p"});
 }

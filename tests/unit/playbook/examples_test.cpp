@@ -12,7 +12,7 @@ using namespace drover;
 
 TEST_CASE("every playbook shipped with drover parses") {
   int parsed = 0;
-  for (const char* dir : {"playbooks", "tests/integration/playbooks"}) {
+  for (const char* dir : {"playbooks", "tests/integration/playbooks", "tests/integration/playbooks/roles"}) {
     fs::path root = fs::path(DROVER_SOURCE_DIR) / dir;
     REQUIRE(fs::is_directory(root));
     for (const auto& entry : fs::directory_iterator(root)) {

@@ -257,3 +257,26 @@ TEST_CASE("vault encrypts under the filter's vault id and unvault opens it with 
                        "Secret passed is required to be a string, instead we got: <class 'int'>", TemplateError);
   CHECK_THROWS_AS(call("unvault", sealed, {"wrong"}), TemplateError);
 }
+
+namespace {
+
+std::string render(const std::string& source) {
+  MapVariables vars(Value::map());
+  return Templar(vars).render(source);
+}
+
+}  // namespace
+
+// Expected texts are what ansible-playbook 2.14 printed for the same expressions in a debug msg.
+TEST_CASE("regression: tuples from zip and splitext print, index, convert and dump as Python's") {
+  CHECK(render("x{{ [1, 2] | zip(['a', 'b']) | list }}") == "x[(1, 'a'), (2, 'b')]");
+  CHECK(render("{{ 'dir/file.tar.gz' | splitext }}") == "('dir/file.tar', '.gz')");
+  CHECK(render("{{ ('dir/file.tar.gz' | splitext)[1] }}") == ".gz");
+  CHECK(render("{{ 'noext' | splitext | list }}") == "['noext', '']");
+  CHECK(render("{{ [1, 2] | zip(['a', 'b']) | list | to_json }}") == R"([[1, "a"], [2, "b"]])");
+  CHECK(render("{{ 'a/b.c' | splitext | to_json }}") == R"(["a/b", ".c"])");
+  CHECK(render("{{ ('a', 1) | type_debug }} {{ [('a', 1)] | first | type_debug }}") == "tuple tuple");
+  CHECK(render("{{ [1, 2] | zip(['a', 'b']) | list | first | list }}") == "[1, 'a']");
+  CHECK(render("{{ {'a': 1, 'b': [2, 3]} | dictsort | map('join', '=') | list }}") == "['a=1', 'b=[2, 3]']");
+  CHECK(render("{{ [1, 2, 3] | zip_longest(['a'], fillvalue='-') | list }}") == "[(1, 'a'), (2, '-'), (3, '-')]");
+}

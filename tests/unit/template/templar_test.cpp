@@ -256,13 +256,14 @@ TEST_CASE("a template compiled once renders with different variables") {
 
 TEST_CASE("literal_eval reads exactly what Python's ast.literal_eval reads") {
   auto ok = [](std::string_view text) { return literal_eval(text).value_or(Value("<rejected>")); };
+  auto tuple = [](List items) { return Value(std::move(items)).add_mark(Mark::tuple); };
   CHECK(ok("[1, 'a', 2.5, True, None]") == Value::list({1, "a", 2.5, true, nullptr}));
   CHECK(ok("{'a': [1], \"b\": {}}") == parse_json(R"({"a": [1], "b": {}})", "t"));
   CHECK(ok("(1, 2)").mark() == Mark::tuple);
-  CHECK(ok("(1,)") == Value::list({1}));
-  CHECK(ok("()") == Value::list({}));
+  CHECK(ok("(1,)") == tuple({1}));
+  CHECK(ok("()") == tuple({}));
   CHECK(ok("(1)") == Value(1));
-  CHECK(ok("[1], [2]") == Value::list({Value::list({1}), Value::list({2})}));
+  CHECK(ok("[1], [2]") == tuple({Value::list({1}), Value::list({2})}));
   CHECK(ok("{1, 2}") == Value::list({1, 2}));
   CHECK(ok("set()") == Value::list({}));
   CHECK(ok("[-1, +2, -(3), -1.5]") == Value::list({-1, 2, -3, -1.5}));

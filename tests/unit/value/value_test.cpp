@@ -40,6 +40,18 @@ TEST_CASE("equality follows Python: 1 == 1.0 == True") {
   CHECK(Value() == Value(nullptr));
 }
 
+TEST_CASE("a tuple is a list to its readers but equals no list, as in Python") {
+  Value tuple = Value::list({1, "a"});
+  tuple.add_mark(Mark::tuple);
+  CHECK(tuple.is_tuple());
+  CHECK(tuple.is_list());
+  CHECK_FALSE(Value::list({1, "a"}).is_tuple());
+  CHECK(tuple.type_name() == "tuple");
+  CHECK(tuple != Value::list({1, "a"}));
+  CHECK(tuple == Value(tuple.as_list()).add_mark(Mark::tuple));
+  CHECK(dump_json(tuple) == R"([1, "a"])");
+}
+
 TEST_CASE("plain YAML scalars are typed as PyYAML types them") {
   CHECK(resolve_plain_scalar("yes") == Value(true));
   CHECK(resolve_plain_scalar("Off") == Value(false));
