@@ -1,28 +1,58 @@
+#include <unistd.h>
+
 #include <algorithm>
+#include <cctype>
 #include <iostream>
+#include <set>
 
 #include "core/cli/commands.hpp"
 #include "core/cli/session.hpp"
+#include "core/exec/play_executor.hpp"
+#include "core/output/display.hpp"
 #include "core/playbook/parser.hpp"
 
 namespace drover::cli {
 
 namespace {
 
-void print_listing(const playbook::Playbook& pb, const Session& s, bool hosts, bool tasks) {
+// The tags --list-tags shows for a play: the play's and every selected task's (with the tags of
+// its blocks), sorted, once each. As ansible-playbook, only the `block` part of blocks counts.
+std::set<std::string> listed_tags(const playbook::Play& play, const exec::RunOptions& options) {
+  std::set<std::string> out(play.tags.begin(), play.tags.end());
+  auto walk = [&](const std::vector<playbook::Task>& tasks, const std::vector<std::string>& inherited, auto&& self) -> void {
+    for (const auto& t : tasks) {
+      std::vector<std::string> tags = inherited;
+      tags.insert(tags.end(), t.tags.begin(), t.tags.end());
+      if (t.is_block()) {
+        self(t.block, tags, self);
+      } else if (exec::tags_selected(tags, options.tags, options.skip_tags)) {
+        out.insert(tags.begin(), tags.end());
+      }
+    }
+  };
+  for (const auto* list : {&play.pre_tasks, &play.tasks, &play.post_tasks}) walk(*list, play.tags, walk);
+  return out;
+}
+
+// What --list-hosts, --list-tasks and --list-tags asked for.
+struct ListingParts {
+  bool hosts = false, tasks = false, tags = false;
+};
+
+void print_listing(const playbook::Playbook& pb, const Session& s, const ListingParts& parts) {
   std::cout << "\nplaybook: " << pb.path << "\n";
   int n = 0;
   for (const auto& play : pb.plays) {
     ++n;
-    std::cout << "\n  play #" << n << " (" << play.hosts << "): " << play.name << "\tTAGS: [";
+    std::cout << "\n  play #" << n << " (" << play.hosts << "): " << (play.name.empty() ? play.hosts : play.name) << "\tTAGS: [";
     for (std::size_t i = 0; i < play.tags.size(); ++i) std::cout << (i ? "," : "") << play.tags[i];
     std::cout << "]\n";
-    if (hosts) {
+    if (parts.hosts) {
       auto selected = s.inventory->select(play.hosts, s.options.limit);
       std::cout << "    pattern: ['" << play.hosts << "']\n    hosts (" << selected.size() << "):\n";
       for (const auto* h : selected) std::cout << "      " << h->name << "\n";
     }
-    if (tasks) {
+    if (parts.tasks) {
       std::cout << "    tasks:\n";
       // a task's TAGS are its own and every enclosing block's, role's and import's, sorted, as
       // ansible-playbook lists them; an unnamed task shows its action alone
@@ -46,7 +76,28 @@ void print_listing(const playbook::Playbook& pb, const Session& s, bool hosts, b
       list(play.tasks, play.tags, list);
       list(play.post_tasks, play.tags, list);
     }
+    if (parts.tags) {
+      std::string joined;
+      for (const auto& t : listed_tags(play, s.options)) joined += (joined.empty() ? "" : ", ") + t;
+      std::cout << "      TASK TAGS: [" << joined << "]\n";
+    }
   }
+}
+
+// --step's question, as Ansible's _take_step asks it: the prompt on stdout, one line read from
+// stdin (y/yes runs the task, c/continue runs it and every later one, anything else skips it),
+// then the question again as a banner.
+exec::StepAnswer ask_step(const std::string& question) {
+  const std::string msg = "Perform task: " + question + " (N)o/(y)es/(c)ontinue:";
+  std::cout << msg << ' ' << std::flush;
+  std::string answer;
+  if (!std::getline(std::cin, answer)) answer.clear();
+  for (char& ch : answer) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  const int stars = std::max(3, output::banner_columns(STDOUT_FILENO) - output::text_width(msg));
+  std::cout << "\n" << msg << ' ' << std::string(static_cast<std::size_t>(stars), '*') << "\n" << std::flush;
+  if (answer == "y" || answer == "yes") return exec::StepAnswer::run;
+  if (answer == "c" || answer == "continue") return exec::StepAnswer::run_all;
+  return exec::StepAnswer::skip;
 }
 
 }  // namespace
@@ -55,11 +106,13 @@ int run_playbook_command(const std::vector<std::string>& args, const Plugins& pl
   CLI::App app{"Run Ansible playbooks (ansible-playbook's options).", "drover playbook"};
   RunFlags flags;
   std::vector<std::string> files;
-  bool syntax_check = false, list_hosts = false, list_tasks = false;
+  bool syntax_check = false;
+  ListingParts listing;
   app.add_option("playbook", files, "playbook(s)")->required();
   app.add_flag("--syntax-check", syntax_check, "perform a syntax check on the playbook, but do not execute it");
-  app.add_flag("--list-hosts", list_hosts, "outputs a list of matching hosts; does not execute anything else");
-  app.add_flag("--list-tasks", list_tasks, "list all tasks that would be executed");
+  app.add_flag("--list-hosts", listing.hosts, "outputs a list of matching hosts; does not execute anything else");
+  app.add_flag("--list-tasks", listing.tasks, "list all tasks that would be executed");
+  app.add_flag("--list-tags", listing.tags, "list all available tags");
   add_run_flags(app, flags, Command::playbook);
   if (auto stop = parse_command_line(app, args)) return *stop;
   // Everything is parsed before any host is touched.
@@ -74,10 +127,11 @@ int run_playbook_command(const std::vector<std::string>& args, const Plugins& pl
   }
   install_interrupt_handler();
   auto session = make_session(flags, false, plugins);
-  if (list_hosts || list_tasks) {
-    for (const auto& pb : books) print_listing(pb, *session, list_hosts, list_tasks);
+  if (listing.hosts || listing.tasks || listing.tags) {
+    for (const auto& pb : books) print_listing(pb, *session, listing);
     return 0;
   }
+  if (flags.step) session->context.ask_step = ask_step;
   ExitCode worst = ExitCode::ok;
   for (const auto& pb : books) {
     ExitCode rc = exec::run_playbook(pb, session->context);

@@ -35,6 +35,9 @@ void add_run_flags(CLI::App& app, RunFlags& f, Command command) {
         ->delimiter(',')->allow_extra_args(false);
     app.add_option("--skip-tags", f.skip_tags, "only run plays and tasks whose tags do not match these values")
         ->delimiter(',')->allow_extra_args(false);
+    app.add_flag("--force-handlers", f.force_handlers, "run handlers even if a task fails");
+    app.add_option("--start-at-task", f.start_at_task, "start the playbook at the task matching this name");
+    app.add_flag("--step", f.step, "one-step-at-a-time: confirm each task before running");
   }
 }
 
@@ -60,6 +63,7 @@ exec::RunOptions resolve_run_options(const RunFlags& f) {
   if (!f.private_key.empty()) cfg.set_from_cli("defaults.private_key_file", f.private_key);
   if (f.timeout) cfg.set_from_cli("defaults.timeout", std::to_string(f.timeout));
   if (f.become) cfg.set_from_cli("privilege_escalation.become", "true");
+  if (f.force_handlers) cfg.set_from_cli("defaults.force_handlers", "true");
   if (!f.become_user.empty()) cfg.set_from_cli("privilege_escalation.become_user", f.become_user);
   if (!f.become_method.empty()) cfg.set_from_cli("privilege_escalation.become_method", f.become_method);
 
@@ -89,6 +93,9 @@ exec::RunOptions resolve_run_options(const RunFlags& f) {
   o.become_method = cfg.get("privilege_escalation.become_method");
   std::string gathering = cfg.get("defaults.gathering");
   o.gather_facts_default = gathering != "explicit";
+  o.force_handlers = cfg.get_truthy("defaults.force_handlers");
+  o.strategy = cfg.get("defaults.strategy");
+  o.start_at_task = f.start_at_task;
   o.result_types = cfg.get_truthy("defaults.jinja2_native") ? tmpl::ResultTypes::native : tmpl::ResultTypes::ansible;
 
 

@@ -28,6 +28,9 @@ struct RunFlags {
   bool ask_vault_password = false;
   // playbook only
   std::vector<std::string> tags, skip_tags;
+  bool force_handlers = false;
+  std::string start_at_task;
+  bool step = false;
 };
 
 enum class Command { adhoc, playbook };

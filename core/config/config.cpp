@@ -32,6 +32,7 @@ const std::vector<KeyDef>& key_table() {
   static const std::vector<KeyDef> k_keys = {
       {"defaults.bin_ansible_callbacks", "False", {"ANSIBLE_LOAD_CALLBACK_PLUGINS"}, {}},
       {"defaults.callbacks_enabled", "", {"ANSIBLE_CALLBACKS_ENABLED", "ANSIBLE_CALLBACK_WHITELIST"}, {"callback_whitelist"}},
+      {"defaults.force_handlers", "False", {"ANSIBLE_FORCE_HANDLERS"}, {}},
       {"defaults.forks", "50", {"ANSIBLE_FORKS"}, {}},
       {"defaults.gathering", "implicit", {"ANSIBLE_GATHERING"}, {}},
       {"defaults.host_key_checking", "True", {"ANSIBLE_HOST_KEY_CHECKING"}, {}},

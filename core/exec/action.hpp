@@ -22,7 +22,7 @@
 namespace drover::action {
 
 // What `meta:` asks the executor to do after the task; an action sets it on its context.
-enum class MetaAction { none, noop, flush_handlers, end_play, end_host, clear_facts, refresh_inventory };
+enum class MetaAction { none, noop, flush_handlers, end_play, end_batch, end_host, clear_facts, refresh_inventory };
 
 struct ActionContext {
   const playbook::Task& task;

@@ -132,6 +132,16 @@ void PlayExecutor::run_include(const playbook::Task& task, const Frame& frame, c
   }
   for (const auto& o : outcomes) apply(o, task, false, frame);
   m_hostvars.invalidate();
+  refresh_play_hosts();
+  check_any_errors_fatal(task, frame, false, outcomes);
+  if (!m_end_play) check_max_fail_percentage();
+  if (m_end_play) return;
+  // a host that fails while its file loads counts as a task failure (force_handlers, the limits)
+  auto mark_failed = [&](HostState* h) {
+    h->failed = true;
+    m_failed_in_section.insert(h);
+    if (!frame.in_rescuable_block && !frame.in_always_block) m_failed_for_limit.insert(h);
+  };
 
   std::vector<Inclusion> inclusions = group_inclusions(task, outcomes);
   const playbook::RuntimeLoader loader{
@@ -164,7 +174,7 @@ void PlayExecutor::run_include(const playbook::Task& task, const Frame& frame, c
       // Ansible shows the error and takes the hosts out of the play, without a result for them
       std::cerr << "ERROR! " << secrets::Redactor::global().mask(e.what()) << "\n";
       for (const std::string& name : inc.hosts)
-        if (HostState* h = m_ctx.hosts->find(name)) h->failed = true;
+        if (HostState* h = m_ctx.hosts->find(name)) mark_failed(h);
     } catch (const SourceError&) {
       throw;  // a file that does not parse ends the run, as Ansible's AnsibleParserError does
     } catch (const Fatal& e) {
@@ -173,14 +183,14 @@ void PlayExecutor::run_include(const playbook::Task& task, const Frame& frame, c
       for (const std::string& name : inc.hosts) {
         Value result(Map{{"failed", true}, {"reason", reason}});
         m_bus.on_host_result(output::HostResult{name, info, Status::failed, result});
-        if (HostState* h = m_ctx.hosts->find(name)) h->failed = true;
+        if (HostState* h = m_ctx.hosts->find(name)) mark_failed(h);
       }
     }
   }
-  if (!hosts_remaining() && !m_end_play && !frame.in_rescuable_block) {
-    m_bus.on_no_hosts_remaining();
-    return;
-  }
+  refresh_play_hosts();
+  check_max_fail_percentage();
+  // Ansible 2.14 says "NO MORE HOSTS LEFT" only when a failure limit ends the play
+  if (m_end_play || (!hosts_remaining() && !frame.in_rescuable_block)) return;
   for (Inclusion& inc : inclusions)
     if (inc.loaded && inc.block.is_block()) run_inclusion(inc, frame);
 }

@@ -59,6 +59,20 @@ private:
 // the connection plugins; unit tests hand out Targets over a fake connection.
 using TargetFactory = std::function<std::unique_ptr<transport::Target>(const connection::ConnectionSpec& spec)>;
 
+// `--start-at-task NAME`: tasks are skipped, play after play, until one whose name is NAME (or
+// matches it as a shell pattern); from there on everything runs. Shared by the plays of a run.
+struct StartAt {
+  std::string pattern;  // empty: start at the beginning
+  bool found = false;
+  bool pending() const { return !pattern.empty() && !found; }
+};
+
+// --step: before each task the user is asked "Perform task: TASK: NAME (N)o/(y)es/(c)ontinue: ";
+// no skips the task on every host, continue runs it and stops asking for the rest of the play's
+// batch (Ansible's step flag lives in the strategy, made anew for every batch).
+enum class StepAnswer { skip, run, run_all };
+using StepPrompt = std::function<StepAnswer(const std::string& question)>;
+
 struct PlayContext {
   const playbook::Playbook* playbook = nullptr;
   const playbook::Play* play = nullptr;
@@ -76,6 +90,11 @@ struct PlayContext {
   TargetFactory make_target;
   connection::ConnectionDefaults connection_defaults;
   std::span<const tmpl::LookupRow> lookups;  // RunContext's
+  // Every host the play's pattern matched, in inventory order (ansible_play_hosts_all); the
+  // hosts of the current `serial` batch are the strategy's own list.
+  std::vector<HostState*> play_hosts_all;
+  StartAt* start_at = nullptr;  // the run's; null: no --start-at-task
+  StepPrompt* step = nullptr;   // the run's; null: no --step
 };
 
 }  // namespace drover::exec

@@ -1,9 +1,12 @@
 #include "core/exec/play_executor.hpp"
 
+#include <fnmatch.h>
+
 #include <algorithm>
 
 #include "core/exec/keywords.hpp"
 #include "core/playbook/block_inheritance.hpp"
+#include "core/playbook/serial.hpp"
 #include "core/vars/scope.hpp"
 
 namespace drover::exec {
@@ -24,16 +27,24 @@ PlayExecutor::PlayExecutor(PlayContext& ctx, output::EventBus& bus, WorkerPool<T
 
 void PlayExecutor::run() {
   const playbook::Play& play = *m_ctx.play;
-  bool gather = m_ctx.options->gather_facts_default;
-  try {
-    gather = play_keyword_bool("gather_facts", play.gather_facts, gather);
-  } catch (const tmpl::TemplateError& e) {
-    throw SourceError(play.where, e.what(), "gather_facts takes a boolean", ExitCode::error);
-  }
-  if (gather) gather_facts();
+  m_force_handlers = force_handlers();
+  refresh_play_hosts();
+  // --start-at-task: Ansible walks every host past a play that lacks the task (nothing runs, not
+  // even fact gathering); the play that has it gathers facts and starts there.
+  if (m_ctx.start_at && m_ctx.start_at->pending() && !play_has_start_at_task()) return;
+  if (gathers_facts()) gather_facts();
   for (const auto* section : {&play.pre_tasks, &play.tasks, &play.post_tasks}) {
     if (m_end_play) break;
     run_section(*section);
+  }
+}
+
+bool PlayExecutor::gathers_facts() const {
+  const playbook::Play& play = *m_ctx.play;
+  try {
+    return play_keyword_bool("gather_facts", play.gather_facts, m_ctx.options->gather_facts_default);
+  } catch (const tmpl::TemplateError& e) {
+    throw SourceError(play.where, e.what(), "gather_facts takes a boolean", ExitCode::error);
   }
 }
 
@@ -68,10 +79,9 @@ vars::Scope PlayExecutor::play_scope() const {
 
 void PlayExecutor::run_section(const std::vector<playbook::Task>& tasks) {
   if (tasks.empty()) return;
-  Frame play_frame;
-  play_frame.tags = m_ctx.play->tags;  // a play's tags are every task's (and import_playbook's)
-  run_list(tasks, play_frame);
-  flush_handlers();
+  m_failed_in_section.clear();
+  run_list(tasks, section_frame());
+  flush_handlers(FlushPoint::section_end);
 }
 
 std::vector<HostState*> PlayExecutor::active_hosts() const {
@@ -89,8 +99,11 @@ bool PlayExecutor::hosts_remaining() const {
 }
 
 bool PlayExecutor::tags_selected(const std::vector<std::string>& tags) const {
-  const auto& only = m_ctx.options->tags;
-  const auto& skip = m_ctx.options->skip_tags;
+  return exec::tags_selected(tags, m_ctx.options->tags, m_ctx.options->skip_tags);
+}
+
+bool tags_selected(const std::vector<std::string>& tags, const std::vector<std::string>& only,
+                   const std::vector<std::string>& skip) {
   auto has = [&](const std::vector<std::string>& list, const std::string& t) {
     return std::find(list.begin(), list.end(), t) != list.end();
   };
@@ -120,6 +133,7 @@ void PlayExecutor::run_list(const std::vector<playbook::Task>& tasks, const Fram
     std::vector<std::string> tags = frame.tags;
     tags.insert(tags.end(), task.tags.begin(), task.tags.end());
     if (!tags_selected(tags)) continue;
+    if (skipped_by_start_at(task)) continue;
     run_task(task, frame, false, active_hosts());
   }
 }
@@ -128,21 +142,28 @@ void PlayExecutor::run_block(const playbook::Task& block, const Frame& frame) {
   Frame inner = frame;
   inner.vars.push_back(&block.vars);
   inner.tags.insert(inner.tags.end(), block.tags.begin(), block.tags.end());
+  if (!block.any_errors_fatal.is_null()) inner.any_errors_fatal = block.any_errors_fatal;
+  if (!block.throttle.is_null()) inner.throttle = block.throttle;
   std::vector<HostState*> entered = active_hosts();
   if (playbook::passes_keywords_down(block)) {
     // A block's `when`, `become`... apply to each of its tasks; copying them down keeps one path.
     run_block(playbook::with_keywords_pushed_down(block), frame);
     return;
   }
+  inner.block_has_always = !block.always.empty();
+  inner.in_always_block = frame.in_always_block || inner.block_has_always;
   Frame block_frame = inner;
   block_frame.in_rescuable_block = !block.rescue.empty() || frame.in_rescuable_block;
   run_list(block.block, block_frame);
+  if (m_end_play) return;  // end_play, any_errors_fatal, max_fail_percentage: no rescue, no always
   std::vector<HostState*> failed_here;
   for (HostState* h : entered)
     if (h->failed && !h->unreachable) failed_here.push_back(h);
   if (!block.rescue.empty() && !failed_here.empty()) {
     for (HostState* h : failed_here) h->failed = false;
+    refresh_play_hosts();  // rescued hosts are play hosts again
     Frame rescue_frame = inner;
+    rescue_frame.section = BlockSection::rescue;
     // only the hosts that failed in the block run the rescue tasks
     std::vector<HostState*> others;
     for (HostState* h : active_hosts())
@@ -150,6 +171,7 @@ void PlayExecutor::run_block(const playbook::Task& block, const Frame& frame) {
     for (HostState* h : others) m_ended_hosts.insert(h->name);
     run_list(block.rescue, rescue_frame);
     for (HostState* h : others) m_ended_hosts.erase(h->name);
+    if (m_end_play) return;
   }
   if (!block.always.empty()) {
     // always runs for every host that entered the block, failed or not
@@ -159,7 +181,12 @@ void PlayExecutor::run_block(const playbook::Task& block, const Frame& frame) {
         was_failed.push_back(h);
         h->failed = false;
       }
-    run_list(block.always, inner);
+    Frame always_frame = inner;
+    always_frame.section = BlockSection::always;
+    // a failure in always leaves the block failed: only enclosing blocks' always sections follow
+    always_frame.block_has_always = false;
+    always_frame.in_always_block = frame.in_always_block;
+    run_list(block.always, always_frame);
     for (HostState* h : was_failed) h->failed = true;
   }
 }
@@ -222,23 +249,6 @@ void PlayExecutor::run_meta_task(const playbook::Task& task, const Frame& frame,
   if (m_flush_requested) flush_handlers();
 }
 
-// Shows one host's outcome: its loop items, warnings, then the result.
-void PlayExecutor::report(const TaskOutcome& o, const output::TaskInfo& info, const Frame& frame) {
-  output::TaskInfo host_info = info;
-  host_info.diff = o.diff;
-  for (auto item : o.items) {
-    item.task = host_info;
-    m_bus.on_item_result(item);
-  }
-  for (const auto& w : o.warnings) m_bus.on_warning(w);
-  output::HostResult hr{o.host, host_info, o.status, o.result, o.status == Status::failed && o.ignored};
-  hr.rescued = o.status == Status::failed && !o.ignored && frame.in_rescuable_block;
-  hr.ignore_unreachable = o.status == Status::unreachable && o.ignored;
-  hr.delegated = !o.delegate_host.empty();
-  hr.delegate_host = o.delegate_host;
-  m_bus.on_host_result(hr);
-}
-
 namespace {
 
 std::vector<std::string> strings_of(const Value& list) {
@@ -296,6 +306,7 @@ void PlayExecutor::run_task(const playbook::Task& task, const Frame& frame, bool
   if (hosts.empty()) return;
   if (task.action == "meta") return run_meta_task(task, frame, is_handler, hosts);
   if (is_dynamic_include(task.action)) return run_include(task, frame, hosts);
+  if (!step_allows(task, is_handler)) return;
   output::TaskInfo info = task_info(task, is_handler);
   m_bus.on_task_start(info);
   // run_once is read with the play's variables (Ansible templates it with the first host's)
@@ -310,22 +321,28 @@ void PlayExecutor::run_task(const playbook::Task& task, const Frame& frame, bool
   const bool bypass_host_loop = task.action == "add_host";
   std::vector<HostState*> targets = hosts;
   if (once || bypass_host_loop) targets.resize(1);
-  for (HostState* h : targets) {
-    TaskRun run{&task, frame.vars, h, &m_ctx, is_handler, frame.include_vars};
+  // throttle: at most `limit` of this task's hosts run at once; each result lets the next one in
+  const std::size_t limit = throttle_for(task, frame);
+  std::size_t submitted = 0;
+  auto submit_next = [&] {
+    TaskRun run{&task, frame.vars, targets[submitted++], &m_ctx, is_handler, frame.include_vars};
     m_pool.submit([run] { return execute_task(run); });
-  }
+  };
+  while (submitted < targets.size() && (limit == 0 || submitted < limit)) submit_next();
   // Results are shown as they arrive, except for tasks that change the inventory: their
   // `changed` is known only once the inventory is changed, after every host has answered (the
   // workers read the inventory while they run).
   const bool changes_inventory = task.action == "add_host" || task.action == "group_by";
   std::vector<TaskOutcome> outcomes;
   for (std::size_t i = 0; i < targets.size(); ++i) {
-    outcomes.push_back(m_pool.next_result());
-    if (!changes_inventory) report(outcomes.back(), info, frame);
+    TaskOutcome o = m_pool.next_result();
+    if (submitted < targets.size()) submit_next();
+    if (!changes_inventory) emit_outcome(o, info, frame);
+    outcomes.push_back(std::move(o));
   }
   if (changes_inventory) {
     for (auto& o : outcomes) change_inventory(o);
-    for (const auto& o : outcomes) report(o, info, frame);
+    for (auto& o : outcomes) emit_outcome(o, info, frame);
   }
   if (once) {
     // run_once: the one result stands for every host of the batch
@@ -337,9 +354,29 @@ void PlayExecutor::run_task(const playbook::Task& task, const Frame& frame, bool
   }
   for (const auto& o : outcomes) apply(o, task, is_handler, frame);
   m_hostvars.invalidate();
+  refresh_play_hosts();
+  check_any_errors_fatal(task, frame, once, outcomes);
+  if (!m_end_play) check_max_fail_percentage();
   if (m_flush_requested) flush_handlers();
-  // hosts that failed inside a block with a rescue section are not gone: the rescue runs next
-  if (!hosts_remaining() && !m_end_play && !frame.in_rescuable_block) m_bus.on_no_hosts_remaining();
+  // Ansible 2.14's linear strategy says "NO MORE HOSTS LEFT" only when a failure limit ends the
+  // play (check_any_errors_fatal, check_max_fail_percentage), not when every host has failed.
+}
+
+// Shows one host's outcome: its loop items, warnings, then the result.
+void PlayExecutor::emit_outcome(TaskOutcome& o, const output::TaskInfo& info, const Frame& frame) {
+  output::TaskInfo host_info = info;
+  host_info.diff = o.diff;
+  for (auto& item : o.items) {
+    item.task = host_info;
+    m_bus.on_item_result(item);
+  }
+  for (const auto& w : o.warnings) m_bus.on_warning(w);
+  output::HostResult hr{o.host, host_info, o.status, o.result, o.status == Status::failed && o.ignored};
+  hr.rescued = o.status == Status::failed && !o.ignored && frame.in_rescuable_block;
+  hr.ignore_unreachable = o.status == Status::unreachable && o.ignored;
+  hr.delegated = !o.delegate_host.empty();
+  hr.delegate_host = o.delegate_host;
+  m_bus.on_host_result(hr);
 }
 
 void PlayExecutor::apply(const TaskOutcome& o, const playbook::Task& task, bool, const Frame& frame) {
@@ -360,6 +397,8 @@ void PlayExecutor::apply(const TaskOutcome& o, const playbook::Task& task, bool,
     for (const auto& [k, v] : o.new_vars.as_map()) h->runtime_vars.mutable_map().set(k, v);
   if (o.status == Status::failed && !o.ignored) {
     h->failed = true;
+    m_failed_in_section.insert(h);
+    if (!frame.in_rescuable_block && !frame.in_always_block) m_failed_for_limit.insert(h);
     // what the rescue section sees, as Ansible sets it (its "non-persistent facts": they stay
     // for the rest of the play)
     if (frame.in_rescuable_block) {
@@ -379,7 +418,11 @@ void PlayExecutor::apply_meta(action::MetaAction meta, HostState& h) {
   using action::MetaAction;
   switch (meta) {
     case MetaAction::flush_handlers: m_flush_requested = true; break;
-    case MetaAction::end_play: m_end_play = true; break;
+    case MetaAction::end_play:
+      m_end_play = true;
+      if (m_end == PlayEnd::completed) m_end = PlayEnd::ended;
+      break;
+    case MetaAction::end_batch: m_end_play = true; break;  // this batch only; the next one runs
     case MetaAction::end_host: m_ended_hosts.insert(h.name); break;
     case MetaAction::clear_facts:
       h.facts = Value::map();
@@ -411,15 +454,29 @@ void PlayExecutor::notify(HostState& host, const std::string& name) {
     if (std::find(handler.listen.begin(), handler.listen.end(), name) != handler.listen.end()) mine.insert(&handler);
 }
 
-void PlayExecutor::flush_handlers() {
+void PlayExecutor::flush_handlers(FlushPoint point) {
   m_flush_requested = false;
+  if (m_end_play) return;  // Ansible's end_play and failure limits leave notified handlers unrun
+  // force_handlers: the hosts that failed in this section run their handlers too (Ansible wraps
+  // each section in a block whose `always` flushes); one that fails in a handler runs no more.
+  std::vector<HostState*> forced;
+  if (point == FlushPoint::section_end && m_force_handlers)
+    for (HostState* h : m_hosts)
+      if (h->failed && !h->unreachable && m_failed_in_section.count(h)) forced.push_back(h);
+  m_failed_in_section.clear();
   const bool was_flushing = m_flushing;
   m_flushing = true;
   // by index: a handler that runs include_role adds handlers to m_handlers
   for (std::size_t i = 0; i < m_handlers.size(); ++i) {
     const playbook::Task& handler = m_handlers[i];
     std::vector<HostState*> hosts;
-    for (HostState* h : active_hosts())
+    std::vector<HostState*> candidates = active_hosts();
+    for (HostState* h : forced)
+      if (!m_failed_in_section.count(h)) candidates.push_back(h);
+    if (!forced.empty()) std::stable_sort(candidates.begin(), candidates.end(), [this](HostState* a, HostState* b) {
+      return std::find(m_hosts.begin(), m_hosts.end(), a) < std::find(m_hosts.begin(), m_hosts.end(), b);
+    });
+    for (HostState* h : candidates)
       if (m_notified[h->name].count(&handler)) hosts.push_back(h);
     if (hosts.empty()) continue;
     run_task(handler, Frame{}, true, hosts);
@@ -429,6 +486,174 @@ void PlayExecutor::flush_handlers() {
     h->notified.clear();
     m_notified.erase(h->name);
   }
+}
+
+}  // namespace drover::exec
+
+namespace drover::exec {
+
+bool PlayExecutor::any_errors_fatal_for(const playbook::Task& task, const Frame& frame) const {
+  const Value& v = !task.any_errors_fatal.is_null()    ? task.any_errors_fatal
+                   : !frame.any_errors_fatal.is_null() ? frame.any_errors_fatal
+                                                       : m_ctx.play->any_errors_fatal;
+  try {
+    return play_keyword_bool("any_errors_fatal", v, false);
+  } catch (const tmpl::TemplateError& e) {
+    throw SourceError(task.where, e.what(), "any_errors_fatal takes a boolean", ExitCode::error);
+  }
+}
+
+// Ansible's linear strategy: a task with any_errors_fatal (or run_once) on which a host failed
+// for good or went unreachable fails every host of the batch; since no host is left, it says
+// "NO MORE HOSTS LEFT" and the play ends at once — no always, no handlers — and so does the
+// playbook. The other hosts' recap lines count nothing for it. "For good": the failure does not
+// lead into a rescue (of any enclosing block) or into the always of the innermost block, which
+// is what PlayIterator.is_failed() answers right after the task. (Ansible also spares hosts that
+// are in a rescue or always section at that moment; in drover's lockstep those hosts are the ones
+// running the task.)
+void PlayExecutor::check_any_errors_fatal(const playbook::Task& task, const Frame& frame, bool once,
+                                          const std::vector<TaskOutcome>& outcomes) {
+  if (!once && !any_errors_fatal_for(task, frame)) return;
+  const bool hit = std::any_of(outcomes.begin(), outcomes.end(), [&](const TaskOutcome& o) {
+    if (o.ignored) return false;
+    return o.status == Status::unreachable ||
+           (o.status == Status::failed && !frame.in_rescuable_block && !frame.block_has_always);
+  });
+  if (!hit) return;
+  m_bus.on_no_hosts_remaining();
+  break_play();
+}
+
+// Ansible compares the hosts that failed in this batch (unreachable ones are not counted) with
+// the batch's size: more than max_fail_percentage (strictly) fails the rest of the batch. Its
+// linear strategy then announces "NO MORE HOSTS LEFT" twice (once for the percentage, once
+// because every host is now failed) and the play and the playbook end.
+void PlayExecutor::check_max_fail_percentage() {
+  const Value& v = m_ctx.play->max_fail_percentage;
+  if (v.is_null() || m_hosts.empty()) return;
+  Value templated = v;
+  try {
+    vars::Scope scope = play_scope();
+    tmpl::Templar t(scope, tmpl::TemplateOptions{.result_types = m_ctx.options->result_types, .lookups = m_ctx.lookups});
+    templated = t.template_value(v);
+  } catch (const tmpl::TemplateError& e) {
+    throw SourceError(m_ctx.play->where, e.what(), "max_fail_percentage takes a percentage", ExitCode::error);
+  }
+  auto pct = playbook::percentage_value(templated);
+  if (!pct)
+    throw SourceError(m_ctx.play->where, "invalid max_fail_percentage value: it must be a percentage",
+                      "write a number from 0 to 100, e.g. `max_fail_percentage: 30`", ExitCode::error);
+  std::size_t failed = 0;
+  for (const HostState* h : m_failed_for_limit)
+    if (h->failed && !h->unreachable) ++failed;
+  if (static_cast<double>(failed) / static_cast<double>(m_hosts.size()) <= *pct / 100.0) return;
+  m_bus.on_no_hosts_remaining();
+  m_bus.on_no_hosts_remaining();
+  break_play();
+}
+
+PlayExecutor::Frame PlayExecutor::section_frame() const {
+  Frame frame;
+  frame.tags = m_ctx.play->tags;  // a play's tags are every task's (and import_playbook's)
+  frame.block_has_always = frame.in_always_block = m_force_handlers;
+  return frame;
+}
+
+// Ansible's _take_step: asked with the task's name as written, before its banner.
+bool PlayExecutor::step_allows(const playbook::Task& task, bool is_handler, const std::string& host) {
+  if (!m_ctx.step || !*m_ctx.step || m_step_continued) return true;
+  std::string question = std::string(is_handler ? "HANDLER: " : "TASK: ") + task.display_name();
+  if (!host.empty()) question += " on " + host;
+  switch ((*m_ctx.step)(question)) {
+    case StepAnswer::skip: return false;
+    case StepAnswer::run: return true;
+    case StepAnswer::run_all:
+      m_step_continued = true;  // continue: no more questions in this play (its batch), as in Ansible
+      return true;
+  }
+  return true;
+}
+
+void PlayExecutor::break_play() {
+  m_end_play = true;
+  m_end = PlayEnd::broken;
+}
+
+std::size_t PlayExecutor::throttle_for(const playbook::Task& task, const Frame& frame) const {
+  const Value& v = !task.throttle.is_null()    ? task.throttle
+                   : !frame.throttle.is_null() ? frame.throttle
+                                               : m_ctx.play->throttle;
+  if (v.is_null()) return 0;
+  try {
+    vars::Scope scope = play_scope();
+    tmpl::Templar t(scope, tmpl::TemplateOptions{.result_types = m_ctx.options->result_types, .lookups = m_ctx.lookups});
+    std::int64_t n = int_keyword(t, "throttle", v, 0);
+    return n > 0 ? static_cast<std::size_t>(n) : 0;
+  } catch (const tmpl::TemplateError& e) {
+    throw SourceError(task.where, std::string("Failed to convert the throttle value to an integer. ") + e.what(),
+                      "throttle takes a number of hosts, e.g. `throttle: 2`", ExitCode::error);
+  }
+}
+
+bool PlayExecutor::force_handlers() const {
+  try {
+    return play_keyword_bool("force_handlers", m_ctx.play->force_handlers, m_ctx.options->force_handlers);
+  } catch (const tmpl::TemplateError& e) {
+    throw SourceError(m_ctx.play->where, e.what(), "force_handlers takes a boolean", ExitCode::error);
+  }
+}
+
+// As Ansible's VariableManager computes them: ansible_play_hosts_all is every host the play
+// matched (inventory order); ansible_play_hosts drops those that failed or went unreachable (in
+// this play or an earlier one); ansible_play_batch (and play_hosts) is the current serial batch,
+// without those either.
+void PlayExecutor::refresh_play_hosts() {
+  auto removed = [](const HostState* h) { return h->failed || h->unreachable; };
+  List all, remaining, batch;
+  for (const HostState* h : m_ctx.play_hosts_all) {
+    all.push_back(Value(h->name));
+    if (!removed(h)) remaining.push_back(Value(h->name));
+  }
+  for (const HostState* h : m_hosts)
+    if (!removed(h)) batch.push_back(Value(h->name));
+  Map& m = m_ctx.magic.mutable_map();
+  m.set("ansible_play_hosts_all", Value(std::move(all)));
+  m.set("ansible_play_hosts", Value(std::move(remaining)));
+  m.set("play_hosts", Value(batch));
+  m.set("ansible_play_batch", Value(std::move(batch)));
+}
+
+// Python's fnmatch is case-sensitive on POSIX, as fnmatch(3) without flags is.
+bool PlayExecutor::is_start_at_task(const playbook::Task& task, const std::string& pattern) {
+  for (const std::string& name : {task.name, task.display_name()})
+    if (name == pattern || (!name.empty() && ::fnmatch(pattern.c_str(), name.c_str(), 0) == 0)) return true;
+  return false;
+}
+
+bool PlayExecutor::skipped_by_start_at(const playbook::Task& task) {
+  StartAt* start = m_ctx.start_at;
+  if (!start || !start->pending()) return false;
+  if (!is_start_at_task(task, start->pattern)) return true;
+  start->found = true;
+  return false;
+}
+
+bool PlayExecutor::play_has_start_at_task() const {
+  const std::string& pattern = m_ctx.start_at->pattern;
+  auto search = [&](const std::vector<playbook::Task>& tasks, std::vector<std::string> tags, auto&& self) -> bool {
+    for (const auto& t : tasks) {
+      std::vector<std::string> all = tags;
+      all.insert(all.end(), t.tags.begin(), t.tags.end());
+      if (t.is_block()) {
+        if (self(t.block, all, self) || self(t.rescue, all, self) || self(t.always, all, self)) return true;
+      } else if (tags_selected(all) && is_start_at_task(t, pattern)) {
+        return true;
+      }
+    }
+    return false;
+  };
+  const playbook::Play& play = *m_ctx.play;
+  return search(play.pre_tasks, {}, search) || search(play.tasks, {}, search) || search(play.post_tasks, {}, search);
 }
 
 }  // namespace drover::exec

@@ -2,8 +2,14 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <unistd.h>
 
-#include "core/exec/play_executor.hpp"
+#include <iostream>
+#include <random>
+
+#include "core/exec/strategy.hpp"
+#include "core/output/display.hpp"
+#include "core/playbook/serial.hpp"
 #include "core/secrets/vars_file.hpp"
 #include "core/vars/scope.hpp"
 
@@ -103,6 +109,94 @@ Value play_magic(const playbook::Play& play, const playbook::Playbook& pb, const
   return Value(std::move(m));
 }
 
+bool known_order(const std::string& order) {
+  for (const char* known : {"", "inventory", "reverse_inventory", "reverse_sorted", "shuffle", "sorted"})
+    if (order == known) return true;
+  return false;
+}
+
+// The play's hosts in the order its `order` keyword asks for (Ansible's InventoryManager.get_hosts).
+std::vector<HostState*> ordered_hosts(std::vector<HostState*> hosts, const std::string& order) {
+  auto by_name = [](const HostState* a, const HostState* b) { return a->name < b->name; };
+  if (order == "sorted") std::stable_sort(hosts.begin(), hosts.end(), by_name);
+  else if (order == "reverse_sorted") std::stable_sort(hosts.rbegin(), hosts.rend(), by_name);
+  else if (order == "reverse_inventory") std::reverse(hosts.begin(), hosts.end());
+  else if (order == "shuffle") std::shuffle(hosts.begin(), hosts.end(), std::mt19937(std::random_device{}()));
+  return hosts;
+}
+
+std::string play_keyword_text(const Value& v, const Value& play_vars, const RunOptions& opts,
+                              std::span<const tmpl::LookupRow> lookups) {
+  Value out = play_scope_template(v, play_vars, opts, lookups);
+  return out.is_string() ? out.as_string() : "";
+}
+
+// `serial` cut into batches of hosts, in play order. A bad value (a template that rendered to
+// something that is not a batch size) is an error at the play.
+std::vector<std::vector<HostState*>> serial_batches(const playbook::Play& play, const std::vector<HostState*>& hosts,
+                                                    const Value& play_vars, const RunOptions& opts,
+                                                    std::span<const tmpl::LookupRow> lookups) {
+  Value serial = play.serial;
+  if (!serial.is_null()) {
+    try {
+      serial = play_scope_template(serial, play_vars, opts, lookups);
+    } catch (const tmpl::TemplateError& e) {
+      throw SourceError(play.where, e.what(), "serial takes a number of hosts, a percentage or a list of those", ExitCode::error);
+    }
+  }
+  auto sizes = playbook::serial_batches(serial, hosts.size());
+  if (!sizes)
+    throw SourceError(play.where, "invalid serial value: a batch size is a number of hosts or a percentage",
+                      "write `serial: 2`, `serial: \"30%\"` or a list such as `serial: [1, 5, \"50%\"]`", ExitCode::error);
+  std::vector<std::vector<HostState*>> batches;
+  auto next = hosts.begin();
+  for (std::size_t size : *sizes) {
+    batches.emplace_back(next, next + static_cast<std::ptrdiff_t>(size));
+    next += static_cast<std::ptrdiff_t>(size);
+  }
+  return batches;
+}
+
+// Display.error() as ansible-playbook prints it: "\n[ERROR]: text" through textwrap.wrap, which
+// turns the newline into the first line's leading space.
+void print_start_at_not_found(const std::string& pattern) {
+  const std::string msg = "#[ERROR]: No matching task \"" + pattern +
+                          "\" found. Note: --start-at-task can only follow static includes.";
+  std::vector<std::string> lines = output::wrap_text(msg, output::banner_columns(STDOUT_FILENO));
+  lines.front().front() = ' ';
+  for (const auto& line : lines) std::cerr << line << "\n";
+}
+
+// Runs one serial batch of a play with the play's strategy; returns how it ended.
+PlayEnd run_batch(const playbook::Play& play, const std::string& strategy, const playbook::Playbook& pb,
+                  RunContext& rc, HostRegistry& registry, const std::vector<HostState*>& matched,
+                  const std::vector<HostState*>& batch, WorkerPool<TaskOutcome>& pool, StartAt& start_at,
+                  const Value& play_vars) {
+  const RunOptions& opts = *rc.options;
+  inventory::Inventory& inv = *rc.inventory;
+  auto hostvars = std::make_shared<HostVars>(inv, registry);
+  PlayContext ctx;
+  ctx.playbook = &pb;
+  ctx.play = &play;
+  ctx.options = &opts;
+  ctx.inventory = &inv;
+  ctx.hosts = &registry;
+  ctx.play_vars = play_vars;
+  ctx.magic = play_magic(play, pb, opts, inv, batch, hostvars);
+  ctx.search_paths = {pb.dir};
+  ctx.actions = rc.actions;
+  ctx.make_target = rc.make_target;
+  ctx.connection_defaults = rc.connection_defaults;
+  ctx.lookups = rc.lookups;
+  // ansible_play_hosts_all is in inventory order whatever the play's `order`
+  ctx.play_hosts_all = matched;
+  ctx.start_at = start_at.pattern.empty() ? nullptr : &start_at;
+  ctx.step = rc.ask_step ? &rc.ask_step : nullptr;
+  std::unique_ptr<PlayExecutor> executor = make_strategy(strategy, play, ctx, *rc.bus, pool, *hostvars, batch);
+  executor->run();
+  return executor->end();
+}
+
 }  // namespace
 
 ExitCode run_playbook(const playbook::Playbook& pb, RunContext& rc) {
@@ -113,9 +207,12 @@ ExitCode run_playbook(const playbook::Playbook& pb, RunContext& rc) {
   HostRegistry registry(inv);
   std::map<std::string, bool> ever_failed, ever_unreachable;
   WorkerPool<TaskOutcome> pool(opts.forks);
+  StartAt start_at{opts.start_at_task};
+  bool playbook_broken = false;  // a batch failed entirely, or a failure limit broke a play off
+  PlayEnd worst_end = PlayEnd::completed;
   bus.on_playbook_start(pb.path);
   for (const auto& play : pb.plays) {
-    if (g_interrupted) break;
+    if (g_interrupted || playbook_broken) break;
     Value play_vars = load_play_vars(play, pb, opts, rc.lookups);
     Value pattern = play_scope_template(Value(play.hosts), play_vars, opts, rc.lookups);
     std::string pat = pattern.is_string() ? pattern.as_string() : play.hosts;
@@ -124,43 +221,51 @@ ExitCode run_playbook(const playbook::Playbook& pb, RunContext& rc) {
     info.name = name.is_string() ? name.as_string() : play.name;
     info.hosts = pat;
     info.check_mode = opts.check;
-    bus.on_play_start(info);
-    std::vector<HostState*> hosts;
+    info.strategy = play.strategy.empty() ? opts.strategy : play_keyword_text(Value(play.strategy), play_vars, opts, rc.lookups);
+    // a host that failed or went unreachable in an earlier play stays in the play's host lists
+    // and batches (as in Ansible) but runs nothing (its HostState keeps the mark)
+    std::vector<HostState*> matched;
     for (const auto* h : inv.select(pat, opts.limit)) {
       HostState& st = registry.get(h->name);
-      // a host that failed or went unreachable in an earlier play stays out of later ones
-      if (ever_unreachable[h->name] || ever_failed[h->name]) continue;
-      st.failed = false;
-      hosts.push_back(&st);
+      if (!ever_unreachable[h->name] && !ever_failed[h->name]) st.failed = false;
+      matched.push_back(&st);
     }
-    if (hosts.empty()) {
+    if (matched.empty()) {
+      bus.on_play_start(info);
       bus.on_no_hosts_matched();
       continue;
     }
-    auto hostvars = std::make_shared<HostVars>(inv, registry);
-    PlayContext ctx;
-    ctx.playbook = &pb;
-    ctx.play = &play;
-    ctx.options = &opts;
-    ctx.inventory = &inv;
-    ctx.hosts = &registry;
-    ctx.play_vars = play_vars;
-    ctx.magic = play_magic(play, pb, opts, inv, hosts, hostvars);
-    ctx.search_paths = {pb.dir};
-    ctx.actions = rc.actions;
-    ctx.make_target = rc.make_target;
-    ctx.connection_defaults = rc.connection_defaults;
-    ctx.lookups = rc.lookups;
-    PlayExecutor executor(ctx, bus, pool, *hostvars, hosts);
-    executor.run();
-    for (HostState* h : hosts) {
-      if (h->failed) ever_failed[h->name] = true;
-      if (h->unreachable) ever_unreachable[h->name] = true;
+    const std::string order = play.order.empty() ? "" : play_keyword_text(Value(play.order), play_vars, opts, rc.lookups);
+    if (!known_order(order))
+      throw SourceError(play.where, "Invalid 'order' specified for inventory hosts: " + order,
+                        "order is one of: inventory, reverse_inventory, reverse_sorted, shuffle, sorted", ExitCode::error);
+    for (auto& batch : serial_batches(play, ordered_hosts(matched, order), play_vars, opts, rc.lookups)) {
+      if (g_interrupted) break;
+      bus.on_play_start(info);  // Ansible prints the play's banner for every batch
+      PlayEnd end = run_batch(play, info.strategy, pb, rc, registry, matched, batch, pool, start_at, play_vars);
+      std::size_t failed_now = 0;
+      for (HostState* h : batch) {
+        bool before = ever_failed[h->name] || ever_unreachable[h->name];
+        if (h->failed) ever_failed[h->name] = true;
+        if (h->unreachable) ever_unreachable[h->name] = true;
+        if (!before && (h->failed || h->unreachable)) ++failed_now;
+      }
+      // Ansible's PlaybookExecutor: a batch in which every host failed, or a failure limit,
+      // ends the playbook (no later batch, no later play)
+      if (end == PlayEnd::broken) worst_end = PlayEnd::broken;
+      if (end == PlayEnd::broken || failed_now == batch.size()) {
+        playbook_broken = true;
+        break;
+      }
+      if (end == PlayEnd::ended) break;  // meta: end_play ends every batch of the play
     }
   }
   registry.close_all();
   bus.emit_stats();
   bus.on_playbook_end();
+  if (start_at.pending() && !g_interrupted)
+    print_start_at_not_found(start_at.pattern);
+  if (worst_end == PlayEnd::broken && !g_interrupted) return ExitCode::host_failed;  // Ansible's RUN_FAILED_HOSTS
   ExitCode code = output::exit_code_for(bus.stats(), g_interrupted ? output::RunEnd::interrupted : output::RunEnd::completed);
   // a host can fail without a result in the stats (an include_role whose role is missing)
   const bool any_failed = std::any_of(ever_failed.begin(), ever_failed.end(), [](const auto& kv) { return kv.second; });

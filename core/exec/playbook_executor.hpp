@@ -28,6 +28,7 @@ struct RunContext {
   TargetFactory make_target;
   connection::ConnectionDefaults connection_defaults;
   std::span<const tmpl::LookupRow> lookups;  // the plugin set's: every Templar of the run gets them
+  StepPrompt ask_step;  // --step: asks the user before each task; empty: no --step
 };
 
 // Runs every play; returns Ansible's exit code (0, 2 a host failed, 4 a host unreachable, 99).

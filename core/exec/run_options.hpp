@@ -27,6 +27,9 @@ struct RunOptions {
   bool become = false;      // -b
   std::string become_method = "sudo";
   std::string become_user = "root";
+  bool force_handlers = false;       // --force-handlers, [defaults] force_handlers
+  std::string strategy = "linear";   // [defaults] strategy: for plays without `strategy:`
+  std::string start_at_task;         // --start-at-task
   bool gather_facts_default = true;  // [defaults] gathering = implicit
   tmpl::ResultTypes result_types = tmpl::ResultTypes::ansible;  // [defaults] jinja2_native
 };

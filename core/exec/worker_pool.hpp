@@ -6,6 +6,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -41,6 +42,15 @@ public:
   Result next_result() {
     std::unique_lock lock(m_mutex);
     m_results_cv.wait(lock, [this] { return !m_results.empty(); });
+    Result r = std::move(m_results.front());
+    m_results.pop_front();
+    return r;
+  }
+
+  // A finished job's result if there is one now, else nullopt (does not wait).
+  std::optional<Result> try_next_result() {
+    std::lock_guard lock(m_mutex);
+    if (m_results.empty()) return std::nullopt;
     Result r = std::move(m_results.front());
     m_results.pop_front();
     return r;

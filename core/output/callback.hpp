@@ -19,6 +19,7 @@ struct PlayInfo {
   std::string name;        // may be empty: the banner then shows the hosts pattern
   std::string hosts;       // the play's `hosts:` pattern
   bool check_mode = false;
+  std::string strategy = "linear";  // free and host_pinned print a task's banner with its results
 };
 
 struct TaskInfo {

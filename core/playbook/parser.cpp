@@ -7,6 +7,8 @@
 #include <set>
 
 #include "core/playbook/args.hpp"
+#include "core/playbook/serial.hpp"
+#include "core/value/python_repr.hpp"
 #include "core/playbook/roles.hpp"
 #include "core/value/json.hpp"
 #include "core/template/templar.hpp"
@@ -34,7 +36,7 @@ constexpr std::array k_task_keywords = {
 constexpr std::array k_unsupported_task_keywords = {
     "async", "become_exe", "collections", "connection", "debugger",
     "delegate_facts", "module_defaults", "poll", "port", "remote_user",
-    "throttle", "timeout",
+    "timeout",
 };
 
 constexpr std::array k_play_keywords = {
@@ -47,10 +49,12 @@ constexpr std::array k_play_keywords = {
 };
 
 constexpr std::array k_unsupported_play_keywords = {
-    "become_exe", "collections", "fact_path", "force_handlers", "gather_timeout", "max_fail_percentage",
-    "module_defaults", "order", "port", "run_once", "serial", "throttle", "timeout",
-    "vars_prompt", "strategy",
+    "become_exe", "collections", "fact_path", "gather_timeout", "module_defaults", "port", "run_once",
+    "timeout", "vars_prompt",
 };
+
+constexpr std::array k_strategies = {"free", "host_pinned", "linear"};
+constexpr std::array k_host_orders = {"inventory", "reverse_inventory", "reverse_sorted", "shuffle", "sorted"};
 
 // The actions the loader and the strategy carry out themselves (no action table row).
 constexpr std::array k_include_actions = {"import_role", "import_tasks", "include_role", "include_tasks"};
@@ -635,9 +639,9 @@ public:
     else if (key == "run_once") t.run_once = value(n);
     else if (key == "check_mode") t.check_mode = value(n);
     else if (key == "diff") t.diff = value(n);
-    else if (key == "any_errors_fatal") {
-      // accepted on tasks as on plays; handled by the play
-    } else if (key == "block") t.block = parse_list(n);
+    else if (key == "any_errors_fatal") t.any_errors_fatal = value(n);
+    else if (key == "throttle") t.throttle = value(n);
+    else if (key == "block") t.block = parse_list(n);
     else if (key == "rescue") t.rescue = parse_list(n);
     else if (key == "always") t.always = parse_list(n);
   }
@@ -763,6 +767,12 @@ public:
       else if (key == "ignore_errors") p.ignore_errors = yaml_to_value(n, m_file);
       else if (key == "ignore_unreachable") p.ignore_unreachable = yaml_to_value(n, m_file);
       else if (key == "any_errors_fatal") p.any_errors_fatal = yaml_to_value(n, m_file);
+      else if (key == "serial") p.serial = serial(n);
+      else if (key == "strategy") p.strategy = one_of(n, k_strategies, "strategy");
+      else if (key == "order") p.order = one_of(n, k_host_orders, "order");
+      else if (key == "max_fail_percentage") p.max_fail_percentage = percentage(n, "max_fail_percentage");
+      else if (key == "force_handlers") p.force_handlers = yaml_to_value(n, m_file);
+      else if (key == "throttle") p.throttle = yaml_to_value(n, m_file);
       else if (key == "check_mode") p.check_mode = yaml_to_value(n, m_file);
       else if (key == "diff") p.diff = yaml_to_value(n, m_file);
       else if (key == "tags") {
@@ -793,6 +803,40 @@ private:
   const std::string& m_file;
   LoadState& m_state;
   TaskParser m_tasks;
+
+  // `serial`: an int, "N%", or a list of those; a template is read when the play runs.
+  Value serial(const YAML::Node& n) {
+    Value v = yaml_to_value(n, m_file);
+    const List entries = v.is_list() ? v.as_list() : List{v};
+    if (entries.empty())
+      m_tasks.fail(n, "serial must not be an empty list", "give a batch size such as `serial: 2` or `serial: \"25%\"`");
+    for (const Value& entry : entries) {
+      bool templated = entry.is_string() && tmpl::Templar::is_template(entry.as_string());
+      if (!templated && !playbook::serial_batch_size(entry, 1))
+        m_tasks.fail(n, "invalid serial value " + python_repr(entry) + ": a batch size is a number of hosts or a percentage",
+                     "write `serial: 2`, `serial: \"30%\"` or a list such as `serial: [1, 5, \"50%\"]`");
+    }
+    return v;
+  }
+
+  Value percentage(const YAML::Node& n, const std::string& name) {
+    Value v = yaml_to_value(n, m_file);
+    bool templated = v.is_string() && tmpl::Templar::is_template(v.as_string());
+    if (!templated && !v.is_null() && !playbook::percentage_value(v))
+      m_tasks.fail(n, "invalid " + name + " value " + python_repr(v) + ": it must be a percentage",
+                   "write a number from 0 to 100, e.g. `" + name + ": 30`");
+    return v;
+  }
+
+  template <std::size_t N>
+  std::string one_of(const YAML::Node& n, const std::array<const char*, N>& allowed, const std::string& name) {
+    std::string word = text(n);
+    if (word.empty() || tmpl::Templar::is_template(word) || in(allowed, word)) return word;
+    std::string list;
+    for (const char* a : allowed) list += std::string(list.empty() ? "" : ", ") + a;
+    std::string hint = suggestion(allowed, word);
+    m_tasks.fail(n, "invalid " + name + " '" + word + "'", (hint.empty() ? "" : hint + " ") + name + " is one of: " + list);
+  }
 
   std::vector<Task> play_roles(const YAML::Node& roles) {
     std::vector<Task> blocks;

@@ -44,6 +44,8 @@ struct Task {
   Value diff;        // null: follow --diff
   std::vector<std::string> until;
   Value retries, delay;
+  Value any_errors_fatal;  // null: inherit from the enclosing block, then the play
+  Value throttle;          // null: inherit; else at most this many hosts run the task at once
 
   std::vector<Task> block, rescue, always;
   std::shared_ptr<const Role> role;  // the role that contributed the task; null for play tasks
@@ -72,9 +74,13 @@ struct Play {
   std::string connection;
   std::string remote_user;
   Value ignore_errors, ignore_unreachable;
-  Value serial;
-  std::string strategy;
+  Value serial;               // null, an int, "N%", or a list of those (validated by the parser)
+  std::string strategy;       // empty: the configured default (linear)
+  std::string order;          // empty: inventory order
   Value any_errors_fatal;
+  Value max_fail_percentage;  // null, or a percentage (int, float or "N%")
+  Value force_handlers;       // null: --force-handlers / the configured default
+  Value throttle;             // null, or the default throttle of every task
   Value check_mode, diff;
   std::vector<std::string> role_names;  // the roles of `roles:` and import_role, in order (role_names)
   std::vector<std::string> all_role_names;  // and their dependencies (ansible_role_names)

@@ -225,7 +225,8 @@ Value run_group_by(ActionContext& ctx) {
 
 Value run_meta(ActionContext& ctx) {
   static constexpr std::pair<std::string_view, MetaAction> k_meta[] = {
-      {"clear_facts", MetaAction::clear_facts}, {"end_host", MetaAction::end_host},
+      {"clear_facts", MetaAction::clear_facts}, {"end_batch", MetaAction::end_batch},
+      {"end_host", MetaAction::end_host},
       {"end_play", MetaAction::end_play},       {"flush_handlers", MetaAction::flush_handlers},
       {"noop", MetaAction::noop},               {"refresh_inventory", MetaAction::refresh_inventory},
   };

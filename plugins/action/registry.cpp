@@ -19,7 +19,7 @@ constexpr std::array k_actions = {
     ActionRow{"file", run_module, "manage files, directories, links and their attributes"},
     ActionRow{"group_by", run_group_by, "put each host in a group named after a key"},
     ActionRow{"include_vars", run_include_vars, "load variables from a file"},
-    ActionRow{"meta", run_meta, "control the run (noop, flush_handlers, end_play, end_host)"},
+    ActionRow{"meta", run_meta, "control the run (noop, flush_handlers, end_play, end_batch, end_host)"},
     ActionRow{"ping", run_module, "check that the target can run modules"},
     ActionRow{"raw", run_raw, "run a command over the connection without the runner"},
     ActionRow{"set_fact", run_set_fact, "set host variables"},

@@ -52,12 +52,16 @@ public:
     std::string name(trim(play.name.empty() ? play.hosts : play.name));
     std::string check = play.check_mode && m_check_markers ? " [CHECK MODE]" : "";
     m_display.banner(name.empty() ? "PLAY" + check : "PLAY [" + name + "]" + check);
+    m_banner_with_results = play.strategy == "free" || play.strategy == "host_pinned";
   }
 
   void on_no_hosts_matched() override { m_display.display("skipping: no hosts matched", color::skip); }
   void on_no_hosts_remaining() override { m_display.banner("NO MORE HOSTS LEFT"); }
 
   void on_task_start(const TaskInfo& task) override {
+    // free and host_pinned: a host starts a task whenever it is ready, so the banner goes with
+    // each result of a task other than the last one shown (Ansible's _last_task_banner)
+    if (m_banner_with_results) return;
     m_last_banner.reset();
     if (m_display_skipped && m_display_ok) print_task_banner(task);
   }
@@ -240,6 +244,7 @@ private:
   bool m_failed_stderr;
   bool m_path_on_failure;
   bool m_check_markers;
+  bool m_banner_with_results = false;  // the play runs with the free or host_pinned strategy
   std::optional<TaskInfo> m_last_banner;
 };
 

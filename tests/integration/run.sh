@@ -6,9 +6,8 @@
 #   tests/integration/run.sh --ansible [CASE...]       run the same cases with ansible/ansible-playbook
 #                                                      in drover's place: proves the playbooks and the
 #                                                      expected outputs are right (slow: ~3 min)
-# Cases: provision unreachable failing local adhoc static differential types keywords errors secrets
-#        roles
-#        scripts
+# Cases: provision unreachable failing local adhoc static differential types keywords execution errors
+#        secrets roles scripts
 #
 # Brings up a 20-host fleet (fleet.sh), plus one extra inventory host on a closed port for the
 # unreachable case, runs the cases, prints PASS/FAIL/SKIP per case (with the diff of expected vs
@@ -26,7 +25,7 @@ readonly k_expected=$k_here/expected
 readonly k_hosts=20
 readonly k_timeout=300           # seconds for any single drover invocation
 readonly k_ansible_timeout=3600  # Ansible on 20 hosts takes minutes on a loaded 2-core machine
-readonly k_all_cases="provision unreachable failing local adhoc static differential types keywords errors secrets roles scripts"
+readonly k_all_cases="provision unreachable failing local adhoc static differential types keywords execution errors secrets roles scripts"
 
 g_mode=drover                    # drover | ansible
 g_build=""
@@ -434,6 +433,66 @@ case_keywords() {
         sed '1,2d;s/^/      /' "$g_work/keywords.diff"
         return 1
     fi
+}
+
+# execution: serial (list, %), order, max_fail_percentage (at its limit and over it),
+# any_errors_fatal (block; unreachable host: exit 2), throttle, force_handlers (keyword and
+# flag), meta end_batch/end_play, --list-tags, --start-at-task, --step and the free/host_pinned
+# strategies on five local hosts and
+# one unreachable: each run's whole output and exit code must be ansible-playbook's. free's lines
+# interleave by timing on both sides, so for it the recap, the set of result lines and the set of
+# banners are compared.
+case_execution() {
+    [[ $g_mode == drover ]] || { echo "    (compares drover with Ansible)"; return 77; }
+    command -v ansible-playbook >/dev/null || { echo "    SKIPPED LOUDLY: ansible-playbook not installed"; return 77; }
+    local dir=$k_playbooks/execution bad=0 n=0 args
+    local norm='s/"msg": ".*", "unreachable": true/"msg": "(ssh error)", "unreachable": true/'
+    local -a runs=(
+        "serial.yml"
+        "force_handlers.yml"
+        "any_errors_fatal.yml"
+        "--force-handlers any_errors_fatal.yml"
+        "unreachable_fatal.yml"
+        "limits_always.yml"
+        "end_batch.yml"
+        "max_fail.yml"
+        "--list-tags serial.yml"
+        "--list-tags -t lists,breaks serial.yml"
+        "--start-at-task break* serial.yml"
+        "--start-at-task nothing force_handlers.yml"
+        "--step any_errors_fatal.yml"
+        "free.yml"
+    )
+    for args in "${runs[@]}"; do
+        n=$((n + 1))
+        local out_d=$g_work/execution-$n-drover.out out_a=$g_work/execution-$n-ansible.out rc_d=0 rc_a=0
+        local -a argv
+        read -r -a argv <<< "$args"
+        argv[-1]=$dir/${argv[-1]}
+        # one fork: results in host order on both sides (free: as near as timing allows); --step
+        # gets the answers yes, no, continue (then "no" for the next play's question)
+        local answers=$'y\nn\nc\nn\nn\n'
+        run_playbook "$out_d" -f 1 -i "$dir/hosts.ini" "${argv[@]}" <<< "$answers" || rc_d=$?
+        ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 g_mode=ansible run_playbook "$out_a" -f 1 -i "$dir/hosts.ini" "${argv[@]}" <<< "$answers" || rc_a=$?
+        expect_rc "drover $args (ansible-playbook exited $rc_a)" "$rc_a" "$rc_d" || bad=1
+        local want got
+        if [[ $args == free.yml ]]; then
+            want=$(strip_ansi "$out_a" | sed "$norm" | grep -v '^$' | sort -u)
+            got=$(strip_ansi "$out_d" | sed "$norm" | grep -v '^$' | sort -u)
+            [[ $(recap "$out_a") == "$(recap "$out_d")" ]] || { echo "    $args: the recaps differ"; want+=$'\n'RECAP; }
+        else
+            want=$(strip_ansi "$out_a" | sed "$norm")
+            got=$(strip_ansi "$out_d" | sed "$norm")
+        fi
+        local lines; lines=$(grep -c . <<< "$want" || true)
+        (( lines >= 4 )) || { echo "    $args: ansible-playbook printed $lines lines: the comparison proves nothing"; bad=1; }
+        if [[ $want != "$got" ]]; then
+            echo "    $args: output differs (--- ansible-playbook, +++ drover):"
+            diff -u <(printf '%s\n' "$want") <(printf '%s\n' "$got") | sed '1,2d;s/^/      /' || true
+            bad=1
+        fi
+    done
+    return "$bad"
 }
 
 # roles: site.yml has roles (defaults, vars, params, meta dependencies, handlers, files, templates,

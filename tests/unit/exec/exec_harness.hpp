@@ -101,6 +101,7 @@ inline Value test_set_fact(action::ActionContext& ctx) {
 
 inline Value test_meta(action::ActionContext& ctx) {
   static const std::map<std::string, action::MetaAction> k_meta = {
+      {"end_batch", action::MetaAction::end_batch},
       {"end_host", action::MetaAction::end_host},
       {"end_play", action::MetaAction::end_play},
       {"flush_handlers", action::MetaAction::flush_handlers},
@@ -150,6 +151,8 @@ public:
   }
   inventory::Inventory& inventory() { return m_inventory; }
   exec::RunOptions& options() { return m_options; }
+  // --step's prompt for the runs (empty: no --step).
+  exec::StepPrompt& step_prompt() { return m_step_prompt; }
 
   // The folder the playbook is written to (fresh for each harness): roles/, tasks files, ...
   const std::filesystem::path& dir() const { return m_dir; }
@@ -176,6 +179,7 @@ public:
     rc.bus = &bus;
     rc.actions = k_test_actions;
     rc.lookups = lookup::lookup_table();  // the real lookups: they touch no host
+    rc.ask_step = m_step_prompt;
     rc.make_target = [this](const connection::ConnectionSpec& spec) {
       return std::make_unique<transport::Target>(spec, std::make_unique<FakeConnection>(host(spec.inventory_name)),
                                                  runner_binary(), become::become_methods());
@@ -246,6 +250,7 @@ private:
   std::filesystem::path m_dir = fresh_dir();
   inventory::Inventory m_inventory;
   exec::RunOptions m_options;
+  exec::StepPrompt m_step_prompt;
   std::map<std::string, FakeHost> m_hosts;
   std::map<std::string, std::int64_t> m_counts;
   std::vector<std::string> m_events;

@@ -126,7 +126,7 @@ TEST_CASE("a failing item fails the looped task, and the later items still run")
       loop: [a, b, c]
 )") == ExitCode::host_failed);
   CHECK(h.events() == Lines{"PLAY [web1]", "TASK [mixed]", "item ok: [web1] (a)", "item failed: [web1] (b)",
-                            "item ok: [web1] (c)", "failed: [web1]", "NO MORE HOSTS LEFT"});
+                            "item ok: [web1] (c)", "failed: [web1]"});
   CHECK(h.last_result("web1").result.get_string("msg") == "One or more items failed");
 }
 
@@ -246,8 +246,8 @@ TEST_CASE("a block without rescue: always runs, then the host stays failed") {
     - name: never reached
       ok:
 )") == ExitCode::host_failed);
-  CHECK(h.events() == Lines{"PLAY [web1]", "TASK [boom]", "failed: [web1]", "NO MORE HOSTS LEFT", "TASK [cleanup]",
-                            "ok: [web1]"});
+  // ansible-playbook 2.14 says "NO MORE HOSTS LEFT" only when a failure limit ends the play
+  CHECK(h.events() == Lines{"PLAY [web1]", "TASK [boom]", "failed: [web1]", "TASK [cleanup]", "ok: [web1]"});
 }
 
 TEST_CASE("a block's when and vars apply to each of its tasks") {

@@ -178,3 +178,40 @@ TEST_CASE("a template syntax error in a task is reported at its scalar before an
   CHECK(error_of("unsafe.yml", "- hosts: all\n  tasks:\n    - debug:\n        msg: !unsafe \"{{ 1 + }}\"\n") ==
         "no error");
 }
+
+TEST_CASE("serial, order, strategy and max_fail_percentage are read; bad values are errors at the value") {
+  auto path = write_temp("exec.yml", R"(- hosts: all
+  serial: [1, "30%", 5]
+  order: sorted
+  strategy: free
+  max_fail_percentage: 25
+  force_handlers: true
+  throttle: 3
+  tasks:
+    - debug:
+      throttle: 2
+      any_errors_fatal: true
+)");
+  auto pb = parse_playbook(path, known);
+  const auto& play = pb.plays.at(0);
+  CHECK(play.serial == Value::list({1, "30%", 5}));
+  CHECK(play.order == "sorted");
+  CHECK(play.strategy == "free");
+  CHECK(play.max_fail_percentage == Value(25));
+  CHECK(play.tasks.at(0).throttle == Value(2));
+  CHECK(play.tasks.at(0).any_errors_fatal == Value(true));
+  CHECK(error_of("serial.yml", "- hosts: all\n  serial: [1, ten]\n  tasks: []\n") ==
+        "serial.yml:2:11: invalid serial value 'ten': a batch size is a number of hosts or a percentage\n"
+        "    serial: [1, ten]\n"
+        "            ^\n"
+        "write `serial: 2`, `serial: \"30%\"` or a list such as `serial: [1, 5, \"50%\"]`");
+  CHECK(error_of("order.yml", "- hosts: all\n  order: sortd\n  tasks: []\n") ==
+        "order.yml:2:10: invalid order 'sortd'\n"
+        "    order: sortd\n"
+        "           ^\n"
+        "did you mean 'sorted'? order is one of: inventory, reverse_inventory, reverse_sorted, shuffle, sorted");
+  CHECK(error_of("strategy.yml", "- hosts: all\n  strategy: fre\n  tasks: []\n").find("invalid strategy 'fre'") !=
+        std::string::npos);
+  CHECK(error_of("mfp.yml", "- hosts: all\n  max_fail_percentage: lots\n  tasks: []\n")
+            .find("invalid max_fail_percentage value 'lots': it must be a percentage") != std::string::npos);
+}
