@@ -1,6 +1,7 @@
 #include "core/exec/action.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace drover::action {
 
@@ -8,6 +9,22 @@ const ActionRow* find_action(ActionTable table, std::string_view name) {
   auto it = std::lower_bound(table.begin(), table.end(), name,
                              [](const ActionRow& row, std::string_view n) { return row.name < n; });
   return it != table.end() && it->name == name ? &*it : nullptr;
+}
+
+std::optional<MetaAction> meta_action_named(std::string_view name) {
+  static constexpr std::pair<std::string_view, MetaAction> k_meta[] = {
+      {"clear_facts", MetaAction::clear_facts}, {"end_batch", MetaAction::end_batch},
+      {"end_host", MetaAction::end_host},       {"end_play", MetaAction::end_play},
+      {"flush_handlers", MetaAction::flush_handlers}, {"noop", MetaAction::noop},
+      {"refresh_inventory", MetaAction::refresh_inventory},
+  };
+  for (const auto& [n, meta] : k_meta)
+    if (n == name) return meta;
+  return std::nullopt;
+}
+
+bool runs_per_host(MetaAction meta) {
+  return meta == MetaAction::noop || meta == MetaAction::end_host || meta == MetaAction::flush_handlers;
 }
 
 Value failed_result(const std::string& msg) {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -23,6 +24,12 @@ namespace drover::action {
 
 // What `meta:` asks the executor to do after the task; an action sets it on its context.
 enum class MetaAction { none, noop, flush_handlers, end_play, end_batch, end_host, clear_facts, refresh_inventory };
+
+// The meta action `meta: NAME` names; nullopt for a name drover does not know.
+std::optional<MetaAction> meta_action_named(std::string_view name);
+// Whether Ansible's linear strategy runs this meta once per host (noop, end_host, flush_handlers)
+// rather than once for the play (end_play, end_batch, clear_facts, refresh_inventory).
+bool runs_per_host(MetaAction meta);
 
 struct ActionContext {
   const playbook::Task& task;

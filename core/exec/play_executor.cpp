@@ -230,9 +230,8 @@ output::TaskInfo PlayExecutor::task_info(const playbook::Task& task, bool is_han
 void PlayExecutor::run_meta_task(const playbook::Task& task, const Frame& frame, bool is_handler,
                                  const std::vector<HostState*>& hosts) {
   const output::TaskInfo info = task_info(task, is_handler);
-  const std::string what = task.args.get_string("_raw_params");
-  const bool per_host = what == "noop" || what == "end_host" || what == "flush_handlers" ||
-                        what == "reset_connection" || what == "role_complete";
+  const std::optional<action::MetaAction> meta = action::meta_action_named(task.args.get_string("_raw_params"));
+  const bool per_host = meta && action::runs_per_host(*meta);
   for (HostState* h : hosts) {
     m_bus.on_task_start(info);
     m_pool.submit([run = TaskRun{&task, frame.vars, h, &m_ctx, is_handler, frame.include_vars}] { return execute_task(run); });

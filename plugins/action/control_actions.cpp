@@ -224,21 +224,13 @@ Value run_group_by(ActionContext& ctx) {
 }
 
 Value run_meta(ActionContext& ctx) {
-  static constexpr std::pair<std::string_view, MetaAction> k_meta[] = {
-      {"clear_facts", MetaAction::clear_facts}, {"end_batch", MetaAction::end_batch},
-      {"end_host", MetaAction::end_host},
-      {"end_play", MetaAction::end_play},       {"flush_handlers", MetaAction::flush_handlers},
-      {"noop", MetaAction::noop},               {"refresh_inventory", MetaAction::refresh_inventory},
-  };
   const std::string what = ctx.args.get_string("_raw_params");
-  for (const auto& [name, meta] : k_meta) {
-    if (name != what) continue;
-    ctx.meta = meta;  // the executor acts on it
-    Map m;
-    m.set("changed", false);
-    return Value(std::move(m));
-  }
-  return failed_result("invalid meta action requested: " + what);
+  const std::optional<MetaAction> meta = meta_action_named(what);
+  if (!meta) return failed_result("invalid meta action requested: " + what);
+  ctx.meta = *meta;  // the executor acts on it
+  Map m;
+  m.set("changed", false);
+  return Value(std::move(m));
 }
 
 }  // namespace drover::action
