@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/value/utf8.hpp"
 #include "core/value/value.hpp"
 
 namespace drover {
@@ -42,9 +43,5 @@ struct DecodedEscape {
 // in what they do with a status other than `decoded`. (Ansible's k=v splitter decodes its own,
 // smaller set: core/playbook/args.cpp.)
 DecodedEscape decode_python_escape(std::string_view text, std::string& out);
-
-// Appends code point `cp` encoded as UTF-8 (for \x, \u and \U escapes: here, in the template
-// lexer and in k=v arguments).
-void append_utf8(std::string& out, std::uint32_t cp);
 
 }  // namespace drover

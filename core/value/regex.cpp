@@ -1,6 +1,6 @@
 #include "core/value/regex.hpp"
 
-#include "core/value/python_literal.hpp"
+#include "core/value/utf8.hpp"
 
 #include <algorithm>
 #include <cstdint>
