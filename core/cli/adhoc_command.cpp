@@ -19,7 +19,7 @@ int run_adhoc_command(const std::vector<std::string>& args, const Plugins& plugi
   add_run_flags(app, flags, Command::adhoc);
   if (auto stop = parse_command_line(app, args)) return *stop;
   std::string action = playbook::short_action_name(module);
-  if (!action::find_action(plugins.actions, action))
+  if (!action::find_action(plugins.actions, module))
     throw Fatal("couldn't resolve module/action '" + module +
                     "'. This often indicates a misspelling, missing collection, or incorrect module path.",
                 ExitCode::bad_options);

@@ -6,9 +6,17 @@
 namespace drover::action {
 
 const ActionRow* find_action(ActionTable table, std::string_view name) {
+  std::string_view collection;
+  if (auto dot = name.rfind('.'); dot != std::string_view::npos) {
+    collection = name.substr(0, dot);
+    name.remove_prefix(dot + 1);
+  }
   auto it = std::lower_bound(table.begin(), table.end(), name,
                              [](const ActionRow& row, std::string_view n) { return row.name < n; });
-  return it != table.end() && it->name == name ? &*it : nullptr;
+  if (it == table.end() || it->name != name) return nullptr;
+  bool routed = collection.empty() || collection == "ansible.builtin" ||
+                collection == "ansible.legacy" || collection == it->collection;
+  return routed ? &*it : nullptr;
 }
 
 std::optional<MetaAction> meta_action_named(std::string_view name) {

@@ -50,15 +50,20 @@ struct ActionContext {
 using ActionFn = Value (*)(ActionContext&);
 
 struct ActionRow {
-  std::string_view name;
+  std::string_view name;  // the short name (`copy`, `ini_file`)
   ActionFn fn;
   std::string_view summary;
+  // The collection whose FQCN the action also answers to (`community.general.ini_file`). Every
+  // action also answers to ansible.builtin.<name> and ansible.legacy.<name>, as Ansible's
+  // routing redirects moved modules.
+  std::string_view collection = "ansible.builtin";
 };
 
 // A table of actions, alphabetized by name (the executor searches it by bisection).
 using ActionTable = std::span<const ActionRow>;
 
-// The row named `name`, or nullptr.
+// The row named `name` — its short name or an FQCN it answers to (see ActionRow::collection) —
+// or nullptr.
 const ActionRow* find_action(ActionTable table, std::string_view name);
 
 // A failed result with Ansible's fields: {"failed": true, "msg": msg}.

@@ -156,7 +156,7 @@ public:
         set_loop(t, kv.first, kv.second, key.substr(21));
       } else {
         std::string action = short_action_name(key);
-        if (!m_known(action) && !in(k_include_actions, action)) unknown_action(kv.first, key);
+        if (!m_known(key) && !in(k_include_actions, action)) unknown_action(kv.first, key);
         if (have_action) {
           fail(kv.first,
                "conflicting action statements: " + action_key.as<std::string>() + ", " + key,
@@ -659,7 +659,7 @@ private:
       if (module.empty()) fail(n, "'" + key + "' as a mapping needs a 'module' key");
       v.mutable_map().erase("module");
       t.action = short_action_name(module);
-      if (!m_known(t.action)) unknown_action(n, module);
+      if (!m_known(module)) unknown_action(n, module);
       t.args = merge_recursive(t.args, v);
       return;
     }
@@ -667,7 +667,7 @@ private:
     auto space = text.find_first_of(" \t");
     std::string module = text.substr(0, space);
     t.action = short_action_name(module);
-    if (!m_known(t.action)) unknown_action(n, module);
+    if (!m_known(module)) unknown_action(n, module);
     if (space != std::string::npos)
       t.args = merge_recursive(parse_kv(text.substr(space + 1), arg_style(t.action)), t.args);
   }
@@ -935,8 +935,8 @@ void inherit_keywords(std::vector<Task>& tasks, const Task& from) {
 }
 
 std::string short_action_name(std::string_view name) {
-  for (std::string_view prefix : {"ansible.builtin.", "ansible.legacy."})
-    if (name.substr(0, prefix.size()) == prefix) return std::string(name.substr(prefix.size()));
+  // namespace.collection.name: the collection is checked by the action catalog (find_action)
+  if (std::count(name.begin(), name.end(), '.') == 2) name.remove_prefix(name.rfind('.') + 1);
   return std::string(name);
 }
 

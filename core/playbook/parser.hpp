@@ -15,7 +15,7 @@
 
 namespace drover::playbook {
 
-// Answers whether an action name (without collection prefix) exists.
+// Answers whether an action exists, named as the task names it: short or FQCN (action::find_action).
 using ActionCatalog = std::function<bool(std::string_view action)>;
 
 struct ParseOptions {
@@ -63,7 +63,9 @@ Task parse_task(const YAML::Node& node, const std::string& file, const ActionCat
 // run_once, delegate_to): Ansible's parent attribute inheritance, for imports, roles and `apply`.
 void inherit_keywords(std::vector<Task>& tasks, const Task& from);
 
-// Strips ansible.builtin. / ansible.legacy. from an action name.
+// The short name of an action named by its FQCN (`ansible.builtin.copy`, `community.general.ini_file`
+// -> `copy`, `ini_file`); a short name as is. Whether the collection is right is the catalog's
+// question (action::find_action).
 std::string short_action_name(std::string_view name);
 
 }  // namespace drover::playbook

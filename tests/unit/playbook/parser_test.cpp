@@ -12,7 +12,8 @@ using namespace drover::playbook;
 
 namespace {
 
-bool known(std::string_view a) {
+bool known(std::string_view name) {
+  std::string a = short_action_name(name);
   for (auto k : {"command", "shell", "copy", "file", "debug", "ping", "set_fact", "template"})
     if (a == k) return true;
   return false;

@@ -14,7 +14,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool known(std::string_view a) { return a == "debug" || a == "command" || a == "copy"; }
+bool known(std::string_view name) {
+  std::string a = short_action_name(name);
+  return a == "debug" || a == "command" || a == "copy";
+}
 
 // A fresh folder for one test; files are written relative to it.
 class Tree {
