@@ -219,4 +219,14 @@ bool is_set(const json& args, const char* name) {
   return it != args.end() && !it->is_null();
 }
 
+void check_mutually_exclusive(const json& args, std::initializer_list<const char*> names) {
+  int given = 0;
+  std::string joined;
+  for (const char* name : names) {
+    given += is_set(args, name) ? 1 : 0;
+    joined += (joined.empty() ? "" : "|") + std::string(name);
+  }
+  if (given > 1) throw ModuleFailure("parameters are mutually exclusive: " + joined);
+}
+
 }  // namespace drover::modules

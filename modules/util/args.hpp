@@ -37,6 +37,10 @@ std::string arg_string(const json& args, const char* name);  // "" when null
 bool arg_bool(const json& args, const char* name);           // false when null
 bool is_set(const json& args, const char* name);             // present and not null
 
+// Ansible's mutually_exclusive: throws ModuleFailure "parameters are mutually exclusive: a|b"
+// when more than one of `names` is set (present and not null) in the checked `args`.
+void check_mutually_exclusive(const json& args, std::initializer_list<const char*> names);
+
 // Ansible's boolean conversion (y/yes/on/1/true/t and n/no/off/0/false/f in any case, white space
 // around them ignored; 1, 1.0, 0, 0.0); throws ModuleFailure for anything else. The runner's copy
 // of core/value/boolean.hpp: drover-modules links nothing from core.
