@@ -41,8 +41,13 @@ Fragments read_fragments(const std::string& dir, const std::optional<Regex>& reg
   return fragments;
 }
 
-// The checksum of dest on the target ("" when it is missing or not a file).
-std::string target_checksum(ActionContext& ctx, const std::string& dest, bool follow) {
+// dest on the target: whether it exists and its sha1 ("" when it is not a readable file).
+struct TargetFile {
+  bool exists = false;
+  std::string checksum;
+};
+
+TargetFile target_file(ActionContext& ctx, const std::string& dest, bool follow) {
   Map stat_args;
   stat_args.set("path", dest);
   stat_args.set("get_checksum", true);
@@ -50,7 +55,30 @@ std::string target_checksum(ActionContext& ctx, const std::string& dest, bool fo
   stat_args.set("follow", follow);
   Value st = ctx.run_module("stat", Value(std::move(stat_args)));
   const Value& stat = st.get("stat");
-  return stat.get_truthy("exists") ? stat.get_string("checksum") : "";
+  return {stat.get_truthy("exists"), stat.get_string("checksum")};
+}
+
+// Ansible's _get_diff_data for the assembled file: the target's content before (its header only
+// when it exists), the new content after, headed by where the fragments came from (Ansible names
+// its local temp file there).
+Value assembled_diff(ActionContext& ctx, const std::string& dest, bool exists, const std::string& src,
+                     const std::string& assembled) {
+  Map diff;
+  diff.set("before", "");
+  if (exists) {
+    Map slurp_args;
+    slurp_args.set("path", dest);
+    Value slurped = ctx.run_module("slurp", Value(std::move(slurp_args)));
+    try {
+      diff.set("before_header", dest);
+      diff.set("before", secrets::python_b64decode(slurped.get_string("content")));
+    } catch (const std::invalid_argument&) {
+      diff.set("before", "");
+    }
+  }
+  diff.set("after_header", src);
+  diff.set("after", assembled);
+  return Value(std::move(diff));
 }
 
 Value skipped(const std::string& msg) {
@@ -86,9 +114,13 @@ Value assemble_here(ActionContext& ctx) {
   Value args = ctx.args;
   Map& m = args.mutable_map();
   for (const char* option : {"src", "remote_src", "regexp", "delimiter", "ignore_hidden", "decrypt"}) m.erase(option);
-  if (target_checksum(ctx, dest, bool_arg(ctx.args, "follow")) != secrets::hex_encode(secrets::sha1(assembled))) {
+  TargetFile target = target_file(ctx, dest, bool_arg(ctx.args, "follow"));
+  if (target.checksum != secrets::hex_encode(secrets::sha1(assembled))) {
+    Value diff = ctx.diff_mode ? assembled_diff(ctx, dest, target.exists, src, assembled) : Value();
     m.set("content_b64", secrets::base64_encode(assembled));
-    return ctx.run_module("copy", args);
+    Value result = ctx.run_module("copy", args);
+    if (ctx.diff_mode && result.is_map()) result.mutable_map().set("diff", diff);
+    return result;
   }
   // Ansible hands every remaining argument to the file module here, which then refuses `src`;
   // drover passes the attributes only (docs/differences.md).
