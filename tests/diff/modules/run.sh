@@ -58,7 +58,7 @@ for mode in check apply; do
     fi
 done
 if (( status == 0 )); then
-    echo "text modules: drover and ansible-playbook agree ($mode runs of $cases cases)"
+    echo "text modules: drover and ansible-playbook agree (check and apply runs of $cases cases each)"
     rm -rf "$work"
 else
     echo "work folder kept: $work"
