@@ -42,7 +42,8 @@ snapshot() {  # ROOT: one line per entry, backups by a fixed name
 
 ansible_has_ini_file() {
     [[ -n ${DROVER_DIFF_ANSIBLE_LIBRARY:-} && -f $DROVER_DIFF_ANSIBLE_LIBRARY/ini_file.py ]] ||
-        ANSIBLE_HOME="$work/.ansible" ansible-doc -t module community.general.ini_file > /dev/null 2>&1
+        ANSIBLE_HOME="$work/.ansible" ansible-doc --json -t module community.general.ini_file 2> /dev/null |
+            grep -q '"doc"' # ansible-doc exits 0 for a module it cannot find
 }
 
 # compare PLAYBOOK MINIMUM: both modes, both tools; MINIMUM cases must be reported
