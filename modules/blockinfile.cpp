@@ -81,6 +81,52 @@ std::string block_message(const std::optional<std::string>& original, const std:
   return has_block ? "Block inserted" : "Block removed";
 }
 
+// The block's lines with their markers; none when the block is to go (state=absent, empty block).
+struct Block {
+  std::string begin_line;
+  std::string end_line;
+  std::vector<std::string> lines;
+};
+
+Block requested_block(const json& args) {
+  static const Regex mark("\\{mark\\}");
+  std::string marker = arg_string(args, "marker");
+  Block block{mark.sub(arg_string(args, "marker_begin"), marker) + "\n",
+              mark.sub(arg_string(args, "marker_end"), marker) + "\n", {}};
+  std::string text = arg_string(args, "block");
+  if (arg_string(args, "state") != "present" || text.empty()) return block;
+  if (!text.ends_with("\n")) text += "\n";
+  block.lines.push_back(block.begin_line);
+  for (auto& line : split_keeping_ends(text, LineEnds::universal)) block.lines.push_back(std::move(line));
+  block.lines.push_back(block.end_line);
+  return block;
+}
+
+// Ansible's placement: a block between a complete pair of markers is replaced where it is (both
+// markers included); otherwise the block goes where insertafter/insertbefore say.
+std::string place_block(const json& args, const Block& block, const std::string& original, std::vector<std::string> lines) {
+  std::optional<std::string> after, before;
+  if (is_set(args, "insertafter")) after = arg_string(args, "insertafter");
+  if (is_set(args, "insertbefore")) before = arg_string(args, "insertbefore");
+  if (!after && !before) after = "EOF";
+  std::optional<std::size_t> n0, n1;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i] == block.begin_line) n0 = i;
+    if (lines[i] == block.end_line) n1 = i;
+  }
+  std::size_t at = 0;
+  if (!n0 || !n1) {
+    at = insertion_point(after, before, original, lines);
+  } else {
+    std::size_t first = std::min(*n0, *n1), last = std::max(*n0, *n1);
+    lines.erase(lines.begin() + static_cast<long>(first), lines.begin() + static_cast<long>(last) + 1);
+    at = first;
+  }
+  if (at > 0 && !lines[at - 1].ends_with("\n")) lines[at - 1] += "\n";
+  lines.insert(lines.begin() + static_cast<long>(at), block.lines.begin(), block.lines.end());
+  return join_lines(lines);
+}
+
 }  // namespace
 
 json run_blockinfile(const json& raw_args, const ModuleContext& ctx) {
@@ -91,57 +137,21 @@ json run_blockinfile(const json& raw_args, const ModuleContext& ctx) {
   if (fs::is_directory(path)) throw ModuleFailure("Path " + path + " is a directory !", {{"rc", 256}});
   bool exists = fs::exists(path);
   std::optional<std::string> original;
-  std::vector<std::string> lines;
   if (!exists) {
     if (!arg_bool(args, "create")) throw ModuleFailure("Path " + path + " does not exist !", {{"rc", 257}});
     if (!ctx.checking()) make_parent_directories(path);
-  } else {
-    original = read_file(path);
-    if (!original) throw ModuleFailure("Unable to read " + path);
-    lines = split_keeping_ends(*original, LineEnds::universal);
+  } else if (!(original = read_file(path))) {
+    throw ModuleFailure("Unable to read " + path);
   }
   json diff = {{"before", ""}, {"after", ""}, {"before_header", path + " (content)"}, {"after_header", path + " (content)"}};
   if (ctx.diffing() && original) diff["before"] = *original;
-  bool present = arg_string(args, "state") == "present";
-  if (!present && !exists) return {{"changed", false}, {"msg", "File " + path + " not present"}};
+  if (arg_string(args, "state") == "absent" && !exists) return {{"changed", false}, {"msg", "File " + path + " not present"}};
 
-  std::optional<std::string> after, before;
-  if (is_set(args, "insertafter")) after = arg_string(args, "insertafter");
-  if (is_set(args, "insertbefore")) before = arg_string(args, "insertbefore");
-  if (!after && !before) after = "EOF";
-
-  static const Regex mark("\\{mark\\}");
-  std::string marker = arg_string(args, "marker");
-  std::string begin_line = mark.sub(arg_string(args, "marker_begin"), marker) + "\n";
-  std::string end_line = mark.sub(arg_string(args, "marker_end"), marker) + "\n";
-  std::string block = arg_string(args, "block");
-  std::vector<std::string> block_lines;
-  if (present && !block.empty()) {
-    if (!block.ends_with("\n")) block += "\n";
-    block_lines.push_back(begin_line);
-    for (auto& line : split_keeping_ends(block, LineEnds::universal)) block_lines.push_back(std::move(line));
-    block_lines.push_back(end_line);
-  }
-
-  std::optional<std::size_t> n0, n1;
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    if (lines[i] == begin_line) n0 = i;
-    if (lines[i] == end_line) n1 = i;
-  }
-  std::size_t at = 0;
-  if (!n0 || !n1) {
-    at = insertion_point(after, before, original.value_or(""), lines);
-  } else {
-    std::size_t first = std::min(*n0, *n1), last = std::max(*n0, *n1);
-    lines.erase(lines.begin() + static_cast<long>(first), lines.begin() + static_cast<long>(last) + 1);
-    at = first;
-  }
-  if (at > 0 && !lines[at - 1].ends_with("\n")) lines[at - 1] += "\n";
-  lines.insert(lines.begin() + static_cast<long>(at), block_lines.begin(), block_lines.end());
-  std::string result_text = join_lines(lines);
+  Block block = requested_block(args);
+  std::vector<std::string> lines = original ? split_keeping_ends(*original, LineEnds::universal) : std::vector<std::string>{};
+  std::string result_text = place_block(args, block, original.value_or(""), std::move(lines));
   if (ctx.diffing()) diff["after"] = result_text;
-
-  std::string msg = block_message(original, result_text, !block_lines.empty());
+  std::string msg = block_message(original, result_text, !block.lines.empty());
   bool changed = !msg.empty();
   json result = json::object();
   if (changed && !ctx.checking()) {

@@ -248,7 +248,9 @@ std::vector<std::string> requested_values(const json& args) {
   json given = is_set(args, "value") ? json::array({args["value"]}) : is_set(args, "values") ? args["values"] : json::array();
   for (const auto& value : given) {
     if (value.is_null()) continue;
-    std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+    std::string text = value.is_string()    ? value.get<std::string>()
+                       : value.is_boolean() ? (value.get<bool>() ? "True" : "False")  // Python's str()
+                                            : value.dump();
     if (std::find(values.begin(), values.end(), text) == values.end()) values.push_back(text);
   }
   return values;

@@ -72,6 +72,8 @@ TEST_CASE("ini_file with values keeps the matching lines and, exclusive, removes
   CHECK(result["msg"] == "option changed");
   edit("[s]\nb = 1\n", {{"section", "s"}, {"option", "b"}, {"values", {"x", "y"}}, {"exclusive", false}}, after);
   CHECK(after == "[s]\nb = 1\nb = x\nb = y\n");
+  edit("[s]\n", {{"section", "s"}, {"option", "b"}, {"values", {true, 2, "x", "x"}}}, after);  // str() of each, once
+  CHECK(after == "[s]\nb = True\nb = 2\nb = x\n");
 }
 
 TEST_CASE("ini_file removes options, values and sections with state=absent") {
