@@ -1,12 +1,16 @@
 // assemble's control half. Ansible's action skips in check mode; with remote_src (the default)
-// the module joins fragments found on the target; without it the fragments are read here, joined
+// the module joins fragments found on the target; without it the fragments are read here
+// (vault-encrypted ones decrypted unless decrypt is false), joined
 // as the module joins them (core/value/fragments), and only a different result is sent, as copy's
 // content, while an equal one gets its attributes from the file module.
 #include <algorithm>
 #include <filesystem>
 
+#include "core/error.hpp"
 #include "core/fs.hpp"
 #include "core/secrets/crypto.hpp"
+#include "core/secrets/secrets_options.hpp"
+#include "core/secrets/vault.hpp"
 #include "core/value/fragments.hpp"
 #include "core/value/regex.hpp"
 #include "plugins/action/action.hpp"
@@ -22,7 +26,12 @@ struct Fragments {
   std::string error;  // empty when every fragment could be read
 };
 
-Fragments read_fragments(const std::string& dir, const std::optional<Regex>& regexp, bool ignore_hidden) {
+enum class Decrypt { no, yes };
+
+// The fragments, vault-encrypted ones decrypted (with the run's vault secrets) unless `decrypt`
+// is off, as Ansible's loader reads them.
+Fragments read_fragments(const std::string& dir, const std::optional<Regex>& regexp, bool ignore_hidden,
+                         Decrypt decrypt) {
   std::vector<std::string> names;
   for (const auto& entry : fs::directory_iterator(dir)) names.push_back(entry.path().filename().string());
   std::sort(names.begin(), names.end());
@@ -35,6 +44,14 @@ Fragments read_fragments(const std::string& dir, const std::optional<Regex>& reg
     if (!content) {
       fragments.error = "Could not read the fragment " + path;
       return fragments;
+    }
+    if (decrypt == Decrypt::yes && secrets::is_vault_text(*content)) {
+      try {
+        *content = secrets::vault_decrypt(*content, secrets::vault_secrets(), path);
+      } catch (const Fatal& error) {
+        fragments.error = error.what();
+        return fragments;
+      }
     }
     fragments.contents.push_back(std::move(*content));
   }
@@ -102,7 +119,8 @@ Value assemble_here(ActionContext& ctx) {
       return failed_result(std::string("regexp: ") + error.what());
     }
   }
-  Fragments fragments = read_fragments(src, regexp, bool_arg(ctx.args, "ignore_hidden"));
+  Fragments fragments = read_fragments(src, regexp, bool_arg(ctx.args, "ignore_hidden"),
+                                       bool_arg(ctx.args, "decrypt", true) ? Decrypt::yes : Decrypt::no);
   if (!fragments.error.empty()) return failed_result(fragments.error);
   std::string assembled;
   try {

@@ -7,6 +7,8 @@
 
 #include "core/playbook/task.hpp"
 #include "core/secrets/crypto.hpp"
+#include "core/secrets/secrets_options.hpp"
+#include "core/secrets/vault.hpp"
 #include "core/template/templar.hpp"
 #include "core/value/python_literal.hpp"
 #include "plugins/action/action.hpp"
@@ -110,5 +112,31 @@ TEST_CASE("assemble skips in check mode and fails clearly for a missing or plain
   Fragments fragments;
   Value plain = run(literal("{'src': 'frags/a', 'dest': '/tmp/out', 'remote_src': False}"), calls, {fragments.dir.string()});
   CHECK(plain.get("msg") == Value("Source (" + (fragments.dir / "files/frags/a").string() + ") is not a directory"));
+  CHECK(calls.empty());
+}
+
+TEST_CASE("assemble with remote_src=false decrypts vault fragments unless decrypt is false") {
+  Fragments fragments;
+  fs::path password = fragments.dir / "password";
+  std::ofstream(password) << "hunter2\n";
+  std::string sealed = secrets::vault_encrypt("secret\n", secrets::VaultSecret{"default", "hunter2"});
+  std::ofstream(fragments.dir / "files" / "frags" / "c") << sealed;
+  secrets::SecretsOptions options;
+  options.vault_password_files.push_back(password.string());
+  secrets::configure(options);
+  std::vector<ModuleCall> calls;
+  run(literal("{'src': 'frags', 'dest': '/tmp/out', 'remote_src': False, 'ignore_hidden': True}"), calls,
+      {fragments.dir.string()});
+  REQUIRE(calls.size() == 2);
+  CHECK(calls[1].args.get("content_b64") == Value(secrets::base64_encode("one\ntwo\nsecret\n")));
+  calls.clear();
+  run(literal("{'src': 'frags', 'dest': '/tmp/out', 'remote_src': False, 'ignore_hidden': True, 'decrypt': 'no'}"),
+      calls, {fragments.dir.string()});
+  REQUIRE(calls.size() == 2);
+  CHECK(calls[1].args.get("content_b64") == Value(secrets::base64_encode("one\ntwo\n" + sealed)));
+  secrets::configure({});
+  calls.clear();
+  Value locked = run(literal("{'src': 'frags', 'dest': '/tmp/out', 'remote_src': False}"), calls, {fragments.dir.string()});
+  CHECK(locked.get("failed") == Value(true));
   CHECK(calls.empty());
 }
