@@ -27,7 +27,7 @@ struct ArgSpec {
 // Checks `args` against `spec` for module `module` and returns the normalized arguments: every
 // spec name present (null when not given and without default), aliases resolved to the main name,
 // values converted to their type (Ansible's conversions: "yes"/"on"/1 are true, "0644" stays a
-// string for str...). Keys starting with "_ansible_" are ignored.
+// string for str, a path has $VARS and ~ expanded...). Keys starting with "_ansible_" are ignored.
 // Throws ModuleFailure with Ansible's message for unknown arguments (listing the supported ones),
 // missing required arguments, a value outside `choices`, or an unconvertible value.
 json check_args(const json& args, std::span<const ArgSpec> spec, std::string_view module);

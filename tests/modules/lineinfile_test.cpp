@@ -212,6 +212,15 @@ TEST_CASE("lineinfile writes through a symlink to its target") {
   CHECK(read_text(target) == "a\nb\n");
 }
 
+TEST_CASE("lineinfile's path expands environment variables and ~, as Ansible's path type does") {
+  TempDir dir;
+  ::setenv("DROVER_TEST_DIR", dir.path().c_str(), 1);
+  json result = run_module("lineinfile", {{"path", "$DROVER_TEST_DIR/f"}, {"line", "x"}, {"create", true}});
+  ::unsetenv("DROVER_TEST_DIR");
+  CHECK(result["changed"] == true);
+  CHECK(read_text(dir / "f") == "x\n");
+}
+
 TEST_CASE("lineinfile refuses bad argument combinations with Ansible's messages") {
   TempDir dir;
   std::string path = dir / "f";
