@@ -10,10 +10,15 @@ namespace drover::modules {
 namespace {
 
 constexpr std::array k_modules{
+    ModuleEntry{"assemble", run_assemble, "Assemble a file from the fragments in a directory"},
+    ModuleEntry{"blockinfile", run_blockinfile, "Insert, update or remove a block of lines between markers"},
     ModuleEntry{"command", run_command, "Execute a command without a shell"},
     ModuleEntry{"copy", run_copy, "Write content to a file on the target"},
     ModuleEntry{"file", run_file, "Manage files, directories, links and their attributes"},
+    ModuleEntry{"ini_file", run_ini_file, "Set or remove options and sections in INI files"},
+    ModuleEntry{"lineinfile", run_lineinfile, "Make sure a line is in a file, or is not"},
     ModuleEntry{"ping", run_ping, "Check that the runner answers"},
+    ModuleEntry{"replace", run_replace, "Replace every match of a regular expression in a file"},
     ModuleEntry{"setup", run_setup, "Gather facts about the target"},
     ModuleEntry{"shell", run_shell, "Execute a command through /bin/sh"},
     ModuleEntry{"slurp", run_slurp, "Read a file, base64-encoded"},

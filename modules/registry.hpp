@@ -25,10 +25,15 @@ const ModuleEntry* find_module(std::string_view name);
 json run_module(std::string_view name, const json& args, const ModuleContext& ctx);
 
 // The module functions, one per file in modules/.
+json run_assemble(const json& args, const ModuleContext& ctx);
+json run_blockinfile(const json& args, const ModuleContext& ctx);
 json run_command(const json& args, const ModuleContext& ctx);
 json run_copy(const json& args, const ModuleContext& ctx);
 json run_file(const json& args, const ModuleContext& ctx);
+json run_ini_file(const json& args, const ModuleContext& ctx);
+json run_lineinfile(const json& args, const ModuleContext& ctx);
 json run_ping(const json& args, const ModuleContext& ctx);
+json run_replace(const json& args, const ModuleContext& ctx);
 json run_setup(const json& args, const ModuleContext& ctx);
 json run_shell(const json& args, const ModuleContext& ctx);
 json run_slurp(const json& args, const ModuleContext& ctx);

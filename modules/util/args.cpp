@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <optional>
 
 #include "modules/util/text.hpp"
 
@@ -50,6 +51,16 @@ std::string expand_user(const std::string& path) {
   return std::string(home) + path.substr(1);
 }
 
+// Ansible's path type: os.path.expanduser(os.path.expandvars(value)); a variable that expands
+// to a "~" path is expanded once more, as that order does.
+std::string expand_path(const std::string& value) {
+  auto lookup = [](const std::string& variable) -> std::optional<std::string> {
+    const char* text = std::getenv(variable.c_str());
+    return text ? std::optional<std::string>(text) : std::nullopt;
+  };
+  return expand_user(expand_user_and_vars(value, lookup));
+}
+
 json split_comma_list(const std::string& text) {
   json list = json::array();
   size_t start = 0;
@@ -67,7 +78,7 @@ json convert(const json& value, ArgType type, std::string_view name) {
   switch (type) {
     case ArgType::raw: return value;
     case ArgType::str: return to_str(value, name);
-    case ArgType::path: return expand_user(to_str(value, name));
+    case ArgType::path: return expand_path(to_str(value, name));
     case ArgType::boolean: return to_boolean(value, name);
     case ArgType::integer:
       if (value.is_number_integer()) return value;
@@ -217,6 +228,16 @@ bool arg_bool(const json& args, const char* name) {
 bool is_set(const json& args, const char* name) {
   auto it = args.find(name);
   return it != args.end() && !it->is_null();
+}
+
+void check_mutually_exclusive(const json& args, std::initializer_list<const char*> names) {
+  int given = 0;
+  std::string joined;
+  for (const char* name : names) {
+    given += is_set(args, name) ? 1 : 0;
+    joined += (joined.empty() ? "" : "|") + std::string(name);
+  }
+  if (given > 1) throw ModuleFailure("parameters are mutually exclusive: " + joined);
 }
 
 }  // namespace drover::modules

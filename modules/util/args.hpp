@@ -27,7 +27,7 @@ struct ArgSpec {
 // Checks `args` against `spec` for module `module` and returns the normalized arguments: every
 // spec name present (null when not given and without default), aliases resolved to the main name,
 // values converted to their type (Ansible's conversions: "yes"/"on"/1 are true, "0644" stays a
-// string for str...). Keys starting with "_ansible_" are ignored.
+// string for str, a path has $VARS and ~ expanded...). Keys starting with "_ansible_" are ignored.
 // Throws ModuleFailure with Ansible's message for unknown arguments (listing the supported ones),
 // missing required arguments, a value outside `choices`, or an unconvertible value.
 json check_args(const json& args, std::span<const ArgSpec> spec, std::string_view module);
@@ -36,6 +36,10 @@ json check_args(const json& args, std::span<const ArgSpec> spec, std::string_vie
 std::string arg_string(const json& args, const char* name);  // "" when null
 bool arg_bool(const json& args, const char* name);           // false when null
 bool is_set(const json& args, const char* name);             // present and not null
+
+// Ansible's mutually_exclusive: throws ModuleFailure "parameters are mutually exclusive: a|b"
+// when more than one of `names` is set (present and not null) in the checked `args`.
+void check_mutually_exclusive(const json& args, std::initializer_list<const char*> names);
 
 // Ansible's boolean conversion (y/yes/on/1/true/t and n/no/off/0/false/f in any case, white space
 // around them ignored; 1, 1.0, 0, 0.0); throws ModuleFailure for anything else. The runner's copy

@@ -17,6 +17,7 @@ bool is_known_action(std::string_view name);
 
 // Actions, one per file in plugins/action/.
 Value run_add_host(ActionContext&);
+Value run_assemble(ActionContext&);
 Value run_assert(ActionContext&);
 Value run_copy(ActionContext&);
 Value run_debug(ActionContext&);

@@ -11,7 +11,9 @@ namespace {
 // Keep alphabetized; the names of target modules must match `drover-modules --list`.
 constexpr std::array k_actions = {
     ActionRow{"add_host", run_add_host, "add a host (and groups) to the inventory of this run"},
+    ActionRow{"assemble", run_assemble, "assemble a file from fragments in a directory (target or control node)"},
     ActionRow{"assert", run_assert, "fail unless the given expressions are true"},
+    ActionRow{"blockinfile", run_module, "insert, update or remove a block of lines between markers"},
     ActionRow{"command", run_module, "run a command on the target"},
     ActionRow{"copy", run_copy, "copy content or a local file to the target"},
     ActionRow{"debug", run_debug, "print a message or a variable"},
@@ -19,9 +21,12 @@ constexpr std::array k_actions = {
     ActionRow{"file", run_module, "manage files, directories, links and their attributes"},
     ActionRow{"group_by", run_group_by, "put each host in a group named after a key"},
     ActionRow{"include_vars", run_include_vars, "load variables from a file"},
+    ActionRow{"ini_file", run_module, "set or remove options and sections in INI files", "community.general"},
+    ActionRow{"lineinfile", run_module, "make sure a line is in a file, or is not"},
     ActionRow{"meta", run_meta, "control the run (noop, flush_handlers, end_play, end_batch, end_host)"},
     ActionRow{"ping", run_module, "check that the target can run modules"},
     ActionRow{"raw", run_raw, "run a command over the connection without the runner"},
+    ActionRow{"replace", run_module, "replace every match of a regular expression in a file"},
     ActionRow{"set_fact", run_set_fact, "set host variables"},
     ActionRow{"setup", run_module, "gather facts about the target"},
     ActionRow{"shell", run_module, "run a command through the shell on the target"},

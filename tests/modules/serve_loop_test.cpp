@@ -1,6 +1,11 @@
 // Serve mode and one-shot mode of the real runner binary, per docs/protocol.md (version 1).
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <sstream>
+#include <string>
+#include <vector>
+
 #include "harness.hpp"
 
 using namespace drover::modules::testing;
@@ -124,6 +129,11 @@ TEST_CASE("--version and --list print the version and the module names") {
   CHECK(version.stdout_text == std::string("drover-modules ") + DROVER_VERSION + "\n");
   RunOutput list = run_binary({"--list"});
   CHECK(list.rc == 0);
-  CHECK(list.stdout_text.find("command\ncopy\nfile\n") == 0);
+  std::vector<std::string> names;
+  std::istringstream lines(list.stdout_text);
+  for (std::string name; std::getline(lines, name);) names.push_back(name);
+  CHECK(std::is_sorted(names.begin(), names.end()));
+  for (const char* name : {"command", "copy", "file", "lineinfile"})
+    CHECK(std::find(names.begin(), names.end(), name) != names.end());
   CHECK(run_binary({"--bogus"}).rc == 1);
 }

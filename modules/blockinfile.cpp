@@ -1,0 +1,172 @@
+// blockinfile, as Ansible 2.14's: a block of lines between two marker lines, inserted, replaced
+// or removed. Lines are bytes cut at "\r\n", "\n" or "\r" (bytes.splitlines); insertafter and
+// insertbefore are Python bytes patterns.
+#include <array>
+#include <filesystem>
+#include <optional>
+
+#include "modules/registry.hpp"
+#include "modules/util/args.hpp"
+#include "modules/util/edit.hpp"
+#include "modules/util/fs.hpp"
+
+namespace drover::modules {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::array k_spec{
+    ArgSpec{.name = "path", .type = ArgType::path, .required = Required::yes, .aliases = {"dest", "destfile", "name"}},
+    ArgSpec{.name = "state", .default_value = "present", .choices = {"absent", "present"}},
+    ArgSpec{.name = "marker", .default_value = "# {mark} ANSIBLE MANAGED BLOCK"},
+    ArgSpec{.name = "block", .default_value = "", .aliases = {"content"}},
+    ArgSpec{.name = "insertafter"},
+    ArgSpec{.name = "insertbefore"},
+    ArgSpec{.name = "create", .type = ArgType::boolean, .default_value = false},
+    ArgSpec{.name = "backup", .type = ArgType::boolean, .default_value = false},
+    ArgSpec{.name = "validate"},
+    ArgSpec{.name = "marker_begin", .default_value = "BEGIN"},
+    ArgSpec{.name = "marker_end", .default_value = "END"},
+    ArgSpec{.name = "mode", .type = ArgType::raw},
+    ArgSpec{.name = "owner"},
+    ArgSpec{.name = "group"},
+    ArgSpec{.name = "unsafe_writes", .type = ArgType::boolean},
+    ArgSpec{.name = "attributes", .aliases = {"attr"}},
+};
+
+constexpr RegexFlag k_bytes_pattern = RegexFlag::ascii;
+
+// A pattern whose leading inline flags hold "m" ((?m), (?im)...) was compiled with re.MULTILINE:
+// Ansible then searches the whole text instead of line by line.
+bool has_multiline_flag(const std::string& pattern) {
+  if (!pattern.starts_with("(?")) return false;
+  for (std::size_t i = 2; i < pattern.size(); ++i) {
+    char c = pattern[i];
+    if (c == 'm') return true;
+    if (c == ')' || c == ':' || c == '-') return false;
+  }
+  return false;
+}
+
+std::size_t count_newlines(const std::string& text, std::size_t end) {
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < end && i < text.size(); ++i) count += text[i] == '\n' ? 1 : 0;
+  return count;
+}
+
+// Where the block goes when no complete pair of markers is in the file (Ansible's n0).
+std::size_t insertion_point(const std::optional<std::string>& after, const std::optional<std::string>& before,
+                            const std::string& original, const std::vector<std::string>& lines) {
+  std::optional<std::string> pattern;
+  if (after && *after != "EOF") pattern = after;
+  else if (before && *before != "BOF") pattern = before;
+  if (!pattern) return before ? 0 : lines.size();  // insertbefore=BOF, else insertafter=EOF
+  const char* argument = after ? "insertafter" : "insertbefore";
+  Regex regex = compile_argument_regex(*pattern, argument, k_bytes_pattern);
+  std::optional<std::size_t> found;
+  if (has_multiline_flag(*pattern)) {
+    if (auto match = regex.search(original)) found = count_newlines(original, after ? match->end() : match->start());
+  } else {
+    for (std::size_t i = 0; i < lines.size(); ++i)
+      if (regex.search(lines[i])) found = i;
+  }
+  if (!found) return lines.size();
+  return after ? *found + 1 : *found;
+}
+
+std::string block_message(const std::optional<std::string>& original, const std::string& result, bool has_block) {
+  if (original && *original == result) return "";
+  if (!original) return "File created";
+  return has_block ? "Block inserted" : "Block removed";
+}
+
+// The block's lines with their markers; none when the block is to go (state=absent, empty block).
+struct Block {
+  std::string begin_line;
+  std::string end_line;
+  std::vector<std::string> lines;
+};
+
+Block requested_block(const json& args) {
+  static const Regex mark("\\{mark\\}");
+  std::string marker = arg_string(args, "marker");
+  Block block{mark.sub(arg_string(args, "marker_begin"), marker) + "\n",
+              mark.sub(arg_string(args, "marker_end"), marker) + "\n", {}};
+  std::string text = arg_string(args, "block");
+  if (arg_string(args, "state") != "present" || text.empty()) return block;
+  if (!text.ends_with("\n")) text += "\n";
+  block.lines.push_back(block.begin_line);
+  for (auto& line : split_keeping_ends(text, LineEnds::universal)) block.lines.push_back(std::move(line));
+  block.lines.push_back(block.end_line);
+  return block;
+}
+
+// Ansible's placement: a block between a complete pair of markers is replaced where it is (both
+// markers included); otherwise the block goes where insertafter/insertbefore say.
+std::string place_block(const json& args, const Block& block, const std::string& original, std::vector<std::string> lines) {
+  std::optional<std::string> after, before;
+  if (is_set(args, "insertafter")) after = arg_string(args, "insertafter");
+  if (is_set(args, "insertbefore")) before = arg_string(args, "insertbefore");
+  if (!after && !before) after = "EOF";
+  std::optional<std::size_t> n0, n1;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i] == block.begin_line) n0 = i;
+    if (lines[i] == block.end_line) n1 = i;
+  }
+  std::size_t at = 0;
+  if (!n0 || !n1) {
+    at = insertion_point(after, before, original, lines);
+  } else {
+    std::size_t first = std::min(*n0, *n1), last = std::max(*n0, *n1);
+    lines.erase(lines.begin() + static_cast<long>(first), lines.begin() + static_cast<long>(last) + 1);
+    at = first;
+  }
+  if (at > 0 && !lines[at - 1].ends_with("\n")) lines[at - 1] += "\n";
+  lines.insert(lines.begin() + static_cast<long>(at), block.lines.begin(), block.lines.end());
+  return join_lines(lines);
+}
+
+}  // namespace
+
+json run_blockinfile(const json& raw_args, const ModuleContext& ctx) {
+  json args = check_args(raw_args, k_spec, "blockinfile");
+  check_mutually_exclusive(args, {"insertbefore", "insertafter"});
+  if (is_set(args, "attributes")) throw ModuleFailure("drover's blockinfile does not set file attributes (chattr) yet");
+  std::string path = arg_string(args, "path");
+  if (fs::is_directory(path)) throw ModuleFailure("Path " + path + " is a directory !", {{"rc", 256}});
+  bool exists = fs::exists(path);
+  std::optional<std::string> original;
+  if (!exists) {
+    if (!arg_bool(args, "create")) throw ModuleFailure("Path " + path + " does not exist !", {{"rc", 257}});
+    if (!ctx.checking()) make_parent_directories(path);
+  } else if (!(original = read_file(path))) {
+    throw ModuleFailure("Unable to read " + path);
+  }
+  json diff = {{"before", ""}, {"after", ""}, {"before_header", path + " (content)"}, {"after_header", path + " (content)"}};
+  if (ctx.diffing() && original) diff["before"] = *original;
+  if (arg_string(args, "state") == "absent" && !exists) return {{"changed", false}, {"msg", "File " + path + " not present"}};
+
+  Block block = requested_block(args);
+  std::vector<std::string> lines = original ? split_keeping_ends(*original, LineEnds::universal) : std::vector<std::string>{};
+  std::string result_text = place_block(args, block, original.value_or(""), std::move(lines));
+  if (ctx.diffing()) diff["after"] = result_text;
+  std::string msg = block_message(original, result_text, !block.lines.empty());
+  bool changed = !msg.empty();
+  json result = json::object();
+  if (changed && !ctx.checking()) {
+    if (arg_bool(args, "backup") && exists) result["backup_file"] = backup_file(path);
+    write_validated(path, result_text, arg_string(args, "validate"));
+  }
+  if (ctx.checking() && !exists) return {{"changed", changed}, {"msg", msg}, {"diff", diff}};
+  json attributes_diff = json::object();
+  apply_attributes_noting(path, args, ctx, attributes_diff, changed, msg);
+  attributes_diff["before_header"] = path + " (file attributes)";
+  attributes_diff["after_header"] = path + " (file attributes)";
+  result["changed"] = changed;
+  result["msg"] = msg;
+  result["diff"] = json::array({diff, attributes_diff});
+  return result;
+}
+
+}  // namespace drover::modules
