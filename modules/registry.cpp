@@ -13,11 +13,14 @@ constexpr std::array k_modules{
     ModuleEntry{"command", run_command, "Execute a command without a shell"},
     ModuleEntry{"copy", run_copy, "Write content to a file on the target"},
     ModuleEntry{"file", run_file, "Manage files, directories, links and their attributes"},
+    ModuleEntry{"get_url", run_get_url, "Download a file over HTTP or HTTPS"},
     ModuleEntry{"ping", run_ping, "Check that the runner answers"},
     ModuleEntry{"setup", run_setup, "Gather facts about the target"},
     ModuleEntry{"shell", run_shell, "Execute a command through /bin/sh"},
     ModuleEntry{"slurp", run_slurp, "Read a file, base64-encoded"},
     ModuleEntry{"stat", run_stat, "Retrieve file or file system status"},
+    ModuleEntry{"uri", run_uri, "Interact with web services"},
+    ModuleEntry{"wait_for", run_wait_for, "Wait for a port, a file or some time"},
 };
 
 }  // namespace

@@ -1,0 +1,106 @@
+#include "modules/util/url_args.hpp"
+
+#include <algorithm>
+
+namespace drover::modules {
+
+std::vector<ArgSpec> url_module_spec(std::vector<ArgSpec> own) {
+  std::vector<ArgSpec> spec = {
+      ArgSpec{.name = "url"},
+      ArgSpec{.name = "force", .type = ArgType::boolean, .default_value = false},
+      ArgSpec{.name = "http_agent", .default_value = "ansible-httpget"},
+      ArgSpec{.name = "use_proxy", .type = ArgType::boolean, .default_value = true},
+      ArgSpec{.name = "validate_certs", .type = ArgType::boolean, .default_value = true},
+      ArgSpec{.name = "url_username"},
+      ArgSpec{.name = "url_password", .no_log = true},
+      ArgSpec{.name = "force_basic_auth", .type = ArgType::boolean, .default_value = false},
+      ArgSpec{.name = "client_cert", .type = ArgType::path},
+      ArgSpec{.name = "client_key", .type = ArgType::path},
+      ArgSpec{.name = "use_gssapi", .type = ArgType::boolean, .default_value = false},
+      ArgSpec{.name = "mode", .type = ArgType::raw},
+      ArgSpec{.name = "owner"},
+      ArgSpec{.name = "group"},
+      ArgSpec{.name = "seuser"},
+      ArgSpec{.name = "serole"},
+      ArgSpec{.name = "selevel"},
+      ArgSpec{.name = "setype"},
+      ArgSpec{.name = "attributes", .aliases = {"attr"}},
+      ArgSpec{.name = "unsafe_writes", .type = ArgType::boolean, .default_value = false},
+  };
+  for (auto& arg : own) {
+    auto same = std::find_if(spec.begin(), spec.end(), [&](const ArgSpec& s) { return s.name == arg.name; });
+    if (same != spec.end()) *same = std::move(arg);
+    else spec.push_back(std::move(arg));
+  }
+  return spec;
+}
+
+HttpRequest url_request(const json& args) {
+  if (arg_bool(args, "use_gssapi")) throw ModuleFailure("drover does not support use_gssapi (Kerberos authentication)");
+  if (is_set(args, "ciphers")) throw ModuleFailure("drover does not support choosing TLS ciphers (ciphers)");
+  if (is_set(args, "attributes"))
+    throw ModuleFailure("drover does not set file attributes (chattr) yet: remove attributes");
+  HttpRequest request;
+  request.url = arg_string(args, "url");
+  auto url = parse_url(request.url);
+  if (!url) {
+    std::string scheme = request.url.substr(0, request.url.find("://"));
+    if (request.url.find("://") == std::string::npos) throw ModuleFailure("unknown url type: '" + request.url + "'");
+    throw ModuleFailure("drover's " + std::string("HTTP client handles http and https URLs, not ") + scheme + ": " +
+                        request.url);
+  }
+  request.validate_certs = arg_bool(args, "validate_certs");
+  request.username = arg_string(args, "url_username");
+  request.password = arg_string(args, "url_password");
+  request.force_basic_auth = arg_bool(args, "force_basic_auth");
+  request.user_agent = arg_string(args, "http_agent");
+  request.client_cert = arg_string(args, "client_cert");
+  request.client_key = arg_string(args, "client_key");
+  if (args.contains("ca_path")) request.ca_path = arg_string(args, "ca_path");
+  if (is_set(args, "timeout")) request.timeout = std::chrono::seconds(args["timeout"].get<long long>());
+  request.redirects = args.contains("follow_redirects") && is_set(args, "follow_redirects")
+                          ? redirects_named(arg_string(args, "follow_redirects"))
+                          : Redirects::urllib2;
+  if (is_set(args, "headers"))
+    for (const auto& [name, value] : args["headers"].items())
+      request.headers.emplace_back(name, value.is_string() ? value.get<std::string>() : value.dump());
+  if (is_set(args, "unredirected_headers"))
+    for (const auto& name : args["unredirected_headers"])
+      request.unredirected.push_back(name.is_string() ? name.get<std::string>() : name.dump());
+  return request;
+}
+
+json response_info(const HttpResponse& response, bool with_body) {
+  json info = json::object();
+  for (const auto& header : response.headers) {
+    std::string name = header.first;
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (!info.contains(name)) info[name] = *response.header(name);
+  }
+  info["url"] = response.url;
+  info["status"] = response.status;
+  info["msg"] = response.msg;
+  if (!response.http_error && response.status > 0) {
+    // the cookies the response set (Set-Cookie's name=value), as Ansible's cookie jar lists them
+    json cookies = json::object();
+    std::string cookies_string;
+    for (const auto& [name, value] : response.headers) {
+      if (name.size() != 10 || !std::equal(name.begin(), name.end(), "set-cookie", [](char a, char b) {
+            return std::tolower(static_cast<unsigned char>(a)) == b;
+          }))
+        continue;
+      std::string pair = value.substr(0, value.find(';'));
+      auto equals = pair.find('=');
+      if (equals == std::string::npos) continue;
+      cookies[pair.substr(0, equals)] = pair.substr(equals + 1);
+      cookies_string += (cookies_string.empty() ? "" : "; ") + pair;
+    }
+    info["cookies"] = cookies;
+    info["cookies_string"] = cookies_string;
+  }
+  if (with_body && response.http_error) info["body"] = response.body;
+  return info;
+}
+
+}  // namespace drover::modules
