@@ -110,8 +110,9 @@ std::string url_filename(const std::string& url) {
   return name.empty() ? "index.html" : name;
 }
 
+// A failed request: Ansible's url_get fails with url, dest and elapsed only.
 void fail_request(const HttpResponse& response, const json& result) {
-  json fields = result;
+  json fields = {{"url", result["url"]}, {"dest", result["dest"]}, {"elapsed", result["elapsed"]}};
   if (response.status == -1) throw ModuleFailure(response.msg, fields);
   fields["status_code"] = response.status;
   fields["response"] = response.msg;
@@ -285,6 +286,7 @@ json run_get_url(const json& raw_args, const ModuleContext& ctx) {
       // moment in which the wrong content is in place.
       std::error_code ignored;
       fs::remove(dest, ignored);
+      result["changed"] = result["checksum_src"] != result["checksum_dest"];
       throw ModuleFailure("The checksum for " + dest + " did not match " + expected.digest + "; it was " + got + ".",
                           result);
     }

@@ -230,15 +230,20 @@ std::string response_filename(const HttpResponse& response) {
   return name.empty() ? "index.html" : name;
 }
 
-// absolute_location of Ansible's uri (a relative Location made absolute against the URL).
+// Ansible's absolute_location, as it behaves: a Location starting with "/" is appended to the
+// URL with every occurrence of its path removed (the query stays: "http://h?q=1/x"); any other
+// relative one to the URL's folder.
 std::string absolute_location(const std::string& url, const std::string& location) {
   if (location.find("://") != std::string::npos) return location;
   if (location.starts_with("/")) {
-    auto parsed = parse_url(url);
-    if (!parsed) return location;
+    // urlsplit(url).path: from the first "/" after the host to "?" or "#"; "" when there is none
+    std::string path;
+    auto host = url.find("://");
+    auto start = host == std::string::npos ? std::string::npos : url.find_first_of("/?#", host + 3);
+    if (start != std::string::npos && url[start] == '/') path = url.substr(start, url.find_first_of("?#", start) - start);
     std::string base = url;
-    auto at = base.find(parsed->target.substr(0, parsed->target.find('?')), base.find("://") + 3);
-    if (at != std::string::npos) base = base.substr(0, at);
+    if (!path.empty())
+      for (size_t at; (at = base.find(path)) != std::string::npos;) base.erase(at, path.size());
     return base + location;
   }
   return url.substr(0, url.rfind('/')) + "/" + location;

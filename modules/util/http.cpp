@@ -239,8 +239,13 @@ private:
       long verify = SSL_get_verify_result(m_ssl.get());
       if (request.validate_certs && verify != X509_V_OK) {
         ERR_clear_error();
-        throw ConnectFailure(std::string("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: ") +
-                             X509_verify_cert_error_string(verify));
+        // Python words the name checks itself
+        std::string reason = X509_verify_cert_error_string(verify);
+        if (verify == X509_V_ERR_HOSTNAME_MISMATCH)
+          reason = "Hostname mismatch, certificate is not valid for '" + url.host + "'.";
+        else if (verify == X509_V_ERR_IP_ADDRESS_MISMATCH)
+          reason = "IP address mismatch, certificate is not valid for '" + url.host + "'.";
+        throw ConnectFailure("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: " + reason);
       }
       if (errno == EAGAIN || errno == EWOULDBLOCK) {
         ERR_clear_error();
