@@ -307,7 +307,8 @@ case_scripts() {
     return $(( bad | bad2 ))
 }
 
-# Runs a program in an empty root folder (chroot as root, else a user namespace). A control run
+# Runs a program in an empty root folder (chroot as root, else a user namespace), and get_url in it
+# from a loopback HTTP server (no NSS, no CA files, no libraries needed). A control run
 # with a dynamically linked program must fail there, or the check proves nothing.
 case_static() {
     [[ $g_mode == drover ]] || { echo "    (drover-modules only)"; return 77; }
@@ -337,6 +338,19 @@ case_static() {
         return 1
     fi
     echo "    empty root via $how: $out"
+    # the HTTP client needs nothing from the root either: get_url from a loopback server
+    local web=$g_work/static-web pid
+    mkdir -p "$web" && printf 'static payload\n' > "$web/file.txt"
+    python3 "$k_here/../modules/data/http_server.py" "$web" > "$web/port" 2>/dev/null & pid=$!
+    local i; for i in $(seq 50); do [[ -s $web/port ]] && break; sleep 0.1; done
+    printf '{"url": "http://127.0.0.1:%s/file.txt", "dest": "/got.txt"}' "$(head -1 "$web/port")" > "$jail/args.json"
+    rc=0; out=$(run_in_jail /drover-modules get_url /args.json 2>&1 </dev/null) || rc=$?
+    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+    if [[ $rc -ne 0 || $(cat "$jail/got.txt" 2>/dev/null) != "static payload" ]]; then
+        echo "    get_url in an empty root ($how): exit $rc, output '$out'"
+        return 1
+    fi
+    echo "    get_url in the empty root: $(grep -o '"msg":"[^"]*"' <<< "$out")"
     return 0
 }
 
