@@ -133,13 +133,71 @@ bool is_ip_literal(const std::string& host) {
   return ::inet_pton(AF_INET, host.c_str(), buffer) == 1 || ::inet_pton(AF_INET6, host.c_str(), buffer) == 1;
 }
 
-// One connection: plain or TLS, with buffered reading.
+// A proxy from the environment, as Python's urllib finds one (getproxies_environment,
+// proxy_bypass_environment): <scheme>_proxy (the lower-case name wins), "host:port" or
+// "http://[user:password@]host:port"; no_proxy lists hosts and domains that go direct ("*": all).
+struct Proxy {
+  std::string host;
+  int port = 80;
+  std::string authorization;  // "Basic ..." when the proxy URL has credentials
+};
+
+std::optional<std::string> environment_value(const std::string& name) {
+  for (const std::string& spelling : {name, [&] {
+         std::string upper = name;
+         for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+         return upper;
+       }()}) {
+    const char* value = std::getenv(spelling.c_str());
+    if (value && *value) return std::string(value);
+  }
+  return std::nullopt;
+}
+
+bool bypasses_proxy(const Url& url) {
+  auto no_proxy = environment_value("no_proxy");
+  if (!no_proxy) return false;
+  if (trim(*no_proxy) == "*") return true;
+  std::string host = lower(url.host), with_port = host + ":" + std::to_string(url.port);
+  size_t start = 0;
+  while (start <= no_proxy->size()) {
+    size_t comma = no_proxy->find(',', start);
+    if (comma == std::string::npos) comma = no_proxy->size();
+    std::string name = lower(trim(no_proxy->substr(start, comma - start)));
+    start = comma + 1;
+    name.erase(0, name.find_first_not_of('.'));
+    if (name.empty()) continue;
+    if (host == name || with_port == name) return true;
+    if (host.ends_with("." + name) || with_port.ends_with("." + name)) return true;
+  }
+  return false;
+}
+
+std::optional<Proxy> proxy_for(const Url& url, bool use_proxy) {
+  if (!use_proxy) return std::nullopt;
+  auto text = environment_value(url.scheme + "_proxy");
+  if (!text || bypasses_proxy(url)) return std::nullopt;
+  std::string spec = *text;
+  if (spec.find("://") == std::string::npos) spec = "http://" + spec;
+  auto parsed = parse_url(spec);
+  if (!parsed) throw ConnectFailure("proxy URL with no authority: '" + *text + "'");
+  Proxy proxy{parsed->host, parsed->port, ""};
+  if (!parsed->userinfo.empty()) {
+    auto colon = parsed->userinfo.find(':');
+    proxy.authorization = basic_auth_header(parsed->userinfo.substr(0, colon),
+                                            colon == std::string::npos ? "" : parsed->userinfo.substr(colon + 1));
+  }
+  return proxy;
+}
+
+// One connection: plain or TLS (through a proxy's CONNECT tunnel when there is one), with
+// buffered reading.
 class Connection {
 public:
-  Connection(const Url& url, const HttpRequest& request) {
+  Connection(const Url& url, const HttpRequest& request, const std::optional<Proxy>& proxy) {
     auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(request.timeout);
     try {
-      m_socket = tcp_connect(url.host, url.port, timeout);
+      m_socket = proxy ? tcp_connect(proxy->host, proxy->port, timeout) : tcp_connect(url.host, url.port, timeout);
     } catch (const NetError& error) {
       throw ConnectFailure(error.what());
     }
@@ -147,7 +205,9 @@ public:
     tv.tv_sec = static_cast<time_t>(request.timeout.count());
     ::setsockopt(m_socket.fd(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     ::setsockopt(m_socket.fd(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    if (url.scheme == "https") start_tls(url, request);
+    if (url.scheme != "https") return;
+    if (proxy) tunnel(url, *proxy);
+    start_tls(url, request);
   }
 
   void write_all(std::string_view data) {
@@ -221,6 +281,26 @@ private:
     if (saved == EAGAIN || saved == EWOULDBLOCK) return "timed out";
     if (saved == 0) return "[Errno 104] Connection reset by peer";
     return "[Errno " + std::to_string(saved) + "] " + std::strerror(saved);
+  }
+
+  // http.client's _tunnel: CONNECT host:port, a 200 answer, then the TLS handshake through it.
+  void tunnel(const Url& url, const Proxy& proxy) {
+    std::string target = (url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host) + ":" +
+                         std::to_string(url.port);
+    std::string connect = "CONNECT " + target + " HTTP/1.0\r\nHost: " + target + "\r\n";
+    if (!proxy.authorization.empty()) connect += "Proxy-Authorization: " + proxy.authorization + "\r\n";
+    try {
+      write_all(connect + "\r\n");
+      auto status = read_line();
+      if (!status || status->size() < 12) throw TransferFailure("Remote end closed connection without response");
+      int code = std::atoi(status->c_str() + 9);
+      while (auto line = read_line())
+        if (line->empty()) break;
+      if (code != 200) throw ConnectFailure("Tunnel connection failed: " + trim(status->substr(9)));
+    } catch (const TransferFailure& failure) {
+      throw ConnectFailure(failure.what());
+    }
+    if (m_at != m_buffer.size()) throw ConnectFailure("the proxy sent data before the TLS handshake");
   }
 
   void start_tls(const Url& url, const HttpRequest& request) {
@@ -363,9 +443,12 @@ void set_header(Headers& headers, const std::string& name, const std::string& va
   headers.emplace_back(name, value);
 }
 
-std::string request_text(const Attempt& attempt, const Url& url) {
-  std::string text = attempt.method + " " + url.target + " HTTP/1.1\r\n";
+std::string request_text(const Attempt& attempt, const Url& url, const std::optional<Proxy>& proxy) {
+  bool through_proxy = proxy && url.scheme == "http";
+  std::string target = through_proxy ? url.scheme + "://" + url.host_header() + url.target : url.target;
+  std::string text = attempt.method + " " + target + " HTTP/1.1\r\n";
   Headers all = {{"Accept-Encoding", "identity"}, {"Host", url.host_header()}};
+  if (through_proxy && !proxy->authorization.empty()) all.emplace_back("Proxy-Authorization", proxy->authorization);
   for (const auto& header : attempt.headers) set_header(all, header.first, header.second);
   for (const auto& header : attempt.unredirected) set_header(all, header.first, header.second);
   if (attempt.body) {
@@ -451,14 +534,16 @@ HttpResponse exchange(const Attempt& attempt, const HttpRequest& request) {
     return response;
   }
   std::unique_ptr<Connection> connection;
+  std::optional<Proxy> proxy;
   try {
-    connection = std::make_unique<Connection>(*url, request);
+    proxy = proxy_for(*url, request.use_proxy);
+    connection = std::make_unique<Connection>(*url, request, proxy);
   } catch (const ConnectFailure& failure) {
     response.msg = std::string("Request failed: <urlopen error ") + failure.what() + ">";
     return response;
   }
   try {
-    connection->write_all(request_text(attempt, *url));
+    connection->write_all(request_text(attempt, *url, proxy));
     if (attempt.body) connection->write_all(*attempt.body);
     read_head(*connection, response);
   } catch (const TransferFailure& failure) {

@@ -7,7 +7,8 @@
 // with the host name (or IP address) checked; validate_certs=false turns both off. Bodies by
 // Content-Length, chunked, or until close; redirects as Ansible's follow_redirects; basic
 // authentication after a 401 challenge or up front (force_basic_auth); credentials in the URL.
-// One request per connection ("Connection: close"). Proxies are not used (docs/modules.md).
+// One request per connection ("Connection: close"). Proxies from the environment as Python's
+// urllib takes them (http_proxy, https_proxy through CONNECT, no_proxy) unless use_proxy=false.
 #pragma once
 
 #include <chrono>
@@ -56,6 +57,7 @@ struct HttpRequest {
   std::string username, password;             // url_username/url_password
   bool force_basic_auth = false;
   std::string user_agent = "ansible-httpget";
+  bool use_proxy = true;                      // http_proxy/https_proxy/no_proxy from the environment
   bool force = false;                         // Cache-Control: no-cache
   std::optional<std::chrono::system_clock::time_point> if_modified_since;
   // When set, the body of a successful (2xx) response is handed here in pieces instead of being

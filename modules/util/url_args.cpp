@@ -54,6 +54,7 @@ HttpRequest url_request(const json& args) {
   request.password = arg_string(args, "url_password");
   request.force_basic_auth = arg_bool(args, "force_basic_auth");
   request.user_agent = arg_string(args, "http_agent");
+  request.use_proxy = arg_bool(args, "use_proxy");
   request.client_cert = arg_string(args, "client_cert");
   request.client_key = arg_string(args, "client_key");
   if (args.contains("ca_path")) request.ca_path = arg_string(args, "ca_path");

@@ -204,3 +204,41 @@ TEST_CASE("get_url refuses unknown arguments and says which it supports") {
   CHECK(result["failed"] == true);
   CHECK(result["msg"].get<std::string>().starts_with("Unsupported parameters for (get_url) module: bogus."));
 }
+
+TEST_CASE("get_url goes through http_proxy and https_proxy (CONNECT) unless no_proxy or use_proxy say not to") {
+  TempDir certs, root, proxy_root, out;
+  TestCa ca(certs);
+  write_text(root / "file.txt", "origin\n");
+  TestServer origin(root.path().string());
+  TestServer secure(root.path().string(), &ca);
+  TestServer proxy(proxy_root.path().string());
+  ScopedEnv http_proxy("http_proxy", "http://127.0.0.1:" + std::to_string(proxy.port()));
+  ScopedEnv https_proxy("https_proxy", "127.0.0.1:" + std::to_string(proxy.port()));
+  ScopedEnv cert_file("SSL_CERT_FILE", ca.ca_cert);
+  json proxied = run_module("get_url", {{"url", origin.url("/file.txt")}, {"dest", out / "a"}});
+  INFO(proxied.dump());
+  CHECK(proxied["changed"] == true);
+  CHECK(read_text(out / "a") == "origin\n");
+  json tunnelled = run_module("get_url", {{"url", secure.url("/file.txt", "localhost")}, {"dest", out / "b"}});
+  INFO(tunnelled.dump());
+  CHECK(tunnelled["changed"] == true);
+  CHECK(read_text(out / "b") == "origin\n");
+  json direct = run_module("get_url", {{"url", origin.url("/file.txt")}, {"dest", out / "c"}, {"use_proxy", false}});
+  CHECK(direct["changed"] == true);
+  {
+    ScopedEnv no_proxy("no_proxy", "example.org, .0.0.1");
+    json bypassed = run_module("get_url", {{"url", origin.url("/file.txt")}, {"dest", out / "d"}});
+    CHECK(bypassed["changed"] == true);
+  }
+  CHECK(read_text(proxy_root / "proxy.log") ==
+        "GET " + origin.url("/file.txt") + "\nCONNECT localhost:" + std::to_string(secure.port()) + "\n");
+}
+
+TEST_CASE("uri reports a proxy that cannot open the tunnel as a urlopen error") {
+  TempDir root;
+  TestServer not_a_proxy(root.path().string());  // its CONNECT to a closed port fails
+  ScopedEnv https_proxy("https_proxy", "http://127.0.0.1:" + std::to_string(not_a_proxy.port()));
+  json refused = run_module("uri", {{"url", "https://127.0.0.1:1/"}});
+  CHECK(refused["status"] == -1);
+  CHECK(refused["msg"] == "Status code was -1 and not [200]: Request failed: <urlopen error Tunnel connection failed: 502 Bad Gateway>");
+}

@@ -15,13 +15,22 @@ listens on (127.0.0.1, chosen by the kernel) as its first line once it accepts c
   /disposition            a body with Content-Disposition: attachment; filename="named.txt"
   /status/CODE            answers CODE with a short text body
   /cookie                 sets two cookies
+
+It is also a forward proxy, for the proxy tests: an absolute-URI request is fetched from its
+origin and answered with X-Proxied: 1; CONNECT host:port opens a tunnel. Each proxied request is
+logged as one line ("GET http://...", "CONNECT host:port") in ROOT/proxy.log.
 """
 import base64
 import http.server
 import json
+import os
+import select
+import socket
 import ssl
 import sys
+import urllib.error
 import urllib.parse
+import urllib.request
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
@@ -41,7 +50,48 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(data)
 
+    def log_proxied(self, line):
+        with open(os.path.join(self.directory, "proxy.log"), "a") as log:
+            log.write(line + "\n")
+
+    def forward(self):
+        self.log_proxied("%s %s" % (self.command, self.path))
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        try:
+            reply = opener.open(urllib.request.Request(self.path, method=self.command), timeout=10)
+            code, body = reply.status, reply.read()
+        except urllib.error.HTTPError as e:
+            code, body = e.code, e.read()
+        self.send_body(code, body, extra=[("X-Proxied", "1")])
+
+    def do_CONNECT(self):
+        self.log_proxied("CONNECT %s" % self.path)
+        host, port = self.path.rsplit(":", 1)
+        try:
+            upstream = socket.create_connection((host, int(port)), timeout=10)
+        except OSError:
+            self.send_error(502)
+            return
+        self.send_response(200, "Connection established")
+        self.end_headers()
+        self.wfile.flush()
+        sockets = [self.connection, upstream]
+        while True:
+            readable, _, _ = select.select(sockets, [], [], 10)
+            if not readable:
+                break
+            for s in readable:
+                data = s.recv(65536)
+                if not data:
+                    upstream.close()
+                    self.close_connection = True
+                    return
+                (upstream if s is self.connection else self.connection).sendall(data)
+
     def special(self):
+        if self.path.startswith("http://"):
+            self.forward()
+            return True
         url = urllib.parse.urlsplit(self.path)
         query = urllib.parse.parse_qs(url.query)
         parts = url.path.strip("/").split("/")
