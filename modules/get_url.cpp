@@ -228,7 +228,7 @@ json already_there(const json& args, const std::string& dest, json result, const
 
 }  // namespace
 
-json run_get_url(const json& raw_args, const ModuleContext& ctx) {
+static json unmasked_get_url(const json& raw_args, const ModuleContext& ctx) {
   json args = check_args(raw_args, spec(), "get_url");
   std::string url = arg_string(args, "url");
   std::string dest = arg_string(args, "dest");
@@ -304,6 +304,10 @@ json run_get_url(const json& raw_args, const ModuleContext& ctx) {
   result["status_code"] = response.status;
   add_path_info(result, dest);
   return result;
+}
+
+json run_get_url(const json& raw_args, const ModuleContext& ctx) {
+  return masking_password(raw_args, ctx, unmasked_get_url);
 }
 
 }  // namespace drover::modules

@@ -281,7 +281,7 @@ void write_dest(const std::string& dest, const std::string& content) {
 
 }  // namespace
 
-json run_uri(const json& raw_args, const ModuleContext& ctx) {
+static json unmasked_uri(const json& raw_args, const ModuleContext& ctx) {
   json args = check_args(raw_args, spec(), "uri");
   if (ctx.checking()) return {{"skipped", true}, {"changed", false}, {"msg", "remote module (uri) does not support check mode"}};
   if (is_set(args, "body") && is_set(args, "src")) throw ModuleFailure("parameters are mutually exclusive: body|src");
@@ -359,6 +359,10 @@ json run_uri(const json& raw_args, const ModuleContext& ctx) {
   }
   if (return_content) result["content"] = text;
   return result;
+}
+
+json run_uri(const json& raw_args, const ModuleContext& ctx) {
+  return masking_password(raw_args, ctx, unmasked_uri);
 }
 
 }  // namespace drover::modules

@@ -104,4 +104,37 @@ json response_info(const HttpResponse& response, bool with_body) {
   return info;
 }
 
+namespace {
+
+std::string masked(std::string text, const std::string& secret) {
+  for (size_t at = 0; (at = text.find(secret, at)) != std::string::npos; at += 8) text.replace(at, secret.size(), "********");
+  return text;
+}
+
+json masked(const json& value, const std::string& secret) {
+  if (value.is_string()) return masked(value.get<std::string>(), secret);
+  if (!value.is_structured()) return value;
+  json out = value.is_object() ? json::object() : json::array();
+  for (auto it = value.begin(); it != value.end(); ++it) {
+    if (value.is_object()) out[it.key()] = masked(*it, secret);
+    else out.push_back(masked(*it, secret));
+  }
+  return out;
+}
+
+}  // namespace
+
+json masking_password(const json& raw_args, const ModuleContext& ctx, json (*module)(const json&, const ModuleContext&)) {
+  std::string secret;
+  for (const char* name : {"url_password", "password"})
+    if (raw_args.contains(name) && raw_args[name].is_string() && !raw_args[name].get<std::string>().empty())
+      secret = raw_args[name].get<std::string>();
+  if (secret.empty()) return module(raw_args, ctx);
+  try {
+    return masked(module(raw_args, ctx), secret);
+  } catch (const ModuleFailure& failure) {
+    throw ModuleFailure(masked(std::string(failure.what()), secret), masked(failure.fields(), secret));
+  }
+}
+
 }  // namespace drover::modules

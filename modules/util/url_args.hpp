@@ -25,4 +25,8 @@ HttpRequest url_request(const json& args);
 // error body as "body" when `with_body`.
 json response_info(const HttpResponse& response, bool with_body);
 
+// Runs `module` with Ansible's remove_values for url_password: the password (when given) is
+// masked as "********" in every string of the result, a failure's message and fields included.
+json masking_password(const json& raw_args, const ModuleContext& ctx, json (*module)(const json&, const ModuleContext&));
+
 }  // namespace drover::modules

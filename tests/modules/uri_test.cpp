@@ -141,3 +141,14 @@ TEST_CASE("uri sends a file on the target (src) or the control node's copy of on
   json missing = run_module("uri", {{"url", server.url("/echo")}, {"src", files / "absent"}});
   CHECK(missing["msg"] == "Unable to open source file " + (files / "absent"));
 }
+
+TEST_CASE("uri masks url_password wherever the result would show it, as Ansible's no_log values") {
+  TempDir root;
+  TestServer server(root.path().string());
+  json echoed = run_module("uri", {{"url", server.url("/echo?token=hunter2")}, {"url_password", "hunter2"},
+                                   {"url_username", "u"}, {"force_basic_auth", true}});
+  INFO(echoed.dump());
+  CHECK(echoed["json"]["path"] == "/echo?token=********");
+  CHECK(echoed["url"] == server.url("/echo?token=********"));
+  CHECK(echoed.dump().find("hunter2") == std::string::npos);
+}
