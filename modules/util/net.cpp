@@ -89,7 +89,7 @@ ResolvConf read_resolv_conf() {
   return conf;
 }
 
-std::string dns_query(const std::string& name, uint16_t id, uint16_t type) {
+std::string dns_query_packet(const std::string& name, uint16_t id, uint16_t type) {
   std::string packet;
   auto put16 = [&](uint16_t v) {
     packet += static_cast<char>(v >> 8);
@@ -135,7 +135,7 @@ uint16_t get16(const std::string& packet, size_t at) {
 }
 
 // The A or AAAA records in an answer; nothing when the answer is not for `id` or malformed.
-std::optional<std::vector<SocketAddress>> parse_answer(const std::string& packet, uint16_t id, int port) {
+std::optional<std::vector<SocketAddress>> parse_dns_answer(const std::string& packet, uint16_t id, int port) {
   if (packet.size() < 12 || get16(packet, 0) != id || !(packet[2] & 0x80)) return std::nullopt;
   int rcode = packet[3] & 0x0f;
   std::vector<SocketAddress> found;
@@ -181,7 +181,7 @@ std::optional<std::vector<SocketAddress>> ask(const std::string& server, const s
     return std::nullopt;
   static std::mt19937 random{std::random_device{}()};
   auto id = static_cast<uint16_t>(random());
-  std::string query = dns_query(name, id, type);
+  std::string query = dns_query_packet(name, id, type);
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (::send(sock.fd(), query.data(), query.size(), 0) < 0) return std::nullopt;
     pollfd pfd{sock.fd(), POLLIN, 0};
@@ -189,7 +189,7 @@ std::optional<std::vector<SocketAddress>> ask(const std::string& server, const s
       char buffer[4096];
       ssize_t got = ::recv(sock.fd(), buffer, sizeof buffer, 0);
       if (got <= 0) return std::nullopt;
-      if (auto records = parse_answer(std::string(buffer, static_cast<size_t>(got)), id, port)) return records;
+      if (auto records = parse_dns_answer(std::string(buffer, static_cast<size_t>(got)), id, port)) return records;
     }
   }
   return std::nullopt;
@@ -222,6 +222,13 @@ std::vector<SocketAddress> from_dns(const std::string& host, int port) {
 std::string errno_text(int error) { return "[Errno " + std::to_string(error) + "] " + std::strerror(error); }
 
 }  // namespace
+
+namespace dns {
+std::string query_packet(const std::string& name, uint16_t id, uint16_t type) { return dns_query_packet(name, id, type); }
+std::optional<std::vector<SocketAddress>> parse_answer(const std::string& packet, uint16_t id, int port) {
+  return parse_dns_answer(packet, id, port);
+}
+}  // namespace dns
 
 std::string SocketAddress::text() const {
   char buffer[INET6_ADDRSTRLEN] = {0};

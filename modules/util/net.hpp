@@ -7,6 +7,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -32,6 +34,14 @@ public:
 // The addresses of `host` (a name, an IPv4 or IPv6 literal, brackets allowed) with `port`,
 // IPv4 first as getaddrinfo orders them here. Throws NetError when there are none.
 std::vector<SocketAddress> resolve_host(const std::string& host, int port);
+
+// The DNS wire format resolve_host speaks (exposed for its tests): a query for `name` (type 1 = A,
+// 28 = AAAA), and the A/AAAA records of an answer with `port` filled in — nothing when the packet
+// is not the answer to query `id` or is malformed, an empty list for an error code.
+namespace dns {
+std::string query_packet(const std::string& name, uint16_t id, uint16_t type);
+std::optional<std::vector<SocketAddress>> parse_answer(const std::string& packet, uint16_t id, int port);
+}  // namespace dns
 
 // An open TCP socket (closed on destruction).
 class Socket {
