@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <vector>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 namespace drover::modules {
@@ -190,6 +191,8 @@ std::unique_ptr<Digest> make_digest(HashAlgorithm algorithm) {
 
 // The longer SHA-2 digests come from OpenSSL, which the runner links for HTTPS anyway.
 const EVP_MD* openssl_digest(HashAlgorithm algorithm) {
+  // the target's openssl.cnf is for its own OpenSSL (see modules/util/http.cpp)
+  static const bool k_initialized [[maybe_unused]] = OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr);
   switch (algorithm) {
     case HashAlgorithm::sha224: return EVP_sha224();
     case HashAlgorithm::sha384: return EVP_sha384();

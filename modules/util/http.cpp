@@ -103,6 +103,10 @@ struct SslDeleter {
 };
 
 std::unique_ptr<SSL_CTX, SslCtxDeleter> make_context(const HttpRequest& request) {
+  // The target's openssl.cnf belongs to its own OpenSSL, maybe another version with other
+  // providers: the runner's statically linked one ignores it and behaves the same everywhere.
+  static const bool k_initialized = OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr) == 1;
+  if (!k_initialized) throw ConnectFailure(ssl_error_text("cannot initialize OpenSSL"));
   std::unique_ptr<SSL_CTX, SslCtxDeleter> ctx(SSL_CTX_new(TLS_client_method()));
   if (!ctx) throw ConnectFailure(ssl_error_text("cannot create a TLS context"));
   SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
