@@ -1,6 +1,11 @@
 #include "modules/util/url_args.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <optional>
+#include <sstream>
+
+#include "modules/util/fs.hpp"
 
 namespace drover::modules {
 
@@ -35,6 +40,37 @@ std::vector<ArgSpec> url_module_spec(std::vector<ArgSpec> own) {
   return spec;
 }
 
+namespace {
+
+// Python's netrc.authenticators(host): the login and password of `host`'s "machine" entry in
+// $NETRC (else ~/.netrc), or of its "default" entry; nothing when there is neither.
+std::optional<std::pair<std::string, std::string>> netrc_login(const std::string& host) {
+  const char* file = std::getenv("NETRC");
+  const char* home = std::getenv("HOME");
+  std::string path = file && *file ? file : home ? std::string(home) + "/.netrc" : "";
+  auto text = path.empty() ? std::nullopt : read_file(path);
+  if (!text) return std::nullopt;
+  std::istringstream words(*text);
+  std::vector<std::string> tokens;
+  for (std::string word; words >> word;) tokens.push_back(word);
+  std::optional<std::pair<std::string, std::string>> found, fallback;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    bool machine = tokens[i] == "machine" && i + 1 < tokens.size();
+    if (!machine && tokens[i] != "default") continue;
+    std::string name = machine ? tokens[i + 1] : "";
+    std::pair<std::string, std::string> entry;
+    for (size_t j = i + (machine ? 2 : 1); j + 1 < tokens.size() && tokens[j] != "machine" && tokens[j] != "default"; j += 2) {
+      if (tokens[j] == "login") entry.first = tokens[j + 1];
+      else if (tokens[j] == "password") entry.second = tokens[j + 1];
+    }
+    if (machine && name == host && !found) found = entry;
+    if (!machine && !fallback) fallback = entry;
+  }
+  return found ? found : fallback;
+}
+
+}  // namespace
+
 HttpRequest url_request(const json& args) {
   if (arg_bool(args, "use_gssapi")) throw ModuleFailure("drover does not support use_gssapi (Kerberos authentication)");
   if (is_set(args, "ciphers")) throw ModuleFailure("drover does not support choosing TLS ciphers (ciphers)");
@@ -65,6 +101,12 @@ HttpRequest url_request(const json& args) {
   if (is_set(args, "headers"))
     for (const auto& [name, value] : args["headers"].items())
       request.headers.emplace_back(name, value.is_string() ? value.get<std::string>() : value.dump());
+  // Ansible's open_url: without credentials (argument or URL), ~/.netrc's login for the host
+  if (request.username.empty() && url->userinfo.empty() && (!args.contains("use_netrc") || arg_bool(args, "use_netrc"))) {
+    auto login = netrc_login(url->host);
+    if (login && !login->first.empty() && !login->second.empty())
+      request.headers.emplace_back("Authorization", basic_auth_header(login->first, login->second));
+  }
   if (is_set(args, "unredirected_headers"))
     for (const auto& name : args["unredirected_headers"])
       request.unredirected.push_back(name.is_string() ? name.get<std::string>() : name.dump());

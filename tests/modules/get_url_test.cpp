@@ -242,3 +242,15 @@ TEST_CASE("uri reports a proxy that cannot open the tunnel as a urlopen error") 
   CHECK(refused["status"] == -1);
   CHECK(refused["msg"] == "Status code was -1 and not [200]: Request failed: <urlopen error Tunnel connection failed: 502 Bad Gateway>");
 }
+
+TEST_CASE("get_url logs in with ~/.netrc's entry for the host unless use_netrc is false") {
+  TempDir root, out, home;
+  TestServer server(root.path().string());
+  write_text(home / "netrc", "machine example.org login x password y\nmachine 127.0.0.1\n  login user\n  password secret\n");
+  ScopedEnv netrc("NETRC", home / "netrc");
+  json logged_in = run_module("get_url", {{"url", server.url("/noauth-challenge")}, {"dest", out / "a"}});
+  CHECK(logged_in["changed"] == true);
+  CHECK(read_text(out / "a") == "welcome\n");
+  json without = run_module("get_url", {{"url", server.url("/noauth-challenge")}, {"dest", out / "b"}, {"use_netrc", false}});
+  CHECK(without["status_code"] == 401);
+}
