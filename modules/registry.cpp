@@ -15,6 +15,7 @@ constexpr std::array k_modules{
     ModuleEntry{"command", run_command, "Execute a command without a shell"},
     ModuleEntry{"copy", run_copy, "Write content to a file on the target"},
     ModuleEntry{"file", run_file, "Manage files, directories, links and their attributes"},
+    ModuleEntry{"get_url", run_get_url, "Download a file over HTTP or HTTPS"},
     ModuleEntry{"ini_file", run_ini_file, "Set or remove options and sections in INI files"},
     ModuleEntry{"lineinfile", run_lineinfile, "Make sure a line is in a file, or is not"},
     ModuleEntry{"ping", run_ping, "Check that the runner answers"},
@@ -23,6 +24,8 @@ constexpr std::array k_modules{
     ModuleEntry{"shell", run_shell, "Execute a command through /bin/sh"},
     ModuleEntry{"slurp", run_slurp, "Read a file, base64-encoded"},
     ModuleEntry{"stat", run_stat, "Retrieve file or file system status"},
+    ModuleEntry{"uri", run_uri, "Interact with web services"},
+    ModuleEntry{"wait_for", run_wait_for, "Wait for a port, a file or some time"},
 };
 
 }  // namespace

@@ -30,6 +30,7 @@ json run_blockinfile(const json& args, const ModuleContext& ctx);
 json run_command(const json& args, const ModuleContext& ctx);
 json run_copy(const json& args, const ModuleContext& ctx);
 json run_file(const json& args, const ModuleContext& ctx);
+json run_get_url(const json& args, const ModuleContext& ctx);
 json run_ini_file(const json& args, const ModuleContext& ctx);
 json run_lineinfile(const json& args, const ModuleContext& ctx);
 json run_ping(const json& args, const ModuleContext& ctx);
@@ -38,5 +39,7 @@ json run_setup(const json& args, const ModuleContext& ctx);
 json run_shell(const json& args, const ModuleContext& ctx);
 json run_slurp(const json& args, const ModuleContext& ctx);
 json run_stat(const json& args, const ModuleContext& ctx);
+json run_uri(const json& args, const ModuleContext& ctx);
+json run_wait_for(const json& args, const ModuleContext& ctx);
 
 }  // namespace drover::modules

@@ -315,9 +315,9 @@ void PlayExecutor::run_task(const playbook::Task& task, const Frame& frame, bool
   } catch (const tmpl::TemplateError& e) {
     throw SourceError(task.where, e.what(), "run_once takes a boolean", ExitCode::error);
   }
-  // add_host runs on the first host only, as Ansible's BYPASS_HOST_LOOP actions do (unlike
-  // run_once, its result is not given to the other hosts)
-  const bool bypass_host_loop = task.action == "add_host";
+  // add_host and pause run on the first host only, as Ansible's BYPASS_HOST_LOOP actions do
+  // (unlike run_once, their result is not given to the other hosts)
+  const bool bypass_host_loop = task.action == "add_host" || task.action == "pause";
   std::vector<HostState*> targets = hosts;
   if (once || bypass_host_loop) targets.resize(1);
   // throttle: at most `limit` of this task's hosts run at once; each result lets the next one in

@@ -25,10 +25,13 @@ Value run_fail(ActionContext&);
 Value run_group_by(ActionContext&);
 Value run_include_vars(ActionContext&);
 Value run_meta(ActionContext&);
+Value run_pause(ActionContext&);
 Value run_module(ActionContext&);  // the default: the module of the task's name, on the target
 Value run_raw(ActionContext&);
 Value run_set_fact(ActionContext&);
 Value run_template(ActionContext&);
+Value run_uri(ActionContext&);
+Value run_wait_for_connection(ActionContext&);
 
 // A boolean argument read as Ansible's boolean() reads it: a bool, or a string such as
 // "yes"/"no"/"true"/"False"/"1" (templated and k=v arguments are strings). `fallback` when absent.

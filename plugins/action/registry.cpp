@@ -19,11 +19,13 @@ constexpr std::array k_actions = {
     ActionRow{"debug", run_debug, "print a message or a variable"},
     ActionRow{"fail", run_fail, "fail with a message"},
     ActionRow{"file", run_module, "manage files, directories, links and their attributes"},
+    ActionRow{"get_url", run_module, "download a file over HTTP or HTTPS on the target"},
     ActionRow{"group_by", run_group_by, "put each host in a group named after a key"},
     ActionRow{"include_vars", run_include_vars, "load variables from a file"},
     ActionRow{"ini_file", run_module, "set or remove options and sections in INI files", "community.general"},
     ActionRow{"lineinfile", run_module, "make sure a line is in a file, or is not"},
     ActionRow{"meta", run_meta, "control the run (noop, flush_handlers, end_play, end_batch, end_host)"},
+    ActionRow{"pause", run_pause, "wait some time, or for the user to press Enter"},
     ActionRow{"ping", run_module, "check that the target can run modules"},
     ActionRow{"raw", run_raw, "run a command over the connection without the runner"},
     ActionRow{"replace", run_module, "replace every match of a regular expression in a file"},
@@ -33,6 +35,9 @@ constexpr std::array k_actions = {
     ActionRow{"slurp", run_module, "read a file from the target"},
     ActionRow{"stat", run_module, "report a file's status"},
     ActionRow{"template", run_template, "render a Jinja2 template to a file on the target"},
+    ActionRow{"uri", run_uri, "send an HTTP(S) request from the target"},
+    ActionRow{"wait_for", run_module, "wait for a port, a file or some time on the target"},
+    ActionRow{"wait_for_connection", run_wait_for_connection, "wait until the target answers again"},
 };
 
 }  // namespace

@@ -7,7 +7,7 @@
 #                                                      in drover's place: proves the playbooks and the
 #                                                      expected outputs are right (slow: ~3 min)
 # Cases: provision unreachable failing local adhoc static differential types keywords execution errors
-#        secrets roles scripts
+#        secrets roles scripts http
 #
 # Brings up a 20-host fleet (fleet.sh), plus one extra inventory host on a closed port for the
 # unreachable case, runs the cases, prints PASS/FAIL/SKIP per case (with the diff of expected vs
@@ -25,7 +25,7 @@ readonly k_expected=$k_here/expected
 readonly k_hosts=20
 readonly k_timeout=300           # seconds for any single drover invocation
 readonly k_ansible_timeout=3600  # Ansible on 20 hosts takes minutes on a loaded 2-core machine
-readonly k_all_cases="provision unreachable failing local adhoc static differential types keywords execution errors secrets roles scripts"
+readonly k_all_cases="provision unreachable failing local adhoc static differential types keywords execution errors secrets roles scripts http"
 
 g_mode=drover                    # drover | ansible
 g_build=""
@@ -307,7 +307,8 @@ case_scripts() {
     return $(( bad | bad2 ))
 }
 
-# Runs a program in an empty root folder (chroot as root, else a user namespace). A control run
+# Runs a program in an empty root folder (chroot as root, else a user namespace), and get_url in it
+# from a loopback HTTP server (no NSS, no CA files, no libraries needed). A control run
 # with a dynamically linked program must fail there, or the check proves nothing.
 case_static() {
     [[ $g_mode == drover ]] || { echo "    (drover-modules only)"; return 77; }
@@ -337,6 +338,19 @@ case_static() {
         return 1
     fi
     echo "    empty root via $how: $out"
+    # the HTTP client needs nothing from the root either: get_url from a loopback server
+    local web=$g_work/static-web pid
+    mkdir -p "$web" && printf 'static payload\n' > "$web/file.txt"
+    python3 "$k_here/../modules/data/http_server.py" "$web" > "$web/port" 2>/dev/null & pid=$!
+    local i; for i in $(seq 50); do [[ -s $web/port ]] && break; sleep 0.1; done
+    printf '{"url": "http://127.0.0.1:%s/file.txt", "dest": "/got.txt"}' "$(head -1 "$web/port")" > "$jail/args.json"
+    rc=0; out=$(run_in_jail /drover-modules get_url /args.json 2>&1 </dev/null) || rc=$?
+    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+    if [[ $rc -ne 0 || $(cat "$jail/got.txt" 2>/dev/null) != "static payload" ]]; then
+        echo "    get_url in an empty root ($how): exit $rc, output '$out'"
+        return 1
+    fi
+    echo "    get_url in the empty root: $(grep -o '"msg":"[^"]*"' <<< "$out")"
     return 0
 }
 
@@ -408,6 +422,55 @@ case_types() {
             show_output "$out_d"
         fi
     done
+    return "$bad"
+}
+
+# http: get_url, uri, wait_for, wait_for_connection and pause (playbooks/http.yml) against an HTTP
+# and an HTTPS server on loopback (tests/modules/data/http_server.py; the certificate is for
+# "localhost", from a throwaway CA made here with openssl): each task's result fields printed as
+# one line, drover's lines equal to ansible-playbook's. Nothing leaves 127.0.0.1.
+case_http() {
+    [[ $g_mode == drover ]] || { echo "    (compares drover with Ansible)"; return 77; }
+    command -v ansible-playbook >/dev/null || { echo "    SKIPPED LOUDLY: ansible-playbook not installed"; return 77; }
+    command -v openssl >/dev/null || { echo "    SKIPPED LOUDLY: openssl not installed"; return 77; }
+    local dir=$g_work/http bad=0 rc=0 pids=()
+    mkdir -p "$dir/root" "$dir/certs" "$dir/out-d" "$dir/out-a"
+    (cd "$dir/certs" &&
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.crt \
+            -subj /CN=drover-test-ca -days 2 &&
+        openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key -out server.csr \
+            -subj /CN=localhost &&
+        printf 'subjectAltName=DNS:localhost\n' > san.ext &&
+        openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 2 \
+            -extfile san.ext) > "$dir/openssl.log" 2>&1 || { cat "$dir/openssl.log"; return 1; }
+    printf 'payload\n' > "$dir/root/data.bin"
+    local sums; sums=$(sha256sum "$dir/root/data.bin" | cut -d' ' -f1)
+    printf '%s  data.bin\n' "$sums" > "$dir/root/SHA256SUMS"
+    local server=$k_here/../modules/data/http_server.py
+    python3 "$server" "$dir/root" > "$dir/http.port" 2>"$dir/http.log" & pids+=($!)
+    python3 "$server" "$dir/root" --cert "$dir/certs/server.crt" --key "$dir/certs/server.key" \
+        > "$dir/https.port" 2>"$dir/https.log" & pids+=($!)
+    local i; for i in $(seq 50); do [[ -s $dir/http.port && -s $dir/https.port ]] && break; sleep 0.1; done
+    local vars=(-e "http=http://127.0.0.1:$(head -1 "$dir/http.port")" -e "https=https://localhost:$(head -1 "$dir/https.port")"
+                -e "ca=$dir/certs/ca.crt" -e "sums=$sums")
+    local out_d=$g_work/http-drover.out out_a=$g_work/http-ansible.out
+    run_playbook "$out_d" -i localhost, -c local "$k_playbooks/http.yml" "${vars[@]}" -e "out=$dir/out-d" || rc=$?
+    expect_rc "drover" 0 "$rc" || bad=1
+    rc=0
+    g_mode=ansible run_playbook "$out_a" -i localhost, -c local "$k_playbooks/http.yml" "${vars[@]}" -e "out=$dir/out-a" || rc=$?
+    expect_rc "ansible-playbook" 0 "$rc" || bad=1
+    kill "${pids[@]}" 2>/dev/null; wait "${pids[@]}" 2>/dev/null
+    local msgs_d msgs_a
+    msgs_d=$(strip_ansi "$out_d" | grep -E '^ +"msg": ' || true)
+    msgs_a=$(strip_ansi "$out_a" | grep -E '^ +"msg": ' || true)
+    local entries; entries=$(grep -c . <<< "$msgs_a" || true)
+    (( entries >= 30 )) || { echo "    ansible-playbook printed $entries results, expected at least 30: the comparison proves nothing"; bad=1; }
+    if [[ $msgs_d != "$msgs_a" ]]; then
+        echo "    results differ (--- ansible-playbook, +++ drover):"
+        diff -u <(printf '%s\n' "$msgs_a") <(printf '%s\n' "$msgs_d") | sed '1,2d;s/^/      /' || true
+        bad=1
+        show_output "$out_d"
+    fi
     return "$bad"
 }
 

@@ -115,6 +115,7 @@ inline Value test_meta(action::ActionContext& ctx) {
 //   change  {"changed": true}
 //   boom    {"failed": true, "msg": "boom"}
 //   count   {"changed": false, "count": <how many times this host ran count>}
+//   ping    {"changed": false, "ping": "pong"}
 // (add_host and group_by are the built-in actions: the strategy's part is what these tests drive)
 inline constexpr std::array k_test_actions = {
     action::ActionRow{"add_host", action::run_add_host, "the built-in add_host"},
@@ -124,7 +125,11 @@ inline constexpr std::array k_test_actions = {
     action::ActionRow{"group_by", action::run_group_by, "the built-in group_by"},
     action::ActionRow{"meta", test_meta, "meta"},
     action::ActionRow{"ok", send_to_runner, "echoes its arguments"},
+    action::ActionRow{"pause", action::run_pause, "the built-in pause"},
+    action::ActionRow{"ping", send_to_runner, "answers pong"},
+    action::ActionRow{"raw", action::run_raw, "the built-in raw"},
     action::ActionRow{"set_fact", test_set_fact, "sets facts"},
+    action::ActionRow{"wait_for_connection", action::run_wait_for_connection, "the built-in wait_for_connection"},
 };
 
 class ExecHarness {
@@ -223,6 +228,7 @@ private:
     if (module == "change") return Value(Map{{"changed", true}});
     if (module == "boom") return Value(Map{{"failed", true}, {"msg", "boom"}});
     if (module == "count") return Value(Map{{"changed", false}, {"count", ++m_counts[host]}});
+    if (module == "ping") return Value(Map{{"changed", false}, {"ping", "pong"}});
     return Value(Map{{"changed", false}, {"args", request.get("args")}});
   }
 
