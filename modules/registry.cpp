@@ -18,6 +18,7 @@ constexpr std::array k_modules{
     ModuleEntry{"shell", run_shell, "Execute a command through /bin/sh"},
     ModuleEntry{"slurp", run_slurp, "Read a file, base64-encoded"},
     ModuleEntry{"stat", run_stat, "Retrieve file or file system status"},
+    ModuleEntry{"tempfile", run_tempfile, "Create a temporary file or directory"},
 };
 
 }  // namespace

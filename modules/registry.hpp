@@ -33,5 +33,6 @@ json run_setup(const json& args, const ModuleContext& ctx);
 json run_shell(const json& args, const ModuleContext& ctx);
 json run_slurp(const json& args, const ModuleContext& ctx);
 json run_stat(const json& args, const ModuleContext& ctx);
+json run_tempfile(const json& args, const ModuleContext& ctx);
 
 }  // namespace drover::modules

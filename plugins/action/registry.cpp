@@ -27,6 +27,7 @@ constexpr std::array k_actions = {
     ActionRow{"shell", run_module, "run a command through the shell on the target"},
     ActionRow{"slurp", run_module, "read a file from the target"},
     ActionRow{"stat", run_module, "report a file's status"},
+    ActionRow{"tempfile", run_module, "create a temporary file or directory on the target"},
     ActionRow{"template", run_template, "render a Jinja2 template to a file on the target"},
 };
 
