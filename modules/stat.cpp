@@ -12,6 +12,7 @@
 #include "modules/registry.hpp"
 #include "modules/util/args.hpp"
 #include "modules/util/hash.hpp"
+#include "modules/util/stat_info.hpp"
 #include "modules/util/users.hpp"
 
 namespace drover::modules {
@@ -31,24 +32,15 @@ const std::array k_spec{
     ArgSpec{.name = "get_md5", .type = ArgType::boolean},
 };
 
-double seconds(const timespec& time) { return static_cast<double>(time.tv_sec) + time.tv_nsec / 1e9; }
-
 // Ansible's format_output.
 json format_output(const std::string& path, const struct stat& st) {
-  mode_t mode = st.st_mode;
-  char octal[16];
-  std::snprintf(octal, sizeof octal, "%04o", static_cast<unsigned>(mode & 07777));
-  return {{"exists", true},      {"path", path},           {"mode", octal},
-          {"isdir", S_ISDIR(mode)}, {"ischr", S_ISCHR(mode)}, {"isblk", S_ISBLK(mode)},
-          {"isreg", S_ISREG(mode)}, {"isfifo", S_ISFIFO(mode)}, {"islnk", S_ISLNK(mode)},
-          {"issock", S_ISSOCK(mode)}, {"uid", st.st_uid},     {"gid", st.st_gid},
-          {"size", st.st_size},     {"inode", st.st_ino},     {"dev", st.st_dev},
-          {"nlink", st.st_nlink},   {"atime", seconds(st.st_atim)}, {"mtime", seconds(st.st_mtim)},
-          {"ctime", seconds(st.st_ctim)}, {"wusr", (mode & S_IWUSR) != 0}, {"rusr", (mode & S_IRUSR) != 0},
-          {"xusr", (mode & S_IXUSR) != 0}, {"wgrp", (mode & S_IWGRP) != 0}, {"rgrp", (mode & S_IRGRP) != 0},
-          {"xgrp", (mode & S_IXGRP) != 0}, {"woth", (mode & S_IWOTH) != 0}, {"roth", (mode & S_IROTH) != 0},
-          {"xoth", (mode & S_IXOTH) != 0}, {"isuid", (mode & S_ISUID) != 0}, {"isgid", (mode & S_ISGID) != 0},
-          {"blocks", st.st_blocks}, {"block_size", st.st_blksize}, {"device_type", st.st_rdev}};
+  json output = stat_fields(st);
+  output["exists"] = true;
+  output["path"] = path;
+  output["blocks"] = st.st_blocks;
+  output["block_size"] = st.st_blksize;
+  output["device_type"] = st.st_rdev;
+  return output;
 }
 
 void add_checksum(json& output, const std::string& path, const json& args) {

@@ -17,6 +17,7 @@ constexpr std::array k_actions = {
     ActionRow{"debug", run_debug, "print a message or a variable"},
     ActionRow{"fail", run_fail, "fail with a message"},
     ActionRow{"file", run_module, "manage files, directories, links and their attributes"},
+    ActionRow{"find", run_module, "find files by name, age, size, type or content"},
     ActionRow{"group_by", run_group_by, "put each host in a group named after a key"},
     ActionRow{"include_vars", run_include_vars, "load variables from a file"},
     ActionRow{"meta", run_meta, "control the run (noop, flush_handlers, end_play, end_batch, end_host)"},
