@@ -21,6 +21,7 @@ Value run_assert(ActionContext&);
 Value run_copy(ActionContext&);
 Value run_debug(ActionContext&);
 Value run_fail(ActionContext&);
+Value run_fetch(ActionContext&);
 Value run_group_by(ActionContext&);
 Value run_include_vars(ActionContext&);
 Value run_meta(ActionContext&);

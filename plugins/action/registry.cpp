@@ -16,6 +16,7 @@ constexpr std::array k_actions = {
     ActionRow{"copy", run_copy, "copy content or a local file to the target"},
     ActionRow{"debug", run_debug, "print a message or a variable"},
     ActionRow{"fail", run_fail, "fail with a message"},
+    ActionRow{"fetch", run_fetch, "copy a file from the target to the control node"},
     ActionRow{"file", run_module, "manage files, directories, links and their attributes"},
     ActionRow{"find", run_module, "find files by name, age, size, type or content"},
     ActionRow{"group_by", run_group_by, "put each host in a group named after a key"},
