@@ -2,6 +2,7 @@
 // Query: checksum of dest vs the new data, attributes. Apply: backup, atomic write with
 // validation, then mode/owner/group.
 #include <array>
+#include <vector>
 #include <filesystem>
 
 #include <sys/stat.h>
@@ -62,11 +63,32 @@ NewContent new_content(const json& args) {
   return {*data, src};
 }
 
+// A dest ending in "/" (a file of a recursive copy: _original_basename is its relative path) gets
+// its missing directories, as Ansible's module makes them: directory_mode (else the umask's mode),
+// owner and group on each new one. Returns whether it made (or in check mode would make) any.
+bool make_parent_directories(const json& args, const std::string& dest, const ModuleContext& ctx) {
+  namespace fs = std::filesystem;
+  fs::path parent = fs::path(dest).parent_path();
+  std::error_code error;
+  if (parent.empty() || fs::exists(parent, error)) return false;
+  if (ctx.checking()) return true;
+  std::vector<fs::path> created;
+  for (fs::path dir = parent; !dir.empty() && !fs::exists(dir, error); dir = dir.parent_path()) created.push_back(dir);
+  fs::create_directories(parent, error);
+  if (error) throw ModuleFailure("Could not create the directory " + parent.string() + ": " + error.message());
+  json dir_args = {{"mode", args["directory_mode"]}, {"owner", args["owner"]}, {"group", args["group"]}};
+  json no_diff;
+  for (auto it = created.rbegin(); it != created.rend(); ++it) apply_file_attributes(it->string(), dir_args, ctx, no_diff);
+  return true;
+}
+
 // Resolves a directory dest (or one ending in "/") to the file inside it; follows links when asked.
 std::string resolve_dest(const json& args, const NewContent& content) {
   std::string dest = arg_string(args, "dest");
   if (dest.ends_with("/") || std::filesystem::is_directory(dest)) {
-    if (content.source.empty()) throw ModuleFailure("can not use content with a dir as dest");
+    // content from the control node's src file arrives with its name in _original_basename
+    if (content.source.empty() && !is_set(args, "_original_basename"))
+      throw ModuleFailure("can not use content with a dir as dest");
     std::string base = is_set(args, "_original_basename") ? arg_string(args, "_original_basename")
                                                           : std::filesystem::path(content.source).filename().string();
     dest = (std::filesystem::path(dest) / base).string();
@@ -126,6 +148,7 @@ json run_copy(const json& raw_args, const ModuleContext& ctx) {
   if (is_set(args, "attributes")) throw ModuleFailure("drover's copy does not set file attributes (chattr) yet");
   NewContent content = new_content(args);
   std::string dest = resolve_dest(args, content);
+  bool made_directories = arg_string(args, "dest").ends_with("/") && make_parent_directories(args, dest, ctx);
   std::string checksum = hex_digest(HashAlgorithm::sha1, content.data);
   json result = {{"dest", dest}, {"checksum", checksum}, {"md5sum", hex_digest(HashAlgorithm::md5, content.data)},
                  {"changed", false}};
@@ -138,7 +161,7 @@ json run_copy(const json& raw_args, const ModuleContext& ctx) {
     result["msg"] = "file already exists";
     return result;
   }
-  if (!exists) check_destination(dest);
+  if (!exists && !(made_directories && ctx.checking())) check_destination(dest);
   std::optional<std::string> before = exists ? read_file(dest) : std::string();
   bool content_changed = !before || hex_digest(HashAlgorithm::sha1, *before) != checksum;
   if (content_changed) {
@@ -147,7 +170,7 @@ json run_copy(const json& raw_args, const ModuleContext& ctx) {
   }
   json attrs_diff = state_diff(dest);
   bool attrs_changed = apply_file_attributes(dest, preserve_mode(args, content), ctx, attrs_diff);
-  result["changed"] = content_changed || attrs_changed;
+  result["changed"] = content_changed || attrs_changed || made_directories;
   if (!content_changed) {
     // Ansible's copy hands an unchanged file to the file module: its result has path and that diff.
     result.erase("md5sum");

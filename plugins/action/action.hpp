@@ -27,6 +27,7 @@ Value run_include_vars(ActionContext&);
 Value run_meta(ActionContext&);
 Value run_module(ActionContext&);  // the default: the module of the task's name, on the target
 Value run_raw(ActionContext&);
+Value run_script(ActionContext&);
 Value run_set_fact(ActionContext&);
 Value run_template(ActionContext&);
 

@@ -24,6 +24,7 @@ constexpr std::array k_actions = {
     ActionRow{"meta", run_meta, "control the run (noop, flush_handlers, end_play, end_batch, end_host)"},
     ActionRow{"ping", run_module, "check that the target can run modules"},
     ActionRow{"raw", run_raw, "run a command over the connection without the runner"},
+    ActionRow{"script", run_script, "upload a local script to the target and run it"},
     ActionRow{"set_fact", run_set_fact, "set host variables"},
     ActionRow{"setup", run_module, "gather facts about the target"},
     ActionRow{"shell", run_module, "run a command through the shell on the target"},
