@@ -93,17 +93,31 @@ std::string command_line(const std::string& raw, const std::string& first, const
   return executable.empty() ? command : executable + " " + command;
 }
 
+List split_lines(const std::string& text) {
+  List lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find_first_of("\r\n", start);
+    if (end == std::string::npos) end = text.size();
+    lines.push_back(Value(text.substr(start, end - start)));
+    start = end + (text.compare(end, 2, "\r\n") == 0 ? 2 : 1);
+  }
+  return lines;
+}
+
+// Runs the command through the connection's shell, as Ansible's _low_level_execute_command does
+// (output kept as it was written, become as the task asks).
 Value run_uploaded(ActionContext& ctx, const std::string& command) {
-  Map args;
-  args.set("_raw_params", command);
-  if (const Value* chdir = ctx.args.find("chdir")) args.set("chdir", *chdir);
-  Value r = ctx.run_module("shell", Value(std::move(args)));
-  if (r.find("rc") == nullptr) return r;  // the runner could not run it at all
+  std::string chdir = ctx.args.get_string("chdir");
+  connection::ExecResult r = ctx.run_raw(chdir.empty() ? command : "cd " + connection::shell_quote(chdir) + " && " + command);
   Map m;
   m.set("changed", true);
-  for (const char* key : {"rc", "stdout", "stdout_lines", "stderr", "stderr_lines"})
-    if (const Value* v = r.find(key)) m.set(key, *v);
-  if (r.get("rc").is_int() && r.get("rc").as_int() != 0) {
+  m.set("rc", static_cast<std::int64_t>(r.rc));
+  m.set("stdout", r.out);
+  m.set("stdout_lines", Value(split_lines(r.out)));
+  m.set("stderr", r.err);
+  m.set("stderr_lines", Value(split_lines(r.err)));
+  if (r.rc != 0) {
     m.set("failed", true);
     m.set("msg", "non-zero return code");
   }

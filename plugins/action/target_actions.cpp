@@ -94,7 +94,6 @@ Value attributes_only(ActionContext& ctx, const Value& args, const std::string& 
     m.set("dest", args.get_string("dest"));
     m.set("checksum", secrets::hex_encode(secrets::sha1(content)));
     m.set("size", static_cast<std::int64_t>(content.size()));
-    m.erase("path");
   }
   return r;
 }
@@ -310,7 +309,12 @@ Value copy_one_file(ActionContext& ctx, const std::string& path, const std::stri
   std::string error;
   std::optional<std::string> content = local_content(path, bool_arg(ctx.args, "decrypt", true), error);
   if (!content) return failed_result(error);
-  return send_content(ctx, file_copy_args(ctx.args, dest, rel, path, follow), *content);
+  Value r = send_content(ctx, file_copy_args(ctx.args, dest, rel, path, follow), *content);
+  if (!r.is_map()) return r;
+  bool untouched = !r.get_truthy("changed") && !r.find("src") && !r.find("path");  // force=no kept the file
+  if (!r.find("checksum")) r.mutable_map().set("checksum", secrets::hex_encode(secrets::sha1(*content)));  // as Ansible's _copy_file
+  if (untouched) r.mutable_map().set("src", path);
+  return r;
 }
 
 // A directory from the control node: every file through copy, then every directory and link
