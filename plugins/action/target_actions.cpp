@@ -311,9 +311,9 @@ Value copy_one_file(ActionContext& ctx, const std::string& path, const std::stri
   if (!content) return failed_result(error);
   Value r = send_content(ctx, file_copy_args(ctx.args, dest, rel, path, follow), *content);
   if (!r.is_map()) return r;
-  bool untouched = !r.get_truthy("changed") && !r.find("src") && !r.find("path");  // force=no kept the file
-  if (!r.find("checksum")) r.mutable_map().set("checksum", secrets::hex_encode(secrets::sha1(*content)));  // as Ansible's _copy_file
-  if (untouched) r.mutable_map().set("src", path);
+  bool kept = !r.get_truthy("failed") && !r.get_truthy("changed") && !r.find("src") && !r.find("path");  // force=no
+  if (kept) r.mutable_map().set("src", path);
+  else if (!r.find("checksum")) r.mutable_map().set("checksum", secrets::hex_encode(secrets::sha1(*content)));  // as Ansible's _copy_file
   return r;
 }
 
