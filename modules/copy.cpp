@@ -163,7 +163,7 @@ json run_copy(const json& raw_args, const ModuleContext& ctx) {
   }
   if (!exists && !(made_directories && ctx.checking())) check_destination(dest);
   std::optional<std::string> before = exists ? read_file(dest) : std::string();
-  bool content_changed = !before || hex_digest(HashAlgorithm::sha1, *before) != checksum;
+  bool content_changed = !exists || !before || hex_digest(HashAlgorithm::sha1, *before) != checksum;
   if (content_changed) {
     if (ctx.diffing()) result["diff"] = content_diff(before.value_or(""), content.data, dest, dest);
     if (!ctx.checking()) write_dest(args, dest, content.data, exists, result);

@@ -99,13 +99,15 @@ Value attributes_only(ActionContext& ctx, const Value& args, const std::string& 
 }
 
 // Sends `content` to the target as copy's content (text) or content_b64 (binary), unless the
-// target has it already.
-Value send_content(ActionContext& ctx, Value args, const std::string& content) {
+// target has it already. `source` (the control-node file, if any) is the result's src when the
+// content was sent or the file kept (Ansible's src is then its temp copy on the target).
+Value send_content(ActionContext& ctx, Value args, const std::string& content, const std::string& source = "") {
   Transfer transfer = plan_transfer(ctx, args, content);
   if (transfer == Transfer::nothing) {
     Map m;
     m.set("changed", false);
     m.set("dest", args.get_string("dest"));
+    if (!source.empty()) m.set("src", source);
     return Value(std::move(m));
   }
   if (transfer == Transfer::attributes_only) return attributes_only(ctx, args, content);
@@ -115,7 +117,9 @@ Value send_content(ActionContext& ctx, Value args, const std::string& content) {
   } else {
     m.set("content_b64", secrets::base64_encode(content));
   }
-  return ctx.run_module("copy", args);
+  Value r = ctx.run_module("copy", args);
+  if (!source.empty() && r.is_map() && !r.get_truthy("failed") && !r.find("src")) r.mutable_map().set("src", source);
+  return r;
 }
 
 // Ansible's copy action writes a `content` that is a dict or a list (templated to one, or given
@@ -309,11 +313,10 @@ Value copy_one_file(ActionContext& ctx, const std::string& path, const std::stri
   std::string error;
   std::optional<std::string> content = local_content(path, bool_arg(ctx.args, "decrypt", true), error);
   if (!content) return failed_result(error);
-  Value r = send_content(ctx, file_copy_args(ctx.args, dest, rel, path, follow), *content);
-  if (!r.is_map()) return r;
-  bool kept = !r.get_truthy("failed") && !r.get_truthy("changed") && !r.find("src") && !r.find("path");  // force=no
-  if (kept) r.mutable_map().set("src", path);
-  else if (!r.find("checksum")) r.mutable_map().set("checksum", secrets::hex_encode(secrets::sha1(*content)));  // as Ansible's _copy_file
+  Value r = send_content(ctx, file_copy_args(ctx.args, dest, rel, path, follow), *content, path);
+  bool kept = !r.get_truthy("changed") && r.find("src");  // force=no: Ansible adds nothing to that result
+  if (r.is_map() && !kept && !r.find("checksum"))
+    r.mutable_map().set("checksum", secrets::hex_encode(secrets::sha1(*content)));  // as Ansible's _copy_file
   return r;
 }
 
@@ -364,6 +367,7 @@ Value copy_tree(ActionContext& ctx, const std::string& source, std::string dest)
 
 Value run_copy(ActionContext& ctx) {
   const Value* src = ctx.args.find("src");
+  if (src && (src->is_null() || (src->is_string() && src->as_string().empty()))) src = nullptr;  // Python's `not source`
   const Value* content = ctx.args.find("content");
   std::string dest = ctx.args.get_string("dest");
   if (!src && !content) return failed_result("src (or content) is required");

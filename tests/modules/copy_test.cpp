@@ -195,3 +195,11 @@ TEST_CASE("copy to a dest ending in / makes the missing directories with directo
                                    {"directory_mode", "0750"}, {"mode", "0600"}});
   CHECK(again["changed"] == false);
 }
+
+TEST_CASE("regression: copying an empty file to a missing dest creates it (its checksum equals that of no content)") {
+  TempDir dir;
+  json result = run_module("copy", {{"content", ""}, {"dest", dir / "empty"}});
+  CHECK(result["changed"] == true);
+  CHECK(std::filesystem::exists(dir / "empty"));
+  CHECK(run_module("copy", {{"content", ""}, {"dest", dir / "empty"}})["changed"] == false);
+}
