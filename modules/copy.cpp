@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "modules/copy_directory.hpp"
 #include "modules/registry.hpp"
 #include "modules/util/args.hpp"
 #include "modules/util/atomic_write.hpp"
@@ -56,8 +57,6 @@ NewContent new_content(const json& args) {
   if (is_set(args, "content")) return {arg_string(args, "content"), ""};
   if (is_set(args, "content_b64")) return {base64_decode(arg_string(args, "content_b64")), ""};
   std::string src = arg_string(args, "src");
-  if (std::filesystem::is_directory(src))
-    throw ModuleFailure("drover's copy module copies single files; " + src + " is a directory");
   auto data = read_file(src);
   if (!data) throw ModuleFailure("Source " + src + " not found");
   return {*data, src};
@@ -146,6 +145,12 @@ json preserve_mode(json args, const NewContent& content) {
 json run_copy(const json& raw_args, const ModuleContext& ctx) {
   json args = check_args(raw_args, k_spec, "copy");
   if (is_set(args, "attributes")) throw ModuleFailure("drover's copy does not set file attributes (chattr) yet");
+  if (is_set(args, "src") && !is_set(args, "content") && !is_set(args, "content_b64") &&
+      std::filesystem::is_directory(arg_string(args, "src"))) {
+    if (!arg_bool(args, "remote_src"))
+      throw ModuleFailure("src " + arg_string(args, "src") + " is a directory: copy a directory with remote_src=true");
+    return copy_remote_directory(args, ctx);
+  }
   NewContent content = new_content(args);
   std::string dest = resolve_dest(args, content);
   bool made_directories = arg_string(args, "dest").ends_with("/") && make_parent_directories(args, dest, ctx);

@@ -47,6 +47,10 @@ std::optional<std::string> script_content(ActionContext& ctx, const std::string&
     return std::nullopt;
   }
   if (!bool_arg(ctx.args, "decrypt", true) || !secrets::is_vault_text(*content)) return content;
+  if (secrets::vault_secrets().empty()) {
+    error = "A vault password or secret must be specified to decrypt " + path;  // Ansible's words
+    return std::nullopt;
+  }
   try {
     return secrets::vault_decrypt(*content, secrets::vault_secrets(), path);
   } catch (const std::exception& e) {

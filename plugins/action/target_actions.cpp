@@ -98,6 +98,17 @@ Value attributes_only(ActionContext& ctx, const Value& args, const std::string& 
   return r;
 }
 
+// Ansible's copy action returns the diff of a file whose content it sent as a list ([] without
+// --diff), the file module's diff dict when only attributes were looked at. The runner's copy
+// reports a content change with md5sum.
+Value with_action_diff(Value r) {
+  if (!r.is_map() || r.get_truthy("failed") || !r.find("md5sum")) return r;
+  List diffs;
+  if (const Value* diff = r.find("diff"); diff && diff->is_map()) diffs.push_back(*diff);
+  r.mutable_map().set("diff", Value(std::move(diffs)));
+  return r;
+}
+
 // Sends `content` to the target as copy's content (text) or content_b64 (binary), unless the
 // target has it already. `source` (the control-node file, if any) is the result's src when the
 // content was sent or the file kept (Ansible's src is then its temp copy on the target).
@@ -117,7 +128,7 @@ Value send_content(ActionContext& ctx, Value args, const std::string& content, c
   } else {
     m.set("content_b64", secrets::base64_encode(content));
   }
-  Value r = ctx.run_module("copy", args);
+  Value r = with_action_diff(ctx.run_module("copy", args));
   if (!source.empty() && r.is_map() && !r.get_truthy("failed") && !r.find("src")) r.mutable_map().set("src", source);
   return r;
 }
@@ -224,6 +235,11 @@ void walk_source(const fs::path& dir, const std::string& rel_base, bool local_fo
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec)) names.push_back(entry.path().filename().string());
   std::sort(names.begin(), names.end());
+  // as os.walk yields them: the files of a directory before anything in its subdirectories
+  std::stable_partition(names.begin(), names.end(), [&](const std::string& name) {
+    struct stat st{};
+    return !(::stat((dir / name).c_str(), &st) == 0 && S_ISDIR(st.st_mode));
+  });
   for (const auto& name : names) {
     fs::path path = dir / name;
     std::string rel = rel_base.empty() ? name : rel_base + "/" + name;
@@ -272,10 +288,14 @@ std::optional<std::string> local_content(const std::string& path, bool decrypt, 
     return std::nullopt;
   }
   if (!decrypt || !secrets::is_vault_text(*content)) return content;
+  if (secrets::vault_secrets().empty()) {
+    error = "A vault password or secret must be specified to decrypt " + path;  // Ansible's words
+    return std::nullopt;
+  }
   try {
     return secrets::vault_decrypt(*content, secrets::vault_secrets(), path);
   } catch (const std::exception& e) {
-    error = std::string("could not find src=") + path + ", " + e.what();
+    error = e.what();
     return std::nullopt;
   }
 }
@@ -374,7 +394,7 @@ Value run_copy(ActionContext& ctx) {
   if (dest.empty()) return failed_result("dest is required");
   if (src && content) return failed_result("src and content are mutually exclusive");
   if (content && dest.ends_with("/")) return failed_result("can not use content with a dir as dest");
-  if (!src) return ctx.run_module("copy", with_text_content(ctx.args));
+  if (!src) return with_action_diff(ctx.run_module("copy", with_text_content(ctx.args)));
   if (bool_arg(ctx.args, "remote_src")) return ctx.run_module("copy", ctx.args);
   std::string name = src->is_string() ? src->as_string() : "";
   std::string path = find_file(ctx.search_paths, "files", name);
