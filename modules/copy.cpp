@@ -57,8 +57,12 @@ NewContent new_content(const json& args) {
   if (is_set(args, "content")) return {arg_string(args, "content"), ""};
   if (is_set(args, "content_b64")) return {base64_decode(arg_string(args, "content_b64")), ""};
   std::string src = arg_string(args, "src");
+  struct stat st{};
+  if (::stat(src.c_str(), &st) != 0) throw ModuleFailure("Source " + src + " not found");
+  if (::access(src.c_str(), R_OK) != 0) throw ModuleFailure("Source " + src + " not readable");
+  if (!S_ISREG(st.st_mode)) throw ModuleFailure("Cannot copy invalid source '" + src + "': not a file");
   auto data = read_file(src);
-  if (!data) throw ModuleFailure("Source " + src + " not found");
+  if (!data) throw ModuleFailure("Source " + src + " not readable");
   return {*data, src};
 }
 
