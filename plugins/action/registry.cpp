@@ -12,6 +12,7 @@ namespace {
 constexpr std::array k_actions = {
     ActionRow{"add_host", run_add_host, "add a host (and groups) to the inventory of this run"},
     ActionRow{"assert", run_assert, "fail unless the given expressions are true"},
+    ActionRow{"authorized_key", run_module, "add or remove SSH authorized keys", "ansible.posix"},
     ActionRow{"command", run_module, "run a command on the target"},
     ActionRow{"copy", run_copy, "copy content or a local file to the target"},
     ActionRow{"debug", run_debug, "print a message or a variable"},
