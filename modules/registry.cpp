@@ -15,6 +15,7 @@ constexpr std::array k_modules{
     ModuleEntry{"copy", run_copy, "Write content to a file on the target"},
     ModuleEntry{"file", run_file, "Manage files, directories, links and their attributes"},
     ModuleEntry{"find", run_find, "Find files by name, age, size, type or content"},
+    ModuleEntry{"known_hosts", run_known_hosts, "Add or remove a host key in a known_hosts file"},
     ModuleEntry{"ping", run_ping, "Check that the runner answers"},
     ModuleEntry{"setup", run_setup, "Gather facts about the target"},
     ModuleEntry{"shell", run_shell, "Execute a command through /bin/sh"},

@@ -30,6 +30,7 @@ json run_command(const json& args, const ModuleContext& ctx);
 json run_copy(const json& args, const ModuleContext& ctx);
 json run_file(const json& args, const ModuleContext& ctx);
 json run_find(const json& args, const ModuleContext& ctx);
+json run_known_hosts(const json& args, const ModuleContext& ctx);
 json run_ping(const json& args, const ModuleContext& ctx);
 json run_setup(const json& args, const ModuleContext& ctx);
 json run_shell(const json& args, const ModuleContext& ctx);

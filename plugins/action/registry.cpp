@@ -22,6 +22,7 @@ constexpr std::array k_actions = {
     ActionRow{"find", run_module, "find files by name, age, size, type or content"},
     ActionRow{"group_by", run_group_by, "put each host in a group named after a key"},
     ActionRow{"include_vars", run_include_vars, "load variables from a file"},
+    ActionRow{"known_hosts", run_module, "add or remove a host key in a known_hosts file"},
     ActionRow{"meta", run_meta, "control the run (noop, flush_handlers, end_play, end_batch, end_host)"},
     ActionRow{"ping", run_module, "check that the target can run modules"},
     ActionRow{"raw", run_raw, "run a command over the connection without the runner"},
