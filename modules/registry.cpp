@@ -11,12 +11,15 @@ namespace {
 
 constexpr std::array k_modules{
     ModuleEntry{"assemble", run_assemble, "Assemble a file from the fragments in a directory"},
+    ModuleEntry{"authorized_key", run_authorized_key, "Add or remove SSH authorized keys"},
     ModuleEntry{"blockinfile", run_blockinfile, "Insert, update or remove a block of lines between markers"},
     ModuleEntry{"command", run_command, "Execute a command without a shell"},
     ModuleEntry{"copy", run_copy, "Write content to a file on the target"},
     ModuleEntry{"file", run_file, "Manage files, directories, links and their attributes"},
+    ModuleEntry{"find", run_find, "Find files by name, age, size, type or content"},
     ModuleEntry{"get_url", run_get_url, "Download a file over HTTP or HTTPS"},
     ModuleEntry{"ini_file", run_ini_file, "Set or remove options and sections in INI files"},
+    ModuleEntry{"known_hosts", run_known_hosts, "Add or remove a host key in a known_hosts file"},
     ModuleEntry{"lineinfile", run_lineinfile, "Make sure a line is in a file, or is not"},
     ModuleEntry{"ping", run_ping, "Check that the runner answers"},
     ModuleEntry{"replace", run_replace, "Replace every match of a regular expression in a file"},
@@ -24,6 +27,7 @@ constexpr std::array k_modules{
     ModuleEntry{"shell", run_shell, "Execute a command through /bin/sh"},
     ModuleEntry{"slurp", run_slurp, "Read a file, base64-encoded"},
     ModuleEntry{"stat", run_stat, "Retrieve file or file system status"},
+    ModuleEntry{"tempfile", run_tempfile, "Create a temporary file or directory"},
     ModuleEntry{"uri", run_uri, "Interact with web services"},
     ModuleEntry{"wait_for", run_wait_for, "Wait for a port, a file or some time"},
 };

@@ -26,12 +26,15 @@ json run_module(std::string_view name, const json& args, const ModuleContext& ct
 
 // The module functions, one per file in modules/.
 json run_assemble(const json& args, const ModuleContext& ctx);
+json run_authorized_key(const json& args, const ModuleContext& ctx);
 json run_blockinfile(const json& args, const ModuleContext& ctx);
 json run_command(const json& args, const ModuleContext& ctx);
 json run_copy(const json& args, const ModuleContext& ctx);
 json run_file(const json& args, const ModuleContext& ctx);
+json run_find(const json& args, const ModuleContext& ctx);
 json run_get_url(const json& args, const ModuleContext& ctx);
 json run_ini_file(const json& args, const ModuleContext& ctx);
+json run_known_hosts(const json& args, const ModuleContext& ctx);
 json run_lineinfile(const json& args, const ModuleContext& ctx);
 json run_ping(const json& args, const ModuleContext& ctx);
 json run_replace(const json& args, const ModuleContext& ctx);
@@ -39,6 +42,7 @@ json run_setup(const json& args, const ModuleContext& ctx);
 json run_shell(const json& args, const ModuleContext& ctx);
 json run_slurp(const json& args, const ModuleContext& ctx);
 json run_stat(const json& args, const ModuleContext& ctx);
+json run_tempfile(const json& args, const ModuleContext& ctx);
 json run_uri(const json& args, const ModuleContext& ctx);
 json run_wait_for(const json& args, const ModuleContext& ctx);
 

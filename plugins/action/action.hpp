@@ -22,12 +22,14 @@ Value run_assert(ActionContext&);
 Value run_copy(ActionContext&);
 Value run_debug(ActionContext&);
 Value run_fail(ActionContext&);
+Value run_fetch(ActionContext&);
 Value run_group_by(ActionContext&);
 Value run_include_vars(ActionContext&);
 Value run_meta(ActionContext&);
 Value run_pause(ActionContext&);
 Value run_module(ActionContext&);  // the default: the module of the task's name, on the target
 Value run_raw(ActionContext&);
+Value run_script(ActionContext&);
 Value run_set_fact(ActionContext&);
 Value run_template(ActionContext&);
 Value run_uri(ActionContext&);

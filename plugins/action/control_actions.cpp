@@ -26,7 +26,10 @@ std::vector<std::pair<Value, std::string>> conditions_of(const Value& v) {
   };
   std::vector<std::pair<Value, std::string>> out;
   if (v.is_list()) {
-    for (const auto& item : v.as_list()) out.emplace_back(item, text(item));
+    for (const auto& item : v.as_list()) {
+      if (item.is_null() || (item.is_string() && item.as_string().empty())) continue;  // Ansible: always true
+      out.emplace_back(item, text(item));
+    }
   } else if (v.is_string() || v.is_bool()) {
     out.emplace_back(v, text(v));
   }

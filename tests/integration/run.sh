@@ -7,7 +7,7 @@
 #                                                      in drover's place: proves the playbooks and the
 #                                                      expected outputs are right (slow: ~3 min)
 # Cases: provision unreachable failing local adhoc static differential types keywords execution errors
-#        secrets roles scripts http
+#        secrets roles scripts http transfer
 #
 # Brings up a 20-host fleet (fleet.sh), plus one extra inventory host on a closed port for the
 # unreachable case, runs the cases, prints PASS/FAIL/SKIP per case (with the diff of expected vs
@@ -25,7 +25,7 @@ readonly k_expected=$k_here/expected
 readonly k_hosts=20
 readonly k_timeout=300           # seconds for any single drover invocation
 readonly k_ansible_timeout=3600  # Ansible on 20 hosts takes minutes on a loaded 2-core machine
-readonly k_all_cases="provision unreachable failing local adhoc static differential types keywords execution errors secrets roles scripts http"
+readonly k_all_cases="provision unreachable failing local adhoc static differential types keywords execution errors secrets roles scripts http transfer"
 
 g_mode=drover                    # drover | ansible
 g_build=""
@@ -182,6 +182,23 @@ case_provision() {
     expect_recap "$out2" "$k_expected/provision-second.recap" || bad2=1
     (( bad2 == 0 )) || show_output "$out2"
     return $(( bad | bad2 ))
+}
+
+# transfer: copy (a directory from the control node), find, fetch, script and tempfile over ssh on
+# every fleet host (playbooks/transfer/transfer.yml asserts each step); the fetched files are
+# checked here too.
+case_transfer() {
+    new_root "$FLEET_HOME" "$FLEET_USER"; local root=$g_root
+    local out=$g_work/transfer.out fetched=$g_work/fetched rc=0 bad=0 h
+    run_playbook "$out" -i "$FLEET_INVENTORY" -f 25 "$k_playbooks/transfer/transfer.yml" \
+        -e "fleet_root=$root" -e "fetched=$fetched" || rc=$?
+    expect_rc "run" 0 "$rc" || bad=1
+    for h in $(fleet_hosts); do
+        [[ $(cat "$fetched/$h$root/$h/name.txt" 2>/dev/null) == "$h" ]] || { echo "    $h: the fetched file is missing or wrong"; bad=1; }
+        [[ -f $root/$h/tree/sub/two.txt ]] || { echo "    $h: the copied tree is incomplete"; bad=1; }
+    done
+    (( bad == 0 )) || show_output "$out"
+    return "$bad"
 }
 
 case_unreachable() {
