@@ -10,6 +10,7 @@ namespace drover::modules {
 namespace {
 
 constexpr std::array k_modules{
+    ModuleEntry{"async_status", run_async_status, "Report (or clean up) a job started with async"},
     ModuleEntry{"command", run_command, "Execute a command without a shell"},
     ModuleEntry{"copy", run_copy, "Write content to a file on the target"},
     ModuleEntry{"file", run_file, "Manage files, directories, links and their attributes"},

@@ -25,6 +25,7 @@ const ModuleEntry* find_module(std::string_view name);
 json run_module(std::string_view name, const json& args, const ModuleContext& ctx);
 
 // The module functions, one per file in modules/.
+json run_async_status(const json& args, const ModuleContext& ctx);
 json run_command(const json& args, const ModuleContext& ctx);
 json run_copy(const json& args, const ModuleContext& ctx);
 json run_file(const json& args, const ModuleContext& ctx);

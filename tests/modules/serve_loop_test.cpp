@@ -124,6 +124,6 @@ TEST_CASE("--version and --list print the version and the module names") {
   CHECK(version.stdout_text == std::string("drover-modules ") + DROVER_VERSION + "\n");
   RunOutput list = run_binary({"--list"});
   CHECK(list.rc == 0);
-  CHECK(list.stdout_text.find("command\ncopy\nfile\n") == 0);
+  CHECK(list.stdout_text.find("async_status\ncommand\ncopy\nfile\n") == 0);
   CHECK(run_binary({"--bogus"}).rc == 1);
 }
