@@ -345,8 +345,5 @@ const playbook::Task* FreeStrategy::with_block_when(const playbook::Task& task, 
   return copy.get();
 }
 
-void FreeStrategy::warn_once(const std::string& message) {
-  if (m_warned.insert(message).second) m_bus.on_warning(message);
-}
 
 }  // namespace drover::exec

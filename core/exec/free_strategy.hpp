@@ -70,7 +70,6 @@ private:
   void process(TaskOutcome outcome);
   const playbook::Task* with_block_when(const playbook::Task& task, const std::vector<std::string>& when);
   void finish(std::size_t cursor);  // the host is out of the play
-  void warn_once(const std::string& message);
 
   Pinning m_pinning;
   std::size_t m_last_host = 0;  // where each round's search for a ready host starts
@@ -84,7 +83,6 @@ private:
   std::vector<Step> m_running_step;                           // by cursor index
   std::map<const playbook::Task*, std::size_t> m_in_flight;   // throttle: running hosts per task
   std::map<const playbook::Task*, std::unique_ptr<playbook::Task>> m_when_copies;
-  std::set<std::string> m_warned;
 };
 
 }  // namespace drover::exec

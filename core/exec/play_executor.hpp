@@ -95,6 +95,9 @@ protected:
   output::TaskInfo task_info(const playbook::Task& task, bool is_handler) const;
   std::string templated_name(const playbook::Task& task) const;
   void apply_meta(action::MetaAction meta, HostState& host);
+  void clear_host_errors();
+  void refresh_inventory();
+  void warn_once(const std::string& message);  // Ansible's Display shows each warning once
   void change_inventory(TaskOutcome& outcome);
   // A bool play-level keyword (gather_facts, run_once), templated with the play's variables.
   bool play_keyword_bool(std::string_view name, const Value& value, bool fallback) const;
@@ -146,6 +149,8 @@ protected:
   std::set<std::string> m_outside_inclusion;  // active hosts that did not include what runs now
   std::vector<const Value*> m_include_layers;  // vars of the inclusions running now, outermost first
   bool m_flushing = false;  // handlers are running: what they include runs as handlers too
+  std::set<std::string> m_cleared_hosts;  // failed, then cleared by clear_host_errors: out of this play
+  std::set<std::string> m_warned;
 };
 
 }  // namespace drover::exec

@@ -63,6 +63,16 @@ struct IncludeInfo {
   Value vars = Value::map();       // the loop variables of this inclusion (item label), or {}
 };
 
+// How a task run with `async` and `poll` is getting on (Ansible's v2_runner_on_async_poll,
+// _async_ok and _async_failed): each poll that found the job still running, then whether it
+// ended well; all before the task's own result.
+enum class AsyncEvent { poll, ok, failed };
+struct AsyncResult {
+  AsyncEvent event = AsyncEvent::poll;
+  std::string host;
+  Value result;  // poll: the async_status answer (ansible_job_id, started, finished); else the task's result
+};
+
 struct HostStats {
   int ok = 0, changed = 0, unreachable = 0, failures = 0, skipped = 0, rescued = 0, ignored = 0;
 };
@@ -84,6 +94,7 @@ public:
   virtual void on_host_result(const HostResult&) {}
   virtual void on_item_result(const ItemResult&) {}
   virtual void on_include(const IncludeInfo&) {}
+  virtual void on_async(const AsyncResult&) {}
   virtual void on_warning(const std::string& /*message*/) {}
   virtual void on_stats(const RunStats&) {}
   virtual void on_playbook_end() {}

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "core/output/result_format.hpp"
+#include "core/value/python_repr.hpp"
 #include "core/value/text.hpp"
 #include "plugins/callback/builtins.hpp"
 #include "plugins/callback/callback_base.hpp"
@@ -92,6 +93,27 @@ public:
     for (std::size_t i = 0; i < include.hosts.size(); ++i) msg += (i ? ", " : "") + include.hosts[i];
     if (include.vars.find("_ansible_item_label")) msg += " => (item=" + item_label(include.vars) + ")";
     m_display.display(msg, color::skip);
+  }
+
+  // "ASYNC POLL on web1: jid=j1.2 started=1 finished=0", "ASYNC OK on web1: jid=j1.2", "ASYNC
+  // FAILED on web1: jid=..." (the job id from async_result when the job never finished).
+  void on_async(const AsyncResult& async) override {
+    const Value& r = async.result;
+    std::string jid = python_str(r.get("ansible_job_id"));
+    switch (async.event) {
+      case AsyncEvent::poll:
+        m_display.display("ASYNC POLL on " + async.host + ": jid=" + jid + " started=" + python_str(r.get("started")) +
+                              " finished=" + python_str(r.get("finished")),
+                          color::debug);
+        break;
+      case AsyncEvent::ok: m_display.display("ASYNC OK on " + async.host + ": jid=" + jid, color::debug); break;
+      case AsyncEvent::failed:
+        if (!r.find("ansible_job_id"))
+          if (const Value* inner = r.find("async_result"); inner && inner->is_map())
+            jid = python_str(inner->get("ansible_job_id"));
+        m_display.display("ASYNC FAILED on " + async.host + ": jid=" + jid, color::debug);
+        break;
+    }
   }
 
   void on_stats(const RunStats& stats) override {
