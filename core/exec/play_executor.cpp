@@ -217,6 +217,7 @@ output::TaskInfo PlayExecutor::task_info(const playbook::Task& task, bool is_han
   output::TaskInfo info;
   info.name = banner_name(task);
   info.action = task.action;
+  info.identity = &task;
   info.path = task.where.known() ? task.where.file + ":" + std::to_string(task.where.line) : "";
   info.is_handler = is_handler || m_flushing;
   info.args = task.args;

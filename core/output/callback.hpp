@@ -30,6 +30,9 @@ struct TaskInfo {
   Value args;              // templated args when known (for ad hoc and -vvv)
   bool loop = false;       // the task has loop/with_*: its results come as items + `results`
   bool diff = false;       // the task's `diff` keyword for this host, as the module got it
+  // Which task object this is (Ansible's task uuid): the free strategy gives each host's
+  // included tasks their own, so their banners repeat per host as Ansible's do. Null: unknown.
+  const void* identity = nullptr;
 };
 
 enum class Status { ok, changed, failed, skipped, unreachable };
@@ -61,6 +64,7 @@ struct IncludeInfo {
   std::string file;                // the included file, absolute
   std::vector<std::string> hosts;  // the hosts that include it, in result order
   Value vars = Value::map();       // the loop variables of this inclusion (item label), or {}
+  TaskInfo task;                   // the include task (free strategy: its banner goes first)
 };
 
 // How a task run with `async` and `poll` is getting on (Ansible's v2_runner_on_async_poll,

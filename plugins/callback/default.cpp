@@ -89,6 +89,8 @@ public:
 
   // "included: FILE for web1, web2 => (item=x)", in the skip colour, as v2_playbook_on_include.
   void on_include(const IncludeInfo& include) override {
+    // free/host_pinned: the include's ok result shows its banner (Ansible's v2_runner_on_ok)
+    if (m_banner_with_results && !include.task.name.empty()) ensure_banner(include.task);
     std::string msg = "included: " + include.file + " for ";
     for (std::size_t i = 0; i < include.hosts.size(); ++i) msg += (i ? ", " : "") + include.hosts[i];
     if (include.vars.find("_ansible_item_label")) msg += " => (item=" + item_label(include.vars) + ")";
@@ -141,6 +143,7 @@ public:
 
 private:
   static bool same_task(const TaskInfo& a, const TaskInfo& b) {
+    if (a.identity && b.identity && a.identity != b.identity) return false;
     return a.name == b.name && a.path == b.path && a.action == b.action && a.is_handler == b.is_handler;
   }
 
