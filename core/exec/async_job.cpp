@@ -89,7 +89,12 @@ Value poll_async_job(const Value& started, std::int64_t async_seconds, std::int6
   if (int_field(answer, "finished") != 1) {
     Value failed = action::failed_result("async task did not complete within the requested time - " +
                                          std::to_string(async_seconds) + "s");
-    answer.mutable_map().erase("changed");  // Ansible shows the module's answer as it came
+    // Ansible shows the module's answer as it came: with its invocation, without `changed`
+    answer.mutable_map().erase("changed");
+    const std::string jid = started.get_string("ansible_job_id");
+    std::string dir = answer.get_string("results_file");
+    if (dir.size() > jid.size() + 1) dir.resize(dir.size() - jid.size() - 1);
+    answer.mutable_map().set("invocation", Value(Map{{"module_args", async_status_args(jid, "status", dir)}}));
     failed.mutable_map().set("async_result", answer);
     return failed;
   }

@@ -286,10 +286,7 @@ bool FreeStrategy::submit(Cursor& c) {
     if (any_errors_fatal_for(task, step.frame))
       warn_once("Using any_errors_fatal with the free strategy is not supported, as tasks are executed "
                 "independently on each host");
-    // the banner of an included task sees the include's loop variables, as in the linear strategy
-    m_include_layers = step.frame.include_vars;
-    m_bus.on_task_start(task_info(task, is_handler));
-    m_include_layers.clear();
+    m_bus.on_task_start(step_info(step));
   }
   TaskRun run{step.task, step.frame.vars, c.host, &m_ctx, is_handler, step.frame.include_vars};
   m_pool.submit([run] { return execute_task(run); });
@@ -307,7 +304,7 @@ void FreeStrategy::process(TaskOutcome o) {
   --m_in_flight[step.task];
   const playbook::Task& task = *step.task;
   const bool is_handler = step.kind == TaskKind::handler;
-  const output::TaskInfo info = task_info(task, is_handler);
+  const output::TaskInfo info = step_info(step);
   const bool was_out = c.host->failed || c.host->unreachable;
   if (task.action == "add_host" || task.action == "group_by") change_inventory(o);  // before it is shown
   if (is_dynamic_include(task.action)) {
@@ -339,6 +336,14 @@ void FreeStrategy::process(TaskOutcome o) {
   }
   if (c.done || m_ended_hosts.count(c.host->name)) finish(i);
   else m_idle.insert(i);
+}
+
+// The banner of an included task sees the include's loop variables, as in the linear strategy.
+output::TaskInfo FreeStrategy::step_info(const Step& step) {
+  m_include_layers = step.frame.include_vars;
+  output::TaskInfo info = task_info(*step.task, step.kind == TaskKind::handler);
+  m_include_layers.clear();
+  return info;
 }
 
 // include_tasks/include_role: what the hosts whose include results came in this round include is

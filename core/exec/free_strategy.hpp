@@ -79,6 +79,7 @@ private:
     const playbook::Task* task = nullptr;
     output::TaskInfo info;
   };
+  output::TaskInfo step_info(const Step& step);
   void enter_pending_inclusions();
   void enter_inclusions(std::size_t cursor, const std::vector<const Inclusion*>& inclusions, const Frame& frame);
   const playbook::Task* with_block_when(const playbook::Task& task, const std::vector<std::string>& when);

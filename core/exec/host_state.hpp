@@ -7,6 +7,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "core/inventory/inventory.hpp"
 #include "core/transport/target.hpp"
@@ -45,13 +46,19 @@ struct HostState {
   }
   // Closes every connection of the host (their runners exit); the next task connects afresh
   // (meta: reset_connection, the end of the run). Only between tasks: no worker may use them.
-  void close_targets() {
+  // Returns the specs of the connections it closed.
+  std::vector<connection::ConnectionSpec> close_targets() {
     std::map<std::string, std::unique_ptr<transport::Target>> closing;
     {
       std::lock_guard lock(m_target_mutex);
       closing.swap(m_targets);
     }
-    for (auto& [key, target] : closing) target->close();  // never throws
+    std::vector<connection::ConnectionSpec> closed;
+    for (auto& [key, target] : closing) {
+      target->close();  // never throws
+      closed.push_back(target->spec());
+    }
+    return closed;
   }
 
 private:

@@ -443,7 +443,10 @@ void PlayExecutor::apply_meta(action::MetaAction meta, HostState& h) {
       h.injected_facts = Value::map();
       break;
     case MetaAction::clear_host_errors: clear_host_errors(); break;
-    case MetaAction::reset_connection: h.close_targets(); break;
+    case MetaAction::reset_connection:
+      for (const auto& spec : h.close_targets())
+        if (spec.connection == "local") warn_once("Reset is not implemented for this connection");  // as Ansible's local plugin
+      break;
     case MetaAction::refresh_inventory: refresh_inventory(); break;
     case MetaAction::none:
     case MetaAction::noop: break;

@@ -275,6 +275,15 @@ private:
     return out;
   }
 
+  // What Ansible's AnsibleActionFail becomes: its message, and the empty traceback 2.14 reports
+  // with it ("The error was: NoneType: None").
+  static Value action_failure(const std::string& msg) {
+    Value r = failed_result(msg);
+    r.mutable_map().set("changed", false);
+    r.mutable_map().set("exception", "NoneType: None\n");
+    return r;
+  }
+
   // One attempt: template the arguments and run the action.
   Value run_action(const vars::Scope& scope, tmpl::Templar& templar) {
     if (is_dynamic_include(m_task.action)) return include_result(templar);
@@ -286,8 +295,8 @@ private:
     m_diff = bool_keyword(templar, "diff", m_task.diff, m_opts.diff);
     const std::int64_t async_seconds = int_keyword(templar, "async", m_task.async_val, 0);
     if (async_seconds > 0) {  // Ansible's ActionBase.run checks, in this order
-      if (row->async != action::Async::supported) return failed_result("async is not supported for this task.");
-      if (check) return failed_result("check mode and async cannot be used on same task.");
+      if (row->async != action::Async::supported) return action_failure("async is not supported for this task.");
+      if (check) return action_failure("check mode and async cannot be used on same task.");
     }
     m_timeout = int_keyword(templar, "timeout", m_task.timeout.is_null() ? m_play.play->timeout : m_task.timeout, 0);
     transport::ModuleCall base;
