@@ -58,12 +58,17 @@ struct HostState {
       target->close();  // never throws
       closed.push_back(target->spec());
     }
+    // kept, not destroyed: under the free strategy a worker delegating to this host may still
+    // hold one (a Target serializes its calls, so that worker's call finishes first)
+    std::lock_guard lock(m_target_mutex);
+    for (auto& [key, target] : closing) m_retired.push_back(std::move(target));
     return closed;
   }
 
 private:
   mutable std::mutex m_target_mutex;  // guards the pointer, not the calls
   std::map<std::string, std::unique_ptr<transport::Target>> m_targets;
+  std::vector<std::unique_ptr<transport::Target>> m_retired;  // closed by close_targets
 };
 
 }  // namespace drover::exec
