@@ -412,5 +412,4 @@ const playbook::Task* FreeStrategy::with_block_when(const playbook::Task& task, 
   return copy.get();
 }
 
-
 }  // namespace drover::exec
