@@ -11,6 +11,7 @@ namespace {
 
 constexpr std::array k_modules{
     ModuleEntry{"assemble", run_assemble, "Assemble a file from the fragments in a directory"},
+    ModuleEntry{"async_status", run_async_status, "Report (or clean up) a job started with async"},
     ModuleEntry{"authorized_key", run_authorized_key, "Add or remove SSH authorized keys"},
     ModuleEntry{"blockinfile", run_blockinfile, "Insert, update or remove a block of lines between markers"},
     ModuleEntry{"command", run_command, "Execute a command without a shell"},

@@ -26,6 +26,7 @@ json run_module(std::string_view name, const json& args, const ModuleContext& ct
 
 // The module functions, one per file in modules/.
 json run_assemble(const json& args, const ModuleContext& ctx);
+json run_async_status(const json& args, const ModuleContext& ctx);
 json run_authorized_key(const json& args, const ModuleContext& ctx);
 json run_blockinfile(const json& args, const ModuleContext& ctx);
 json run_command(const json& args, const ModuleContext& ctx);

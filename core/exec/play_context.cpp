@@ -52,11 +52,17 @@ HostState* HostRegistry::find(std::string_view name) {
   return it == m_states.end() ? nullptr : it->second.get();
 }
 
-void HostRegistry::close_all() {
+void HostRegistry::rebind() {
   std::lock_guard lock(m_mutex);
   for (auto& [name, state] : m_states) {
-    if (transport::Target* target = state->target()) target->close();  // never throws
+    state->host = m_inventory.find_host(name);
+    state->inventory_vars = state->host ? m_inventory.host_vars(*state->host) : Value::map();
   }
+}
+
+void HostRegistry::close_all() {
+  std::lock_guard lock(m_mutex);
+  for (auto& [name, state] : m_states) state->close_targets();
 }
 
 }  // namespace drover::exec

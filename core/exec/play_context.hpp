@@ -48,6 +48,9 @@ public:
   HostState* find(std::string_view name);
   // Closes every connection (sends the runners their exit).
   void close_all();
+  // After the inventory was re-read (refresh_inventory): each host's state points at its new
+  // inventory entry and takes its inventory variables again. Controller thread, between tasks.
+  void rebind();
 
 private:
   const inventory::Inventory& m_inventory;
@@ -95,6 +98,9 @@ struct PlayContext {
   std::vector<HostState*> play_hosts_all;
   StartAt* start_at = nullptr;  // the run's; null: no --start-at-task
   StepPrompt* step = nullptr;   // the run's; null: no --step
+  // meta: refresh_inventory: reads the inventory sources again into *inventory (keeping what
+  // add_host and group_by added) and updates the hosts' states; empty: nothing to re-read.
+  std::function<void()> refresh_inventory;
 };
 
 }  // namespace drover::exec

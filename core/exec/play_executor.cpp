@@ -217,6 +217,7 @@ output::TaskInfo PlayExecutor::task_info(const playbook::Task& task, bool is_han
   output::TaskInfo info;
   info.name = banner_name(task);
   info.action = task.action;
+  info.identity = &task;
   info.path = task.where.known() ? task.where.file + ":" + std::to_string(task.where.line) : "";
   info.is_handler = is_handler || m_flushing;
   info.args = task.args;
@@ -232,9 +233,18 @@ void PlayExecutor::run_meta_task(const playbook::Task& task, const Frame& frame,
   const output::TaskInfo info = task_info(task, is_handler);
   const std::optional<action::MetaAction> meta = action::meta_action_named(task.args.get_string("_raw_params"));
   const bool per_host = meta && action::runs_per_host(*meta);
+  const playbook::Task* run_task = &task;
+  playbook::Task unconditional;
+  const bool ignores_when = meta && !action::meta_supports_when(*meta) && !task.when.empty();
+  if (ignores_when) {  // Ansible warns (after the banner) and runs them anyway
+    unconditional = task;
+    unconditional.when.clear();
+    run_task = &unconditional;
+  }
   for (HostState* h : hosts) {
     m_bus.on_task_start(info);
-    m_pool.submit([run = TaskRun{&task, frame.vars, h, &m_ctx, is_handler, frame.include_vars}] { return execute_task(run); });
+    if (ignores_when) warn_once(task.args.get_string("_raw_params") + " task does not support when conditional");
+    m_pool.submit([run = TaskRun{run_task, frame.vars, h, &m_ctx, is_handler, frame.include_vars}] { return execute_task(run); });
     TaskOutcome o = m_pool.next_result();
     if (o.status != Status::ok && o.status != Status::changed) {
       output::HostResult hr{o.host, info, o.status, o.result};
@@ -365,6 +375,7 @@ void PlayExecutor::run_task(const playbook::Task& task, const Frame& frame, bool
 void PlayExecutor::emit_outcome(TaskOutcome& o, const output::TaskInfo& info, const Frame& frame) {
   output::TaskInfo host_info = info;
   host_info.diff = o.diff;
+  for (const auto& async : o.async_events) m_bus.on_async(async);
   for (auto& item : o.items) {
     item.task = host_info;
     m_bus.on_item_result(item);
@@ -385,15 +396,19 @@ void PlayExecutor::apply(const TaskOutcome& o, const playbook::Task& task, bool,
     h->unreachable = !o.ignored;
     return;
   }
+  // delegate_facts: the facts (gathered or set) belong to the delegated host; the registered
+  // result stays with this one
+  HostState* facts_to = o.facts_host.empty() ? h : &m_ctx.hosts->get(o.facts_host);
   if (o.new_facts.is_map()) {
     for (const auto& [k, v] : o.new_facts.as_map()) {
       std::string bare = k.rfind("ansible_", 0) == 0 ? k.substr(8) : k;
-      h->facts.mutable_map().set(bare, v);
-      h->injected_facts.mutable_map().set(k.rfind("ansible_", 0) == 0 ? k : "ansible_" + k, v);
+      facts_to->facts.mutable_map().set(bare, v);
+      facts_to->injected_facts.mutable_map().set(k.rfind("ansible_", 0) == 0 ? k : "ansible_" + k, v);
     }
   }
   if (o.new_vars.is_map())
-    for (const auto& [k, v] : o.new_vars.as_map()) h->runtime_vars.mutable_map().set(k, v);
+    for (const auto& [k, v] : o.new_vars.as_map())
+      (k == task.register_var ? h : facts_to)->runtime_vars.mutable_map().set(k, v);
   if (o.status == Status::failed && !o.ignored) {
     h->failed = true;
     m_failed_in_section.insert(h);
@@ -427,10 +442,44 @@ void PlayExecutor::apply_meta(action::MetaAction meta, HostState& h) {
       h.facts = Value::map();
       h.injected_facts = Value::map();
       break;
+    case MetaAction::clear_host_errors: clear_host_errors(); break;
+    case MetaAction::reset_connection:
+      for (const auto& spec : h.close_targets())
+        if (spec.connection == "local") warn_once("Reset is not implemented for this connection");  // as Ansible's local plugin
+      break;
+    case MetaAction::refresh_inventory: refresh_inventory(); break;
     case MetaAction::none:
-    case MetaAction::noop:
-    case MetaAction::refresh_inventory: break;
+    case MetaAction::noop: break;
   }
+}
+
+// Ansible's clear_host_errors: every host of the play is no longer failed or unreachable. A
+// host that failed stays out of this play (its iterator is done) and of ansible_play_hosts, but
+// runs the later plays, and the run's exit code no longer counts it; an unreachable one goes on
+// with the next task.
+void PlayExecutor::clear_host_errors() {
+  for (HostState* h : m_ctx.play_hosts_all) {
+    if (h->failed) {
+      h->failed = false;
+      m_ended_hosts.insert(h->name);
+      m_cleared_hosts.insert(h->name);
+    }
+    h->unreachable = false;
+    h->errors_cleared = true;
+  }
+  refresh_play_hosts();
+}
+
+// Ansible's refresh_inventory: the sources are read again; hosts and groups that add_host and
+// group_by made stay. The hosts' inventory variables and `groups` follow.
+void PlayExecutor::refresh_inventory() {
+  if (!m_ctx.refresh_inventory) return;
+  m_ctx.refresh_inventory();
+  m_ctx.magic.mutable_map().set("groups", m_ctx.inventory->groups_var());
+}
+
+void PlayExecutor::warn_once(const std::string& message) {
+  if (m_warned.insert(message).second) m_bus.on_warning(message);
 }
 
 void PlayExecutor::gather_facts() {
@@ -607,7 +656,7 @@ bool PlayExecutor::force_handlers() const {
 // this play or an earlier one); ansible_play_batch (and play_hosts) is the current serial batch,
 // without those either.
 void PlayExecutor::refresh_play_hosts() {
-  auto removed = [](const HostState* h) { return h->failed || h->unreachable; };
+  auto removed = [this](const HostState* h) { return h->failed || h->unreachable || m_cleared_hosts.count(h->name); };
   List all, remaining, batch;
   for (const HostState* h : m_ctx.play_hosts_all) {
     all.push_back(Value(h->name));

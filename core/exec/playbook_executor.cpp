@@ -192,6 +192,13 @@ PlayEnd run_batch(const playbook::Play& play, const std::string& strategy, const
   ctx.play_hosts_all = matched;
   ctx.start_at = start_at.pattern.empty() ? nullptr : &start_at;
   ctx.step = rc.ask_step ? &rc.ask_step : nullptr;
+  if (rc.load_inventory)
+    ctx.refresh_inventory = [&rc, &inv, &registry, &pb, hostvars] {
+      inv.replace_with_refreshed(rc.load_inventory());
+      inv.add_vars_dir(pb.dir);
+      registry.rebind();
+      hostvars->invalidate();
+    };
   std::unique_ptr<PlayExecutor> executor = make_strategy(strategy, play, ctx, *rc.bus, pool, *hostvars, batch);
   executor->run();
   return executor->end();
@@ -209,6 +216,7 @@ ExitCode run_playbook(const playbook::Playbook& pb, RunContext& rc) {
   WorkerPool<TaskOutcome> pool(opts.forks);
   StartAt start_at{opts.start_at_task};
   bool playbook_broken = false;  // a batch failed entirely, or a failure limit broke a play off
+  bool errors_cleared = false;   // clear_host_errors ran: the exit code follows the hosts' state
   PlayEnd worst_end = PlayEnd::completed;
   bus.on_playbook_start(pb.path);
   for (const auto& play : pb.plays) {
@@ -243,6 +251,12 @@ ExitCode run_playbook(const playbook::Playbook& pb, RunContext& rc) {
       if (g_interrupted) break;
       bus.on_play_start(info);  // Ansible prints the play's banner for every batch
       PlayEnd end = run_batch(play, info.strategy, pb, rc, registry, matched, batch, pool, start_at, play_vars);
+      for (HostState* h : matched) {
+        if (!h->errors_cleared) continue;  // meta: clear_host_errors: earlier failures are forgotten
+        h->errors_cleared = false;
+        ever_failed[h->name] = ever_unreachable[h->name] = false;
+        errors_cleared = true;
+      }
       std::size_t failed_now = 0;
       for (HostState* h : batch) {
         bool before = ever_failed[h->name] || ever_unreachable[h->name];
@@ -270,6 +284,11 @@ ExitCode run_playbook(const playbook::Playbook& pb, RunContext& rc) {
   // a host can fail without a result in the stats (an include_role whose role is missing)
   const bool any_failed = std::any_of(ever_failed.begin(), ever_failed.end(), [](const auto& kv) { return kv.second; });
   if (code == ExitCode::ok && any_failed) code = ExitCode::host_failed;
+  if (errors_cleared && code != ExitCode::interrupted) {
+    // as Ansible's, from the hosts still failed or unreachable (the recap keeps its counts)
+    const bool any_unreachable = std::any_of(ever_unreachable.begin(), ever_unreachable.end(), [](const auto& kv) { return kv.second; });
+    code = any_unreachable ? ExitCode::host_unreachable : any_failed ? ExitCode::host_failed : ExitCode::ok;
+  }
   return code;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <span>
 #include <string>
 
@@ -29,6 +30,9 @@ struct RunContext {
   connection::ConnectionDefaults connection_defaults;
   std::span<const tmpl::LookupRow> lookups;  // the plugin set's: every Templar of the run gets them
   StepPrompt ask_step;  // --step: asks the user before each task; empty: no --step
+  // meta: refresh_inventory: the inventory read again from its sources; empty: the inventory is
+  // kept as it is (nothing to re-read).
+  std::function<inventory::Inventory()> load_inventory;
 };
 
 // Runs every play; returns Ansible's exit code (0, 2 a host failed, 4 a host unreachable, 99).

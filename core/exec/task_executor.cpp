@@ -6,8 +6,10 @@
 #include <stdexcept>
 #include <thread>
 
+#include "core/exec/async_job.hpp"
 #include "core/exec/keywords.hpp"
 #include "core/secrets/redactor.hpp"
+#include "core/transport/runner_client.hpp"
 #include "core/value/json.hpp"
 #include "core/vars/scope.hpp"
 
@@ -148,6 +150,8 @@ public:
       return finish(out, run_with_retries(m_scope, templar));
     } catch (const TaskError& e) {
       return finish(out, failed_result(e.what()));
+    } catch (const transport::RunnerTimeout&) {
+      return finish(out, timeout_result());
     } catch (const connection::Unreachable& e) {
       return finish(out, unreachable_result(e.what()));
     } catch (const tmpl::TemplateError& e) {
@@ -168,6 +172,17 @@ private:
   std::string m_delegate_host;              // set when the task ran on another host
   action::MetaAction m_meta = action::MetaAction::none;
   std::vector<std::string> m_warnings;      // to show once, with the result
+  std::int64_t m_timeout = 0;               // the task's `timeout` (seconds), once templated
+  std::vector<output::AsyncResult> m_async_events;
+  std::string m_facts_host;                 // delegate_facts: where the facts go
+
+  // Ansible's result, and words, when a task ran past its `timeout`.
+  Value timeout_result() const {
+    Value r = failed_result("The " + m_task.action + " action failed to execute in the expected time frame (" +
+                            std::to_string(m_timeout) + ") and was terminated");
+    r.mutable_map().set("changed", false);
+    return r;
+  }
 
   tmpl::TemplateOptions template_options() const {
     tmpl::TemplateOptions o;
@@ -260,6 +275,15 @@ private:
     return out;
   }
 
+  // What Ansible's AnsibleActionFail becomes: its message, and the empty traceback 2.14 reports
+  // with it ("The error was: NoneType: None").
+  static Value action_failure(const std::string& msg) {
+    Value r = failed_result(msg);
+    r.mutable_map().set("changed", false);
+    r.mutable_map().set("exception", "NoneType: None\n");
+    return r;
+  }
+
   // One attempt: template the arguments and run the action.
   Value run_action(const vars::Scope& scope, tmpl::Templar& templar) {
     if (is_dynamic_include(m_task.action)) return include_result(templar);
@@ -269,6 +293,12 @@ private:
     if (!args.is_map()) return failed_result("the arguments of '" + m_task.action + "' must be a mapping");
     const bool check = bool_keyword(templar, "check_mode", m_task.check_mode, m_opts.check);
     m_diff = bool_keyword(templar, "diff", m_task.diff, m_opts.diff);
+    const std::int64_t async_seconds = int_keyword(templar, "async", m_task.async_val, 0);
+    if (async_seconds > 0) {  // Ansible's ActionBase.run checks, in this order
+      if (row->async != action::Async::supported) return action_failure("async is not supported for this task.");
+      if (check) return action_failure("check mode and async cannot be used on same task.");
+    }
+    m_timeout = int_keyword(templar, "timeout", m_task.timeout.is_null() ? m_play.play->timeout : m_task.timeout, 0);
     transport::ModuleCall base;
     base.check = check;
     base.diff = m_diff;
@@ -276,21 +306,64 @@ private:
     base.environment = environment(templar);
     HostState& exec_host = execution_host(templar);
     transport::Target& target = target_of(exec_host, scope, templar);
+    const std::string job_dir = async_seconds > 0 ? async_dir(scope, templar) : "";
 
+    // `timeout` covers the whole action: each module call gets what is left of it
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(m_timeout);
+    auto limit = [&](transport::ModuleCall& call) {
+      if (m_timeout <= 0) return;
+      const std::chrono::duration<double> left = deadline - std::chrono::steady_clock::now();
+      if (left.count() <= 0) throw transport::RunnerTimeout("no time left");
+      call.timeout_s = left.count();
+    };
+    bool async_started = false;
     action::ActionContext ctx{m_task, args, templar, scope, check, m_diff, m_search_paths, {}, {}};
     ctx.result_types = m_opts.result_types;
     ctx.run_module = [&](const std::string& module, const Value& module_args) {
       transport::ModuleCall call = base;
       call.module = module;
       call.args = module_args;
+      if (async_seconds > 0) {
+        call.async_job = Value(Map{{"jid", async_jid_prefix()}, {"time_limit", async_seconds}, {"dir", job_dir}});
+        async_started = true;
+      }
+      limit(call);
       return target.run(call);
     };
     ctx.run_raw = [&](const std::string& command) { return target.raw(command, base.become); };
     Value result = row->fn(ctx);
     m_meta = ctx.meta;
     if (!result.is_map()) result = failed_result("the action returned no result");
+    if (async_started) {
+      result.mutable_map().set("changed", true);  // as Ansible marks every job it starts
+      const std::int64_t poll = int_keyword(templar, "poll", m_task.poll, 15);
+      if (poll > 0 && !result.get_truthy("skipped") && !result.get_truthy("failed"))
+        result = poll_job(target, base, result, async_seconds, poll, job_dir, limit);
+    }
     if (!result.find("changed")) result.mutable_map().set("changed", false);
     return apply_overrides(scope, std::move(result));
+  }
+
+  // async with poll > 0: waits for the job (Ansible's _poll_async_result), recording the events
+  // the callbacks show before the result (ASYNC POLL ..., ASYNC OK / ASYNC FAILED).
+  Value poll_job(transport::Target& target, const transport::ModuleCall& base, const Value& started,
+                 std::int64_t async_seconds, std::int64_t poll, const std::string& dir,
+                 const std::function<void(transport::ModuleCall&)>& limit) {
+    const std::string jid = started.get_string("ansible_job_id");
+    auto status = [&](const std::string& mode) {
+      transport::ModuleCall call = base;
+      call.module = "async_status";
+      call.check = false;
+      call.args = async_status_args(jid, mode, dir);
+      limit(call);
+      return async_status_result(jid, mode, target.run(call));
+    };
+    std::vector<Value> polls;
+    Value result = poll_async_job(started, async_seconds, poll, status, polls);
+    for (auto& p : polls) m_async_events.push_back({output::AsyncEvent::poll, m_host.name, std::move(p)});
+    const auto end = result.get_truthy("failed") ? output::AsyncEvent::failed : output::AsyncEvent::ok;
+    m_async_events.push_back({end, m_host.name, result});
+    return result;
   }
 
   // What include_tasks/include_role ask the strategy to load (Ansible's include action result).
@@ -384,17 +457,33 @@ private:
     std::string name = string_keyword(templar, Value(m_task.delegate_to)).value_or(m_task.delegate_to);
     if (name == m_host.name) return m_host;
     m_delegate_host = name;
+    if (bool_keyword(templar, "delegate_facts", m_task.delegate_facts, false)) m_facts_host = name;
     return m_play.hosts->get(name);
   }
 
-  // The host's Target, made on first use from its connection variables.
+  // The host's Target, made on first use from its connection variables. A task (or block) that
+  // sets connection, remote_user or port gets the Target for what they make of the spec (the
+  // host's own when they change nothing).
   transport::Target& target_of(HostState& host, const vars::Scope& scope, tmpl::Templar& templar) {
-    if (transport::Target* existing = host.target()) return *existing;
-    return host.attach_target(m_play.make_target(connection_spec(host, scope, templar)));
+    const bool keywords = !m_task.connection.is_null() || !m_task.remote_user.is_null() || !m_task.port.is_null();
+    if (!keywords) {
+      if (transport::Target* existing = host.target()) return *existing;
+      return host.attach_target(m_play.make_target(connection_spec(host, scope, templar)));
+    }
+    connection::ConnectionSpec spec = connection_spec(host, scope, templar);
+    const std::string key = spec_key(spec);
+    if (transport::Target* own = host.target(); own && spec_key(own->spec()) == key) return *own;
+    if (transport::Target* existing = host.target(key)) return *existing;
+    return host.attach_target(m_play.make_target(spec), key);
+  }
+
+  static std::string spec_key(const connection::ConnectionSpec& spec) {
+    return spec.connection + "\n" + spec.user + "\n" + spec.address + "\n" + std::to_string(spec.port);
   }
 
   // How to reach `host`: its connection variables (this task's scope for the task's own host,
-  // the inventory for a delegate), then the play keywords, then the command line.
+  // the inventory for a delegate), then the task's (and its blocks') keywords, the play's, then
+  // the command line — Ansible's order: connection variables outrank the keywords.
   connection::ConnectionSpec connection_spec(const HostState& host, const vars::Scope& scope, tmpl::Templar& templar) {
     static const char* const k_keys[] = {
         "ansible_connection", "ansible_host", "ansible_port", "ansible_user",
@@ -408,12 +497,21 @@ private:
       const Value* v = own ? scope.find(key) : host.inventory_vars.find(key);
       if (v) conn_vars.mutable_map().set(key, templar.template_value(*v));
     }
-    // precedence: host variable > play keyword > -c
-    const std::string& fallback = m_play.play->connection.empty() ? m_opts.connection : m_play.play->connection;
-    if (!fallback.empty() && !conn_vars.find("ansible_connection"))
-      conn_vars.mutable_map().set("ansible_connection", fallback);
-    if (!m_play.play->remote_user.empty() && !conn_vars.find("ansible_user") && !conn_vars.find("ansible_ssh_user"))
-      conn_vars.mutable_map().set("ansible_user", m_play.play->remote_user);
+    const playbook::Play& play = *m_play.play;
+    auto keyword = [&](const Value& task_value, const std::string& play_value) {
+      return string_keyword(templar, task_value).value_or(play_value);
+    };
+    Map& vars = conn_vars.mutable_map();
+    std::string connection = keyword(m_task.connection, play.connection);
+    if (connection.empty()) connection = m_opts.connection;
+    // the implicit localhost keeps its local connection, as its ansible_connection does in Ansible
+    if (!connection.empty() && !vars.find("ansible_connection") && !host.implicit_localhost)
+      vars.set("ansible_connection", connection);
+    const std::string user = keyword(m_task.remote_user, play.remote_user);
+    if (!user.empty() && !vars.find("ansible_user") && !vars.find("ansible_ssh_user")) vars.set("ansible_user", user);
+    const Value& port = m_task.port.is_null() ? play.port : m_task.port;
+    if (!port.is_null() && !vars.find("ansible_port") && !vars.find("ansible_ssh_port"))
+      vars.set("ansible_port", int_keyword(templar, "port", port, 22));
     auto spec = connection::spec_from_vars(host.name, conn_vars, m_play.connection_defaults, host.implicit_localhost);
     for (const auto& w : spec.warnings) m_warnings.push_back(w);
     return spec;
@@ -441,6 +539,8 @@ private:
     out.meta = m_meta;
     out.diff = m_diff;
     out.delegate_host = m_delegate_host;
+    out.facts_host = m_facts_host;
+    out.async_events = std::move(m_async_events);
     return out;
   }
 
@@ -524,6 +624,8 @@ private:
       r = conditions_hold(templar) ? run_with_retries(scope, templar) : skipped_result();
     } catch (const TaskError& e) {
       r = failed_result(e.what());
+    } catch (const transport::RunnerTimeout&) {
+      r = timeout_result();
     } catch (const tmpl::TemplateError& e) {
       r = failed_result(task_error(m_task, k_undefined_option, e));
     }

@@ -140,8 +140,20 @@ void Inventory::set_host_var(const std::string& host, const std::string& key, Va
   add_host(host).vars.mutable_map().set(key, std::move(value));
 }
 
+void Inventory::replace_with_refreshed(Inventory fresh) {
+  std::vector<DynamicChange> changes = std::move(m_dynamic_changes);
+  std::vector<VarsDir> playbook_dirs = std::move(m_playbook_dirs);
+  *this = std::move(fresh);
+  m_playbook_dirs = std::move(playbook_dirs);
+  for (const DynamicChange& c : changes) {
+    if (c.group.empty()) add_dynamic_host(c.host, c.groups, c.vars);
+    else add_dynamic_group(c.host, c.group, c.groups);
+  }
+}
+
 bool Inventory::add_dynamic_host(const std::string& name, const std::vector<std::string>& groups,
                                  const Value& vars) {
+  m_dynamic_changes.push_back({name, "", groups, vars});
   bool changed = find_host(name) == nullptr || find_host(name)->implicit;
   Host& h = add_host(name, changed ? "all" : "");
   if (vars.is_map()) {
@@ -165,6 +177,7 @@ bool Inventory::add_dynamic_host(const std::string& name, const std::vector<std:
 
 bool Inventory::add_dynamic_group(const std::string& host, const std::string& group,
                                   const std::vector<std::string>& parents) {
+  m_dynamic_changes.push_back({host, group, parents, Value()});
   bool changed = false;
   add_group(group);
   for (const auto& parent : parents) {

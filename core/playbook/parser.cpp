@@ -34,9 +34,7 @@ constexpr std::array k_task_keywords = {
 // Keywords Ansible knows that this version of drover does not act on yet. They are refused with
 // a clear message instead of being ignored: silently skipping `become` or `async` would do harm.
 constexpr std::array k_unsupported_task_keywords = {
-    "async", "become_exe", "collections", "connection", "debugger",
-    "delegate_facts", "module_defaults", "poll", "port", "remote_user",
-    "timeout",
+    "become_exe", "collections", "debugger", "module_defaults",
 };
 
 constexpr std::array k_play_keywords = {
@@ -49,8 +47,8 @@ constexpr std::array k_play_keywords = {
 };
 
 constexpr std::array k_unsupported_play_keywords = {
-    "become_exe", "collections", "fact_path", "gather_timeout", "module_defaults", "port", "run_once",
-    "timeout", "vars_prompt",
+    "become_exe", "collections", "fact_path", "gather_timeout", "module_defaults", "run_once",
+    "vars_prompt",
 };
 
 constexpr std::array k_strategies = {"free", "host_pinned", "linear"};
@@ -641,6 +639,13 @@ public:
     else if (key == "diff") t.diff = value(n);
     else if (key == "any_errors_fatal") t.any_errors_fatal = value(n);
     else if (key == "throttle") t.throttle = value(n);
+    else if (key == "async") t.async_val = value(n);
+    else if (key == "poll") t.poll = value(n);
+    else if (key == "timeout") t.timeout = value(n);
+    else if (key == "delegate_facts") t.delegate_facts = value(n);
+    else if (key == "connection") t.connection = value(n);
+    else if (key == "remote_user") t.remote_user = value(n);
+    else if (key == "port") t.port = value(n);
     else if (key == "block") t.block = parse_list(n);
     else if (key == "rescue") t.rescue = parse_list(n);
     else if (key == "always") t.always = parse_list(n);
@@ -764,6 +769,8 @@ public:
       else if (key == "environment") p.environment = yaml_to_value(n, m_file);
       else if (key == "connection") p.connection = text(n);
       else if (key == "remote_user") p.remote_user = text(n);
+      else if (key == "port") p.port = yaml_to_value(n, m_file);
+      else if (key == "timeout") p.timeout = yaml_to_value(n, m_file);
       else if (key == "ignore_errors") p.ignore_errors = yaml_to_value(n, m_file);
       else if (key == "ignore_unreachable") p.ignore_unreachable = yaml_to_value(n, m_file);
       else if (key == "any_errors_fatal") p.any_errors_fatal = yaml_to_value(n, m_file);
@@ -925,7 +932,10 @@ void inherit_keywords(std::vector<Task>& tasks, const Task& from) {
                                 {&t.become_method, &from.become_method}, {&t.ignore_errors, &from.ignore_errors},
                                 {&t.ignore_unreachable, &from.ignore_unreachable}, {&t.no_log, &from.no_log},
                                 {&t.check_mode, &from.check_mode}, {&t.diff, &from.diff},
-                                {&t.environment, &from.environment}, {&t.run_once, &from.run_once}})
+                                {&t.environment, &from.environment}, {&t.run_once, &from.run_once},
+                                {&t.timeout, &from.timeout}, {&t.delegate_facts, &from.delegate_facts},
+                                {&t.connection, &from.connection}, {&t.remote_user, &from.remote_user},
+                                {&t.port, &from.port}})
       if (mine->is_null()) *mine = *theirs;
     if (t.delegate_to.empty()) t.delegate_to = from.delegate_to;
     inherit_keywords(t.block, from);

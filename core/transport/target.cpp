@@ -161,13 +161,18 @@ Value Target::run(const ModuleCall& call) {
     bootstrap();
     Runner& runner = runner_for(call.become);
     try {
-      return runner.call(call.module, call.args, call.check, call.diff, call.environment);
+      Value extra = Value::map();
+      if (!call.async_job.is_null()) extra.mutable_map().set("async", call.async_job);
+      if (call.timeout_s > 0) extra.mutable_map().set("timeout", call.timeout_s);
+      return runner.call(call.module, call.args, call.check, call.diff, call.environment, extra);
     } catch (const RunnerFailure&) {
       m_runners.erase(runner_key(call.become));  // the next call starts a fresh one
       throw;
     }
   } catch (const connection::Unreachable&) {
     reset();
+    throw;
+  } catch (const RunnerTimeout&) {
     throw;
   } catch (const RunnerFailure& f) {
     return failed_result(f.what(), f.stderr_tail(), f.rc());

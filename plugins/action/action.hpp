@@ -19,6 +19,7 @@ bool is_known_action(std::string_view name);
 Value run_add_host(ActionContext&);
 Value run_assemble(ActionContext&);
 Value run_assert(ActionContext&);
+Value run_async_status(ActionContext&);
 Value run_copy(ActionContext&);
 Value run_debug(ActionContext&);
 Value run_fail(ActionContext&);

@@ -68,6 +68,19 @@ public:
     m_lines.push_back("item " + status_word(r.status) + ": [" + r.host + "] (" + output::item_label(r.result) + ")");
   }
   // "included: item.yml for web1, web2 (item=a)": the file's name without its folder
+  // "ASYNC POLL on web1: jid=j1.2 started=1 finished=0", "ASYNC OK on web1: jid=j1.2", "ASYNC FAILED ..."
+  void on_async(const output::AsyncResult& a) override {
+    const std::string jid = a.result.get_string("ansible_job_id", a.result.get("async_result").get_string("ansible_job_id"));
+    switch (a.event) {
+      case output::AsyncEvent::poll:
+        m_lines.push_back("ASYNC POLL on " + a.host + ": jid=" + jid + " started=" + dump_json(a.result.get("started")) +
+                          " finished=" + dump_json(a.result.get("finished")));
+        break;
+      case output::AsyncEvent::ok: m_lines.push_back("ASYNC OK on " + a.host + ": jid=" + jid); break;
+      case output::AsyncEvent::failed: m_lines.push_back("ASYNC FAILED on " + a.host + ": jid=" + jid); break;
+    }
+  }
+  void on_warning(const std::string& message) override { m_lines.push_back("WARNING: " + message); }
   void on_include(const output::IncludeInfo& inc) override {
     std::string line = "included: " + std::filesystem::path(inc.file).filename().string() + " for ";
     for (std::size_t i = 0; i < inc.hosts.size(); ++i) line += (i ? ", " : "") + inc.hosts[i];
@@ -105,7 +118,10 @@ inline Value test_meta(action::ActionContext& ctx) {
       {"end_host", action::MetaAction::end_host},
       {"end_play", action::MetaAction::end_play},
       {"flush_handlers", action::MetaAction::flush_handlers},
-      {"noop", action::MetaAction::noop}};
+      {"noop", action::MetaAction::noop},
+      {"clear_host_errors", action::MetaAction::clear_host_errors},
+      {"refresh_inventory", action::MetaAction::refresh_inventory},
+      {"reset_connection", action::MetaAction::reset_connection}};
   ctx.meta = k_meta.at(ctx.args.get_string("_raw_params"));
   return Value(Map{{"changed", false}});
 }
@@ -119,10 +135,13 @@ inline Value test_meta(action::ActionContext& ctx) {
 // (add_host and group_by are the built-in actions: the strategy's part is what these tests drive)
 inline constexpr std::array k_test_actions = {
     action::ActionRow{"add_host", action::run_add_host, "the built-in add_host"},
+    action::ActionRow{"async_status", action::run_async_status, "the built-in async_status"},
     action::ActionRow{"boom", send_to_runner, "fails on the target"},
     action::ActionRow{"change", send_to_runner, "reports a change"},
     action::ActionRow{"count", send_to_runner, "counts its runs per host"},
     action::ActionRow{"group_by", action::run_group_by, "the built-in group_by"},
+    action::ActionRow{"job", send_to_runner, "a module that may run as an async job", "ansible.builtin",
+                      action::Async::supported},
     action::ActionRow{"meta", test_meta, "meta"},
     action::ActionRow{"ok", send_to_runner, "echoes its arguments"},
     action::ActionRow{"pause", action::run_pause, "the built-in pause"},
@@ -185,7 +204,9 @@ public:
     rc.actions = k_test_actions;
     rc.lookups = lookup::lookup_table();  // the real lookups: they touch no host
     rc.ask_step = m_step_prompt;
+    rc.load_inventory = m_load_inventory;
     rc.make_target = [this](const connection::ConnectionSpec& spec) {
+      m_specs.push_back(spec);
       return std::make_unique<transport::Target>(spec, std::make_unique<FakeConnection>(host(spec.inventory_name)),
                                                  runner_binary(), become::become_methods());
     };
@@ -195,6 +216,10 @@ public:
   }
 
   const std::vector<std::string>& events() const { return m_events; }
+  // The connection specs Targets were made for, in order.
+  const std::vector<connection::ConnectionSpec>& specs() const { return m_specs; }
+  // What meta: refresh_inventory reads (unset: nothing to re-read).
+  void set_load_inventory(std::function<inventory::Inventory()> load) { m_load_inventory = std::move(load); }
   const std::vector<output::HostResult>& results() const { return m_results; }
   // The last result of a host (a registered value as the callbacks saw it).
   const output::HostResult& last_result(const std::string& host) const {
@@ -258,6 +283,8 @@ private:
   exec::RunOptions m_options;
   exec::StepPrompt m_step_prompt;
   std::map<std::string, FakeHost> m_hosts;
+  std::vector<connection::ConnectionSpec> m_specs;
+  std::function<inventory::Inventory()> m_load_inventory;
   std::map<std::string, std::int64_t> m_counts;
   std::vector<std::string> m_events;
   std::vector<output::HostResult> m_results;

@@ -159,8 +159,8 @@ TEST_CASE("a task without a module is an error") {
 }
 
 TEST_CASE("an unsupported keyword is refused, not ignored") {
-  CHECK(error_of("async.yml", "- hosts: all\n  tasks:\n    - command: sleep 1\n      async: 10\n")
-            .find("async.yml:4:7: the task keyword 'async' is not supported") == 0);
+  CHECK(error_of("debugger.yml", "- hosts: all\n  tasks:\n    - command: sleep 1\n      debugger: always\n")
+            .find("debugger.yml:4:7: the task keyword 'debugger' is not supported") == 0);
 }
 
 TEST_CASE("a template syntax error in a task is reported at its scalar before anything runs") {
