@@ -73,6 +73,16 @@ Value skipped_result() {
   return Value(std::move(m));
 }
 
+// A loop with nothing to loop over: skipped, its `when` never evaluated (Ansible's wording).
+Value no_items_result() {
+  Map m;
+  m.set("changed", false);
+  m.set("skipped", true);
+  m.set("skipped_reason", "No items in the list");
+  m.set("results", List{});
+  return Value(std::move(m));
+}
+
 Value unreachable_result(const std::string& msg) {
   Map m;
   m.set("changed", false);
@@ -108,13 +118,13 @@ struct LoopTotals {
     any_failed = any_failed || st == Status::failed;
     all_skipped = all_skipped && st == Status::skipped;
   }
-  Value result(List results, Map facts, bool had_items) const {
+  Value result(List results, Map facts) const {
     Map agg;
     agg.set("changed", any_changed);
     if (any_failed) {
       agg.set("failed", true);
       agg.set("msg", "One or more items failed");
-    } else if (all_skipped && had_items) {
+    } else if (all_skipped) {
       agg.set("skipped", true);
       agg.set("msg", "All items skipped");
     } else {
@@ -188,6 +198,11 @@ private:
   // set_fact/register < role params < include vars < magic < extra vars.
   void build_scope() {
     const playbook::Role* role = m_task.role.get();
+    // the connection's address as a variable when nothing sets it (Ansible's PlayContext
+    // update_vars): `{{ ansible_host }}` is the inventory name then
+    Map connection_layer;
+    connection_layer.set("ansible_host", m_host.name);
+    m_scope.push_owned(Value(std::move(connection_layer)));
     m_scope.push(m_play.role_defaults.is_null() ? m_play.play->role_defaults : m_play.role_defaults);
     if (role) m_scope.push(role->defaults_layer);
     m_scope.push(m_host.inventory_vars);
@@ -224,20 +239,22 @@ private:
   }
 
   Value run_with_retries(const vars::Scope& scope, tmpl::Templar& templar) {
-    if (m_task.until.empty()) return run_action(scope, templar);
+    if (m_task.until.empty()) return apply_overrides(scope, run_action(scope, templar));
     const auto retries = int_keyword(templar, "retries", m_task.retries, 3);
-    const auto delay = int_keyword(templar, "delay", m_task.delay, 5);
+    const double delay = float_keyword(templar, "delay", m_task.delay, 5);
     Value result;
     for (std::int64_t attempt = 1;; ++attempt) {
       result = run_action(scope, templar);
-      result.mutable_map().set("attempts", attempt);
+      // attempts is there before changed_when/failed_when, which may read it (as in Ansible)
+      if (result.is_map()) result.mutable_map().set("attempts", attempt);
+      result = apply_overrides(scope, std::move(result));
       if (status_of(result) == Status::unreachable) return result;
       if (until_holds(scope, result)) return result;
       if (attempt > retries) {
         result.mutable_map().set("failed", true);
         return result;
       }
-      std::this_thread::sleep_for(std::chrono::seconds(delay));
+      std::this_thread::sleep_for(std::chrono::duration<double>(delay));
     }
   }
 
@@ -254,7 +271,7 @@ private:
     vars::Scope out = scope.derive();
     if (!m_task.register_var.empty()) {
       Map m;
-      m.set(m_task.register_var, result);
+      m.set(m_task.register_var, tmpl::Templar::wrap_unsafe(result));
       out.push_owned(Value(std::move(m)));
     }
     return out;
@@ -290,7 +307,7 @@ private:
     m_meta = ctx.meta;
     if (!result.is_map()) result = failed_result("the action returned no result");
     if (!result.find("changed")) result.mutable_map().set("changed", false);
-    return apply_overrides(scope, std::move(result));
+    return result;
   }
 
   // What include_tasks/include_role ask the strategy to load (Ansible's include action result).
@@ -306,29 +323,50 @@ private:
     return Value(std::move(m));
   }
 
-  // changed_when / failed_when, evaluated with the result registered.
+  // Ansible's finishing of a result: `failed` set when missing (a non-zero rc fails), then
+  // changed_when / failed_when evaluated with the result registered (not for a skipped one). A
+  // condition that cannot be evaluated fails the task and keeps the result, its error under
+  // changed_when_result / failed_when_result.
   Value apply_overrides(const vars::Scope& scope, Value result) const {
-    if (m_task.changed_when.empty() && m_task.failed_when.empty()) return result;
     if (status_of(result) == Status::unreachable) return result;
+    Map& m = result.mutable_map();
+    if (!m.find("failed")) {
+      const Value* rc = m.find("rc");
+      m.set("failed", rc && !(rc->is_int() && rc->as_int() == 0) && !(rc->is_string() && rc->as_string() == "0"));
+    }
+    if (m.find("skipped") || (m_task.changed_when.empty() && m_task.failed_when.empty())) return result;
     vars::Scope with_result = result_scope(scope, result);
     tmpl::Templar t(with_result, template_options());
+    auto evaluate = [&](const std::vector<std::string>& conditions, const char* name) {
+      for (const auto& c : conditions) {
+        try {
+          if (!t.condition(c)) return false;
+        } catch (const tmpl::TemplateError& e) {
+          throw ConditionError(name, c, e.what());
+        }
+      }
+      return true;
+    };
     try {
-      if (!m_task.changed_when.empty()) {
-        bool changed = true;
-        for (const auto& c : m_task.changed_when) changed = changed && t.condition(c);
-        result.mutable_map().set("changed", changed);
-      }
+      if (!m_task.changed_when.empty()) m.set("changed", evaluate(m_task.changed_when, "changed"));
       if (!m_task.failed_when.empty()) {
-        bool failed = true;
-        for (const auto& c : m_task.failed_when) failed = failed && t.condition(c);
-        result.mutable_map().set("failed_when_result", failed);
-        result.mutable_map().set("failed", failed);
+        bool failed = evaluate(m_task.failed_when, "failed");
+        m.set("failed_when_result", failed);
+        m.set("failed", failed);
       }
-    } catch (const tmpl::TemplateError& e) {
-      return failed_result(task_error(m_task, "The conditional check failed", e));
+    } catch (const ConditionError& e) {
+      m.set("failed", true);
+      m.set(e.keyword + "_when_result", e.message);
     }
     return result;
   }
+
+  struct ConditionError {
+    ConditionError(std::string keyword, const std::string& condition, const std::string& error)
+        : keyword(std::move(keyword)),
+          message("The conditional check '" + condition + "' failed. The error was: " + error) {}
+    std::string keyword, message;
+  };
 
   // become, become_user, become_method, become_flags: command line < play < task < the
   // ansible_become* variables, which outrank the keywords as in Ansible (PlayContext's variable
@@ -466,8 +504,12 @@ private:
     }
   }
 
-  void collect_updates(TaskOutcome& out, const Value& result) const {
+  void collect_updates(TaskOutcome& out, const Value& finished) const {
     if (out.status == Status::unreachable) return;
+    // What a module returned is data, never templated again when read (Ansible's wrap_var);
+    // set_fact and include_vars set variables, which are.
+    const bool clean = m_task.action == "set_fact" || m_task.action == "include_vars";
+    const Value result = clean ? finished : tmpl::Templar::wrap_unsafe(finished);
     Map vars;
     if (const Value* facts = result.find("ansible_facts"); facts && facts->is_map()) {
       if (m_task.action == "setup") out.new_facts = *facts;
@@ -483,14 +525,28 @@ private:
     List items;
     try {
       items = loop_items(templar);
-    } catch (const tmpl::TemplateError& e) {
+    } catch (const tmpl::UndefinedError& e) {
+      // As Ansible does: an undefined loop is an error only once `when` holds (a false `when`
+      // skips the task); when the condition cannot be evaluated either, the loop's error wins.
+      bool skip = false;
+      try {
+        skip = !conditions_hold(templar);
+      } catch (const TaskError&) {
+      }
+      if (skip) return finish(out, skipped_result());
       return finish(out, failed_result(task_error(m_task, "Error while resolving the loop", e)));
+    } catch (const tmpl::TemplateError& e) {
+      // a lookup's own error (with_together: [] ...) is the task's message, as in Ansible
+      return finish(out, failed_result(e.what()));
     }
+    if (items.empty()) return finish(out, no_items_result());
     const bool hide = no_log();
+    const double pause = float_keyword(templar, "pause", m_task.loop_control.get("pause"), 0);
     List results;
     LoopTotals totals;
     Map facts_from_items;
     for (std::size_t i = 0; i < items.size(); ++i) {
+      if (i > 0 && pause > 0) std::this_thread::sleep_for(std::chrono::duration<double>(pause));
       Value r = run_item(items, i, facts_from_items, hide);
       Status st = status_of(r);
       if (st == Status::unreachable) return finish(out, r);
@@ -501,7 +557,7 @@ private:
       out.items.push_back({m_host.name, {}, st, r});
       results.push_back(std::move(r));
     }
-    return finish(out, totals.result(std::move(results), std::move(facts_from_items), !items.empty()));
+    return finish(out, totals.result(std::move(results), std::move(facts_from_items)));
   }
 
   // One loop item: its own scope (the loop variables over the task's), `when` per item.
@@ -547,7 +603,7 @@ private:
                                   "wantlist=True to your lookup invocation or use q/query instead of lookup.");
       return terms.as_list();
     }
-    return templar.query(m_task.loop_lookup, terms.is_list() ? terms.as_list() : List{terms});
+    return templar.query(m_task.loop_lookup, terms);
   }
 };
 
