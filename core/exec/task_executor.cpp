@@ -91,21 +91,22 @@ Value unreachable_result(const std::string& msg) {
   return Value(std::move(m));
 }
 
-// ansible_loop (loop_control.extended): the item's place in the loop.
-Value loop_info(const List& items, std::size_t i) {
+// ansible_loop (loop_control.extended): the item's place in the loop, in Ansible's key order;
+// previtem and nextitem only where there is one, allitems unless extended_allitems is off.
+Value loop_info(const List& items, std::size_t i, bool allitems) {
   Map m;
   auto n = static_cast<std::int64_t>(items.size());
   auto idx = static_cast<std::int64_t>(i);
-  m.set("allitems", Value(items));
   m.set("index", idx + 1);
   m.set("index0", idx);
-  m.set("revindex", n - idx);
-  m.set("revindex0", n - idx - 1);
   m.set("first", i == 0);
   m.set("last", idx == n - 1);
   m.set("length", n);
-  m.set("previtem", i > 0 ? items[i - 1] : Value());
-  m.set("nextitem", idx + 1 < n ? items[i + 1] : Value());
+  m.set("revindex", n - idx);
+  m.set("revindex0", n - idx - 1);
+  if (allitems) m.set("allitems", Value(items));
+  if (idx + 1 < n) m.set("nextitem", items[i + 1]);
+  if (i > 0) m.set("previtem", items[i - 1]);
   return Value(std::move(m));
 }
 
@@ -221,6 +222,10 @@ private:
     m_scope.push(m_play.magic);
     if (role) m_scope.push(role->magic);
     m_scope.push(m_opts.extra_vars);
+    // the task's search path, which Ansible sets in the task's variables over everything
+    Map search_layer;
+    search_layer.set("ansible_search_path", Value(List(m_search_paths.begin(), m_search_paths.end())));
+    m_scope.push_owned(Value(std::move(search_layer)));
   }
 
   // The task's `when`, all of which must hold. Throws TaskError naming the condition that could
@@ -572,7 +577,8 @@ private:
     loop_layer.set(loop_var, items[i]);
     loop_layer.set("ansible_loop_var", loop_var);
     if (!index_var.empty()) loop_layer.set(index_var, static_cast<std::int64_t>(i));
-    if (m_task.loop_control.get_truthy("extended")) loop_layer.set("ansible_loop", loop_info(items, i));
+    if (m_task.loop_control.get_truthy("extended"))
+      loop_layer.set("ansible_loop", loop_info(items, i, m_task.loop_control.get_truthy("extended_allitems", true)));
     scope.push_owned(Value(std::move(loop_layer)));
     tmpl::Templar templar(scope, template_options());
     Value r;

@@ -58,7 +58,7 @@ bool scan_for_templates(const Value& v) {
       return std::any_of(v.as_list().begin(), v.as_list().end(), needs_templating);
     case Kind::map:
       for (const auto& [k, x] : v.as_map())
-        if (Templar::is_template(k) || needs_templating(x)) return true;
+        if ((!v.is_unsafe() && Templar::is_template(k)) || needs_templating(x)) return true;
       return false;
     default: return false;
   }
@@ -463,7 +463,8 @@ Value Templar::template_value(const Value& v) {
     case Kind::map: {
       Map out;
       for (const auto& [k, x] : v.as_map()) {
-        std::string key = is_template(k) ? to_str(template_string(Value(k))) : k;
+        // a mapping marked unsafe (wrap_unsafe) has unsafe keys, as Ansible's wrap_var makes them
+        std::string key = !v.is_unsafe() && is_template(k) ? to_str(template_string(Value(k))) : k;
         out.set(std::move(key), template_value(x));
       }
       return Value(std::move(out));

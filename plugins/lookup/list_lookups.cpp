@@ -129,7 +129,10 @@ List items(const List& terms, const Map&, LookupContext& ctx) {
   return flatten_one(ctx.terms_mapping ? terms.at(0) : Value(terms));
 }
 
-List list(const List& terms, const Map&, LookupContext&) { return terms; }
+List list(const List& terms, const Map&, LookupContext& ctx) {
+  if (ctx.terms_mapping) throw TemplateError("with_list expects a list");
+  return terms;
+}
 
 // One term chosen at random (no terms: none).
 List random_choice(const List& terms, const Map&, LookupContext&) {

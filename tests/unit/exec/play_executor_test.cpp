@@ -97,6 +97,27 @@ TEST_CASE("a loop runs once per item with loop_var, index_var and label, and agg
   CHECK(agg.get("results").as_list().size() == 3);
 }
 
+// Regression: previtem and nextitem were null at the ends, where Ansible leaves them undefined.
+TEST_CASE("loop_control.extended gives ansible_loop as Ansible does: no previtem on the first item, no nextitem on the last") {
+  ExecHarness h;
+  h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - ok: {v: "{{ ansible_loop.previtem is undefined }} {{ ansible_loop.nextitem | default('-') }} {{ ansible_loop.allitems | default('-') }}"}
+      loop: [a, b]
+      loop_control: {extended: true}
+    - ok: {v: "{{ ansible_loop.allitems | default('none') }} {{ ansible_loop.index }}"}
+      loop: [a]
+      loop_control: {extended: true, extended_allitems: false}
+)");
+  auto reqs = h.requests("web1");
+  REQUIRE(reqs.size() == 3);
+  CHECK(reqs[0].get("args").get_string("v") == "True b ['a', 'b']");
+  CHECK(reqs[1].get("args").get_string("v") == "False - ['a', 'b']");
+  CHECK(reqs[2].get("args").get_string("v") == "none 1");
+}
+
 TEST_CASE("with_items flattens one level through the items lookup") {
   ExecHarness h;
   h.run(R"(
@@ -354,19 +375,20 @@ TEST_CASE("a registered result is data: template text in it is never rendered ag
   CHECK(reqs[1].get("args").get_string("v") == "{{ foo }}");
 }
 
-TEST_CASE("ansible_host is the inventory name when nothing sets it, as Ansible's connection variables are") {
+TEST_CASE("ansible_host is the inventory name when nothing sets it, and ansible_search_path is the task's search path") {
   ExecHarness h;
   h.run(R"(
 - hosts: web1
   gather_facts: false
   tasks:
-    - ok: {v: "{{ ansible_host }} {{ lookup('vars', 'ansible_host') }}"}
+    - ok: {v: "{{ ansible_host }} {{ lookup('vars', 'ansible_host') }}", p: "{{ ansible_search_path }}"}
     - ok: {v: "{{ ansible_host }}"}
       vars: {ansible_host: 10.0.0.1}
 )");
   auto reqs = h.requests("web1");
   REQUIRE(reqs.size() == 2);
   CHECK(reqs[0].get("args").get_string("v") == "web1 web1");
+  CHECK(reqs[0].get("args").get("p").is_list());
   CHECK(reqs[1].get("args").get_string("v") == "10.0.0.1");
 }
 

@@ -163,6 +163,7 @@ TEST_CASE("a with_ loop's mapping reaches items and indexed_items as the mapping
   p.ctx.terms_mapping = true;
   CHECK(json(p.run("items", {Map{{"a", 1}, {"b", 2}}})) == R"(["a", "b"])");
   CHECK_THROWS_WITH_AS(p.run("indexed_items", {Map{{"a", 1}}}), "with_indexed_items expects a list", TemplateError);
+  CHECK_THROWS_WITH_AS(p.run("list", {Map{{"a", 1}}}), "with_list expects a list", TemplateError);
   p.ctx.terms_mapping = false;
   CHECK(json(p.run("indexed_items", {Map{{"a", 1}}})) == R"([[0, {"a": 1}]])");
 }
