@@ -179,6 +179,7 @@ private:
   std::string m_delegate_host;              // set when the task ran on another host
   action::MetaAction m_meta = action::MetaAction::none;
   std::vector<std::string> m_warnings;      // to show once, with the result
+  std::string m_loop_var, m_index_var;      // loop_control's, templated when the loop starts
 
   tmpl::TemplateOptions template_options() const {
     tmpl::TemplateOptions o;
@@ -547,6 +548,9 @@ private:
     if (items.empty()) return finish(out, no_items_result());
     const bool hide = no_log();
     const double pause = float_keyword(templar, "pause", m_task.loop_control.get("pause"), 0);
+    // loop_var and index_var may be templates, read once with the task's variables
+    m_loop_var = string_keyword(templar, m_task.loop_control.get("loop_var")).value_or("item");
+    m_index_var = string_keyword(templar, m_task.loop_control.get("index_var")).value_or("");
     List results;
     LoopTotals totals;
     Map facts_from_items;
@@ -567,8 +571,8 @@ private:
 
   // One loop item: its own scope (the loop variables over the task's), `when` per item.
   Value run_item(const List& items, std::size_t i, const Map& facts_so_far, bool hide) {
-    const std::string loop_var = m_task.loop_control.get_string("loop_var", "item");
-    const std::string index_var = m_task.loop_control.get_string("index_var");
+    const std::string& loop_var = m_loop_var;
+    const std::string& index_var = m_index_var;
     vars::Scope scope = m_scope.derive();
     // facts set by the earlier items are variables for the later ones, as Ansible updates the
     // task's variables after each item (`names: "{{ names | default([]) + [item] }}"`)
@@ -577,8 +581,11 @@ private:
     loop_layer.set(loop_var, items[i]);
     loop_layer.set("ansible_loop_var", loop_var);
     if (!index_var.empty()) loop_layer.set(index_var, static_cast<std::int64_t>(i));
-    if (m_task.loop_control.get_truthy("extended"))
-      loop_layer.set("ansible_loop", loop_info(items, i, m_task.loop_control.get_truthy("extended_allitems", true)));
+    Value extended;
+    if (m_task.loop_control.get_truthy("extended")) {
+      extended = loop_info(items, i, m_task.loop_control.get_truthy("extended_allitems", true));
+      loop_layer.set("ansible_loop", extended);
+    }
     scope.push_owned(Value(std::move(loop_layer)));
     tmpl::Templar templar(scope, template_options());
     Value r;
@@ -593,6 +600,7 @@ private:
     m.set(loop_var, items[i]);
     m.set("ansible_loop_var", loop_var);
     if (!index_var.empty()) m.set("ansible_index_var", index_var), m.set(index_var, static_cast<std::int64_t>(i));
+    if (!extended.is_null()) m.set("ansible_loop", extended);
     if (const Value* label = m_task.loop_control.find("label")) m.set("_ansible_item_label", templar.template_value(*label));
     if (hide) m.set("_ansible_no_log", true);
     if (!m.find("changed")) m.set("changed", false);

@@ -118,6 +118,25 @@ TEST_CASE("loop_control.extended gives ansible_loop as Ansible does: no previtem
   CHECK(reqs[2].get("args").get_string("v") == "none 1");
 }
 
+TEST_CASE("loop_var and index_var may be templates, and an extended item's result carries ansible_loop") {
+  ExecHarness h;
+  h.run(R"(
+- hosts: web1
+  gather_facts: false
+  vars: {name: fruit}
+  tasks:
+    - ok: {v: "{{ fruit }}{{ n }}"}
+      loop: [a]
+      loop_control: {loop_var: "{{ name }}", index_var: "{{ 'n' }}", extended: true}
+      register: r
+    - ok: {v: "{{ r.results[0].ansible_loop_var }} {{ r.results[0].ansible_loop.index }}"}
+)");
+  auto reqs = h.requests("web1");
+  REQUIRE(reqs.size() == 2);
+  CHECK(reqs[0].get("args").get_string("v") == "a0");
+  CHECK(reqs[1].get("args").get_string("v") == "fruit 1");
+}
+
 TEST_CASE("with_items flattens one level through the items lookup") {
   ExecHarness h;
   h.run(R"(
