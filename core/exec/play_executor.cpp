@@ -416,7 +416,8 @@ void PlayExecutor::apply(const TaskOutcome& o, const playbook::Task& task, bool,
     // what the rescue section sees, as Ansible sets it (its "non-persistent facts": they stay
     // for the rest of the play)
     if (frame.in_rescuable_block) {
-      Map failed_task{{"name", task.name}, {"action", task.action}, {"args", task.args}};
+      // unsafe, as Ansible wraps it: its arguments are what the task said, never templated again
+      Map failed_task{{"name", task.name}, {"action", task.action}, {"args", tmpl::Templar::wrap_unsafe(task.args)}};
       failed_task.set("tags", Value(List(task.tags.begin(), task.tags.end())));
       Map& vars = h->runtime_vars.mutable_map();
       vars.set("ansible_failed_task", Value(std::move(failed_task)));

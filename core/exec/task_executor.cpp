@@ -75,6 +75,16 @@ Value skipped_result() {
   return Value(std::move(m));
 }
 
+// A loop with nothing to loop over: skipped, its `when` never evaluated (Ansible's wording).
+Value no_items_result() {
+  Map m;
+  m.set("changed", false);
+  m.set("skipped", true);
+  m.set("skipped_reason", "No items in the list");
+  m.set("results", List{});
+  return Value(std::move(m));
+}
+
 Value unreachable_result(const std::string& msg) {
   Map m;
   m.set("changed", false);
@@ -83,21 +93,22 @@ Value unreachable_result(const std::string& msg) {
   return Value(std::move(m));
 }
 
-// ansible_loop (loop_control.extended): the item's place in the loop.
-Value loop_info(const List& items, std::size_t i) {
+// ansible_loop (loop_control.extended): the item's place in the loop, in Ansible's key order;
+// previtem and nextitem only where there is one, allitems unless extended_allitems is off.
+Value loop_info(const List& items, std::size_t i, bool allitems) {
   Map m;
   auto n = static_cast<std::int64_t>(items.size());
   auto idx = static_cast<std::int64_t>(i);
-  m.set("allitems", Value(items));
   m.set("index", idx + 1);
   m.set("index0", idx);
-  m.set("revindex", n - idx);
-  m.set("revindex0", n - idx - 1);
   m.set("first", i == 0);
   m.set("last", idx == n - 1);
   m.set("length", n);
-  m.set("previtem", i > 0 ? items[i - 1] : Value());
-  m.set("nextitem", idx + 1 < n ? items[i + 1] : Value());
+  m.set("revindex", n - idx);
+  m.set("revindex0", n - idx - 1);
+  if (allitems) m.set("allitems", Value(items));
+  if (idx + 1 < n) m.set("nextitem", items[i + 1]);
+  if (i > 0) m.set("previtem", items[i - 1]);
   return Value(std::move(m));
 }
 
@@ -110,13 +121,13 @@ struct LoopTotals {
     any_failed = any_failed || st == Status::failed;
     all_skipped = all_skipped && st == Status::skipped;
   }
-  Value result(List results, Map facts, bool had_items) const {
+  Value result(List results, Map facts) const {
     Map agg;
     agg.set("changed", any_changed);
     if (any_failed) {
       agg.set("failed", true);
       agg.set("msg", "One or more items failed");
-    } else if (all_skipped && had_items) {
+    } else if (all_skipped) {
       agg.set("skipped", true);
       agg.set("msg", "All items skipped");
     } else {
@@ -183,6 +194,7 @@ private:
     r.mutable_map().set("changed", false);
     return r;
   }
+  std::string m_loop_var, m_index_var;      // loop_control's, templated when the loop starts
 
   tmpl::TemplateOptions template_options() const {
     tmpl::TemplateOptions o;
@@ -203,6 +215,11 @@ private:
   // set_fact/register < role params < include vars < magic < extra vars.
   void build_scope() {
     const playbook::Role* role = m_task.role.get();
+    // the connection's address as a variable when nothing sets it (Ansible's PlayContext
+    // update_vars): `{{ ansible_host }}` is the inventory name then
+    Map connection_layer;
+    connection_layer.set("ansible_host", m_host.name);
+    m_scope.push_owned(Value(std::move(connection_layer)));
     m_scope.push(m_play.role_defaults.is_null() ? m_play.play->role_defaults : m_play.role_defaults);
     if (role) m_scope.push(role->defaults_layer);
     m_scope.push(m_host.inventory_vars);
@@ -221,6 +238,10 @@ private:
     m_scope.push(m_play.magic);
     if (role) m_scope.push(role->magic);
     m_scope.push(m_opts.extra_vars);
+    // the task's search path, which Ansible sets in the task's variables over everything
+    Map search_layer;
+    search_layer.set("ansible_search_path", Value(List(m_search_paths.begin(), m_search_paths.end())));
+    m_scope.push_owned(Value(std::move(search_layer)));
   }
 
   // The task's `when`, all of which must hold. Throws TaskError naming the condition that could
@@ -239,20 +260,22 @@ private:
   }
 
   Value run_with_retries(const vars::Scope& scope, tmpl::Templar& templar) {
-    if (m_task.until.empty()) return run_action(scope, templar);
+    if (m_task.until.empty()) return apply_overrides(scope, run_action(scope, templar));
     const auto retries = int_keyword(templar, "retries", m_task.retries, 3);
-    const auto delay = int_keyword(templar, "delay", m_task.delay, 5);
+    const double delay = float_keyword(templar, "delay", m_task.delay, 5);
     Value result;
     for (std::int64_t attempt = 1;; ++attempt) {
       result = run_action(scope, templar);
-      result.mutable_map().set("attempts", attempt);
+      // attempts is there before changed_when/failed_when, which may read it (as in Ansible)
+      if (result.is_map()) result.mutable_map().set("attempts", attempt);
+      result = apply_overrides(scope, std::move(result));
       if (status_of(result) == Status::unreachable) return result;
       if (until_holds(scope, result)) return result;
       if (attempt > retries) {
         result.mutable_map().set("failed", true);
         return result;
       }
-      std::this_thread::sleep_for(std::chrono::seconds(delay));
+      std::this_thread::sleep_for(std::chrono::duration<double>(delay));
     }
   }
 
@@ -269,7 +292,7 @@ private:
     vars::Scope out = scope.derive();
     if (!m_task.register_var.empty()) {
       Map m;
-      m.set(m_task.register_var, result);
+      m.set(m_task.register_var, tmpl::Templar::wrap_unsafe(result));
       out.push_owned(Value(std::move(m)));
     }
     return out;
@@ -341,7 +364,7 @@ private:
         result = poll_job(target, base, result, async_seconds, poll, job_dir, limit);
     }
     if (!result.find("changed")) result.mutable_map().set("changed", false);
-    return apply_overrides(scope, std::move(result));
+    return result;
   }
 
   // async with poll > 0: waits for the job (Ansible's _poll_async_result), recording the events
@@ -379,29 +402,50 @@ private:
     return Value(std::move(m));
   }
 
-  // changed_when / failed_when, evaluated with the result registered.
+  // Ansible's finishing of a result: `failed` set when missing (a non-zero rc fails), then
+  // changed_when / failed_when evaluated with the result registered (not for a skipped one). A
+  // condition that cannot be evaluated fails the task and keeps the result, its error under
+  // changed_when_result / failed_when_result.
   Value apply_overrides(const vars::Scope& scope, Value result) const {
-    if (m_task.changed_when.empty() && m_task.failed_when.empty()) return result;
     if (status_of(result) == Status::unreachable) return result;
+    Map& m = result.mutable_map();
+    if (!m.find("failed")) {
+      const Value* rc = m.find("rc");
+      m.set("failed", rc && !(rc->is_int() && rc->as_int() == 0) && !(rc->is_string() && rc->as_string() == "0"));
+    }
+    if (m.find("skipped") || (m_task.changed_when.empty() && m_task.failed_when.empty())) return result;
     vars::Scope with_result = result_scope(scope, result);
     tmpl::Templar t(with_result, template_options());
+    auto evaluate = [&](const std::vector<std::string>& conditions, const char* name) {
+      for (const auto& c : conditions) {
+        try {
+          if (!t.condition(c)) return false;
+        } catch (const tmpl::TemplateError& e) {
+          throw ConditionError(name, c, e.what());
+        }
+      }
+      return true;
+    };
     try {
-      if (!m_task.changed_when.empty()) {
-        bool changed = true;
-        for (const auto& c : m_task.changed_when) changed = changed && t.condition(c);
-        result.mutable_map().set("changed", changed);
-      }
+      if (!m_task.changed_when.empty()) m.set("changed", evaluate(m_task.changed_when, "changed"));
       if (!m_task.failed_when.empty()) {
-        bool failed = true;
-        for (const auto& c : m_task.failed_when) failed = failed && t.condition(c);
-        result.mutable_map().set("failed_when_result", failed);
-        result.mutable_map().set("failed", failed);
+        bool failed = evaluate(m_task.failed_when, "failed");
+        m.set("failed_when_result", failed);
+        m.set("failed", failed);
       }
-    } catch (const tmpl::TemplateError& e) {
-      return failed_result(task_error(m_task, "The conditional check failed", e));
+    } catch (const ConditionError& e) {
+      m.set("failed", true);
+      m.set(e.keyword + "_when_result", e.message);
     }
     return result;
   }
+
+  struct ConditionError {
+    ConditionError(std::string keyword, const std::string& condition, const std::string& error)
+        : keyword(std::move(keyword)),
+          message("The conditional check '" + condition + "' failed. The error was: " + error) {}
+    std::string keyword, message;
+  };
 
   // become, become_user, become_method, become_flags: command line < play < task < the
   // ansible_become* variables, which outrank the keywords as in Ansible (PlayContext's variable
@@ -566,8 +610,12 @@ private:
     }
   }
 
-  void collect_updates(TaskOutcome& out, const Value& result) const {
+  void collect_updates(TaskOutcome& out, const Value& finished) const {
     if (out.status == Status::unreachable) return;
+    // What a module returned is data, never templated again when read (Ansible's wrap_var);
+    // set_fact and include_vars set variables, which are.
+    const bool clean = m_task.action == "set_fact" || m_task.action == "include_vars";
+    const Value result = clean ? finished : tmpl::Templar::wrap_unsafe(finished);
     Map vars;
     if (const Value* facts = result.find("ansible_facts"); facts && facts->is_map()) {
       if (m_task.action == "setup") out.new_facts = *facts;
@@ -583,14 +631,31 @@ private:
     List items;
     try {
       items = loop_items(templar);
-    } catch (const tmpl::TemplateError& e) {
+    } catch (const tmpl::UndefinedError& e) {
+      // As Ansible does: an undefined loop is an error only once `when` holds (a false `when`
+      // skips the task); when the condition cannot be evaluated either, the loop's error wins.
+      bool skip = false;
+      try {
+        skip = !conditions_hold(templar);
+      } catch (const TaskError&) {
+      }
+      if (skip) return finish(out, skipped_result());
       return finish(out, failed_result(task_error(m_task, "Error while resolving the loop", e)));
+    } catch (const tmpl::TemplateError& e) {
+      // a lookup's own error (with_together: [] ...) is the task's message, as in Ansible
+      return finish(out, failed_result(e.what()));
     }
+    if (items.empty()) return finish(out, no_items_result());
     const bool hide = no_log();
+    const double pause = float_keyword(templar, "pause", m_task.loop_control.get("pause"), 0);
+    // loop_var and index_var may be templates, read once with the task's variables
+    m_loop_var = string_keyword(templar, m_task.loop_control.get("loop_var")).value_or("item");
+    m_index_var = string_keyword(templar, m_task.loop_control.get("index_var")).value_or("");
     List results;
     LoopTotals totals;
     Map facts_from_items;
     for (std::size_t i = 0; i < items.size(); ++i) {
+      if (i > 0 && pause > 0) std::this_thread::sleep_for(std::chrono::duration<double>(pause));
       Value r = run_item(items, i, facts_from_items, hide);
       Status st = status_of(r);
       if (st == Status::unreachable) return finish(out, r);
@@ -601,13 +666,13 @@ private:
       out.items.push_back({m_host.name, {}, st, r});
       results.push_back(std::move(r));
     }
-    return finish(out, totals.result(std::move(results), std::move(facts_from_items), !items.empty()));
+    return finish(out, totals.result(std::move(results), std::move(facts_from_items)));
   }
 
   // One loop item: its own scope (the loop variables over the task's), `when` per item.
   Value run_item(const List& items, std::size_t i, const Map& facts_so_far, bool hide) {
-    const std::string loop_var = m_task.loop_control.get_string("loop_var", "item");
-    const std::string index_var = m_task.loop_control.get_string("index_var");
+    const std::string& loop_var = m_loop_var;
+    const std::string& index_var = m_index_var;
     vars::Scope scope = m_scope.derive();
     // facts set by the earlier items are variables for the later ones, as Ansible updates the
     // task's variables after each item (`names: "{{ names | default([]) + [item] }}"`)
@@ -616,7 +681,11 @@ private:
     loop_layer.set(loop_var, items[i]);
     loop_layer.set("ansible_loop_var", loop_var);
     if (!index_var.empty()) loop_layer.set(index_var, static_cast<std::int64_t>(i));
-    if (m_task.loop_control.get_truthy("extended")) loop_layer.set("ansible_loop", loop_info(items, i));
+    Value extended;
+    if (m_task.loop_control.get_truthy("extended")) {
+      extended = loop_info(items, i, m_task.loop_control.get_truthy("extended_allitems", true));
+      loop_layer.set("ansible_loop", extended);
+    }
     scope.push_owned(Value(std::move(loop_layer)));
     tmpl::Templar templar(scope, template_options());
     Value r;
@@ -633,6 +702,7 @@ private:
     m.set(loop_var, items[i]);
     m.set("ansible_loop_var", loop_var);
     if (!index_var.empty()) m.set("ansible_index_var", index_var), m.set(index_var, static_cast<std::int64_t>(i));
+    if (!extended.is_null()) m.set("ansible_loop", extended);
     if (const Value* label = m_task.loop_control.find("label")) m.set("_ansible_item_label", templar.template_value(*label));
     if (hide) m.set("_ansible_no_log", true);
     if (!m.find("changed")) m.set("changed", false);
@@ -649,7 +719,7 @@ private:
                                   "wantlist=True to your lookup invocation or use q/query instead of lookup.");
       return terms.as_list();
     }
-    return templar.query(m_task.loop_lookup, terms.is_list() ? terms.as_list() : List{terms});
+    return templar.query(m_task.loop_lookup, terms);
   }
 };
 

@@ -1,7 +1,8 @@
 #include "core/vars/scope.hpp"
 
 #include <algorithm>
-#include <set>
+#include <string_view>
+#include <unordered_set>
 
 #include "core/playbook/args.hpp"
 #include "core/secrets/vars_file.hpp"
@@ -32,10 +33,13 @@ const Value* Scope::find(std::string_view name) const {
 }
 
 std::vector<std::string> Scope::names() const {
-  std::set<std::string> seen;
+  // Python's dict order of the merged variables: a name's first appearance, lowest layer first
+  std::unordered_set<std::string_view> seen;
+  std::vector<std::string> out;
   for (const Value* layer : m_layers)
-    for (const auto& [k, v] : layer->as_map()) seen.insert(k);
-  return {seen.begin(), seen.end()};
+    for (const auto& [k, v] : layer->as_map())
+      if (seen.insert(k).second) out.push_back(k);
+  return out;
 }
 
 Value parse_extra_vars(const std::string& arg) {

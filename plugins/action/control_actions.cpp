@@ -65,8 +65,10 @@ Value run_debug(ActionContext& ctx) {
     Value v;
     try {
       v = ctx.templar.evaluate(name);
-    } catch (const tmpl::TemplateError&) {
+    } catch (const tmpl::UndefinedError&) {
       v = Value("VARIABLE IS NOT DEFINED!");
+    } catch (const tmpl::TemplateError& e) {
+      return failed_result(e.what());  // a filter's own error fails the task, as in Ansible
     }
     out.set(name, v);
   } else {

@@ -134,6 +134,20 @@ TEST_CASE("unsafe and secret marks survive the literal step") {
   CHECK(us.is_unsafe());
 }
 
+// Regression: wrapping a result marked its strings but not its keys, so a registered
+// set_fact's "{{ 'x' + item }}" key was rendered (and failed) whenever the variable was read.
+TEST_CASE("wrap_unsafe keeps a mapping's keys and values from being rendered when read") {
+  Map inner;
+  inner.set("{{ x }}", Value("{{ y }}"));
+  Map m;
+  m.set("d", Templar::wrap_unsafe(Value(Map{{"args", Value(std::move(inner))}})));
+  MapVariables v{Value(std::move(m))};
+  Templar t(v);
+  Value d = t.template_value(Value("{{ d.args }}"));
+  REQUIRE(d.is_map());
+  CHECK(d.get("{{ x }}") == Value("{{ y }}"));
+}
+
 TEST_CASE("variables that are templates are rendered when read") {
   CHECK(render("{{ greeting }}") == "hello web");
   CHECK(render("{{ nested.msg }}") == "port 8080");
