@@ -169,19 +169,42 @@ public:
       }
     }
     resolve_action(t, node, have_action ? &action_key : nullptr, action_value);
-    check_templates(node);
+    check_templates(node, have_action ? action_key.as<std::string>() : "");
     return t;
   }
 
   // Compiles every template of the task (not those of its block/rescue/always, which are tasks
   // checked on their own), so a Jinja2 syntax error stops the run before anything runs, at the
   // scalar that holds it. Conditionals are bare expressions; `!unsafe` text is never templated.
-  void check_templates(const YAML::Node& task) {
+  // A k=v argument string is checked value by value, after Ansible's k=v splitting has decoded
+  // its escapes (`msg="{{ x | default(\"none\") }}"` holds a valid template).
+  void check_templates(const YAML::Node& task, const std::string& action_key = "") {
     for (const auto& kv : task) {
       std::string key = kv.first.as<std::string>();
       if (key == "block" || key == "rescue" || key == "always") continue;
       bool conditional = key == "when" || key == "changed_when" || key == "failed_when" || key == "until";
-      check_node(kv.second, conditional);
+      bool action = key == action_key || key == "action" || key == "local_action";
+      if (action && kv.second.IsScalar() && kv.second.Tag() != "!unsafe" && kv.second.Tag() != "!vault")
+        check_kv_node(kv.second);
+      else
+        check_node(kv.second, conditional);
+    }
+  }
+
+  void check_kv_node(const YAML::Node& n) {
+    Value args;
+    try {
+      args = parse_kv(n.Scalar(), ArgStyle::raw_params);
+    } catch (const Fatal&) {
+      return;  // resolve_action reports a bad k=v string
+    }
+    for (const auto& [k, v] : args.as_map()) {
+      if (!v.is_string() || !tmpl::Templar::is_template(v.as_string())) continue;
+      try {
+        tmpl::Templar::check_syntax(v.as_string(), tmpl::Templar::Expression::templated);
+      } catch (const tmpl::TemplateSyntaxError& e) {
+        fail(n, "template error while templating string: " + e.message() + ". String: " + v.as_string());
+      }
     }
   }
 

@@ -180,6 +180,15 @@ TEST_CASE("a template syntax error in a task is reported at its scalar before an
         "no error");
 }
 
+TEST_CASE("regression: escaped quotes inside a k=v value are decoded before the template check") {
+  // Ansible's k=v splitter turns \" into " first; the template it then sees is valid
+  CHECK(error_of("kvq.yml", "- hosts: all\n  tasks:\n    - debug: msg=\"{{ x | default(\\\"none\\\") }}\"\n") ==
+        "no error");
+  CHECK(error_of("kvbad.yml", "- hosts: all\n  tasks:\n    - debug: msg=\"{{ x + }}\"\n")
+            .rfind("kvbad.yml:3:14: template error while templating string: unexpected 'end of print statement'. "
+                   "String: {{ x + }}", 0) == 0);
+}
+
 TEST_CASE("serial, order, strategy and max_fail_percentage are read; bad values are errors at the value") {
   auto path = write_temp("exec.yml", R"(- hosts: all
   serial: [1, "30%", 5]
