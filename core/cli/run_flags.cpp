@@ -1,5 +1,7 @@
 #include "core/cli/run_flags.hpp"
 
+#include <filesystem>
+
 #include "core/config/config.hpp"
 #include "core/error.hpp"
 #include "core/secrets/secrets_options.hpp"
@@ -74,6 +76,16 @@ exec::RunOptions resolve_run_options(const RunFlags& f) {
   o.diff = f.diff;
   o.verbosity = f.verbosity;
   o.limit = f.limit;
+  // Ansible's ansible_inventory_sources: each source made absolute unless it is a host list
+  for (const auto& source : inventory_sources(f)) {
+    std::error_code ec;
+    const bool host_list = source.find(',') != std::string::npos;
+    o.inventory_sources.push_back(host_list ? source : std::filesystem::absolute(source, ec).lexically_normal().string());
+  }
+  if (!cfg.file().empty()) {
+    std::error_code ec;
+    o.config_file = std::filesystem::absolute(cfg.file(), ec).lexically_normal().string();
+  }
   o.tags = f.tags;
   o.skip_tags = f.skip_tags;
   o.connection = f.connection;

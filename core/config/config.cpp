@@ -42,6 +42,8 @@ const std::vector<KeyDef>& key_table() {
       {"defaults.module_name", "command", {"ANSIBLE_MODULE_NAME"}, {}},
       {"defaults.nocolor", "False", {"ANSIBLE_NOCOLOR"}, {}},
       {"defaults.private_key_file", "", {"ANSIBLE_PRIVATE_KEY_FILE"}, {}},
+      {"defaults.remote_tmp", "~/.ansible/tmp", {"ANSIBLE_REMOTE_TEMP", "ANSIBLE_REMOTE_TMP"}, {},
+       "read by the config lookup only: drover's runner keeps no temp files on targets"},
       {"defaults.remote_user", "", {"ANSIBLE_REMOTE_USER"}, {}},
       {"defaults.roles_path", "~/.ansible/roles:/usr/share/ansible/roles:/etc/ansible/roles", {"ANSIBLE_ROLES_PATH"}, {}},
       {"defaults.stdout_callback", "default", {"ANSIBLE_STDOUT_CALLBACK"}, {}},

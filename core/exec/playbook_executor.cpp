@@ -91,6 +91,14 @@ Value play_magic(const playbook::Play& play, const playbook::Playbook& pb, const
   m.set("ansible_check_mode", opts.check);
   m.set("ansible_diff_mode", opts.diff);
   m.set("ansible_verbosity", opts.verbosity);
+  // Ansible's options vars (load_options_vars): ansible_limit only with -l; no
+  // ansible_playbook_python, as nothing of drover's runs in Python
+  m.set("ansible_forks", opts.forks);
+  if (!opts.limit.empty()) m.set("ansible_limit", opts.limit);
+  List sources;
+  for (const auto& s : opts.inventory_sources) sources.push_back(Value(s));
+  m.set("ansible_inventory_sources", Value(std::move(sources)));
+  m.set("ansible_config_file", opts.config_file.empty() ? Value() : Value(opts.config_file));
   m.set("omit", tmpl::Templar::omit_token());
   Map version;
   version.set("full", "2.14.0");

@@ -14,7 +14,9 @@ struct RunOptions {
   bool check = false;
   bool diff = false;
   int verbosity = 0;
-  std::string limit;
+  std::string limit;                   // -l as given (`web`, `@hosts.txt`); empty = none
+  std::vector<std::string> inventory_sources;  // -i (or [defaults] inventory), paths made absolute
+  std::string config_file;             // the config file read, absolute; empty = none
   std::vector<std::string> tags;       // -t; empty = all
   std::vector<std::string> skip_tags;  // --skip-tags
   Value extra_vars = Value::map();
