@@ -123,26 +123,6 @@ Value run_set_fact(ActionContext& ctx) {
   return Value(std::move(m));
 }
 
-Value run_include_vars(ActionContext& ctx) {
-  std::string file = ctx.args.get_string("file", ctx.args.get_string("_raw_params"));
-  if (file.empty()) return failed_result("include_vars needs a file (file= or a free-form path)");
-  std::string path = find_file(ctx.search_paths, "vars", file);
-  if (path.empty()) return failed_result("Could not find or access '" + file + "'");
-  Value vars = secrets::load_vars_file(path);
-  if (!vars.is_map()) return failed_result("'" + file + "' must hold a mapping of variables");
-  std::string name = ctx.args.get_string("name");
-  Map m;
-  if (!name.empty()) {
-    Map wrapped;
-    wrapped.set(name, vars);
-    vars = Value(std::move(wrapped));
-  }
-  m.set("ansible_facts", vars);
-  m.set("ansible_included_var_files", Value::list({Value(path)}));
-  m.set("changed", false);
-  return Value(std::move(m));
-}
-
 namespace {
 
 // A string or a list of strings (`groups: a,b` or `groups: [a, b]`), stripped, without repeats.
