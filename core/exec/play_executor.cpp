@@ -340,7 +340,12 @@ void PlayExecutor::run_task(const playbook::Task& task, const Frame& frame, bool
     outcomes.push_back(std::move(o));
   }
   if (changes_inventory) {
-    for (auto& o : outcomes) change_inventory(o);
+    for (auto& o : outcomes) {
+      change_inventory(o);
+      // the registered result says `changed` too, as Ansible registers it after the change
+      if (!task.register_var.empty() && o.new_vars.is_map() && o.new_vars.find(task.register_var))
+        o.new_vars.mutable_map().set(task.register_var, o.result);
+    }
     for (auto& o : outcomes) emit_outcome(o, info, frame);
   }
   if (once) {
