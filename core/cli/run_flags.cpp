@@ -40,6 +40,7 @@ void add_run_flags(CLI::App& app, RunFlags& f, Command command) {
     app.add_flag("--force-handlers", f.force_handlers, "run handlers even if a task fails");
     app.add_option("--start-at-task", f.start_at_task, "start the playbook at the task matching this name");
     app.add_flag("--step", f.step, "one-step-at-a-time: confirm each task before running");
+    app.add_flag("--flush-cache", f.flush_cache, "clear the fact cache for every host in inventory");
   }
 }
 
@@ -103,8 +104,18 @@ exec::RunOptions resolve_run_options(const RunFlags& f) {
   o.become = cfg.get_truthy("privilege_escalation.become");
   o.become_user = cfg.get("privilege_escalation.become_user");
   o.become_method = cfg.get("privilege_escalation.become_method");
-  std::string gathering = cfg.get("defaults.gathering");
-  o.gather_facts_default = gathering != "explicit";
+  o.gathering = cfg.get("defaults.gathering");
+  if (o.gathering != "implicit" && o.gathering != "explicit" && o.gathering != "smart")
+    throw Fatal("gathering = " + o.gathering + " is not one of implicit, explicit, smart (" +
+                    cfg.find("defaults.gathering")->origin + ")",
+                ExitCode::bad_options);
+  o.gather_subset = cfg.get_list("defaults.gather_subset");
+  o.gather_timeout = cfg.get_int("defaults.gather_timeout");
+  o.fact_cache.plugin = cfg.get("defaults.fact_caching");
+  o.fact_cache.connection = cfg.get("defaults.fact_caching_connection");
+  o.fact_cache.prefix = cfg.get("defaults.fact_caching_prefix");
+  o.fact_cache.timeout_s = cfg.get_int("defaults.fact_caching_timeout");
+  o.flush_cache = f.flush_cache;
   o.force_handlers = cfg.get_truthy("defaults.force_handlers");
   o.strategy = cfg.get("defaults.strategy");
   o.start_at_task = f.start_at_task;

@@ -31,6 +31,7 @@ struct RunFlags {
   bool force_handlers = false;
   std::string start_at_task;
   bool step = false;
+  bool flush_cache = false;  // --flush-cache
 };
 
 enum class Command { adhoc, playbook };

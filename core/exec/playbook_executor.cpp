@@ -179,7 +179,7 @@ void print_start_at_not_found(const std::string& pattern) {
 PlayEnd run_batch(const playbook::Play& play, const std::string& strategy, const playbook::Playbook& pb,
                   RunContext& rc, HostRegistry& registry, const std::vector<HostState*>& matched,
                   const std::vector<HostState*>& batch, WorkerPool<TaskOutcome>& pool, StartAt& start_at,
-                  const Value& play_vars) {
+                  const Value& play_vars, vars::FactCache& fact_cache) {
   const RunOptions& opts = *rc.options;
   inventory::Inventory& inv = *rc.inventory;
   auto hostvars = std::make_shared<HostVars>(inv, registry);
@@ -200,6 +200,7 @@ PlayEnd run_batch(const playbook::Play& play, const std::string& strategy, const
   ctx.play_hosts_all = matched;
   ctx.start_at = start_at.pattern.empty() ? nullptr : &start_at;
   ctx.step = rc.ask_step ? &rc.ask_step : nullptr;
+  ctx.fact_cache = &fact_cache;
   std::unique_ptr<PlayExecutor> executor = make_strategy(strategy, play, ctx, *rc.bus, pool, *hostvars, batch);
   executor->run();
   return executor->end();
@@ -212,7 +213,11 @@ ExitCode run_playbook(const playbook::Playbook& pb, RunContext& rc) {
   inventory::Inventory& inv = *rc.inventory;
   inv.add_vars_dir(pb.dir);
   output::EventBus& bus = *rc.bus;
-  HostRegistry registry(inv);
+  vars::FactCache fact_cache(opts.fact_cache);
+  // --flush-cache: every inventory host's cached facts go, as Ansible's _flush_cache does
+  if (opts.flush_cache)
+    for (const auto* h : inv.select("all")) fact_cache.remove(h->name);
+  HostRegistry registry(inv, &fact_cache);
   std::map<std::string, bool> ever_failed, ever_unreachable;
   WorkerPool<TaskOutcome> pool(opts.forks);
   StartAt start_at{opts.start_at_task};
@@ -247,10 +252,11 @@ ExitCode run_playbook(const playbook::Playbook& pb, RunContext& rc) {
     if (!known_order(order))
       throw SourceError(play.where, "Invalid 'order' specified for inventory hosts: " + order,
                         "order is one of: inventory, reverse_inventory, reverse_sorted, shuffle, sorted", ExitCode::error);
+    for (const auto& w : fact_cache.take_warnings()) bus.on_warning(w);
     for (auto& batch : serial_batches(play, ordered_hosts(matched, order), play_vars, opts, rc.lookups)) {
       if (g_interrupted) break;
       bus.on_play_start(info);  // Ansible prints the play's banner for every batch
-      PlayEnd end = run_batch(play, info.strategy, pb, rc, registry, matched, batch, pool, start_at, play_vars);
+      PlayEnd end = run_batch(play, info.strategy, pb, rc, registry, matched, batch, pool, start_at, play_vars, fact_cache);
       std::size_t failed_now = 0;
       for (HostState* h : batch) {
         bool before = ever_failed[h->name] || ever_unreachable[h->name];

@@ -6,6 +6,7 @@
 
 #include "core/template/templar.hpp"
 #include "core/value/value.hpp"
+#include "core/vars/fact_cache.hpp"
 
 namespace drover::exec {
 
@@ -32,7 +33,11 @@ struct RunOptions {
   bool force_handlers = false;       // --force-handlers, [defaults] force_handlers
   std::string strategy = "linear";   // [defaults] strategy: for plays without `strategy:`
   std::string start_at_task;         // --start-at-task
-  bool gather_facts_default = true;  // [defaults] gathering = implicit
+  std::string gathering = "implicit";  // [defaults] gathering: implicit | explicit | smart
+  std::vector<std::string> gather_subset;  // [defaults] gather_subset; empty = setup's default (all)
+  int gather_timeout = 10;                  // [defaults] gather_timeout
+  vars::FactCacheSettings fact_cache;       // [defaults] fact_caching*
+  bool flush_cache = false;                 // --flush-cache
   tmpl::ResultTypes result_types = tmpl::ResultTypes::ansible;  // [defaults] jinja2_native
 };
 

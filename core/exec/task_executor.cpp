@@ -466,13 +466,25 @@ private:
     }
   }
 
+  static bool cacheable(const Value& result) {
+    if (result.get_truthy("_ansible_facts_cacheable")) return true;
+    const Value* results = result.find("results");
+    if (!results || !results->is_list()) return false;
+    return std::any_of(results->as_list().begin(), results->as_list().end(),
+                       [](const Value& r) { return r.get_truthy("_ansible_facts_cacheable"); });
+  }
+
   void collect_updates(TaskOutcome& out, const Value& result) const {
     if (out.status == Status::unreachable) return;
     Map vars;
     if (const Value* facts = result.find("ansible_facts"); facts && facts->is_map()) {
-      if (m_task.action == "setup") out.new_facts = *facts;
-      else
+      if (m_task.action == "setup") {
+        out.new_facts = *facts;
+      } else {
         for (const auto& [k, v] : facts->as_map()) vars.set(k, v);
+        // set_fact's cacheable: true puts them in the fact cache too (Ansible's set_host_facts)
+        if (cacheable(result)) out.new_facts = *facts;
+      }
     }
     if (!m_task.register_var.empty()) vars.set(m_task.register_var, result);
     if (!vars.empty()) out.new_vars = Value(std::move(vars));

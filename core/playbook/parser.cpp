@@ -49,7 +49,7 @@ constexpr std::array k_play_keywords = {
 };
 
 constexpr std::array k_unsupported_play_keywords = {
-    "become_exe", "collections", "fact_path", "gather_timeout", "module_defaults", "port", "run_once",
+    "become_exe", "collections", "module_defaults", "port", "run_once",
     "timeout", "vars_prompt",
 };
 
@@ -776,6 +776,9 @@ public:
         if (v.is_list()) p.vars_files = v.as_list();
         else if (!v.is_null()) p.vars_files.push_back(v);
       } else if (key == "gather_facts") p.gather_facts = yaml_to_value(n, m_file);
+      else if (key == "gather_subset") p.gather_subset = yaml_to_value(n, m_file);
+      else if (key == "gather_timeout") p.gather_timeout = yaml_to_value(n, m_file);
+      else if (key == "fact_path") p.fact_path = yaml_to_value(n, m_file);
       else if (key == "pre_tasks") p.pre_tasks = m_tasks.parse_list(n);
       else if (key == "tasks") p.tasks = m_tasks.parse_list(n);
       else if (key == "post_tasks") p.post_tasks = m_tasks.parse_list(n);

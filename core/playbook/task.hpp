@@ -67,6 +67,7 @@ struct Play {
   Value vars = Value::map();
   std::vector<Value> vars_files;  // each a string (or a list: first found)
   Value gather_facts;             // null = default (true)
+  Value gather_subset, gather_timeout, fact_path;  // the implicit setup's arguments; null = config's
   std::vector<Task> pre_tasks, tasks, post_tasks, handlers;
   std::vector<std::string> tags;
   Value become, become_user, become_method, become_flags;

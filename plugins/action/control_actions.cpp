@@ -119,6 +119,7 @@ Value run_set_fact(ActionContext& ctx) {
     return failed_result("No key/value pairs provided, at least one is required for this action to succeed");
   Map m;
   m.set("ansible_facts", Value(std::move(facts)));
+  if (const Value* c = ctx.args.find("cacheable"); c && loose_boolean(*c)) m.set("_ansible_facts_cacheable", true);
   m.set("changed", false);
   return Value(std::move(m));
 }

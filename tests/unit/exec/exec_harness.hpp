@@ -46,8 +46,13 @@ namespace drover::testing {
 // "failed: [web1] (rescued)".
 class RecordingCallback : public output::Callback {
 public:
-  explicit RecordingCallback(std::vector<std::string>& lines, std::vector<output::HostResult>& results)
-      : m_lines(lines), m_results(results) {}
+  explicit RecordingCallback(std::vector<std::string>& lines, std::vector<output::HostResult>& results,
+                             std::vector<std::string>* warnings = nullptr)
+      : m_lines(lines), m_results(results), m_warnings(warnings) {}
+  // warnings are kept apart from the event lines
+  void on_warning(const std::string& message) override {
+    if (m_warnings) m_warnings->push_back(message);
+  }
   std::string name() const override { return "recording"; }
   void on_play_start(const output::PlayInfo& p) override {
     m_lines.push_back("PLAY [" + (p.name.empty() ? p.hosts : p.name) + "]");
@@ -89,18 +94,18 @@ public:
 private:
   std::vector<std::string>& m_lines;
   std::vector<output::HostResult>& m_results;
+  std::vector<std::string>* m_warnings;
 };
 
 // Test actions: `module`-style rows send the task's action to the fake runner (whose answer each
 // FakeHost scripts); `set_fact` and `meta` run on the control node as the built-in ones do.
 inline Value send_to_runner(action::ActionContext& ctx) { return ctx.run_module(ctx.task.action, ctx.args); }
 
-inline Value test_set_fact(action::ActionContext& ctx) {
-  return Value(Map{{"changed", false}, {"ansible_facts", ctx.args}});
-}
+inline Value test_set_fact(action::ActionContext& ctx) { return action::run_set_fact(ctx); }
 
 inline Value test_meta(action::ActionContext& ctx) {
   static const std::map<std::string, action::MetaAction> k_meta = {
+      {"clear_facts", action::MetaAction::clear_facts},
       {"end_batch", action::MetaAction::end_batch},
       {"end_host", action::MetaAction::end_host},
       {"end_play", action::MetaAction::end_play},
@@ -115,6 +120,8 @@ inline Value test_meta(action::ActionContext& ctx) {
 //   change  {"changed": true}
 //   boom    {"failed": true, "msg": "boom"}
 //   count   {"changed": false, "count": <how many times this host ran count>}
+//   setup   {"ansible_facts": {"ansible_hostname": <host>, "gather_subset": <its argument>,
+//            "module_setup": true}}
 // (add_host and group_by are the built-in actions: the strategy's part is what these tests drive)
 inline constexpr std::array k_test_actions = {
     action::ActionRow{"add_host", action::run_add_host, "the built-in add_host"},
@@ -125,6 +132,7 @@ inline constexpr std::array k_test_actions = {
     action::ActionRow{"meta", test_meta, "meta"},
     action::ActionRow{"ok", send_to_runner, "echoes its arguments"},
     action::ActionRow{"set_fact", test_set_fact, "sets facts"},
+    action::ActionRow{"setup", send_to_runner, "gathers facts"},
 };
 
 class ExecHarness {
@@ -172,7 +180,7 @@ public:
     auto known = [](std::string_view name) { return action::find_action(k_test_actions, name) != nullptr; };
     playbook::Playbook pb = playbook::parse_playbook(path, known);
     output::EventBus bus(&m_errors);
-    bus.set_stdout_callback(std::make_unique<RecordingCallback>(m_events, m_results));
+    bus.set_stdout_callback(std::make_unique<RecordingCallback>(m_events, m_results, &m_warnings));
     exec::RunContext rc;
     rc.inventory = &m_inventory;
     rc.options = &m_options;
@@ -217,12 +225,18 @@ public:
     return out;
   }
   std::string errors() const { return m_errors.str(); }
+  const std::vector<std::string>& warnings() const { return m_warnings; }
 
 private:
   Value answer(const std::string& host, const std::string& module, const Value& request) {
     if (module == "change") return Value(Map{{"changed", true}});
     if (module == "boom") return Value(Map{{"failed", true}, {"msg", "boom"}});
     if (module == "count") return Value(Map{{"changed", false}, {"count", ++m_counts[host]}});
+    if (module == "setup") {
+      Map facts{{"ansible_hostname", host}, {"module_setup", true}};
+      if (const Value* subset = request.get("args").find("gather_subset")) facts.set("gather_subset", *subset);
+      return Value(Map{{"changed", false}, {"ansible_facts", Value(std::move(facts))}});
+    }
     return Value(Map{{"changed", false}, {"args", request.get("args")}});
   }
 
@@ -254,6 +268,7 @@ private:
   std::map<std::string, FakeHost> m_hosts;
   std::map<std::string, std::int64_t> m_counts;
   std::vector<std::string> m_events;
+  std::vector<std::string> m_warnings;
   std::vector<output::HostResult> m_results;
   output::RunStats m_stats;
   std::ostringstream m_errors;

@@ -53,3 +53,136 @@ TEST_CASE("without -l, ansible_limit is undefined, as in Ansible") {
 )") == ExitCode::ok);
   CHECK(dump_json(echoed(h, "web1")) == R"({"defined": false, "config": null})");
 }
+
+namespace {
+
+std::string read_text(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+const char* k_gather_and_cache = R"(
+- hosts: web1
+  gather_subset: [min]
+  tasks:
+    - set_fact: {kept: one, cacheable: true}
+    - set_fact: {passing: two}
+)";
+
+const char* k_read_facts = R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - ok: {kept: "{{ kept | default('-') }}", passing: "{{ passing | default('-') }}",
+           fact: "{{ ansible_facts.kept | default('-') }}", host: "{{ ansible_hostname | default('-') }}",
+           setup: "{{ module_setup | default('-') }}"}
+)";
+
+}  // namespace
+
+TEST_CASE("jsonfile fact cache: one file per host as Ansible writes it, read by the next run") {
+  const auto cache = std::filesystem::temp_directory_path() / ("drover-fact-cache-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(cache);
+  {
+    ExecHarness h;
+    h.options().fact_cache = {.plugin = "jsonfile", .connection = cache.string()};
+    CHECK(h.run(k_gather_and_cache) == ExitCode::ok);
+    // the play's gather_subset reaches the implicit setup
+    CHECK(dump_json(h.requests("web1").front().get("args")) == R"({"gather_subset": ["min"], "gather_timeout": 10})");
+  }
+  CHECK(read_text(cache / "web1") ==
+        "{\n    \"_ansible_facts_gathered\": true,\n    \"ansible_hostname\": \"web1\",\n"
+        "    \"gather_subset\": [\n        \"min\"\n    ],\n    \"kept\": \"one\",\n    \"module_setup\": true\n}");
+  CHECK((std::filesystem::status(cache / "web1").permissions() & std::filesystem::perms::all) ==
+        (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+  {
+    ExecHarness h;
+    h.options().fact_cache = {.plugin = "jsonfile", .connection = cache.string()};
+    CHECK(h.run(k_read_facts) == ExitCode::ok);
+    CHECK(dump_json(echoed(h, "web1")) ==
+          R"({"kept": "one", "passing": "-", "fact": "one", "host": "web1", "setup": true})");
+  }
+  {
+    // --flush-cache forgets every inventory host's facts first
+    ExecHarness h;
+    h.options().fact_cache = {.plugin = "jsonfile", .connection = cache.string()};
+    h.options().flush_cache = true;
+    CHECK(h.run(k_read_facts) == ExitCode::ok);
+    CHECK(echoed(h, "web1").get_string("kept") == "-");
+    CHECK(!std::filesystem::exists(cache / "web1"));
+  }
+  std::filesystem::remove_all(cache);
+}
+
+TEST_CASE("an expired cache file is ignored; memory caching keeps nothing across runs") {
+  const auto cache = std::filesystem::temp_directory_path() / ("drover-fact-cache-old-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(cache);
+  std::filesystem::create_directories(cache);
+  std::ofstream(cache / "web1") << R"({"kept": "stale"})";
+  std::filesystem::last_write_time(cache / "web1", std::filesystem::file_time_type::clock::now() - std::chrono::hours(48));
+  ExecHarness h;
+  h.options().fact_cache = {.plugin = "jsonfile", .connection = cache.string(), .timeout_s = 3600};
+  CHECK(h.run(k_read_facts) == ExitCode::ok);
+  CHECK(echoed(h, "web1").get_string("kept") == "-");
+  std::filesystem::remove_all(cache);
+}
+
+TEST_CASE("gathering = smart gathers once per host: later plays and runs with cached facts skip it") {
+  const auto cache = std::filesystem::temp_directory_path() / ("drover-fact-cache-smart-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(cache);
+  const char* two_plays = "- hosts: web1\n  tasks: [{ok: }]\n- hosts: web\n  tasks: [{ok: }]\n";
+  ExecHarness h;
+  h.options().gathering = "smart";
+  h.options().fact_cache = {.plugin = "jsonfile", .connection = cache.string()};
+  CHECK(h.run(two_plays) == ExitCode::ok);
+  CHECK(h.events() == Lines{"PLAY [web1]", "TASK [Gathering Facts]", "ok: [web1]", "TASK [ok]", "ok: [web1]",
+                            "PLAY [web]", "TASK [Gathering Facts]", "ok: [web2]", "TASK [ok]", "ok: [web1]", "ok: [web2]"});
+  ExecHarness again;
+  again.options().gathering = "smart";
+  again.options().fact_cache = {.plugin = "jsonfile", .connection = cache.string()};
+  CHECK(again.run(two_plays) == ExitCode::ok);
+  CHECK(again.events() == Lines{"PLAY [web1]", "TASK [ok]", "ok: [web1]", "PLAY [web]", "TASK [ok]", "ok: [web1]", "ok: [web2]"});
+  std::filesystem::remove_all(cache);
+}
+
+TEST_CASE("gathering = explicit gathers only where the play says gather_facts: true") {
+  ExecHarness h;
+  h.options().gathering = "explicit";
+  CHECK(h.run("- hosts: web1\n  tasks: [{ok: }]\n- hosts: web1\n  gather_facts: true\n  tasks: [{ok: }]\n") == ExitCode::ok);
+  CHECK(h.events() == Lines{"PLAY [web1]", "TASK [ok]", "ok: [web1]", "PLAY [web1]", "TASK [Gathering Facts]", "ok: [web1]",
+                            "TASK [ok]", "ok: [web1]"});
+}
+
+TEST_CASE("a fact holding a secret is not written to the fact cache, with a warning; it still works in the run") {
+  const auto cache = std::filesystem::temp_directory_path() / ("drover-fact-cache-secret-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(cache);
+  ExecHarness h;
+  h.options().fact_cache = {.plugin = "jsonfile", .connection = cache.string()};
+  h.options().extra_vars = Value(Map{{"pw", Value(std::string("hunter2"), Mark::secret)}});
+  CHECK(h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - set_fact: {token: "{{ pw }}", plain: visible, cacheable: true}
+    - ok: {token_len: "{{ token | length }}"}
+)") == ExitCode::ok);
+  CHECK(echoed(h, "web1").get_string("token_len") == "7");
+  const std::string text = read_text(cache / "web1");
+  CHECK(text.find("hunter2") == std::string::npos);
+  CHECK(text.find("\"plain\": \"visible\"") != std::string::npos);
+  CHECK(h.warnings() ==
+        Lines{"fact 'token' of web1 holds a value from an encrypted vars file: it is not written to the fact cache"});
+  std::filesystem::remove_all(cache);
+}
+
+TEST_CASE("meta: clear_facts removes the host's cache file") {
+  const auto cache = std::filesystem::temp_directory_path() / ("drover-fact-cache-clear-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(cache);
+  ExecHarness h;
+  h.options().fact_cache = {.plugin = "jsonfile", .connection = cache.string()};
+  CHECK(h.run("- hosts: web1\n  tasks:\n    - meta: clear_facts\n") == ExitCode::ok);
+  CHECK(!std::filesystem::exists(cache / "web1"));
+  std::filesystem::remove_all(cache);
+}
