@@ -4,6 +4,7 @@
 
 #include "core/config/config.hpp"
 #include "core/error.hpp"
+#include "core/secrets/redactor.hpp"
 #include "core/secrets/secrets_options.hpp"
 #include "core/secrets/vars_file.hpp"
 #include "core/vars/scope.hpp"
@@ -25,6 +26,9 @@ void add_run_flags(CLI::App& app, RunFlags& f, Command command) {
   app.add_flag("-b,--become", f.become, "run operations with become (sudo)");
   app.add_option("--become-user", f.become_user, "run operations as this user (default root)");
   app.add_option("--become-method", f.become_method, "privilege escalation method (sudo, su)");
+  app.add_flag("-K,--ask-become-pass", f.ask_become_password, "ask for privilege escalation password");
+  app.add_option("--become-password-file,--become-pass-file", f.become_password_file,
+                 "Become password file");
   app.add_flag("-v,--verbose", f.verbosity, "verbose mode (-vvv for more)");
   app.add_flag("-C,--check", f.check, "don't make any changes; predict some of the changes");
   app.add_flag("-D,--diff", f.diff, "show the differences in files and templates that change");
@@ -57,6 +61,28 @@ std::optional<int> parse_command_line(CLI::App& app, const std::vector<std::stri
     return app.exit(e) == 0 ? 0 : static_cast<int>(ExitCode::bad_options);
   }
   return std::nullopt;
+}
+
+// -K asks on the terminal ("BECOME password: ", as Ansible asks); --become-password-file (or
+// [privilege_escalation] become_password_file) reads the file, or runs it when it is executable,
+// as Ansible does. The password is marked secret: it never shows in output.
+std::string become_password(const RunFlags& f, const config::Config& cfg) {
+  std::string file = f.become_password_file.empty() ? cfg.get("privilege_escalation.become_password_file")
+                                                    : f.become_password_file;
+  std::string password;
+  if (f.ask_become_password || (file.empty() && cfg.get_truthy("privilege_escalation.become_ask_pass"))) {
+    try {
+      password = secrets::prompt_password("BECOME password: ");
+    } catch (const Fatal&) {
+      throw Fatal("cannot ask for the become password: no terminal (use --become-password-file or "
+                  "ansible_become_password)",
+                  ExitCode::bad_options);
+    }
+  } else if (!file.empty()) {
+    password = secrets::read_vault_password_file(file, "default");
+  }
+  if (!password.empty()) secrets::Redactor::global().add(password);
+  return password;
 }
 
 exec::RunOptions resolve_run_options(const RunFlags& f) {
@@ -104,6 +130,8 @@ exec::RunOptions resolve_run_options(const RunFlags& f) {
   o.become = cfg.get_truthy("privilege_escalation.become");
   o.become_user = cfg.get("privilege_escalation.become_user");
   o.become_method = cfg.get("privilege_escalation.become_method");
+  o.become_exe = cfg.get("privilege_escalation.become_exe");
+  o.become_password = become_password(f, cfg);
   o.gathering = cfg.get("defaults.gathering");
   if (o.gathering != "implicit" && o.gathering != "explicit" && o.gathering != "smart")
     throw Fatal("gathering = " + o.gathering + " is not one of implicit, explicit, smart (" +

@@ -32,6 +32,8 @@ struct RunFlags {
   std::string start_at_task;
   bool step = false;
   bool flush_cache = false;  // --flush-cache
+  bool ask_become_password = false;   // -K
+  std::string become_password_file;   // --become-password-file
 };
 
 enum class Command { adhoc, playbook };

@@ -60,6 +60,8 @@ const std::vector<KeyDef>& key_table() {
       {"defaults.vault_password_file", "", {"ANSIBLE_VAULT_PASSWORD_FILE"}, {}},
       {"privilege_escalation.become", "False", {"ANSIBLE_BECOME"}, {}},
       {"privilege_escalation.become_ask_pass", "False", {"ANSIBLE_BECOME_ASK_PASS"}, {}},
+      {"privilege_escalation.become_exe", "", {"ANSIBLE_BECOME_EXE"}, {}},
+      {"privilege_escalation.become_password_file", "", {"ANSIBLE_BECOME_PASSWORD_FILE"}, {}},
       {"privilege_escalation.become_method", "sudo", {"ANSIBLE_BECOME_METHOD"}, {}},
       {"privilege_escalation.become_user", "root", {"ANSIBLE_BECOME_USER"}, {}},
       {"ssh_connection.pipelining", "False", {"ANSIBLE_PIPELINING"}, {},

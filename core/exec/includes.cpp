@@ -86,6 +86,7 @@ playbook::Task apply_keywords(const Value& apply) {
     else if (key == "become_user") k.become_user = v;
     else if (key == "become_method") k.become_method = v;
     else if (key == "become_flags") k.become_flags = v;
+    else if (key == "become_exe") k.become_exe = v;
     else if (key == "ignore_errors") k.ignore_errors = v;
     else if (key == "no_log") k.no_log = v;
     else if (key == "environment") k.environment = v;

@@ -11,6 +11,9 @@
 #include "core/output/display.hpp"
 #include "core/playbook/serial.hpp"
 #include "core/secrets/vars_file.hpp"
+#include "core/template/ansible_support.hpp"
+#include "core/value/boolean.hpp"
+#include "core/value/python_repr.hpp"
 #include "core/vars/scope.hpp"
 
 namespace drover::exec {
@@ -117,6 +120,67 @@ Value play_magic(const playbook::Play& play, const playbook::Playbook& pb, const
   return Value(std::move(m));
 }
 
+// A random salt of `size` characters from crypt's alphabet.
+std::string random_salt(std::size_t size) {
+  static constexpr std::string_view k_alphabet = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  std::random_device rd;
+  std::string out;
+  for (std::size_t i = 0; i < size; ++i) out += k_alphabet[rd() % k_alphabet.size()];
+  return out;
+}
+
+// vars_prompt's `encrypt`: the crypt schemes drover has (sha512_crypt, sha256_crypt).
+std::string encrypted(const std::string& value, const Value& spec, const SourceLocation& where) {
+  const std::string scheme = spec.get_string("encrypt");
+  const int variant = scheme == "sha512_crypt" ? 6 : scheme == "sha256_crypt" ? 5 : 0;
+  if (!variant)
+    throw SourceError(where, "vars_prompt encrypt: '" + scheme + "' is not a scheme drover has",
+                      "use sha512_crypt or sha256_crypt", ExitCode::error);
+  std::string salt = spec.get_string("salt");
+  if (salt.empty()) {
+    const Value* size = spec.find("salt_size");
+    salt = random_salt(size && size->is_int() ? static_cast<std::size_t>(size->as_int()) : 16);
+  }
+  return tmpl::sha_crypt(variant, value, salt, 0);
+}
+
+// Ansible's vars_prompt (PlaybookExecutor, Display.do_var_prompt): a variable given with -e is
+// not asked for; on a terminal the answer (empty: the default) sets it as a play variable.
+// Without a terminal Ansible takes the default, or sets the string 'None'; drover stops with an
+// error naming the variable instead.
+void prompt_vars(const playbook::Play& play, Value& play_vars, const RunOptions& opts, RunContext& rc,
+                 bool& warned) {
+  for (const Value& spec : play.vars_prompt) {
+    const std::string name = python_str(spec.get("name"));
+    if (opts.extra_vars.find(name)) continue;
+    const Value* prompt_v = spec.find("prompt");
+    const std::string prompt = prompt_v && !prompt_v->is_null() ? python_str(*prompt_v) : name;
+    const Value* default_v = spec.find("default");
+    const bool has_default = default_v && !default_v->is_null();
+    std::string value;
+    if (rc.ask_var) {
+      const std::string msg = has_default ? prompt + " [" + python_str(*default_v) + "]: " : prompt + ": ";
+      const Value* priv = spec.find("private");
+      const Value* confirm = spec.find("confirm");
+      value = rc.ask_var(msg, !priv || loose_boolean(*priv), confirm && loose_boolean(*confirm));
+    } else {
+      if (!warned) rc.bus->on_warning("Not prompting as we are not in interactive mode");
+      warned = true;
+      if (!has_default)
+        throw SourceError(play.where,
+                          "vars_prompt: cannot ask for '" + name + "' (" + prompt + "): stdin is not a terminal and the "
+                          "prompt has no default",
+                          "give the variable on the command line (-e " + name + "=...) or a `default:` in the prompt",
+                          ExitCode::error);
+    }
+    if (value.empty() && has_default) value = python_str(*default_v);
+    if (spec.get_truthy("encrypt")) value = encrypted(value, spec, play.where);
+    Value v(value);
+    if (spec.get_truthy("unsafe")) v.add_mark(Mark::unsafe);
+    play_vars.mutable_map().set(name, std::move(v));
+  }
+}
+
 bool known_order(const std::string& order) {
   for (const char* known : {"", "inventory", "reverse_inventory", "reverse_sorted", "shuffle", "sorted"})
     if (order == known) return true;
@@ -221,12 +285,14 @@ ExitCode run_playbook(const playbook::Playbook& pb, RunContext& rc) {
   std::map<std::string, bool> ever_failed, ever_unreachable;
   WorkerPool<TaskOutcome> pool(opts.forks);
   StartAt start_at{opts.start_at_task};
+  bool warned_no_prompt = false;  // "Not prompting as we are not in interactive mode", once
   bool playbook_broken = false;  // a batch failed entirely, or a failure limit broke a play off
   PlayEnd worst_end = PlayEnd::completed;
   bus.on_playbook_start(pb.path);
   for (const auto& play : pb.plays) {
     if (g_interrupted || playbook_broken) break;
     Value play_vars = load_play_vars(play, pb, opts, rc.lookups);
+    prompt_vars(play, play_vars, opts, rc, warned_no_prompt);
     Value pattern = play_scope_template(Value(play.hosts), play_vars, opts, rc.lookups);
     std::string pat = pattern.is_string() ? pattern.as_string() : play.hosts;
     output::PlayInfo info;

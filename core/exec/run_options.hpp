@@ -30,6 +30,8 @@ struct RunOptions {
   bool become = false;      // -b
   std::string become_method = "sudo";
   std::string become_user = "root";
+  std::string become_exe;       // [privilege_escalation] become_exe; empty = the method's name
+  std::string become_password;  // -K / --become-password-file (marked secret); empty = none
   bool force_handlers = false;       // --force-handlers, [defaults] force_handlers
   std::string strategy = "linear";   // [defaults] strategy: for plays without `strategy:`
   std::string start_at_task;         // --start-at-task

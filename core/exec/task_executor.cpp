@@ -332,7 +332,7 @@ private:
 
   // become, become_user, become_method, become_flags: command line < play < task < the
   // ansible_become* variables, which outrank the keywords as in Ansible (PlayContext's variable
-  // overrides); the password only comes from ansible_become_password (or _pass).
+  // overrides); the password comes from ansible_become_password (or _pass), else -K.
   transport::Become become(const vars::Scope& scope, tmpl::Templar& templar) const {
     transport::Become b;
     const playbook::Play& play = *m_play.play;
@@ -349,6 +349,9 @@ private:
                    .value_or(m_opts.become_method);
     b.flags = first_string(templar, {var("ansible_become_flags"), m_task.become_flags, play.become_flags})
                   .value_or("");
+    b.exe = first_string(templar, {var("ansible_become_exe"), m_task.become_exe, play.become_exe})
+                .value_or(m_opts.become_exe);
+    b.password = m_opts.become_password;  // -K, --become-password-file; the variables outrank it
     for (const char* name : {"ansible_become_password", "ansible_become_pass"}) {
       Value t = templar.template_value(var(name));
       if (t.is_string()) {
