@@ -161,6 +161,8 @@ public:
   exec::RunOptions& options() { return m_options; }
   // --step's prompt for the runs (empty: no --step).
   exec::StepPrompt& step_prompt() { return m_step_prompt; }
+  // vars_prompt's terminal (empty: no terminal).
+  decltype(exec::RunContext::ask_var)& var_prompt() { return m_var_prompt; }
 
   // The folder the playbook is written to (fresh for each harness): roles/, tasks files, ...
   const std::filesystem::path& dir() const { return m_dir; }
@@ -188,6 +190,7 @@ public:
     rc.actions = k_test_actions;
     rc.lookups = lookup::lookup_table();  // the real lookups: they touch no host
     rc.ask_step = m_step_prompt;
+    rc.ask_var = m_var_prompt;
     rc.make_target = [this](const connection::ConnectionSpec& spec) {
       return std::make_unique<transport::Target>(spec, std::make_unique<FakeConnection>(host(spec.inventory_name)),
                                                  runner_binary(), become::become_methods());
@@ -265,6 +268,7 @@ private:
   inventory::Inventory m_inventory;
   exec::RunOptions m_options;
   exec::StepPrompt m_step_prompt;
+  decltype(exec::RunContext::ask_var) m_var_prompt;
   std::map<std::string, FakeHost> m_hosts;
   std::map<std::string, std::int64_t> m_counts;
   std::vector<std::string> m_events;

@@ -186,3 +186,46 @@ TEST_CASE("meta: clear_facts removes the host's cache file") {
   CHECK(!std::filesystem::exists(cache / "web1"));
   std::filesystem::remove_all(cache);
 }
+
+TEST_CASE("vars_prompt asks on the terminal; an empty answer takes the default; -e wins; encrypt hashes") {
+  ExecHarness h;
+  std::vector<std::string> asked;
+  h.var_prompt() = [&asked](const std::string& msg, bool hidden, bool confirm) {
+    asked.push_back(msg + (hidden ? " hidden" : "") + (confirm ? " confirm" : ""));
+    return msg.rfind("Name", 0) == 0 ? std::string() : std::string("s3cret");
+  };
+  h.options().extra_vars = Value(Map{{"given", Value("from -e")}});
+  CHECK(h.run(R"(
+- hosts: web1
+  gather_facts: false
+  vars_prompt:
+    - {name: who, prompt: Name, default: nobody, private: false}
+    - {name: pw, confirm: true}
+    - {name: given}
+    - {name: hashed, encrypt: sha512_crypt, salt: abcdefgh}
+  tasks:
+    - ok: {who: "{{ who }}", pw: "{{ pw }}", given: "{{ given }}", hashed: "{{ hashed }}"}
+)") == ExitCode::ok);
+  CHECK(asked == Lines{"Name [nobody]: ", "pw:  hidden confirm", "hashed:  hidden"});
+  Value args = echoed(h, "web1");
+  CHECK(args.get_string("who") == "nobody");
+  CHECK(args.get_string("pw") == "s3cret");
+  CHECK(args.get_string("given") == "from -e");
+  CHECK(args.get_string("hashed").rfind("$6$abcdefgh$", 0) == 0);
+}
+
+TEST_CASE("vars_prompt without a terminal: the default with Ansible's warning, else an error naming the variable") {
+  ExecHarness h;
+  CHECK(h.run("- hosts: web1\n  gather_facts: false\n  vars_prompt: [{name: a, default: 1}]\n  tasks: [{ok: {a: '{{ a }}'}}]\n") ==
+        ExitCode::ok);
+  CHECK(echoed(h, "web1").get_string("a") == "1");
+  CHECK(h.warnings() == Lines{"Not prompting as we are not in interactive mode"});
+  ExecHarness bare;
+  try {
+    bare.run("- hosts: web1\n  gather_facts: false\n  vars_prompt:\n    - name: token\n      prompt: API token\n  tasks: []\n");
+    FAIL("no error");
+  } catch (const SourceError& e) {
+    CHECK(std::string(e.what()).find("vars_prompt: cannot ask for 'token' (API token): stdin is not a terminal and the "
+                                     "prompt has no default") != std::string::npos);
+  }
+}

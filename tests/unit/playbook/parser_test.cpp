@@ -189,6 +189,15 @@ TEST_CASE("regression: escaped quotes inside a k=v value are decoded before the 
                    "String: {{ x + }}", 0) == 0);
 }
 
+TEST_CASE("vars_prompt entries need a name and take only Ansible's keys; become_exe and gather_timeout are accepted") {
+  CHECK(error_of("vp1.yml", "- hosts: all\n  vars_prompt:\n    - prompt: x\n  tasks: []\n")
+            .rfind("vp1.yml:3:7: Invalid vars_prompt data structure, missing 'name' key", 0) == 0);
+  CHECK(error_of("vp2.yml", "- hosts: all\n  vars_prompt:\n    - name: x\n      hidden: true\n  tasks: []\n")
+            .rfind("vp2.yml:4:7: Invalid vars_prompt data structure, found unsupported key 'hidden'", 0) == 0);
+  CHECK(error_of("ok.yml", "- hosts: all\n  become_exe: sudo\n  gather_timeout: 5\n  fact_path: /x\n  vars_prompt: {name: x}\n"
+                 "  tasks:\n    - command: id\n      become_exe: /bin/sudo\n") == "no error");
+}
+
 TEST_CASE("serial, order, strategy and max_fail_percentage are read; bad values are errors at the value") {
   auto path = write_temp("exec.yml", R"(- hosts: all
   serial: [1, "30%", 5]
