@@ -49,7 +49,17 @@ void add_run_flags(CLI::App& app, RunFlags& f, Command command) {
 }
 
 config::Config& cli_config() {
-  static config::Config cfg = config::Config::load();
+  static config::Config cfg = [] {
+    config::Config c = config::Config::load();
+    // before anything loads variables (roles load with the playbook, before the run options)
+    const std::string hash = c.get("defaults.hash_behaviour");
+    if (hash != "replace" && hash != "merge")
+      throw Fatal("hash_behaviour = " + hash + " is not one of replace, merge (" +
+                      c.find("defaults.hash_behaviour")->origin + ")",
+                  ExitCode::bad_options);
+    set_hash_behaviour(hash == "merge" ? HashBehaviour::merge : HashBehaviour::replace);
+    return c;
+  }();
   return cfg;
 }
 
@@ -156,10 +166,8 @@ exec::RunOptions resolve_run_options(const RunFlags& f) {
   secrets_options.ask_vault_password = f.ask_vault_password;
   secrets::configure(secrets_options);
 
-  for (const auto& e : f.extra_vars) {
-    Value v = vars::parse_extra_vars(e);
-    o.extra_vars = merge_recursive(o.extra_vars, v);
-  }
+  // several -e combine as Ansible's load_extra_vars combines them (combine_vars)
+  for (const auto& e : f.extra_vars) o.extra_vars = combine_vars(o.extra_vars, vars::parse_extra_vars(e));
   return o;
 }
 

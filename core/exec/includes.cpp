@@ -239,8 +239,8 @@ void PlayExecutor::run_inclusion(Inclusion& inc, const Frame& frame) {
 }
 
 void PlayExecutor::publish_role(const std::string& name, const Value& defaults, const Value& exports) {
-  m_ctx.role_defaults = playbook::combine_vars(m_ctx.role_defaults, defaults);
-  m_ctx.role_vars = playbook::combine_vars(m_ctx.role_vars, exports);
+  m_ctx.role_defaults = combine_vars(m_ctx.role_defaults, defaults);
+  m_ctx.role_vars = combine_vars(m_ctx.role_vars, exports);
   for (const char* key : {"role_names", "ansible_play_role_names", "ansible_role_names"}) {
     Value* list = m_ctx.magic.mutable_map().find(key);
     if (!list || !list->is_list()) continue;

@@ -50,8 +50,7 @@ Value load_play_vars(const playbook::Play& play, const playbook::Playbook& pb, c
       tried += (tried.empty() ? "" : ", ") + p.string();
       if (!fs::exists(p)) continue;
       Value file_vars = secrets::load_vars_file(p.string());
-      if (file_vars.is_map())
-        for (const auto& [k, v] : file_vars.as_map()) vars.mutable_map().set(k, v);
+      if (file_vars.is_map()) vars = combine_vars(vars, file_vars);
       loaded = true;
       break;
     }

@@ -229,3 +229,32 @@ TEST_CASE("vars_prompt without a terminal: the default with Ansible's warning, e
                                      "prompt has no default") != std::string::npos);
   }
 }
+
+TEST_CASE("hash_behaviour = merge: a dict variable merges across inventory, play vars, vars_files and extra vars") {
+  struct Restore {
+    ~Restore() { set_hash_behaviour(HashBehaviour::replace); }
+  } restore;
+  ExecHarness h;
+  h.write_file("more.yml", "cfg: {file: 1, deep: {f: 1}}\n");
+  h.inventory().set_host_var("web1", "cfg", Value(Map{{"inv", Value(1)}, {"deep", Value(Map{{"i", Value(1)}})}}));
+  h.options().extra_vars = Value(Map{{"cfg", Value(Map{{"extra", Value(1)}})}});
+  const char* play = R"(
+- hosts: web1
+  gather_facts: false
+  vars:
+    cfg: {play: 1, deep: {p: 1}}
+  vars_files: [more.yml]
+  tasks:
+    - ok: {cfg: "{{ cfg }}"}
+)";
+  set_hash_behaviour(HashBehaviour::merge);
+  CHECK(h.run(play) == ExitCode::ok);
+  CHECK(dump_json(echoed(h, "web1").get("cfg")) ==
+        R"({"inv": 1, "deep": {"i": 1, "p": 1, "f": 1}, "play": 1, "file": 1, "extra": 1})");
+  set_hash_behaviour(HashBehaviour::replace);
+  ExecHarness r;
+  r.write_file("more.yml", "cfg: {file: 1, deep: {f: 1}}\n");
+  r.options().extra_vars = Value(Map{{"cfg", Value(Map{{"extra", Value(1)}})}});
+  CHECK(r.run(play) == ExitCode::ok);
+  CHECK(dump_json(echoed(r, "web1").get("cfg")) == R"({"extra": 1})");
+}
