@@ -119,6 +119,7 @@ bool FreeStrategy::next_step(Cursor& c) {
       switch (m_sections[s]) {
         case Section::gather_facts:
           ++c.section;
+          if (!needs_facts(*c.host)) continue;
           c.ready = Step{&m_setup_task, Frame{}, TaskKind::task};
           return true;
         case Section::tasks: {

@@ -23,6 +23,9 @@ struct HostState {
   Value facts = Value::map();           // ansible_facts (from setup), without the ansible_ prefix
   Value injected_facts = Value::map();  // the same facts as top-level ansible_* variables
   Value runtime_vars = Value::map();    // set_fact and register
+  // What the fact cache holds for the host, under Ansible's keys (`ansible_hostname`,
+  // `module_setup`, a cacheable set_fact's own names, `_ansible_facts_gathered`)
+  Value cached_facts = Value::map();
   bool failed = false;                  // dropped out of the play by a failure
   bool unreachable = false;
   bool errors_cleared = false;          // meta: clear_host_errors ran (the run forgets earlier failures)

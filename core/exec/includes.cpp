@@ -75,6 +75,7 @@ playbook::Task apply_keywords(const Value& apply) {
     else if (key == "become_user") k.become_user = v;
     else if (key == "become_method") k.become_method = v;
     else if (key == "become_flags") k.become_flags = v;
+    else if (key == "become_exe") k.become_exe = v;
     else if (key == "ignore_errors") k.ignore_errors = v;
     else if (key == "no_log") k.no_log = v;
     else if (key == "environment") k.environment = v;
@@ -235,8 +236,8 @@ void PlayExecutor::run_inclusion(Inclusion& inc, const Frame& frame) {
 }
 
 void PlayExecutor::publish_role(const std::string& name, const Value& defaults, const Value& exports) {
-  m_ctx.role_defaults = playbook::combine_vars(m_ctx.role_defaults, defaults);
-  m_ctx.role_vars = playbook::combine_vars(m_ctx.role_vars, exports);
+  m_ctx.role_defaults = combine_vars(m_ctx.role_defaults, defaults);
+  m_ctx.role_vars = combine_vars(m_ctx.role_vars, exports);
   for (const char* key : {"role_names", "ansible_play_role_names", "ansible_role_names"}) {
     Value* list = m_ctx.magic.mutable_map().find(key);
     if (!list || !list->is_list()) continue;

@@ -19,6 +19,15 @@ PlayExecutor::PlayExecutor(PlayContext& ctx, output::EventBus& bus, WorkerPool<T
   m_setup_task.name = "Gathering Facts";
   m_setup_task.action = "setup";
   m_setup_task.where = ctx.play->where;
+  // the play's gather_subset, gather_timeout and fact_path, else the configuration's
+  Map setup_args;
+  if (!ctx.play->gather_subset.is_null()) setup_args.set("gather_subset", ctx.play->gather_subset);
+  else if (!ctx.options->gather_subset.empty())
+    setup_args.set("gather_subset", Value(List(ctx.options->gather_subset.begin(), ctx.options->gather_subset.end())));
+  setup_args.set("gather_timeout", ctx.play->gather_timeout.is_null() ? Value(ctx.options->gather_timeout)
+                                                                       : ctx.play->gather_timeout);
+  if (!ctx.play->fact_path.is_null()) setup_args.set("fact_path", ctx.play->fact_path);
+  m_setup_task.args = Value(std::move(setup_args));
   m_handlers.assign(ctx.play->handlers.begin(), ctx.play->handlers.end());
   m_role_uses = ctx.play->role_uses;
   m_ctx.role_defaults = ctx.play->role_defaults;
@@ -39,10 +48,12 @@ void PlayExecutor::run() {
   }
 }
 
+// Ansible's gathering setting: implicit gathers unless the play says `gather_facts: false`,
+// explicit only when it says true; smart as implicit, per host (needs_facts).
 bool PlayExecutor::gathers_facts() const {
   const playbook::Play& play = *m_ctx.play;
   try {
-    return play_keyword_bool("gather_facts", play.gather_facts, m_ctx.options->gather_facts_default);
+    return play_keyword_bool("gather_facts", play.gather_facts, m_ctx.options->gathering != "explicit");
   } catch (const tmpl::TemplateError& e) {
     throw SourceError(play.where, e.what(), "gather_facts takes a boolean", ExitCode::error);
   }
@@ -350,7 +361,12 @@ void PlayExecutor::run_task(const playbook::Task& task, const Frame& frame, bool
     outcomes.push_back(std::move(o));
   }
   if (changes_inventory) {
-    for (auto& o : outcomes) change_inventory(o);
+    for (auto& o : outcomes) {
+      change_inventory(o);
+      // the registered result says `changed` too, as Ansible registers it after the change
+      if (!task.register_var.empty() && o.new_vars.is_map() && o.new_vars.find(task.register_var))
+        o.new_vars.mutable_map().set(task.register_var, o.result);
+    }
     for (auto& o : outcomes) emit_outcome(o, info, frame);
   }
   if (once) {
@@ -400,11 +416,12 @@ void PlayExecutor::apply(const TaskOutcome& o, const playbook::Task& task, bool,
   // result stays with this one
   HostState* facts_to = o.facts_host.empty() ? h : &m_ctx.hosts->get(o.facts_host);
   if (o.new_facts.is_map()) {
-    for (const auto& [k, v] : o.new_facts.as_map()) {
-      std::string bare = k.rfind("ansible_", 0) == 0 ? k.substr(8) : k;
-      facts_to->facts.mutable_map().set(bare, v);
-      facts_to->injected_facts.mutable_map().set(k.rfind("ansible_", 0) == 0 ? k : "ansible_" + k, v);
-    }
+    Value facts = o.new_facts;
+    // Ansible's gather_facts action marks the facts as gathered (`gathering = smart` reads it)
+    if (&task == &m_setup_task) facts.mutable_map().set("_ansible_facts_gathered", true);
+    add_facts(*facts_to, facts);
+    for (const auto& [k, v] : facts.as_map()) facts_to->cached_facts.mutable_map().set(k, v);
+    store_cached_facts(*facts_to);
   }
   if (o.new_vars.is_map())
     for (const auto& [k, v] : o.new_vars.as_map())
@@ -442,6 +459,8 @@ void PlayExecutor::apply_meta(action::MetaAction meta, HostState& h) {
     case MetaAction::clear_facts:
       h.facts = Value::map();
       h.injected_facts = Value::map();
+      h.cached_facts = Value::map();
+      if (m_ctx.fact_cache) m_ctx.fact_cache->remove(h.name);
       break;
     case MetaAction::clear_host_errors: clear_host_errors(); break;
     case MetaAction::reset_connection:
@@ -484,9 +503,21 @@ void PlayExecutor::warn_once(const std::string& message) {
 }
 
 void PlayExecutor::gather_facts() {
-  auto hosts = active_hosts();
+  std::vector<HostState*> hosts;
+  for (HostState* h : active_hosts())
+    if (needs_facts(*h)) hosts.push_back(h);
   if (hosts.empty()) return;
   run_task(m_setup_task, Frame{}, false, hosts);
+}
+
+// `gathering = smart` gathers only for hosts whose (cached) facts were not gathered yet.
+bool PlayExecutor::needs_facts(const HostState& host) const {
+  return m_ctx.options->gathering != "smart" || !host.cached_facts.get_truthy("_ansible_facts_gathered");
+}
+
+void PlayExecutor::store_cached_facts(const HostState& host) {
+  if (!m_ctx.fact_cache) return;
+  for (const auto& w : m_ctx.fact_cache->store(host.name, host.cached_facts)) m_bus.on_warning(w);
 }
 
 void PlayExecutor::notify(HostState& host, const std::string& name) {

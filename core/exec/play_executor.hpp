@@ -144,6 +144,8 @@ protected:
   // PlayIterator's test for --start-at-task: the task's name or shown name is NAME or matches it.
   static bool is_start_at_task(const playbook::Task& task, const std::string& pattern);
   bool gathers_facts() const;  // the play's gather_facts, else [defaults] gathering
+  bool needs_facts(const HostState& host) const;  // false: smart gathering, facts gathered already
+  void store_cached_facts(const HostState& host);  // into the fact cache, if the run has one
   Frame section_frame() const;  // what a section's top-level tasks get
 
   PlayContext& m_ctx;

@@ -449,7 +449,7 @@ private:
 
   // become, become_user, become_method, become_flags: command line < play < task < the
   // ansible_become* variables, which outrank the keywords as in Ansible (PlayContext's variable
-  // overrides); the password only comes from ansible_become_password (or _pass).
+  // overrides); the password comes from ansible_become_password (or _pass), else -K.
   transport::Become become(const vars::Scope& scope, tmpl::Templar& templar) const {
     transport::Become b;
     const playbook::Play& play = *m_play.play;
@@ -466,6 +466,9 @@ private:
                    .value_or(m_opts.become_method);
     b.flags = first_string(templar, {var("ansible_become_flags"), m_task.become_flags, play.become_flags})
                   .value_or("");
+    b.exe = first_string(templar, {var("ansible_become_exe"), m_task.become_exe, play.become_exe})
+                .value_or(m_opts.become_exe);
+    b.password = m_opts.become_password;  // -K, --become-password-file; the variables outrank it
     for (const char* name : {"ansible_become_password", "ansible_become_pass"}) {
       Value t = templar.template_value(var(name));
       if (t.is_string()) {
@@ -610,6 +613,14 @@ private:
     }
   }
 
+  static bool cacheable(const Value& result) {
+    if (result.get_truthy("_ansible_facts_cacheable")) return true;
+    const Value* results = result.find("results");
+    if (!results || !results->is_list()) return false;
+    return std::any_of(results->as_list().begin(), results->as_list().end(),
+                       [](const Value& r) { return r.get_truthy("_ansible_facts_cacheable"); });
+  }
+
   void collect_updates(TaskOutcome& out, const Value& finished) const {
     if (out.status == Status::unreachable) return;
     // What a module returned is data, never templated again when read (Ansible's wrap_var);
@@ -618,9 +629,13 @@ private:
     const Value result = clean ? finished : tmpl::Templar::wrap_unsafe(finished);
     Map vars;
     if (const Value* facts = result.find("ansible_facts"); facts && facts->is_map()) {
-      if (m_task.action == "setup") out.new_facts = *facts;
-      else
+      if (m_task.action == "setup") {
+        out.new_facts = *facts;
+      } else {
         for (const auto& [k, v] : facts->as_map()) vars.set(k, v);
+        // set_fact's cacheable: true puts them in the fact cache too (Ansible's set_host_facts)
+        if (cacheable(result)) out.new_facts = *facts;
+      }
     }
     if (!m_task.register_var.empty()) vars.set(m_task.register_var, result);
     if (!vars.empty()) out.new_vars = Value(std::move(vars));

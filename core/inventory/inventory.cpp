@@ -33,10 +33,14 @@ WarningSink& sink() {
   return s;
 }
 
-// combine_vars with hash_behaviour=replace: b's keys overwrite a's.
+// combine_vars: b's keys overwrite a's (dicts merged under hash_behaviour = merge).
 void combine_into(Map& into, const Value& from) {
   if (!from.is_map()) return;
-  for (const auto& [k, v] : from.as_map()) into.set(k, v);
+  const bool merge = hash_behaviour() == HashBehaviour::merge;
+  for (const auto& [k, v] : from.as_map()) {
+    const Value* old = merge ? into.find(k) : nullptr;
+    into.set(k, old ? merge_recursive(*old, v) : v);
+  }
 }
 
 }  // namespace

@@ -37,7 +37,7 @@ struct Task {
   std::vector<std::string> tags;
   std::vector<std::string> notify;
   std::vector<std::string> listen;  // handlers only
-  Value become, become_user, become_method, become_flags;
+  Value become, become_user, become_method, become_flags, become_exe;
   std::string delegate_to;
   Value run_once;
   Value check_mode;  // null: follow --check
@@ -72,9 +72,11 @@ struct Play {
   Value vars = Value::map();
   std::vector<Value> vars_files;  // each a string (or a list: first found)
   Value gather_facts;             // null = default (true)
+  Value gather_subset, gather_timeout, fact_path;  // the implicit setup's arguments; null = config's
+  List vars_prompt;  // each a map: name, prompt, default, private, confirm, encrypt, salt_size, salt, unsafe
   std::vector<Task> pre_tasks, tasks, post_tasks, handlers;
   std::vector<std::string> tags;
-  Value become, become_user, become_method, become_flags;
+  Value become, become_user, become_method, become_flags, become_exe;
   Value environment;
   std::string connection;
   std::string remote_user;

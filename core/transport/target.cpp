@@ -33,7 +33,9 @@ std::string probe_command(const std::string& sha) {
          "else printf '" + p + "arch=%s\\n" + p + "home=%s\\n" + p + "runner=absent\\n' \"$(uname -m)\" \"$HOME\"; fi";
 }
 
-std::string runner_key(const Become& become) { return become.enabled ? become.method + ":" + become.user : ""; }
+std::string runner_key(const Become& become) {
+  return become.enabled ? become.method + ":" + become.user + (become.exe.empty() ? "" : ":" + become.exe) : "";
+}
 
 Value failed_result(const std::string& msg, const std::string& stderr_tail = {}, int rc = -1) {
   Map m;

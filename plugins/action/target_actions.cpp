@@ -11,11 +11,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <ctime>
 
 #include "core/fs.hpp"
 #include "core/secrets/secrets_options.hpp"
 #include "core/secrets/vault.hpp"
+#include "core/template/ansible_support.hpp"
 #include "core/secrets/crypto.hpp"
 #include "core/value/json.hpp"
 #include "plugins/action/action.hpp"
@@ -162,23 +164,30 @@ private:
   Value m_extra;
 };
 
-Value template_vars(const std::string& path, const std::string& dest) {
+// Ansible's generate_ansible_template_vars: template_path is `src` as written, template_fullpath
+// the file found; the two dates are datetime objects (file mtime, now) in local time.
+Value template_vars(const std::string& src, const std::string& path, const std::string& dest) {
   Map m;
   char host[256] = {0};
   gethostname(host, sizeof host - 1);
   struct stat st {};
   std::string uid = "unknown";
+  double mtime = 0;
   if (::stat(path.c_str(), &st) == 0) {
     if (const passwd* pw = getpwuid(st.st_uid)) uid = pw->pw_name;
     else uid = std::to_string(st.st_uid);
+    mtime = static_cast<double>(st.st_mtim.tv_sec) + static_cast<double>(st.st_mtim.tv_nsec) / 1e9;
   }
   m.set("ansible_managed", "Ansible managed");
   m.set("template_host", std::string(host));
-  m.set("template_path", path);
-  m.set("template_fullpath", fs::absolute(path).string());
-  m.set("template_destpath", dest);
+  m.set("template_path", src);
+  m.set("template_mtime", tmpl::local_datetime(mtime));
   m.set("template_uid", uid);
-  m.set("template_run_date", static_cast<std::int64_t>(std::time(nullptr)));
+  m.set("template_run_date", tmpl::local_datetime(static_cast<double>(
+                                 std::chrono::duration_cast<std::chrono::microseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch()).count()) / 1e6));
+  m.set("template_destpath", dest.empty() ? Value() : Value(dest));
+  m.set("template_fullpath", fs::absolute(path).string());
   return Value(std::move(m));
 }
 
@@ -428,7 +437,7 @@ Value run_template(ActionContext& ctx) {
   if (!source) return failed_result("Could not read '" + path + "'");
   std::string rendered;
   try {
-    TemplateVariables vars(ctx.vars, template_vars(path, dest));
+    TemplateVariables vars(ctx.vars, template_vars(src, path, dest));
     tmpl::TemplateOptions options;
     options.search_paths = ctx.search_paths;
     options.result_types = ctx.result_types;

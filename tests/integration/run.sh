@@ -7,7 +7,7 @@
 #                                                      in drover's place: proves the playbooks and the
 #                                                      expected outputs are right (slow: ~3 min)
 # Cases: provision unreachable failing local adhoc static differential types keywords execution errors
-#        secrets roles scripts http transfer async
+#        secrets roles scripts http transfer async vars
 #
 # Brings up a 20-host fleet (fleet.sh), plus one extra inventory host on a closed port for the
 # unreachable case, runs the cases, prints PASS/FAIL/SKIP per case (with the diff of expected vs
@@ -25,7 +25,7 @@ readonly k_expected=$k_here/expected
 readonly k_hosts=20
 readonly k_timeout=300           # seconds for any single drover invocation
 readonly k_ansible_timeout=3600  # Ansible on 20 hosts takes minutes on a loaded 2-core machine
-readonly k_all_cases="provision unreachable failing local adhoc static differential types keywords execution errors secrets roles scripts http transfer async"
+readonly k_all_cases="provision unreachable failing local adhoc static differential types keywords execution errors secrets roles scripts http transfer async vars"
 
 g_mode=drover                    # drover | ansible
 g_build=""
@@ -656,6 +656,44 @@ case_roles() {
     if [[ $files_a != "$files_d" ]]; then
         echo "    the files written differ (--- ansible-playbook, +++ drover):"
         diff -u <(printf '%s\n' "$files_a") <(printf '%s\n' "$files_d") | sed '1,2d;s/^/      /' || true
+        return 1
+    fi
+}
+
+# vars: include_vars, magic variables, add_host, cacheable set_fact into a jsonfile fact cache,
+# compared with ansible-playbook on the local connection; then each tool reads the other's cache
+# files with gathering = smart (no fact gathering, the cached facts as variables).
+case_vars() {
+    [[ $g_mode == drover ]] || { echo "    (compares drover with Ansible)"; return 77; }
+    command -v ansible-playbook >/dev/null || { echo "    SKIPPED LOUDLY: ansible-playbook not installed"; return 77; }
+    local dir=$k_playbooks/vars cache_d=$g_work/vars-cache-drover cache_a=$g_work/vars-cache-ansible
+    local out_d=$g_work/vars-drover.out out_a=$g_work/vars-ansible.out rc_d=0 rc_a=0
+    ANSIBLE_CACHE_PLUGIN=jsonfile ANSIBLE_CACHE_PLUGIN_CONNECTION=$cache_d \
+        run_playbook "$out_d" -f 1 -i localhost, -c local -l localhost "$dir/site.yml" || rc_d=$?
+    ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 ANSIBLE_CACHE_PLUGIN=jsonfile ANSIBLE_CACHE_PLUGIN_CONNECTION=$cache_a \
+        g_mode=ansible run_playbook "$out_a" -f 1 -i localhost, -c local -l localhost "$dir/site.yml" || rc_a=$?
+    expect_rc "drover on site.yml (ansible-playbook exited $rc_a)" "$rc_a" "$rc_d" || return 1
+    local n; n=$(grep -c '"msg": ' "$out_a" || true)
+    (( n >= 6 )) || { echo "    ansible-playbook printed $n messages, expected at least 6: the comparison proves nothing"; return 1; }
+    if ! diff -u <(strip_ansi "$out_a") <(strip_ansi "$out_d") > "$g_work/vars-site.diff"; then
+        echo "    site.yml: output differs (--- ansible-playbook, +++ drover):"
+        sed '1,2d;s/^/      /' "$g_work/vars-site.diff"
+        return 1
+    fi
+    [[ -f $cache_d/localhost && $(stat -c %a "$cache_d/localhost") == 600 ]] ||
+        { echo "    drover wrote no cache file $cache_d/localhost with mode 600"; return 1; }
+    local reader_d=$g_work/vars-reader-drover.out reader_a=$g_work/vars-reader-ansible.out
+    rc_d=0 rc_a=0
+    ANSIBLE_GATHERING=smart ANSIBLE_CACHE_PLUGIN=jsonfile ANSIBLE_CACHE_PLUGIN_CONNECTION=$cache_a \
+        run_playbook "$reader_d" -i localhost, -c local "$dir/reader.yml" || rc_d=$?
+    ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 ANSIBLE_GATHERING=smart ANSIBLE_CACHE_PLUGIN=jsonfile \
+        ANSIBLE_CACHE_PLUGIN_CONNECTION=$cache_d g_mode=ansible run_playbook "$reader_a" -i localhost, -c local "$dir/reader.yml" || rc_a=$?
+    expect_rc "drover reading Ansible's cache (ansible-playbook reading drover's exited $rc_a)" "$rc_a" "$rc_d" || return 1
+    expect_line "$reader_d" '"msg": "one - one True True"' 1 || { show_output "$reader_d"; return 1; }
+    expect_line "$reader_d" 'Gathering Facts' 0 || return 1
+    if ! diff -u <(strip_ansi "$reader_a") <(strip_ansi "$reader_d") > "$g_work/vars-reader.diff"; then
+        echo "    reader.yml: output differs (--- ansible-playbook on drover's cache, +++ drover on Ansible's):"
+        sed '1,2d;s/^/      /' "$g_work/vars-reader.diff"
         return 1
     fi
 }

@@ -832,6 +832,30 @@ TEST_CASE("add_host runs once, adds the host to its groups with its vars, and la
   CHECK(reqs[0].get("args").get("groups") == Value::list({"fresh", "more"}));
 }
 
+TEST_CASE("add_host takes its arguments from a templated mapping; the registered result says changed") {
+  ExecHarness h;
+  h.run(R"(
+- hosts: web1
+  gather_facts: false
+  vars:
+    spec: {hostname: new2, group: g1, color: red}
+  tasks:
+    - add_host: "{{ spec }}"
+      register: first
+    - add_host: "{{ spec }}"
+      register: again
+    - add_host: justaword
+      ignore_errors: true
+    - ok: {first: "{{ first is changed }}", again: "{{ again is changed }}", color: "{{ hostvars['new2'].color }}",
+           group_var: "{{ hostvars['new2'].group }}", groups: "{{ hostvars['new2'].group_names }}"}
+)");
+  // `group` is not one of add_host's group arguments in Ansible: it stays a host variable
+  CHECK(dump_json(h.requests("web1").back().get("args")) ==
+        R"({"first": true, "again": false, "color": "red", "group_var": "g1", "groups": ["g1"]})");
+  CHECK(h.results()[2].result.get_string("msg") ==
+        "Invalid raw parameters passed, requires a dictonary/mapping got a  <class 'str'>");
+}
+
 TEST_CASE("group_by puts each host in the group its key names, under the given parents") {
   ExecHarness h;
   h.inventory().set_host_var("web2", "tier", Value("back end"));

@@ -368,3 +368,11 @@ TEST_CASE("playbook strings double backslashes in string literals inside {{ }}, 
   // a template file (the template module, lookup('template')) is plain Jinja2
   CHECK(render(R"({{ '\n' | length }})") == "1");
 }
+
+TEST_CASE("regression: a no-break space inside a tag is whitespace, as Python's \\s is for Jinja2's lexer") {
+  // include_vars' own test writes `x.ansible_included_var_files\u00a0| length`
+  CHECK(render("{{ items\xc2\xa0| length }}") == "3");
+  CHECK(render("{{\xe2\x80\x83name }}") == "web");
+  // outside tags it is text like any other
+  CHECK(render("a\xc2\xa0{{ name }}") == "a\xc2\xa0web");
+}
