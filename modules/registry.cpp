@@ -10,19 +10,19 @@ namespace drover::modules {
 namespace {
 
 constexpr std::array k_modules{
-    ModuleEntry{"assemble", run_assemble, "Assemble a file from the fragments in a directory"},
-    ModuleEntry{"blockinfile", run_blockinfile, "Insert, update or remove a block of lines between markers"},
-    ModuleEntry{"command", run_command, "Execute a command without a shell"},
-    ModuleEntry{"copy", run_copy, "Write content to a file on the target"},
-    ModuleEntry{"file", run_file, "Manage files, directories, links and their attributes"},
-    ModuleEntry{"ini_file", run_ini_file, "Set or remove options and sections in INI files"},
-    ModuleEntry{"lineinfile", run_lineinfile, "Make sure a line is in a file, or is not"},
-    ModuleEntry{"ping", run_ping, "Check that the runner answers"},
-    ModuleEntry{"replace", run_replace, "Replace every match of a regular expression in a file"},
-    ModuleEntry{"setup", run_setup, "Gather facts about the target"},
-    ModuleEntry{"shell", run_shell, "Execute a command through /bin/sh"},
-    ModuleEntry{"slurp", run_slurp, "Read a file, base64-encoded"},
-    ModuleEntry{"stat", run_stat, "Retrieve file or file system status"},
+    ModuleEntry{"assemble", run_assemble, "Assemble a file from the fragments in a directory", &assemble_doc},
+    ModuleEntry{"blockinfile", run_blockinfile, "Insert, update or remove a block of lines between markers", &blockinfile_doc},
+    ModuleEntry{"command", run_command, "Execute a command without a shell", &command_doc},
+    ModuleEntry{"copy", run_copy, "Write content to a file on the target", &copy_doc},
+    ModuleEntry{"file", run_file, "Manage files, directories, links and their attributes", &file_doc},
+    ModuleEntry{"ini_file", run_ini_file, "Set or remove options and sections in INI files", &ini_file_doc},
+    ModuleEntry{"lineinfile", run_lineinfile, "Make sure a line is in a file, or is not", &lineinfile_doc},
+    ModuleEntry{"ping", run_ping, "Check that the runner answers", &ping_doc},
+    ModuleEntry{"replace", run_replace, "Replace every match of a regular expression in a file", &replace_doc},
+    ModuleEntry{"setup", run_setup, "Gather facts about the target", &setup_doc},
+    ModuleEntry{"shell", run_shell, "Execute a command through /bin/sh", &shell_doc},
+    ModuleEntry{"slurp", run_slurp, "Read a file, base64-encoded", &slurp_doc},
+    ModuleEntry{"stat", run_stat, "Retrieve file or file system status", &stat_doc},
 };
 
 }  // namespace

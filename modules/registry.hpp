@@ -8,10 +8,15 @@
 
 namespace drover::modules {
 
+struct ModuleDoc;  // modules/module_doc.hpp
+
 struct ModuleEntry {
   std::string_view name;
   ModuleFunction run;
   std::string_view short_doc;
+  // The module's documentation, defined beside its code (modules/<name>.cpp) over the argument
+  // table the module checks its arguments with. nullptr: undocumented (a module test fails).
+  const ModuleDoc* doc = nullptr;
 };
 
 // All built-in modules, sorted by name.
@@ -38,5 +43,20 @@ json run_setup(const json& args, const ModuleContext& ctx);
 json run_shell(const json& args, const ModuleContext& ctx);
 json run_slurp(const json& args, const ModuleContext& ctx);
 json run_stat(const json& args, const ModuleContext& ctx);
+
+// Their documentation (modules/module_doc.hpp), defined beside each module.
+extern const ModuleDoc assemble_doc;
+extern const ModuleDoc blockinfile_doc;
+extern const ModuleDoc command_doc;
+extern const ModuleDoc copy_doc;
+extern const ModuleDoc file_doc;
+extern const ModuleDoc ini_file_doc;
+extern const ModuleDoc lineinfile_doc;
+extern const ModuleDoc ping_doc;
+extern const ModuleDoc replace_doc;
+extern const ModuleDoc setup_doc;
+extern const ModuleDoc shell_doc;
+extern const ModuleDoc slurp_doc;
+extern const ModuleDoc stat_doc;
 
 }  // namespace drover::modules
