@@ -138,7 +138,8 @@ Output run(const std::vector<std::string>& argv) {
 
 bool remote_rsync_missing(const std::string& err) {
   return err.find("rsync: command not found") != std::string::npos || err.find("rsync: not found") != std::string::npos ||
-         err.find("rsync: No such file or directory") != std::string::npos;
+         err.find("rsync: No such file or directory") != std::string::npos ||
+         err.find("remote command not found") != std::string::npos;
 }
 
 }  // namespace

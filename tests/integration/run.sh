@@ -332,14 +332,23 @@ case_synchronize() {
     sync_run delete "src=$src/ dest=$root/tree delete=true verify_host=true"
     expect_rc "push with delete" 0 "$rc" || bad=1
     expect_line "$out" '^host01 \| CHANGED => ' 1 || bad=1
-    expect_line "$out" 'deleting sub/two.txt' 1 || bad=1
+    expect_line "$out" '^ +"\*deleting +sub/two.txt",?$' 1 || bad=1
     [[ ! -e $root/tree/sub/two.txt ]] || { echo "    delete=true left sub/two.txt"; bad=1; }
     echo pulled > "$root/tree/new.txt"
     sync_run pull "mode=pull src=$root/tree/ dest=$pulled"
     expect_rc "pull" 0 "$rc" || bad=1
     expect_line "$out" '^host01 \| CHANGED => ' 1 || bad=1
     diff -r --no-dereference "$root/tree" "$pulled" > /dev/null || { echo "    the pulled tree differs"; bad=1; }
-    for step in push again delete pull; do
+    # rsync missing on the host (a path that does not exist there), then on the control node
+    sync_run remote-missing "src=$src/ dest=$root/other rsync_path=/nonexistent/rsync"
+    expect_rc "no rsync on the host" 2 "$rc" || bad=1
+    expect_line "$out" '"msg": "rsync is not installed on host01 \(synchronize needs it on both ends\)' 1 || bad=1
+    out=$g_work/synchronize-local-missing.out; rc=0
+    (cd "$g_work" && env -u ANSIBLE_CONFIG NO_COLOR=1 PATH=/nonexistent "$(command -v timeout)" "$k_timeout" "$g_drover" host01 \
+        -i "$FLEET_INVENTORY" -m synchronize -a "src=$src/ dest=$root/other") > "$out" 2>&1 || rc=$?
+    expect_rc "no rsync on the control node" 2 "$rc" || bad=1
+    expect_line "$out" '"msg": "rsync is not installed on the control node' 1 || bad=1
+    for step in push again delete pull remote-missing local-missing; do
         (( bad == 0 )) || show_output "$g_work/synchronize-$step.out"
     done
     return "$bad"
