@@ -2,11 +2,13 @@
 // Query: checksum of dest vs the new data, attributes. Apply: backup, atomic write with
 // validation, then mode/owner/group.
 #include <array>
+#include <vector>
 #include <filesystem>
 
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "modules/copy_directory.hpp"
 #include "modules/module_doc.hpp"
 #include "modules/registry.hpp"
 #include "modules/util/args.hpp"
@@ -56,18 +58,41 @@ NewContent new_content(const json& args) {
   if (is_set(args, "content")) return {arg_string(args, "content"), ""};
   if (is_set(args, "content_b64")) return {base64_decode(arg_string(args, "content_b64")), ""};
   std::string src = arg_string(args, "src");
-  if (std::filesystem::is_directory(src))
-    throw ModuleFailure("drover's copy module copies single files; " + src + " is a directory");
+  struct stat st{};
+  if (::stat(src.c_str(), &st) != 0) throw ModuleFailure("Source " + src + " not found");
+  if (::access(src.c_str(), R_OK) != 0) throw ModuleFailure("Source " + src + " not readable");
+  if (!S_ISREG(st.st_mode)) throw ModuleFailure("Cannot copy invalid source '" + src + "': not a file");
   auto data = read_file(src);
-  if (!data) throw ModuleFailure("Source " + src + " not found");
+  if (!data) throw ModuleFailure("Source " + src + " not readable");
   return {*data, src};
+}
+
+// A dest ending in "/" (a file of a recursive copy: _original_basename is its relative path) gets
+// its missing directories, as Ansible's module makes them: directory_mode (else the umask's mode),
+// owner and group on each new one. Returns whether it made (or in check mode would make) any.
+bool make_parent_directories(const json& args, const std::string& dest, const ModuleContext& ctx) {
+  namespace fs = std::filesystem;
+  fs::path parent = fs::path(dest).parent_path();
+  std::error_code error;
+  if (parent.empty() || fs::exists(parent, error)) return false;
+  if (ctx.checking()) return true;
+  std::vector<fs::path> created;
+  for (fs::path dir = parent; !dir.empty() && !fs::exists(dir, error); dir = dir.parent_path()) created.push_back(dir);
+  fs::create_directories(parent, error);
+  if (error) throw ModuleFailure("Could not create the directory " + parent.string() + ": " + error.message());
+  json dir_args = {{"mode", args["directory_mode"]}, {"owner", args["owner"]}, {"group", args["group"]}};
+  json no_diff;
+  for (auto it = created.rbegin(); it != created.rend(); ++it) apply_file_attributes(it->string(), dir_args, ctx, no_diff);
+  return true;
 }
 
 // Resolves a directory dest (or one ending in "/") to the file inside it; follows links when asked.
 std::string resolve_dest(const json& args, const NewContent& content) {
   std::string dest = arg_string(args, "dest");
   if (dest.ends_with("/") || std::filesystem::is_directory(dest)) {
-    if (content.source.empty()) throw ModuleFailure("can not use content with a dir as dest");
+    // content from the control node's src file arrives with its name in _original_basename
+    if (content.source.empty() && !is_set(args, "_original_basename"))
+      throw ModuleFailure("can not use content with a dir as dest");
     std::string base = is_set(args, "_original_basename") ? arg_string(args, "_original_basename")
                                                           : std::filesystem::path(content.source).filename().string();
     dest = (std::filesystem::path(dest) / base).string();
@@ -125,8 +150,15 @@ json preserve_mode(json args, const NewContent& content) {
 json run_copy(const json& raw_args, const ModuleContext& ctx) {
   json args = check_args(raw_args, k_spec, "copy");
   if (is_set(args, "attributes")) throw ModuleFailure("drover's copy does not set file attributes (chattr) yet");
+  if (is_set(args, "src") && !is_set(args, "content") && !is_set(args, "content_b64") &&
+      std::filesystem::is_directory(arg_string(args, "src"))) {
+    if (!arg_bool(args, "remote_src"))
+      throw ModuleFailure("src " + arg_string(args, "src") + " is a directory: copy a directory with remote_src=true");
+    return copy_remote_directory(args, ctx);
+  }
   NewContent content = new_content(args);
   std::string dest = resolve_dest(args, content);
+  bool made_directories = arg_string(args, "dest").ends_with("/") && make_parent_directories(args, dest, ctx);
   std::string checksum = hex_digest(HashAlgorithm::sha1, content.data);
   json result = {{"dest", dest}, {"checksum", checksum}, {"md5sum", hex_digest(HashAlgorithm::md5, content.data)},
                  {"changed", false}};
@@ -139,16 +171,16 @@ json run_copy(const json& raw_args, const ModuleContext& ctx) {
     result["msg"] = "file already exists";
     return result;
   }
-  if (!exists) check_destination(dest);
+  if (!exists && !(made_directories && ctx.checking())) check_destination(dest);
   std::optional<std::string> before = exists ? read_file(dest) : std::string();
-  bool content_changed = !before || hex_digest(HashAlgorithm::sha1, *before) != checksum;
+  bool content_changed = !exists || !before || hex_digest(HashAlgorithm::sha1, *before) != checksum;
   if (content_changed) {
     if (ctx.diffing()) result["diff"] = content_diff(before.value_or(""), content.data, dest, dest);
     if (!ctx.checking()) write_dest(args, dest, content.data, exists, result);
   }
   json attrs_diff = state_diff(dest);
   bool attrs_changed = apply_file_attributes(dest, preserve_mode(args, content), ctx, attrs_diff);
-  result["changed"] = content_changed || attrs_changed;
+  result["changed"] = content_changed || attrs_changed || made_directories;
   if (!content_changed) {
     // Ansible's copy hands an unchanged file to the file module: its result has path and that diff.
     result.erase("md5sum");

@@ -36,6 +36,12 @@ private:
   json m_fields;
 };
 
+// The result of a module that Ansible does not run in check mode (its AnsibleModule has no
+// supports_check_mode): skipped, with Ansible's message.
+inline json check_mode_unsupported(const std::string& module) {
+  return {{"changed", false}, {"skipped", true}, {"msg", "remote module (" + module + ") does not support check mode"}};
+}
+
 // A module: arguments in (as the control side sent them), Ansible-style result map out.
 using ModuleFunction = json (*)(const json& args, const ModuleContext& ctx);
 

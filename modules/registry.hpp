@@ -31,11 +31,16 @@ json run_module(std::string_view name, const json& args, const ModuleContext& ct
 
 // The module functions, one per file in modules/.
 json run_assemble(const json& args, const ModuleContext& ctx);
+json run_async_status(const json& args, const ModuleContext& ctx);
+json run_authorized_key(const json& args, const ModuleContext& ctx);
 json run_blockinfile(const json& args, const ModuleContext& ctx);
 json run_command(const json& args, const ModuleContext& ctx);
 json run_copy(const json& args, const ModuleContext& ctx);
 json run_file(const json& args, const ModuleContext& ctx);
+json run_find(const json& args, const ModuleContext& ctx);
+json run_get_url(const json& args, const ModuleContext& ctx);
 json run_ini_file(const json& args, const ModuleContext& ctx);
+json run_known_hosts(const json& args, const ModuleContext& ctx);
 json run_lineinfile(const json& args, const ModuleContext& ctx);
 json run_ping(const json& args, const ModuleContext& ctx);
 json run_replace(const json& args, const ModuleContext& ctx);
@@ -43,14 +48,22 @@ json run_setup(const json& args, const ModuleContext& ctx);
 json run_shell(const json& args, const ModuleContext& ctx);
 json run_slurp(const json& args, const ModuleContext& ctx);
 json run_stat(const json& args, const ModuleContext& ctx);
+json run_tempfile(const json& args, const ModuleContext& ctx);
+json run_uri(const json& args, const ModuleContext& ctx);
+json run_wait_for(const json& args, const ModuleContext& ctx);
 
 // Their documentation (modules/module_doc.hpp), defined beside each module.
 extern const ModuleDoc assemble_doc;
+extern const ModuleDoc async_status_doc;
+extern const ModuleDoc authorized_key_doc;
 extern const ModuleDoc blockinfile_doc;
 extern const ModuleDoc command_doc;
 extern const ModuleDoc copy_doc;
 extern const ModuleDoc file_doc;
+extern const ModuleDoc find_doc;
+extern const ModuleDoc get_url_doc;
 extern const ModuleDoc ini_file_doc;
+extern const ModuleDoc known_hosts_doc;
 extern const ModuleDoc lineinfile_doc;
 extern const ModuleDoc ping_doc;
 extern const ModuleDoc replace_doc;
@@ -58,5 +71,8 @@ extern const ModuleDoc setup_doc;
 extern const ModuleDoc shell_doc;
 extern const ModuleDoc slurp_doc;
 extern const ModuleDoc stat_doc;
+extern const ModuleDoc tempfile_doc;
+extern const ModuleDoc uri_doc;
+extern const ModuleDoc wait_for_doc;
 
 }  // namespace drover::modules

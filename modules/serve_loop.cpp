@@ -5,26 +5,18 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include <unistd.h>
 
+#include "modules/async_wrapper.hpp"
 #include "modules/registry.hpp"
+#include "modules/util/fs.hpp"
 
 namespace drover::modules {
 
 namespace {
-
-bool write_all(int fd, const std::string& data) {
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    done += static_cast<size_t>(n);
-  }
-  return true;
-}
 
 // Reads "\n"-terminated lines from a file descriptor; a last line without "\n" still counts.
 class LineReader {
@@ -81,28 +73,72 @@ json failed(const std::string& message) {
   return {{"failed", true}, {"changed", false}, {"msg", message}};
 }
 
-json dispatch(const json& request, bool& exit_requested) {
+// The request's "async" object (docs/protocol.md), or nothing.
+std::optional<AsyncJob> async_job(const json& request) {
+  auto it = request.find("async");
+  if (it == request.end() || !it->is_object()) return std::nullopt;
+  AsyncJob job;
+  job.jid_prefix = it->value("jid", std::string("j0"));
+  if (auto limit = it->find("time_limit"); limit != it->end() && limit->is_number()) job.time_limit = limit->get<long>();
+  if (auto dir = it->find("dir"); dir != it->end() && dir->is_string()) job.dir = dir->get<std::string>();
+  return job;
+}
+
+// The request's "timeout" in seconds; 0: none.
+double timeout_of(const json& request) {
+  auto it = request.find("timeout");
+  return it != request.end() && it->is_number() ? it->get<double>() : 0;
+}
+
+// Fills response["result"] (and "timed_out" when the module ran out of time).
+void dispatch(const json& request, bool& exit_requested, json& response) {
+  json& result = response["result"];
   if (request.contains("op")) {
     if (request["op"] == "exit") {
       exit_requested = true;
-      return json::object();
+      result = json::object();
+      return;
     }
-    return failed("unknown op " + request["op"].dump() + " (known: exit)");
+    result = failed("unknown op " + request["op"].dump() + " (known: exit)");
+    return;
   }
   auto module = request.find("module");
-  if (module == request.end() || !module->is_string())
-    return failed("request has no 'module' string (see docs/protocol.md)");
+  if (module == request.end() || !module->is_string()) {
+    result = failed("request has no 'module' string (see docs/protocol.md)");
+    return;
+  }
+  const std::string name = module->get<std::string>();
   ModuleContext ctx;
   ctx.check_mode = flag(request, "check") ? CheckMode::yes : CheckMode::no;
   ctx.diff = flag(request, "diff") ? DiffMode::yes : DiffMode::no;
   try {
     ctx.environment = read_environment(request);
   } catch (const ModuleFailure& failure) {
-    return failed(failure.what());
+    result = failed(failure.what());
+    return;
   }
   json args = request.value("args", json::object());
   if (args.is_null()) args = json::object();
-  return run_module(module->get<std::string>(), args, ctx);
+  try {
+    if (auto job = async_job(request); job && find_module(name)) {
+      result = start_async_job(name, args, ctx, *job);
+      return;
+    }
+    if (const double seconds = timeout_of(request); seconds > 0 && find_module(name)) {
+      TimedResult timed = run_with_timeout(name, args, ctx, seconds);
+      if (timed.timed_out) {
+        response["timed_out"] = true;
+        result = failed("the module did not finish within " + request["timeout"].dump() + " seconds and was killed");
+      } else {
+        result = std::move(timed.result);
+      }
+      return;
+    }
+  } catch (const ModuleFailure& failure) {
+    result = failed(failure.what());
+    return;
+  }
+  result = run_module(name, args, ctx);
 }
 
 }  // namespace
@@ -129,8 +165,9 @@ json answer_request(const std::string& line, bool& exit_requested) {
   }
   if (!request.is_object())
     return {{"id", nullptr}, {"result", failed("a request must be a JSON object")}};
-  json id = request.value("id", json());
-  return {{"id", id}, {"result", dispatch(request, exit_requested)}};
+  json response = {{"id", request.value("id", json())}};
+  dispatch(request, exit_requested, response);
+  return response;
 }
 
 int serve(int in_fd, int out_fd) {

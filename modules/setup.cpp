@@ -1,5 +1,8 @@
 // setup: facts with Ansible's names, gathered natively (files and system calls, no processes).
+#include <algorithm>
 #include <array>
+#include <string>
+#include <vector>
 #include <set>
 
 #include <fnmatch.h>
@@ -20,60 +23,167 @@ const std::array k_spec{
     ArgSpec{.name = "fact_path", .type = ArgType::path, .default_value = "/etc/ansible/facts.d", .description = "Where local facts (*.fact files) are read from. drover does not read them yet (ansible_local is {})."},
 };
 
+// drover's collectors: each gathers a group of facts (bare names, without `ansible_`).
 struct Collector {
   std::string_view name;
-  std::string_view subset;  // "min" collectors always run unless "!min"; others by subset name
   void (*collect)(json& facts);
 };
 
-// One row per collector, in gathering order.
 constexpr std::array k_collectors{
-    Collector{"platform", "min", facts::collect_platform},
-    Collector{"distribution", "min", facts::collect_distribution},
-    Collector{"date_time", "min", facts::collect_date_time},
-    Collector{"env", "min", facts::collect_env},
-    Collector{"user", "min", facts::collect_user},
-    Collector{"system", "min", facts::collect_system},
-    Collector{"hardware", "hardware", facts::collect_hardware},
-    Collector{"network", "network", facts::collect_network},
-    Collector{"virtual", "virtual", facts::collect_virtual},
+    Collector{"platform", facts::collect_platform},
+    Collector{"distribution", facts::collect_distribution},
+    Collector{"date_time", facts::collect_date_time},
+    Collector{"env", facts::collect_env},
+    Collector{"user", facts::collect_user},
+    Collector{"system", facts::collect_system},
+    Collector{"hardware", facts::collect_hardware},
+    Collector{"network", facts::collect_network},
+    Collector{"virtual", facts::collect_virtual},
 };
 
-bool known_subset(const std::string& name) {
-  if (name == "all" || name == "min" || name == "facter" || name == "ohai") return true;
-  for (const auto& collector : k_collectors)
-    if (collector.name == name || collector.subset == name) return true;
-  return false;
+// Ansible's fact collectors as gather_subset names them: the drover collector that gathers their
+// facts ("" for none: facter, ohai, python...), which of its facts are theirs (fnmatch patterns
+// on bare names), whether they are in the minimal set, the other names that select them (their
+// fact ids) and the collectors they need (whose facts they bring along, as in Ansible).
+struct AnsibleCollector {
+  std::string_view name;
+  std::string_view drover;
+  std::vector<std::string_view> facts;
+  bool minimal;
+  std::vector<std::string_view> ids;
+  std::vector<std::string_view> requires_;
+};
+
+const std::vector<AnsibleCollector>& ansible_collectors() {
+  static const std::vector<AnsibleCollector> k_table = {
+      {"apparmor", "system", {"apparmor"}, true, {}, {}},
+      {"caps", "system", {"system_capabilities*"}, true, {"system_capabilities", "system_capabilities_enforced"}, {}},
+      {"chroot", "system", {"is_chroot"}, false, {"is_chroot"}, {}},
+      {"cmdline", "system", {"cmdline", "proc_cmdline"}, true, {}, {}},
+      {"date_time", "date_time", {"*"}, true, {}, {}},
+      {"distribution", "distribution", {"distribution*", "os_family"}, true,
+       {"distribution_version", "distribution_release", "distribution_major_version", "os_family"}, {}},
+      {"dns", "system", {"dns"}, true, {}, {}},
+      {"env", "env", {"*"}, true, {}, {}},
+      {"facter", "", {}, false, {}, {}},
+      {"fibre_channel_wwn", "", {}, false, {}, {}},
+      {"fips", "system", {"fips"}, true, {}, {}},
+      {"hardware", "hardware", {"*"}, false, {"processor", "processor_cores", "processor_count", "mounts", "devices", "loadavg"},
+       {"platform"}},
+      {"iscsi", "", {}, false, {}, {}},
+      {"local", "system", {"local"}, true, {}, {}},
+      {"lsb", "distribution", {"lsb"}, true, {}, {}},
+      {"network", "network", {"*"}, false,
+       {"interfaces", "default_ipv4", "default_ipv6", "all_ipv4_addresses", "all_ipv6_addresses"}, {"distribution", "platform"}},
+      {"nvme", "", {}, false, {}, {}},
+      {"ohai", "", {}, false, {}, {}},
+      {"pkg_mgr", "system", {"pkg_mgr"}, true, {}, {}},
+      {"platform", "platform", {"*"}, true,
+       {"system", "kernel", "kernel_version", "machine", "python_version", "architecture", "machine_id"}, {}},
+      {"python", "", {}, true, {}, {}},
+      {"selinux", "system", {"selinux*"}, true, {}, {}},
+      {"service_mgr", "system", {"service_mgr"}, true, {}, {}},
+      {"ssh_pub_keys", "system", {"ssh_host_key_*"}, true,
+       {"ssh_host_pub_keys", "ssh_host_key_dsa_public", "ssh_host_key_rsa_public", "ssh_host_key_ecdsa_public",
+        "ssh_host_key_ed25519_public"},
+       {}},
+      {"user", "user", {"*"}, true,
+       {"user_id", "user_uid", "user_gid", "user_gecos", "user_dir", "user_shell", "real_user_id", "effective_user_id",
+        "effective_group_ids"},
+       {}},
+      {"virtual", "virtual", {"*"}, false,
+       {"virtualization_type", "virtualization_role", "virtualization_tech_guest", "virtualization_tech_host"}, {}},
+  };
+  return k_table;
+}
+
+const AnsibleCollector* ansible_collector(std::string_view name) {
+  for (const auto& c : ansible_collectors())
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
+// The collector names a gather_subset word stands for: its own name or a fact id's collector.
+std::set<std::string> collectors_named(std::string_view word) {
+  std::set<std::string> out;
+  for (const auto& c : ansible_collectors())
+    if (c.name == word || std::find(c.ids.begin(), c.ids.end(), word) != c.ids.end()) out.insert(std::string(c.name));
+  return out;
 }
 
 [[noreturn]] void bad_subset(const std::string& name) {
-  std::string allowed = "all, min";
-  for (const auto& collector : k_collectors) allowed += ", " + std::string(collector.name);
-  throw ModuleFailure("Bad subset '" + name + "' given to Ansible. gather_subset options allowed: " + allowed);
+  std::set<std::string> valid;
+  for (const auto& c : ansible_collectors()) {
+    valid.insert(std::string(c.name));
+    for (auto id : c.ids) valid.insert(std::string(id));
+  }
+  std::string allowed;
+  for (const auto& v : valid) allowed += ", " + v;
+  throw ModuleFailure("Bad subset '" + name + "' given to Ansible. gather_subset options allowed: all" + allowed);
 }
 
-// Ansible's gather_subset rules: "min" always, "all" (the default when nothing positive is
-// named) adds the rest, "!name" removes; "!all" leaves min, "!all,!min" leaves nothing.
+// Ansible's get_collector_names: the minimal set always starts it; `all` adds every collector,
+// `!all` removes all but the minimal ones, `!min` the minimal ones, `!name` that collector
+// (an unknown one is ignored), `name` adds it (an unknown one is an error); what is named
+// explicitly stays even when also excluded. The collectors those need come along.
 std::set<std::string> selected_collectors(const json& subsets) {
-  std::set<std::string> include, exclude;
-  bool include_all = false, exclude_all = false, exclude_min = false;
+  std::set<std::string> all, minimal, add, exclude, explicit_add;
+  for (const auto& c : ansible_collectors()) {
+    all.insert(std::string(c.name));
+    if (c.minimal) minimal.insert(std::string(c.name));
+  }
+  add = minimal;
   for (const auto& item : subsets) {
-    std::string name = item.is_string() ? item.get<std::string>() : item.dump();
-    bool negated = name.starts_with("!");
-    if (negated) name = name.substr(1);
-    if (!known_subset(name)) bad_subset(name);
-    if (name == "all") (negated ? exclude_all : include_all) = true;
-    else if (name == "min" && negated) exclude_min = true;
-    else if (name != "min") (negated ? exclude : include).insert(name);
+    std::string word = item.is_string() ? item.get<std::string>() : item.dump();
+    if (word == "min") continue;
+    if (word == "all") {
+      add.insert(all.begin(), all.end());
+      continue;
+    }
+    if (word.starts_with("!")) {
+      word.erase(0, 1);
+      if (word == "min") exclude.insert(minimal.begin(), minimal.end());
+      else if (word == "all")
+        for (const auto& n : all) {
+          if (!minimal.count(n)) exclude.insert(n);
+        }
+      else {
+        auto named = collectors_named(word);
+        exclude.insert(named.begin(), named.end());
+      }
+      continue;
+    }
+    auto named = collectors_named(word);
+    if (named.empty()) bad_subset(word);
+    add.insert(named.begin(), named.end());
+    explicit_add.insert(named.begin(), named.end());
   }
-  if (include.empty() && !exclude_all) include_all = true;
   std::set<std::string> selected;
-  for (const auto& collector : k_collectors) {
-    std::string name(collector.name), subset(collector.subset);
-    bool wanted = (subset == "min" && !exclude_min) || include_all || include.count(name) || include.count(subset);
-    if (wanted && !exclude.count(name) && !exclude.count(subset)) selected.insert(name);
-  }
+  for (const auto& n : add)
+    if (!exclude.count(n) || explicit_add.count(n)) selected.insert(n);
+  std::set<std::string> required;
+  for (const auto& n : selected)
+    for (auto r : ansible_collector(n)->requires_) required.insert(std::string(r));
+  selected.insert(required.begin(), required.end());
   return selected;
+}
+
+bool fnmatches(std::string_view pattern, const std::string& name) {
+  return ::fnmatch(std::string(pattern).c_str(), name.c_str(), 0) == 0;
+}
+
+// Whether a fact (bare name) of drover collector `drover` is one a selected collector gathers:
+// one whose patterns match it, or, for a fact no collector of that drover collector claims, any.
+bool fact_selected(const std::string& drover, const std::string& fact, const std::set<std::string>& selected) {
+  bool claimed = false;
+  for (const auto& c : ansible_collectors()) {
+    if (c.drover != drover) continue;
+    bool mine = std::any_of(c.facts.begin(), c.facts.end(), [&](std::string_view p) { return fnmatches(p, fact); });
+    if (!mine) continue;
+    if (selected.count(std::string(c.name))) return true;
+    claimed = true;
+  }
+  return !claimed;
 }
 
 bool matches_filter(const std::string& name, const json& filters) {
@@ -92,13 +202,19 @@ bool matches_filter(const std::string& name, const json& filters) {
 json run_setup(const json& raw_args, const ModuleContext&) {
   json args = check_args(raw_args, k_spec, "setup");
   std::set<std::string> selected = selected_collectors(args["gather_subset"]);
-  json gathered = json::object();
-  for (const auto& collector : k_collectors)
-    if (selected.count(std::string(collector.name))) collector.collect(gathered);
   json facts = json::object();
-  for (auto& [name, value] : gathered.items()) {
-    std::string prefixed = "ansible_" + name;
-    if (matches_filter(prefixed, args["filter"])) facts[prefixed] = value;
+  for (const auto& collector : k_collectors) {
+    const std::string name(collector.name);
+    const bool wanted = std::any_of(ansible_collectors().begin(), ansible_collectors().end(), [&](const auto& c) {
+      return c.drover == collector.name && selected.count(std::string(c.name));
+    });
+    if (!wanted) continue;
+    json gathered = json::object();
+    collector.collect(gathered);
+    for (auto& [fact, value] : gathered.items()) {
+      std::string prefixed = "ansible_" + fact;
+      if (fact_selected(name, fact, selected) && matches_filter(prefixed, args["filter"])) facts[prefixed] = value;
+    }
   }
   facts["gather_subset"] = args["gather_subset"];
   facts["module_setup"] = true;

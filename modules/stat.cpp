@@ -1,5 +1,12 @@
-// stat, as Ansible's stat module (without mime types and chattr attributes).
+// stat, as Ansible's stat module. Mime type and charset come from the target's `file` command, as
+// Ansible gets them; without one, a small built-in detection answers for common files. Attributes
+// come from `lsattr`, as Ansible's get_file_attributes reads them.
 #include <array>
+#include <cctype>
+#include <fstream>
+#include <optional>
+#include <utility>
+#include <vector>
 #include <cerrno>
 #include <climits>
 #include <cstdio>
@@ -13,6 +20,9 @@
 #include "modules/registry.hpp"
 #include "modules/util/args.hpp"
 #include "modules/util/hash.hpp"
+#include "modules/util/process.hpp"
+#include "modules/util/text.hpp"
+#include "modules/util/stat_info.hpp"
 #include "modules/util/users.hpp"
 
 namespace drover::modules {
@@ -32,24 +42,15 @@ const std::array k_spec{
     ArgSpec{.name = "get_md5", .type = ArgType::boolean, .description = "Accepted for compatibility; md5 is not returned (use checksum_algorithm: md5)."},
 };
 
-double seconds(const timespec& time) { return static_cast<double>(time.tv_sec) + time.tv_nsec / 1e9; }
-
 // Ansible's format_output.
 json format_output(const std::string& path, const struct stat& st) {
-  mode_t mode = st.st_mode;
-  char octal[16];
-  std::snprintf(octal, sizeof octal, "%04o", static_cast<unsigned>(mode & 07777));
-  return {{"exists", true},      {"path", path},           {"mode", octal},
-          {"isdir", S_ISDIR(mode)}, {"ischr", S_ISCHR(mode)}, {"isblk", S_ISBLK(mode)},
-          {"isreg", S_ISREG(mode)}, {"isfifo", S_ISFIFO(mode)}, {"islnk", S_ISLNK(mode)},
-          {"issock", S_ISSOCK(mode)}, {"uid", st.st_uid},     {"gid", st.st_gid},
-          {"size", st.st_size},     {"inode", st.st_ino},     {"dev", st.st_dev},
-          {"nlink", st.st_nlink},   {"atime", seconds(st.st_atim)}, {"mtime", seconds(st.st_mtim)},
-          {"ctime", seconds(st.st_ctim)}, {"wusr", (mode & S_IWUSR) != 0}, {"rusr", (mode & S_IRUSR) != 0},
-          {"xusr", (mode & S_IXUSR) != 0}, {"wgrp", (mode & S_IWGRP) != 0}, {"rgrp", (mode & S_IRGRP) != 0},
-          {"xgrp", (mode & S_IXGRP) != 0}, {"woth", (mode & S_IWOTH) != 0}, {"roth", (mode & S_IROTH) != 0},
-          {"xoth", (mode & S_IXOTH) != 0}, {"isuid", (mode & S_ISUID) != 0}, {"isgid", (mode & S_ISGID) != 0},
-          {"blocks", st.st_blocks}, {"block_size", st.st_blksize}, {"device_type", st.st_rdev}};
+  json output = stat_fields(st);
+  output["exists"] = true;
+  output["path"] = path;
+  output["blocks"] = st.st_blocks;
+  output["block_size"] = st.st_blksize;
+  output["device_type"] = st.st_rdev;
+  return output;
 }
 
 void add_checksum(json& output, const std::string& path, const json& args) {
@@ -60,6 +61,108 @@ void add_checksum(json& output, const std::string& path, const json& args) {
     throw ModuleFailure("checksum_algorithm " + name + " is not available in drover-modules yet; use sha1, sha256 or md5");
   auto digest = file_hex_digest(*algorithm, path);
   if (digest) output["checksum"] = *digest;
+}
+
+// Ansible's FILE_ATTRIBUTES: lsattr's flag letters and their names.
+constexpr std::array<std::pair<char, const char*>, 20> k_attribute_names{{
+    {'A', "noatime"}, {'a', "append"}, {'c', "compressed"}, {'C', "nocow"}, {'d', "nodump"},
+    {'D', "dirsync"}, {'e', "extents"}, {'E', "encrypted"}, {'h', "blocksize"}, {'i', "immutable"},
+    {'I', "indexed"}, {'j', "journalled"}, {'N', "inline"}, {'s', "zero"}, {'S', "synchronous"},
+    {'t', "notail"}, {'T', "blockroot"}, {'u', "undelete"}, {'X', "compressedraw"}, {'Z', "compresseddirty"},
+}};
+
+std::vector<std::string> split_words(const std::string& text) {
+  std::vector<std::string> words;
+  std::string word;
+  for (char c : text) {
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      if (!word.empty()) words.push_back(word);
+      word.clear();
+    } else {
+      word += c;
+    }
+  }
+  if (!word.empty()) words.push_back(word);
+  return words;
+}
+
+// version, attributes and attr_flags from `lsattr -vd PATH`; the defaults when it fails.
+void add_attributes(json& output, const std::string& path) {
+  output["version"] = nullptr;
+  output["attributes"] = json::array();
+  output["attr_flags"] = "";
+  ProcessSpec spec;
+  spec.argv = {"lsattr", "-vd", path};
+  ProcessResult process = run_process(spec);
+  std::vector<std::string> words = split_words(process.stdout_text);
+  if (process.start_failure != StartFailure::none || process.rc != 0 || words.size() < 2) return;
+  std::string flags;
+  for (char c : words[1])
+    if (c != '-') flags += c;
+  output["version"] = words[0];
+  output["attr_flags"] = flags;
+  for (char c : flags)
+    for (const auto& [letter, name] : k_attribute_names)
+      if (letter == c) output["attributes"].push_back(name);
+}
+
+// `file --mime-type --mime-encoding PATH`: {"text/plain", "us-ascii"}; nothing when `file` is
+// missing or fails.
+std::optional<std::pair<std::string, std::string>> mime_from_file_command(const std::string& path) {
+  ProcessSpec spec;
+  spec.argv = {"file", "--mime-type", "--mime-encoding", path};
+  ProcessResult process = run_process(spec);
+  if (process.start_failure != StartFailure::none || process.rc != 0) return std::nullopt;
+  std::string out = process.stdout_text;
+  auto colon = out.rfind(':');
+  if (colon == std::string::npos) return std::nullopt;
+  std::string rest = out.substr(colon + 1);
+  auto semicolon = rest.find(';');
+  if (semicolon == std::string::npos || rest.find(';', semicolon + 1) != std::string::npos) return std::nullopt;
+  std::string charset = rest.substr(semicolon + 1);
+  auto equals = charset.find('=');
+  if (equals == std::string::npos) return std::nullopt;
+  return std::pair{trim(rest.substr(0, semicolon)), trim(charset.substr(equals + 1))};
+}
+
+// What `file --mime` says for common files, for targets without the `file` command.
+std::pair<std::string, std::string> builtin_mime(const std::string& path, const struct stat& st) {
+  if (S_ISDIR(st.st_mode)) return {"inode/directory", "binary"};
+  if (S_ISLNK(st.st_mode)) return {"inode/symlink", "binary"};
+  if (S_ISFIFO(st.st_mode)) return {"inode/fifo", "binary"};
+  if (S_ISSOCK(st.st_mode)) return {"inode/socket", "binary"};
+  if (S_ISCHR(st.st_mode)) return {"inode/chardevice", "binary"};
+  if (S_ISBLK(st.st_mode)) return {"inode/blockdevice", "binary"};
+  if (st.st_size == 0) return {"inode/x-empty", "binary"};
+  std::ifstream in(path, std::ios::binary);
+  std::string head(65536, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  if (head.empty() && !in) return {"unknown", "unknown"};
+  static const std::array<std::pair<std::string_view, const char*>, 8> k_magic{{
+      {"\x7f" "ELF", "application/x-executable"}, {"\x1f\x8b", "application/gzip"},
+      {"\x89PNG\r\n\x1a\n", "image/png"}, {"%PDF-", "application/pdf"}, {"PK\x03\x04", "application/zip"},
+      {"BZh", "application/x-bzip2"}, {"\xfd" "7zXZ", "application/x-xz"}, {"GIF8", "image/gif"},
+  }};
+  for (const auto& [magic, type] : k_magic)
+    if (head.starts_with(magic)) return {type, "binary"};
+  bool ascii = true;
+  for (unsigned char c : head) {
+    if (c == 0 || (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != '\b' && c != 0x1b))
+      return {"application/octet-stream", "binary"};
+    if (c >= 0x80) ascii = false;
+  }
+  bool utf8 = ascii || utf8_valid_prefix(head) + 3 >= head.size();  // a cut character at the end
+  if (!utf8) return {"text/plain", "unknown-8bit"};
+  std::string type = head.starts_with("#!") && head.find("sh", 0) < head.find('\n') ? "text/x-shellscript" : "text/plain";
+  return {type, ascii ? "us-ascii" : "utf-8"};
+}
+
+void add_mime(json& output, const std::string& path, const struct stat& st) {
+  auto mime = mime_from_file_command(path);
+  if (!mime) mime = builtin_mime(path, st);
+  output["mimetype"] = mime->first;
+  output["charset"] = mime->second;
 }
 
 }  // namespace
@@ -87,6 +190,8 @@ json run_stat(const json& raw_args, const ModuleContext&) {
   if (auto user = find_user(st.st_uid)) output["pw_name"] = user->name;
   if (auto group = find_group(st.st_gid)) output["gr_name"] = group->name;
   add_checksum(output, path, args);
+  if (arg_bool(args, "get_mime")) add_mime(output, path, st);
+  if (arg_bool(args, "get_attributes")) add_attributes(output, path);
   return {{"changed", false}, {"stat", output}};
 }
 

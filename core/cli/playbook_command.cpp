@@ -10,6 +10,7 @@
 #include "core/exec/play_executor.hpp"
 #include "core/output/display.hpp"
 #include "core/playbook/parser.hpp"
+#include "core/secrets/secrets_options.hpp"
 
 namespace drover::cli {
 
@@ -100,6 +101,24 @@ exec::StepAnswer ask_step(const std::string& question) {
   return exec::StepAnswer::skip;
 }
 
+// vars_prompt's question, as Ansible's Display.prompt asks it: a private answer is read without
+// echo from the terminal, another from stdin; with confirm, asked twice until both match.
+std::string ask_var(const std::string& message, bool hidden, bool confirm) {
+  auto ask = [hidden](const std::string& msg) {
+    if (hidden) return secrets::prompt_password(msg);
+    std::cout << msg << std::flush;
+    std::string line;
+    if (!std::getline(std::cin, line)) line.clear();
+    return line;
+  };
+  for (;;) {
+    std::string first = ask(message);
+    if (!confirm) return first;
+    if (ask("confirm " + message) == first) return first;
+    std::cout << "***** VALUES ENTERED DO NOT MATCH ****\n" << std::flush;
+  }
+}
+
 }  // namespace
 
 int run_playbook_command(const std::vector<std::string>& args, const Plugins& plugins) {
@@ -132,6 +151,7 @@ int run_playbook_command(const std::vector<std::string>& args, const Plugins& pl
     return 0;
   }
   if (flags.step) session->context.ask_step = ask_step;
+  if (::isatty(STDIN_FILENO)) session->context.ask_var = ask_var;
   ExitCode worst = ExitCode::ok;
   for (const auto& pb : books) {
     ExitCode rc = exec::run_playbook(pb, session->context);

@@ -1,7 +1,10 @@
 #include "core/cli/run_flags.hpp"
 
+#include <filesystem>
+
 #include "core/config/config.hpp"
 #include "core/error.hpp"
+#include "core/secrets/redactor.hpp"
 #include "core/secrets/secrets_options.hpp"
 #include "core/secrets/vars_file.hpp"
 #include "core/vars/scope.hpp"
@@ -23,6 +26,9 @@ void add_run_flags(CLI::App& app, RunFlags& f, Command command) {
   app.add_flag("-b,--become", f.become, "run operations with become (sudo)");
   app.add_option("--become-user", f.become_user, "run operations as this user (default root)");
   app.add_option("--become-method", f.become_method, "privilege escalation method (sudo, su)");
+  app.add_flag("-K,--ask-become-pass", f.ask_become_password, "ask for privilege escalation password");
+  app.add_option("--become-password-file,--become-pass-file", f.become_password_file,
+                 "Become password file");
   app.add_flag("-v,--verbose", f.verbosity, "verbose mode (-vvv for more)");
   app.add_flag("-C,--check", f.check, "don't make any changes; predict some of the changes");
   app.add_flag("-D,--diff", f.diff, "show the differences in files and templates that change");
@@ -38,11 +44,22 @@ void add_run_flags(CLI::App& app, RunFlags& f, Command command) {
     app.add_flag("--force-handlers", f.force_handlers, "run handlers even if a task fails");
     app.add_option("--start-at-task", f.start_at_task, "start the playbook at the task matching this name");
     app.add_flag("--step", f.step, "one-step-at-a-time: confirm each task before running");
+    app.add_flag("--flush-cache", f.flush_cache, "clear the fact cache for every host in inventory");
   }
 }
 
 config::Config& cli_config() {
-  static config::Config cfg = config::Config::load();
+  static config::Config cfg = [] {
+    config::Config c = config::Config::load();
+    // before anything loads variables (roles load with the playbook, before the run options)
+    const std::string hash = c.get("defaults.hash_behaviour");
+    if (hash != "replace" && hash != "merge")
+      throw Fatal("hash_behaviour = " + hash + " is not one of replace, merge (" +
+                      c.find("defaults.hash_behaviour")->origin + ")",
+                  ExitCode::bad_options);
+    set_hash_behaviour(hash == "merge" ? HashBehaviour::merge : HashBehaviour::replace);
+    return c;
+  }();
   return cfg;
 }
 
@@ -54,6 +71,28 @@ std::optional<int> parse_command_line(CLI::App& app, const std::vector<std::stri
     return app.exit(e) == 0 ? 0 : static_cast<int>(ExitCode::bad_options);
   }
   return std::nullopt;
+}
+
+// -K asks on the terminal ("BECOME password: ", as Ansible asks); --become-password-file (or
+// [privilege_escalation] become_password_file) reads the file, or runs it when it is executable,
+// as Ansible does. The password is marked secret: it never shows in output.
+std::string become_password(const RunFlags& f, const config::Config& cfg) {
+  std::string file = f.become_password_file.empty() ? cfg.get("privilege_escalation.become_password_file")
+                                                    : f.become_password_file;
+  std::string password;
+  if (f.ask_become_password || (file.empty() && cfg.get_truthy("privilege_escalation.become_ask_pass"))) {
+    try {
+      password = secrets::prompt_password("BECOME password: ");
+    } catch (const Fatal&) {
+      throw Fatal("cannot ask for the become password: no terminal (use --become-password-file or "
+                  "ansible_become_password)",
+                  ExitCode::bad_options);
+    }
+  } else if (!file.empty()) {
+    password = secrets::read_vault_password_file(file, "default");
+  }
+  if (!password.empty()) secrets::Redactor::global().add(password);
+  return password;
 }
 
 exec::RunOptions resolve_run_options(const RunFlags& f) {
@@ -74,6 +113,16 @@ exec::RunOptions resolve_run_options(const RunFlags& f) {
   o.diff = f.diff;
   o.verbosity = f.verbosity;
   o.limit = f.limit;
+  // Ansible's ansible_inventory_sources: each source made absolute unless it is a host list
+  for (const auto& source : inventory_sources(f)) {
+    std::error_code ec;
+    const bool host_list = source.find(',') != std::string::npos;
+    o.inventory_sources.push_back(host_list ? source : std::filesystem::absolute(source, ec).lexically_normal().string());
+  }
+  if (!cfg.file().empty()) {
+    std::error_code ec;
+    o.config_file = std::filesystem::absolute(cfg.file(), ec).lexically_normal().string();
+  }
   o.tags = f.tags;
   o.skip_tags = f.skip_tags;
   o.connection = f.connection;
@@ -91,8 +140,20 @@ exec::RunOptions resolve_run_options(const RunFlags& f) {
   o.become = cfg.get_truthy("privilege_escalation.become");
   o.become_user = cfg.get("privilege_escalation.become_user");
   o.become_method = cfg.get("privilege_escalation.become_method");
-  std::string gathering = cfg.get("defaults.gathering");
-  o.gather_facts_default = gathering != "explicit";
+  o.become_exe = cfg.get("privilege_escalation.become_exe");
+  o.become_password = become_password(f, cfg);
+  o.gathering = cfg.get("defaults.gathering");
+  if (o.gathering != "implicit" && o.gathering != "explicit" && o.gathering != "smart")
+    throw Fatal("gathering = " + o.gathering + " is not one of implicit, explicit, smart (" +
+                    cfg.find("defaults.gathering")->origin + ")",
+                ExitCode::bad_options);
+  o.gather_subset = cfg.get_list("defaults.gather_subset");
+  o.gather_timeout = cfg.get_int("defaults.gather_timeout");
+  o.fact_cache.plugin = cfg.get("defaults.fact_caching");
+  o.fact_cache.connection = cfg.get("defaults.fact_caching_connection");
+  o.fact_cache.prefix = cfg.get("defaults.fact_caching_prefix");
+  o.fact_cache.timeout_s = cfg.get_int("defaults.fact_caching_timeout");
+  o.flush_cache = f.flush_cache;
   o.force_handlers = cfg.get_truthy("defaults.force_handlers");
   o.strategy = cfg.get("defaults.strategy");
   o.start_at_task = f.start_at_task;
@@ -105,10 +166,8 @@ exec::RunOptions resolve_run_options(const RunFlags& f) {
   secrets_options.ask_vault_password = f.ask_vault_password;
   secrets::configure(secrets_options);
 
-  for (const auto& e : f.extra_vars) {
-    Value v = vars::parse_extra_vars(e);
-    o.extra_vars = merge_recursive(o.extra_vars, v);
-  }
+  // several -e combine as Ansible's load_extra_vars combines them (combine_vars)
+  for (const auto& e : f.extra_vars) o.extra_vars = combine_vars(o.extra_vars, vars::parse_extra_vars(e));
   return o;
 }
 

@@ -31,6 +31,9 @@ struct RunFlags {
   bool force_handlers = false;
   std::string start_at_task;
   bool step = false;
+  bool flush_cache = false;  // --flush-cache
+  bool ask_become_password = false;   // -K
+  std::string become_password_file;   // --become-password-file
 };
 
 enum class Command { adhoc, playbook };

@@ -50,6 +50,9 @@ std::unique_ptr<Session> make_session(const RunFlags& flags, bool adhoc, const P
       inventory::Inventory::load(inventory_sources(flags), plugins.inventory_sources));
   s->bus = make_bus(s->options, adhoc, plugins.callbacks);
   s->context.inventory = s->inventory.get();
+  s->context.load_inventory = [sources = inventory_sources(flags), plugins = plugins.inventory_sources] {
+    return inventory::Inventory::load(sources, plugins);
+  };
   s->context.options = &s->options;
   s->context.bus = s->bus.get();
   s->context.actions = plugins.actions;

@@ -21,10 +21,11 @@ const ActionRow* find_action(ActionTable table, std::string_view name) {
 
 std::optional<MetaAction> meta_action_named(std::string_view name) {
   static constexpr std::pair<std::string_view, MetaAction> k_meta[] = {
-      {"clear_facts", MetaAction::clear_facts}, {"end_batch", MetaAction::end_batch},
+      {"clear_facts", MetaAction::clear_facts}, {"clear_host_errors", MetaAction::clear_host_errors},
+      {"end_batch", MetaAction::end_batch},
       {"end_host", MetaAction::end_host},       {"end_play", MetaAction::end_play},
       {"flush_handlers", MetaAction::flush_handlers}, {"noop", MetaAction::noop},
-      {"refresh_inventory", MetaAction::refresh_inventory},
+      {"refresh_inventory", MetaAction::refresh_inventory}, {"reset_connection", MetaAction::reset_connection},
   };
   for (const auto& [n, meta] : k_meta)
     if (n == name) return meta;
@@ -32,7 +33,12 @@ std::optional<MetaAction> meta_action_named(std::string_view name) {
 }
 
 bool runs_per_host(MetaAction meta) {
-  return meta == MetaAction::noop || meta == MetaAction::end_host || meta == MetaAction::flush_handlers;
+  return meta == MetaAction::noop || meta == MetaAction::end_host || meta == MetaAction::flush_handlers ||
+         meta == MetaAction::reset_connection;
+}
+
+bool meta_supports_when(MetaAction meta) {
+  return meta != MetaAction::noop && meta != MetaAction::refresh_inventory && meta != MetaAction::reset_connection;
 }
 
 namespace {

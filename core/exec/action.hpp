@@ -23,13 +23,20 @@
 namespace drover::action {
 
 // What `meta:` asks the executor to do after the task; an action sets it on its context.
-enum class MetaAction { none, noop, flush_handlers, end_play, end_batch, end_host, clear_facts, refresh_inventory };
+enum class MetaAction {
+  none, noop, flush_handlers, end_play, end_batch, end_host, clear_facts, clear_host_errors, refresh_inventory,
+  reset_connection,
+};
 
 // The meta action `meta: NAME` names; nullopt for a name drover does not know.
 std::optional<MetaAction> meta_action_named(std::string_view name);
-// Whether Ansible's linear strategy runs this meta once per host (noop, end_host, flush_handlers)
-// rather than once for the play (end_play, end_batch, clear_facts, refresh_inventory).
+// Whether Ansible's linear strategy runs this meta once per host (noop, end_host, flush_handlers,
+// reset_connection) rather than once for the play (end_play, end_batch, clear_facts,
+// clear_host_errors, refresh_inventory).
 bool runs_per_host(MetaAction meta);
+// Whether Ansible evaluates `when` for this meta (noop, refresh_inventory and reset_connection
+// ignore it, with a warning).
+bool meta_supports_when(MetaAction meta);
 
 struct ActionContext {
   const playbook::Task& task;
@@ -50,6 +57,11 @@ struct ActionContext {
 };
 
 using ActionFn = Value (*)(ActionContext&);
+
+// Whether a task with `async` may use the action: Ansible's action plugins that run one module
+// (the `normal` action, command/shell) support it; the others fail "async is not supported for
+// this task.".
+enum class Async { unsupported, supported };
 
 // The documentation of an action that runs on the control node (`drover doc`). An action that
 // sends a module of the runner documents nothing here: its documentation is the runner module's
@@ -87,6 +99,7 @@ struct ActionRow {
   // action also answers to ansible.builtin.<name> and ansible.legacy.<name>, as Ansible's
   // routing redirects moved modules.
   std::string_view collection = "ansible.builtin";
+  Async async = Async::unsupported;
   // Documentation of a control-side action; nullptr when the runner's module of the same name
   // documents it (the actions that send a module).
   const ActionDoc* doc = nullptr;

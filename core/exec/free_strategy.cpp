@@ -90,6 +90,7 @@ void FreeStrategy::run() {
       process(std::move(*more));
       --in_flight;
     }
+    enter_pending_inclusions();
   }
   if (m_ctx.start_at && start_at && std::none_of(m_cursors.begin(), m_cursors.end(), [](const Cursor& c) { return c.skipping_to_start; }))
     m_ctx.start_at->found = true;
@@ -118,6 +119,7 @@ bool FreeStrategy::next_step(Cursor& c) {
       switch (m_sections[s]) {
         case Section::gather_facts:
           ++c.section;
+          if (!needs_facts(*c.host)) continue;
           c.ready = Step{&m_setup_task, Frame{}, TaskKind::task};
           return true;
         case Section::tasks: {
@@ -269,8 +271,8 @@ bool FreeStrategy::submit(Cursor& c) {
   const std::size_t limit = throttle_for(task, step.frame);
   if (limit > 0 && m_in_flight[step.task] >= limit) return false;
   const bool is_handler = step.kind == TaskKind::handler;
-  if (is_dynamic_include(task.action))
-    throw SourceError(task.where, task.action + " is not supported with the free strategy yet",
+  if (is_dynamic_include(task.action) && is_handler)
+    throw SourceError(task.where, task.action + " in a handler is not supported with the " + std::string(m_pinning == Pinning::none ? "free" : "host_pinned") + " strategy yet",
                       "use the linear strategy for this play, or import_tasks/import_role", ExitCode::error);
   if (task.action != "meta") {
     bool once = false;
@@ -285,7 +287,7 @@ bool FreeStrategy::submit(Cursor& c) {
     if (any_errors_fatal_for(task, step.frame))
       warn_once("Using any_errors_fatal with the free strategy is not supported, as tasks are executed "
                 "independently on each host");
-    m_bus.on_task_start(task_info(task, is_handler));
+    m_bus.on_task_start(step_info(step));
   }
   TaskRun run{step.task, step.frame.vars, c.host, &m_ctx, is_handler, step.frame.include_vars};
   m_pool.submit([run] { return execute_task(run); });
@@ -303,10 +305,12 @@ void FreeStrategy::process(TaskOutcome o) {
   --m_in_flight[step.task];
   const playbook::Task& task = *step.task;
   const bool is_handler = step.kind == TaskKind::handler;
-  const output::TaskInfo info = task_info(task, is_handler);
+  const output::TaskInfo info = step_info(step);
   const bool was_out = c.host->failed || c.host->unreachable;
   if (task.action == "add_host" || task.action == "group_by") change_inventory(o);  // before it is shown
-  if (task.action != "meta") {
+  if (is_dynamic_include(task.action)) {
+    show_include_outcome(o, info, step.frame);
+  } else if (task.action != "meta") {
     emit_outcome(o, info, step.frame);
   } else if (o.status == Status::skipped || o.status == Status::failed || o.status == Status::unreachable) {
     output::HostResult hr{o.host, info, o.status, o.result};
@@ -320,6 +324,8 @@ void FreeStrategy::process(TaskOutcome o) {
     ++m_unreachable;
   } else if (o.status == Status::failed && !o.ignored) {
     fail_host(c);
+  } else if (is_dynamic_include(task.action) && !c.done) {
+    m_pending_includes.push_back(PendingInclude{i, o, step.frame, &task, info});
   }
   // the play host lists change only when a host drops out (or a rescue takes it back)
   if (was_out != (c.host->failed || c.host->unreachable) || o.status == Status::failed) refresh_play_hosts();
@@ -333,6 +339,68 @@ void FreeStrategy::process(TaskOutcome o) {
   else m_idle.insert(i);
 }
 
+// The banner of an included task sees the include's loop variables, as in the linear strategy.
+output::TaskInfo FreeStrategy::step_info(const Step& step) {
+  m_include_layers = step.frame.include_vars;
+  output::TaskInfo info = task_info(*step.task, step.kind == TaskKind::handler);
+  m_include_layers.clear();
+  return info;
+}
+
+// include_tasks/include_role: what the hosts whose include results came in this round include is
+// loaded (and announced) now, grouped as Ansible's IncludedFile groups them, and becomes each
+// host's next tasks, each inclusion a block of its own. A file that cannot be loaded fails the
+// hosts that include it.
+void FreeStrategy::enter_pending_inclusions() {
+  while (!m_pending_includes.empty()) {
+    const playbook::Task* task = m_pending_includes.front().task;
+    std::vector<PendingInclude> same;
+    std::vector<TaskOutcome> outcomes;
+    for (auto it = m_pending_includes.begin(); it != m_pending_includes.end();) {
+      if (it->task != task) {
+        ++it;
+        continue;
+      }
+      outcomes.push_back(it->outcome);
+      same.push_back(std::move(*it));
+      it = m_pending_includes.erase(it);
+    }
+    std::vector<Inclusion> found = group_inclusions(*task, outcomes);
+    load_inclusions(*task, found, same.front().frame, same.front().info);
+    std::vector<const Inclusion*> kept;
+    for (Inclusion& inc : found) {
+      if (!inc.loaded || !inc.block.is_block()) continue;
+      m_inclusions.push_back(std::make_unique<Inclusion>(std::move(inc)));
+      kept.push_back(m_inclusions.back().get());
+    }
+    for (const PendingInclude& p : same) enter_inclusions(p.cursor, kept, p.frame);
+  }
+}
+
+void FreeStrategy::enter_inclusions(std::size_t cursor, const std::vector<const Inclusion*>& inclusions, const Frame& frame) {
+  Cursor& c = m_cursors[cursor];
+  if (c.host->failed) {
+    fail_host(c);
+    if (c.done) finish(cursor);
+    return;
+  }
+  // pushed last first: the top level runs next
+  for (auto it = inclusions.rbegin(); it != inclusions.rend(); ++it) {
+    const Inclusion& inc = **it;
+    if (std::find(inc.hosts.begin(), inc.hosts.end(), c.host->name) == inc.hosts.end()) continue;
+    Level level;
+    level.block = &inc.block;
+    level.inner = frame;
+    level.inner.include_vars.push_back(&inc.vars);
+    level.inner.vars.push_back(&inc.block.vars);
+    level.inner.tags.insert(level.inner.tags.end(), inc.block.tags.begin(), inc.block.tags.end());
+    level.outer_in_always_block = frame.in_always_block;
+    level.when = inc.block.when;  // apply's when; the include's own was checked when it ran
+    enter_part(level, BlockSection::tasks);
+    c.levels.push_back(std::move(level));
+  }
+}
+
 // A task inside blocks with `when` gets their conditions before its own (the linear strategy
 // copies the block for this); the copy is made once per task and kept for the play.
 const playbook::Task* FreeStrategy::with_block_when(const playbook::Task& task, const std::vector<std::string>& when) {
@@ -343,10 +411,6 @@ const playbook::Task* FreeStrategy::with_block_when(const playbook::Task& task, 
     copy->when.insert(copy->when.begin(), when.begin(), when.end());
   }
   return copy.get();
-}
-
-void FreeStrategy::warn_once(const std::string& message) {
-  if (m_warned.insert(message).second) m_bus.on_warning(message);
 }
 
 }  // namespace drover::exec

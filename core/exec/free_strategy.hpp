@@ -4,6 +4,10 @@
 // `meta: flush_handlers`), tags, `when`, --start-at-task and force_handlers behave as in the
 // linear strategy; the shared parts are PlayExecutor's.
 //
+// include_tasks and include_role load when a host has run them (grouped with the other hosts
+// whose include results came in the same round, as Ansible does): the included tasks are that
+// host's next ones.
+//
 // What Ansible does not support with free, drover does not either, with Ansible's warnings:
 // any_errors_fatal and max_fail_percentage are ignored, run_once runs on every host.
 // host_pinned: at most `forks` hosts are under way at once, and a host keeps its place until
@@ -68,9 +72,18 @@ private:
   void enter_part(Level& level, BlockSection part);
   bool submit(Cursor& c);  // false: throttle says not now
   void process(TaskOutcome outcome);
+  struct PendingInclude {  // an include result waiting for the end of the round
+    std::size_t cursor = 0;
+    TaskOutcome outcome;
+    Frame frame;
+    const playbook::Task* task = nullptr;
+    output::TaskInfo info;
+  };
+  output::TaskInfo step_info(const Step& step);
+  void enter_pending_inclusions();
+  void enter_inclusions(std::size_t cursor, const std::vector<const Inclusion*>& inclusions, const Frame& frame);
   const playbook::Task* with_block_when(const playbook::Task& task, const std::vector<std::string>& when);
   void finish(std::size_t cursor);  // the host is out of the play
-  void warn_once(const std::string& message);
 
   Pinning m_pinning;
   std::size_t m_last_host = 0;  // where each round's search for a ready host starts
@@ -84,7 +97,8 @@ private:
   std::vector<Step> m_running_step;                           // by cursor index
   std::map<const playbook::Task*, std::size_t> m_in_flight;   // throttle: running hosts per task
   std::map<const playbook::Task*, std::unique_ptr<playbook::Task>> m_when_copies;
-  std::set<std::string> m_warned;
+  std::vector<std::unique_ptr<Inclusion>> m_inclusions;  // what hosts included: their tasks run from here
+  std::vector<PendingInclude> m_pending_includes;
 };
 
 }  // namespace drover::exec

@@ -17,17 +17,6 @@ namespace fs = std::filesystem;
 
 using output::Status;
 
-// One included file (or role) and the hosts that include it with the same arguments and loop
-// variables, in the order Ansible's IncludedFile.process_include_results builds them.
-struct PlayExecutor::Inclusion {
-  std::string target;  // include_tasks: the file, absolute; include_role: the role's name
-  Value args;          // the include task's templated arguments
-  Value vars;          // its `vars:` and the loop variables: the include params of its tasks
-  Value special;       // the loop variables alone (the callback's item label)
-  std::vector<std::string> hosts;
-  bool loaded = false;
-  playbook::Task block;  // what runs: the file's tasks or the role's, as one block
-};
 
 namespace {
 
@@ -86,6 +75,7 @@ playbook::Task apply_keywords(const Value& apply) {
     else if (key == "become_user") k.become_user = v;
     else if (key == "become_method") k.become_method = v;
     else if (key == "become_flags") k.become_flags = v;
+    else if (key == "become_exe") k.become_exe = v;
     else if (key == "ignore_errors") k.ignore_errors = v;
     else if (key == "no_log") k.no_log = v;
     else if (key == "environment") k.environment = v;
@@ -116,18 +106,7 @@ void PlayExecutor::run_include(const playbook::Task& task, const Frame& frame, c
   std::vector<TaskOutcome> outcomes;
   for (std::size_t i = 0; i < hosts.size(); ++i) {
     TaskOutcome o = m_pool.next_result();
-    // the default callback shows nothing for an include's ok results (they count when the file
-    // loads); skipped and failed ones show as for any task
-    for (auto& item : o.items) {
-      if (item.status == Status::ok || item.status == Status::changed) continue;
-      item.task = info;
-      m_bus.on_item_result(item);
-    }
-    if (o.status != Status::ok && o.status != Status::changed) {
-      output::HostResult hr{o.host, info, o.status, o.result, o.status == Status::failed && o.ignored};
-      hr.rescued = o.status == Status::failed && !o.ignored && frame.in_rescuable_block;
-      m_bus.on_host_result(hr);
-    }
+    show_include_outcome(o, info, frame);
     outcomes.push_back(std::move(o));
   }
   for (const auto& o : outcomes) apply(o, task, false, frame);
@@ -136,14 +115,39 @@ void PlayExecutor::run_include(const playbook::Task& task, const Frame& frame, c
   check_any_errors_fatal(task, frame, false, outcomes);
   if (!m_end_play) check_max_fail_percentage();
   if (m_end_play) return;
+  std::vector<Inclusion> inclusions = group_inclusions(task, outcomes);
+  load_inclusions(task, inclusions, frame, info);
+  refresh_play_hosts();
+  check_max_fail_percentage();
+  // Ansible 2.14 says "NO MORE HOSTS LEFT" only when a failure limit ends the play
+  if (m_end_play || (!hosts_remaining() && !frame.in_rescuable_block)) return;
+  for (Inclusion& inc : inclusions)
+    if (inc.loaded && inc.block.is_block()) run_inclusion(inc, frame);
+}
+
+void PlayExecutor::show_include_outcome(TaskOutcome& o, const output::TaskInfo& info, const Frame& frame) {
+  // the default callback shows nothing for an include's ok results (they count when the file
+  // loads); skipped and failed ones show as for any task
+  for (auto& item : o.items) {
+    if (item.status == Status::ok || item.status == Status::changed) continue;
+    item.task = info;
+    m_bus.on_item_result(item);
+  }
+  if (o.status != Status::ok && o.status != Status::changed) {
+    output::HostResult hr{o.host, info, o.status, o.result, o.status == Status::failed && o.ignored};
+    hr.rescued = o.status == Status::failed && !o.ignored && frame.in_rescuable_block;
+    m_bus.on_host_result(hr);
+  }
+}
+
+void PlayExecutor::load_inclusions(const playbook::Task& task, std::vector<Inclusion>& inclusions, const Frame& frame,
+                                   const output::TaskInfo& info) {
   // a host that fails while its file loads counts as a task failure (force_handlers, the limits)
   auto mark_failed = [&](HostState* h) {
     h->failed = true;
     m_failed_in_section.insert(h);
     if (!frame.in_rescuable_block && !frame.in_always_block) m_failed_for_limit.insert(h);
   };
-
-  std::vector<Inclusion> inclusions = group_inclusions(task, outcomes);
   const playbook::RuntimeLoader loader{
       m_ctx.playbook, [this](std::string_view name) { return action::find_action(m_ctx.actions, name) != nullptr; },
       &m_role_uses};
@@ -155,7 +159,7 @@ void PlayExecutor::run_include(const playbook::Task& task, const Frame& frame, c
           throw Fatal("Could not find or access '" + inc.target + "' on the Ansible Controller.");
         inc.block = apply_block(playbook::load_included_tasks(loader, inc.target, task.role),
                                 inc.args.get("apply"), task.where);
-        m_bus.on_include(output::IncludeInfo{inc.target, inc.hosts, inc.special});
+        m_bus.on_include(output::IncludeInfo{inc.target, inc.hosts, inc.special, info});
       } else {
         Value role_args = inc.args;
         role_args.mutable_map().erase("apply");
@@ -187,12 +191,6 @@ void PlayExecutor::run_include(const playbook::Task& task, const Frame& frame, c
       }
     }
   }
-  refresh_play_hosts();
-  check_max_fail_percentage();
-  // Ansible 2.14 says "NO MORE HOSTS LEFT" only when a failure limit ends the play
-  if (m_end_play || (!hosts_remaining() && !frame.in_rescuable_block)) return;
-  for (Inclusion& inc : inclusions)
-    if (inc.loaded && inc.block.is_block()) run_inclusion(inc, frame);
 }
 
 std::vector<PlayExecutor::Inclusion> PlayExecutor::group_inclusions(const playbook::Task& task,
@@ -238,8 +236,8 @@ void PlayExecutor::run_inclusion(Inclusion& inc, const Frame& frame) {
 }
 
 void PlayExecutor::publish_role(const std::string& name, const Value& defaults, const Value& exports) {
-  m_ctx.role_defaults = playbook::combine_vars(m_ctx.role_defaults, defaults);
-  m_ctx.role_vars = playbook::combine_vars(m_ctx.role_vars, exports);
+  m_ctx.role_defaults = combine_vars(m_ctx.role_defaults, defaults);
+  m_ctx.role_vars = combine_vars(m_ctx.role_vars, exports);
   for (const char* key : {"role_names", "ansible_play_role_names", "ansible_role_names"}) {
     Value* list = m_ctx.magic.mutable_map().find(key);
     if (!list || !list->is_list()) continue;

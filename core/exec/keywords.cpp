@@ -4,6 +4,7 @@
 
 #include "core/value/boolean.hpp"
 #include "core/value/python_repr.hpp"
+#include "core/value/text.hpp"
 
 namespace drover::exec {
 
@@ -36,6 +37,20 @@ std::int64_t int_keyword(tmpl::Templar& templar, std::string_view name, const Va
     if (ec == std::errc() && end == s.data() + s.size() && !s.empty()) return n;
   }
   invalid(name, templated, "int", "invalid literal for int() with base 10: '" + shown(templated) + "'");
+}
+
+double float_keyword(tmpl::Templar& templar, std::string_view name, const Value& value, double fallback) {
+  if (value.is_null()) return fallback;
+  const Value templated = templar.template_value(value);
+  if (templated.is_int()) return static_cast<double>(templated.as_int());
+  if (templated.is_float()) return templated.as_float();
+  if (templated.is_string()) {
+    std::string s(trim(templated.as_string()));
+    double d = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
+    if (ec == std::errc() && end == s.data() + s.size() && !s.empty()) return d;
+  }
+  invalid(name, templated, "float", "could not convert string to float: '" + shown(templated) + "'");
 }
 
 std::optional<std::string> string_keyword(tmpl::Templar& templar, const Value& value) {

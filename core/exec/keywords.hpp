@@ -26,6 +26,11 @@ bool bool_keyword(tmpl::Templar& templar, std::string_view name, const Value& va
 std::int64_t int_keyword(tmpl::Templar& templar, std::string_view name, const Value& value,
                          std::int64_t fallback);
 
+// A float keyword (delay, loop_control.pause): `fallback` when absent; else the templated value
+// as a number (an int, a float, or a string Python's float() reads). Throws tmpl::TemplateError
+// as bool_keyword does.
+double float_keyword(tmpl::Templar& templar, std::string_view name, const Value& value, double fallback);
+
 // A string keyword (become_user, become_method, delegate_to): nullopt when absent; else the
 // templated value as text (a non-string result is shown as Python's str() would).
 std::optional<std::string> string_keyword(tmpl::Templar& templar, const Value& value);

@@ -32,6 +32,15 @@ void HostVars::invalidate() {
   m_cache.clear();
 }
 
+void add_facts(HostState& host, const Value& facts) {
+  if (!facts.is_map()) return;
+  for (const auto& [k, v] : facts.as_map()) {
+    host.facts.mutable_map().set(k.rfind("ansible_", 0) == 0 ? k.substr(8) : k, v);
+    // clean_facts: interpreter discovery stays out of the variables
+    if (k.find("discovered_interpreter_") == std::string::npos) host.injected_facts.mutable_map().set(k, v);
+  }
+}
+
 HostState& HostRegistry::get(const std::string& name) {
   std::lock_guard lock(m_mutex);
   auto it = m_states.find(name);
@@ -41,6 +50,11 @@ HostState& HostRegistry::get(const std::string& name) {
   state->host = m_inventory.find_host(name);
   if (state->host) state->inventory_vars = m_inventory.host_vars(*state->host);
   state->implicit_localhost = state->host && state->host->implicit;
+  if (m_fact_cache)
+    if (auto cached = m_fact_cache->load(name)) {
+      state->cached_facts = *cached;
+      add_facts(*state, *cached);
+    }
   HostState& ref = *state;
   m_states.emplace(name, std::move(state));
   return ref;
@@ -52,11 +66,17 @@ HostState* HostRegistry::find(std::string_view name) {
   return it == m_states.end() ? nullptr : it->second.get();
 }
 
-void HostRegistry::close_all() {
+void HostRegistry::rebind() {
   std::lock_guard lock(m_mutex);
   for (auto& [name, state] : m_states) {
-    if (transport::Target* target = state->target()) target->close();  // never throws
+    state->host = m_inventory.find_host(name);
+    state->inventory_vars = state->host ? m_inventory.host_vars(*state->host) : Value::map();
   }
+}
+
+void HostRegistry::close_all() {
+  std::lock_guard lock(m_mutex);
+  for (auto& [name, state] : m_states) state->close_targets();
 }
 
 }  // namespace drover::exec

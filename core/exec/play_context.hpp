@@ -38,19 +38,30 @@ private:
   mutable std::map<std::string, Value, std::less<>> m_cache;
 };
 
+// Adds facts under Ansible's keys to a host: `ansible_facts` gets them without the `ansible_`
+// prefix, the top-level variables as they are (Ansible's namespace_facts and clean_facts).
+void add_facts(HostState& host, const Value& facts);
+
 // Every host the run talks to (play hosts and delegation targets), each with its state.
 class HostRegistry {
 public:
-  HostRegistry(const inventory::Inventory& inventory) : m_inventory(inventory) {}
-  // The state of a host, created with its inventory vars on first use. Thread-safe.
+  // With a fact cache, a host's cached facts are its facts from the start.
+  explicit HostRegistry(const inventory::Inventory& inventory, vars::FactCache* facts = nullptr)
+      : m_inventory(inventory), m_fact_cache(facts) {}
+  // The state of a host, created with its inventory vars (and cached facts) on first use.
+  // Thread-safe.
   HostState& get(const std::string& name);
   // The state of a host the run has already seen, else nullptr. Thread-safe.
   HostState* find(std::string_view name);
   // Closes every connection (sends the runners their exit).
   void close_all();
+  // After the inventory was re-read (refresh_inventory): each host's state points at its new
+  // inventory entry and takes its inventory variables again. Controller thread, between tasks.
+  void rebind();
 
 private:
   const inventory::Inventory& m_inventory;
+  vars::FactCache* m_fact_cache;
   std::mutex m_mutex;
   std::map<std::string, std::unique_ptr<HostState>, std::less<>> m_states;
 };
@@ -95,6 +106,10 @@ struct PlayContext {
   std::vector<HostState*> play_hosts_all;
   StartAt* start_at = nullptr;  // the run's; null: no --start-at-task
   StepPrompt* step = nullptr;   // the run's; null: no --step
+  // meta: refresh_inventory: reads the inventory sources again into *inventory (keeping what
+  // add_host and group_by added) and updates the hosts' states; empty: nothing to re-read.
+  std::function<void()> refresh_inventory;
+  vars::FactCache* fact_cache = nullptr;  // the run's; null: facts live in the HostStates only
 };
 
 }  // namespace drover::exec

@@ -19,6 +19,15 @@ PlayExecutor::PlayExecutor(PlayContext& ctx, output::EventBus& bus, WorkerPool<T
   m_setup_task.name = "Gathering Facts";
   m_setup_task.action = "setup";
   m_setup_task.where = ctx.play->where;
+  // the play's gather_subset, gather_timeout and fact_path, else the configuration's
+  Map setup_args;
+  if (!ctx.play->gather_subset.is_null()) setup_args.set("gather_subset", ctx.play->gather_subset);
+  else if (!ctx.options->gather_subset.empty())
+    setup_args.set("gather_subset", Value(List(ctx.options->gather_subset.begin(), ctx.options->gather_subset.end())));
+  setup_args.set("gather_timeout", ctx.play->gather_timeout.is_null() ? Value(ctx.options->gather_timeout)
+                                                                       : ctx.play->gather_timeout);
+  if (!ctx.play->fact_path.is_null()) setup_args.set("fact_path", ctx.play->fact_path);
+  m_setup_task.args = Value(std::move(setup_args));
   m_handlers.assign(ctx.play->handlers.begin(), ctx.play->handlers.end());
   m_role_uses = ctx.play->role_uses;
   m_ctx.role_defaults = ctx.play->role_defaults;
@@ -39,10 +48,12 @@ void PlayExecutor::run() {
   }
 }
 
+// Ansible's gathering setting: implicit gathers unless the play says `gather_facts: false`,
+// explicit only when it says true; smart as implicit, per host (needs_facts).
 bool PlayExecutor::gathers_facts() const {
   const playbook::Play& play = *m_ctx.play;
   try {
-    return play_keyword_bool("gather_facts", play.gather_facts, m_ctx.options->gather_facts_default);
+    return play_keyword_bool("gather_facts", play.gather_facts, m_ctx.options->gathering != "explicit");
   } catch (const tmpl::TemplateError& e) {
     throw SourceError(play.where, e.what(), "gather_facts takes a boolean", ExitCode::error);
   }
@@ -217,6 +228,7 @@ output::TaskInfo PlayExecutor::task_info(const playbook::Task& task, bool is_han
   output::TaskInfo info;
   info.name = banner_name(task);
   info.action = task.action;
+  info.identity = &task;
   info.path = task.where.known() ? task.where.file + ":" + std::to_string(task.where.line) : "";
   info.is_handler = is_handler || m_flushing;
   info.args = task.args;
@@ -232,9 +244,18 @@ void PlayExecutor::run_meta_task(const playbook::Task& task, const Frame& frame,
   const output::TaskInfo info = task_info(task, is_handler);
   const std::optional<action::MetaAction> meta = action::meta_action_named(task.args.get_string("_raw_params"));
   const bool per_host = meta && action::runs_per_host(*meta);
+  const playbook::Task* run_task = &task;
+  playbook::Task unconditional;
+  const bool ignores_when = meta && !action::meta_supports_when(*meta) && !task.when.empty();
+  if (ignores_when) {  // Ansible warns (after the banner) and runs them anyway
+    unconditional = task;
+    unconditional.when.clear();
+    run_task = &unconditional;
+  }
   for (HostState* h : hosts) {
     m_bus.on_task_start(info);
-    m_pool.submit([run = TaskRun{&task, frame.vars, h, &m_ctx, is_handler, frame.include_vars}] { return execute_task(run); });
+    if (ignores_when) warn_once(task.args.get_string("_raw_params") + " task does not support when conditional");
+    m_pool.submit([run = TaskRun{run_task, frame.vars, h, &m_ctx, is_handler, frame.include_vars}] { return execute_task(run); });
     TaskOutcome o = m_pool.next_result();
     if (o.status != Status::ok && o.status != Status::changed) {
       output::HostResult hr{o.host, info, o.status, o.result};
@@ -315,9 +336,9 @@ void PlayExecutor::run_task(const playbook::Task& task, const Frame& frame, bool
   } catch (const tmpl::TemplateError& e) {
     throw SourceError(task.where, e.what(), "run_once takes a boolean", ExitCode::error);
   }
-  // add_host runs on the first host only, as Ansible's BYPASS_HOST_LOOP actions do (unlike
-  // run_once, its result is not given to the other hosts)
-  const bool bypass_host_loop = task.action == "add_host";
+  // add_host and pause run on the first host only, as Ansible's BYPASS_HOST_LOOP actions do
+  // (unlike run_once, their result is not given to the other hosts)
+  const bool bypass_host_loop = task.action == "add_host" || task.action == "pause";
   std::vector<HostState*> targets = hosts;
   if (once || bypass_host_loop) targets.resize(1);
   // throttle: at most `limit` of this task's hosts run at once; each result lets the next one in
@@ -340,7 +361,12 @@ void PlayExecutor::run_task(const playbook::Task& task, const Frame& frame, bool
     outcomes.push_back(std::move(o));
   }
   if (changes_inventory) {
-    for (auto& o : outcomes) change_inventory(o);
+    for (auto& o : outcomes) {
+      change_inventory(o);
+      // the registered result says `changed` too, as Ansible registers it after the change
+      if (!task.register_var.empty() && o.new_vars.is_map() && o.new_vars.find(task.register_var))
+        o.new_vars.mutable_map().set(task.register_var, o.result);
+    }
     for (auto& o : outcomes) emit_outcome(o, info, frame);
   }
   if (once) {
@@ -365,6 +391,7 @@ void PlayExecutor::run_task(const playbook::Task& task, const Frame& frame, bool
 void PlayExecutor::emit_outcome(TaskOutcome& o, const output::TaskInfo& info, const Frame& frame) {
   output::TaskInfo host_info = info;
   host_info.diff = o.diff;
+  for (const auto& async : o.async_events) m_bus.on_async(async);
   for (auto& item : o.items) {
     item.task = host_info;
     m_bus.on_item_result(item);
@@ -385,15 +412,20 @@ void PlayExecutor::apply(const TaskOutcome& o, const playbook::Task& task, bool,
     h->unreachable = !o.ignored;
     return;
   }
+  // delegate_facts: the facts (gathered or set) belong to the delegated host; the registered
+  // result stays with this one
+  HostState* facts_to = o.facts_host.empty() ? h : &m_ctx.hosts->get(o.facts_host);
   if (o.new_facts.is_map()) {
-    for (const auto& [k, v] : o.new_facts.as_map()) {
-      std::string bare = k.rfind("ansible_", 0) == 0 ? k.substr(8) : k;
-      h->facts.mutable_map().set(bare, v);
-      h->injected_facts.mutable_map().set(k.rfind("ansible_", 0) == 0 ? k : "ansible_" + k, v);
-    }
+    Value facts = o.new_facts;
+    // Ansible's gather_facts action marks the facts as gathered (`gathering = smart` reads it)
+    if (&task == &m_setup_task) facts.mutable_map().set("_ansible_facts_gathered", true);
+    add_facts(*facts_to, facts);
+    for (const auto& [k, v] : facts.as_map()) facts_to->cached_facts.mutable_map().set(k, v);
+    store_cached_facts(*facts_to);
   }
   if (o.new_vars.is_map())
-    for (const auto& [k, v] : o.new_vars.as_map()) h->runtime_vars.mutable_map().set(k, v);
+    for (const auto& [k, v] : o.new_vars.as_map())
+      (k == task.register_var ? h : facts_to)->runtime_vars.mutable_map().set(k, v);
   if (o.status == Status::failed && !o.ignored) {
     h->failed = true;
     m_failed_in_section.insert(h);
@@ -401,7 +433,8 @@ void PlayExecutor::apply(const TaskOutcome& o, const playbook::Task& task, bool,
     // what the rescue section sees, as Ansible sets it (its "non-persistent facts": they stay
     // for the rest of the play)
     if (frame.in_rescuable_block) {
-      Map failed_task{{"name", task.name}, {"action", task.action}, {"args", task.args}};
+      // unsafe, as Ansible wraps it: its arguments are what the task said, never templated again
+      Map failed_task{{"name", task.name}, {"action", task.action}, {"args", tmpl::Templar::wrap_unsafe(task.args)}};
       failed_task.set("tags", Value(List(task.tags.begin(), task.tags.end())));
       Map& vars = h->runtime_vars.mutable_map();
       vars.set("ansible_failed_task", Value(std::move(failed_task)));
@@ -426,17 +459,65 @@ void PlayExecutor::apply_meta(action::MetaAction meta, HostState& h) {
     case MetaAction::clear_facts:
       h.facts = Value::map();
       h.injected_facts = Value::map();
+      h.cached_facts = Value::map();
+      if (m_ctx.fact_cache) m_ctx.fact_cache->remove(h.name);
       break;
+    case MetaAction::clear_host_errors: clear_host_errors(); break;
+    case MetaAction::reset_connection:
+      for (const auto& spec : h.close_targets())
+        if (spec.connection == "local") warn_once("Reset is not implemented for this connection");  // as Ansible's local plugin
+      break;
+    case MetaAction::refresh_inventory: refresh_inventory(); break;
     case MetaAction::none:
-    case MetaAction::noop:
-    case MetaAction::refresh_inventory: break;
+    case MetaAction::noop: break;
   }
 }
 
+// Ansible's clear_host_errors: every host of the play is no longer failed or unreachable. A
+// host that failed stays out of this play (its iterator is done) and of ansible_play_hosts, but
+// runs the later plays, and the run's exit code no longer counts it; an unreachable one goes on
+// with the next task.
+void PlayExecutor::clear_host_errors() {
+  for (HostState* h : m_ctx.play_hosts_all) {
+    if (h->failed) {
+      h->failed = false;
+      m_ended_hosts.insert(h->name);
+      m_cleared_hosts.insert(h->name);
+    }
+    h->unreachable = false;
+    h->errors_cleared = true;
+  }
+  refresh_play_hosts();
+}
+
+// Ansible's refresh_inventory: the sources are read again; hosts and groups that add_host and
+// group_by made stay. The hosts' inventory variables and `groups` follow.
+void PlayExecutor::refresh_inventory() {
+  if (!m_ctx.refresh_inventory) return;
+  m_ctx.refresh_inventory();
+  m_ctx.magic.mutable_map().set("groups", m_ctx.inventory->groups_var());
+}
+
+void PlayExecutor::warn_once(const std::string& message) {
+  if (m_warned.insert(message).second) m_bus.on_warning(message);
+}
+
 void PlayExecutor::gather_facts() {
-  auto hosts = active_hosts();
+  std::vector<HostState*> hosts;
+  for (HostState* h : active_hosts())
+    if (needs_facts(*h)) hosts.push_back(h);
   if (hosts.empty()) return;
   run_task(m_setup_task, Frame{}, false, hosts);
+}
+
+// `gathering = smart` gathers only for hosts whose (cached) facts were not gathered yet.
+bool PlayExecutor::needs_facts(const HostState& host) const {
+  return m_ctx.options->gathering != "smart" || !host.cached_facts.get_truthy("_ansible_facts_gathered");
+}
+
+void PlayExecutor::store_cached_facts(const HostState& host) {
+  if (!m_ctx.fact_cache) return;
+  for (const auto& w : m_ctx.fact_cache->store(host.name, host.cached_facts)) m_bus.on_warning(w);
 }
 
 void PlayExecutor::notify(HostState& host, const std::string& name) {
@@ -607,7 +688,7 @@ bool PlayExecutor::force_handlers() const {
 // this play or an earlier one); ansible_play_batch (and play_hosts) is the current serial batch,
 // without those either.
 void PlayExecutor::refresh_play_hosts() {
-  auto removed = [](const HostState* h) { return h->failed || h->unreachable; };
+  auto removed = [this](const HostState* h) { return h->failed || h->unreachable || m_cleared_hosts.count(h->name); };
   List all, remaining, batch;
   for (const HostState* h : m_ctx.play_hosts_all) {
     all.push_back(Value(h->name));

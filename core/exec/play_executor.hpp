@@ -66,8 +66,25 @@ protected:
   // include_tasks / include_role (core/exec/includes.cpp): runs the include task on `hosts`,
   // groups its results by file and variables as Ansible's IncludedFile does, announces each
   // included file, then runs each group's tasks on the group's hosts, in order.
-  struct Inclusion;
+  // One included file (or role) and the hosts that include it with the same arguments and loop
+  // variables, in the order Ansible's IncludedFile.process_include_results builds them.
+  struct Inclusion {
+    std::string target;  // include_tasks: the file, absolute; include_role: the role's name
+    Value args;          // the include task's templated arguments
+    Value vars;          // its `vars:` and the loop variables: the include params of its tasks
+    Value special;       // the loop variables alone (the callback's item label)
+    std::vector<std::string> hosts;
+    bool loaded = false;
+    playbook::Task block;  // what runs: the file's tasks or the role's, as one block
+  };
   void run_include(const playbook::Task& task, const Frame& frame, const std::vector<HostState*>& hosts);
+  // Shows one host's include result: nothing when it is ok (the file's announcement counts it),
+  // its skipped or failed items and result otherwise.
+  void show_include_outcome(TaskOutcome& outcome, const output::TaskInfo& info, const Frame& frame);
+  // Loads each inclusion's file or role and announces it (include_tasks); a missing file fails
+  // its hosts (shown, in Ansible's words), a missing role takes them out of the play.
+  void load_inclusions(const playbook::Task& task, std::vector<Inclusion>& inclusions, const Frame& frame,
+                       const output::TaskInfo& info);
   std::vector<Inclusion> group_inclusions(const playbook::Task& task, const std::vector<TaskOutcome>& outcomes);
   void run_inclusion(Inclusion& inclusion, const Frame& frame);
   void run_on_hosts_only(const std::vector<std::string>& hosts, const std::function<void()>& body);
@@ -95,6 +112,9 @@ protected:
   output::TaskInfo task_info(const playbook::Task& task, bool is_handler) const;
   std::string templated_name(const playbook::Task& task) const;
   void apply_meta(action::MetaAction meta, HostState& host);
+  void clear_host_errors();
+  void refresh_inventory();
+  void warn_once(const std::string& message);  // Ansible's Display shows each warning once
   void change_inventory(TaskOutcome& outcome);
   // A bool play-level keyword (gather_facts, run_once), templated with the play's variables.
   bool play_keyword_bool(std::string_view name, const Value& value, bool fallback) const;
@@ -124,6 +144,8 @@ protected:
   // PlayIterator's test for --start-at-task: the task's name or shown name is NAME or matches it.
   static bool is_start_at_task(const playbook::Task& task, const std::string& pattern);
   bool gathers_facts() const;  // the play's gather_facts, else [defaults] gathering
+  bool needs_facts(const HostState& host) const;  // false: smart gathering, facts gathered already
+  void store_cached_facts(const HostState& host);  // into the fact cache, if the run has one
   Frame section_frame() const;  // what a section's top-level tasks get
 
   PlayContext& m_ctx;
@@ -146,6 +168,8 @@ protected:
   std::set<std::string> m_outside_inclusion;  // active hosts that did not include what runs now
   std::vector<const Value*> m_include_layers;  // vars of the inclusions running now, outermost first
   bool m_flushing = false;  // handlers are running: what they include runs as handlers too
+  std::set<std::string> m_cleared_hosts;  // failed, then cleared by clear_host_errors: out of this play
+  std::set<std::string> m_warned;
 };
 
 }  // namespace drover::exec

@@ -11,6 +11,9 @@
 #include "core/output/display.hpp"
 #include "core/playbook/serial.hpp"
 #include "core/secrets/vars_file.hpp"
+#include "core/template/ansible_support.hpp"
+#include "core/value/boolean.hpp"
+#include "core/value/python_repr.hpp"
 #include "core/vars/scope.hpp"
 
 namespace drover::exec {
@@ -47,8 +50,7 @@ Value load_play_vars(const playbook::Play& play, const playbook::Playbook& pb, c
       tried += (tried.empty() ? "" : ", ") + p.string();
       if (!fs::exists(p)) continue;
       Value file_vars = secrets::load_vars_file(p.string());
-      if (file_vars.is_map())
-        for (const auto& [k, v] : file_vars.as_map()) vars.mutable_map().set(k, v);
+      if (file_vars.is_map()) vars = combine_vars(vars, file_vars);
       loaded = true;
       break;
     }
@@ -91,6 +93,14 @@ Value play_magic(const playbook::Play& play, const playbook::Playbook& pb, const
   m.set("ansible_check_mode", opts.check);
   m.set("ansible_diff_mode", opts.diff);
   m.set("ansible_verbosity", opts.verbosity);
+  // Ansible's options vars (load_options_vars): ansible_limit only with -l; no
+  // ansible_playbook_python, as nothing of drover's runs in Python
+  m.set("ansible_forks", opts.forks);
+  if (!opts.limit.empty()) m.set("ansible_limit", opts.limit);
+  List sources;
+  for (const auto& s : opts.inventory_sources) sources.push_back(Value(s));
+  m.set("ansible_inventory_sources", Value(std::move(sources)));
+  m.set("ansible_config_file", opts.config_file.empty() ? Value() : Value(opts.config_file));
   m.set("omit", tmpl::Templar::omit_token());
   Map version;
   version.set("full", "2.14.0");
@@ -107,6 +117,67 @@ Value play_magic(const playbook::Play& play, const playbook::Playbook& pb, const
   m.set("ansible_run_tags", Value(std::move(run_tags)));
   m.set("ansible_skip_tags", Value(std::move(skip_tags)));
   return Value(std::move(m));
+}
+
+// A random salt of `size` characters from crypt's alphabet.
+std::string random_salt(std::size_t size) {
+  static constexpr std::string_view k_alphabet = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  std::random_device rd;
+  std::string out;
+  for (std::size_t i = 0; i < size; ++i) out += k_alphabet[rd() % k_alphabet.size()];
+  return out;
+}
+
+// vars_prompt's `encrypt`: the crypt schemes drover has (sha512_crypt, sha256_crypt).
+std::string encrypted(const std::string& value, const Value& spec, const SourceLocation& where) {
+  const std::string scheme = spec.get_string("encrypt");
+  const int variant = scheme == "sha512_crypt" ? 6 : scheme == "sha256_crypt" ? 5 : 0;
+  if (!variant)
+    throw SourceError(where, "vars_prompt encrypt: '" + scheme + "' is not a scheme drover has",
+                      "use sha512_crypt or sha256_crypt", ExitCode::error);
+  std::string salt = spec.get_string("salt");
+  if (salt.empty()) {
+    const Value* size = spec.find("salt_size");
+    salt = random_salt(size && size->is_int() ? static_cast<std::size_t>(size->as_int()) : 16);
+  }
+  return tmpl::sha_crypt(variant, value, salt, 0);
+}
+
+// Ansible's vars_prompt (PlaybookExecutor, Display.do_var_prompt): a variable given with -e is
+// not asked for; on a terminal the answer (empty: the default) sets it as a play variable.
+// Without a terminal Ansible takes the default, or sets the string 'None'; drover stops with an
+// error naming the variable instead.
+void prompt_vars(const playbook::Play& play, Value& play_vars, const RunOptions& opts, RunContext& rc,
+                 bool& warned) {
+  for (const Value& spec : play.vars_prompt) {
+    const std::string name = python_str(spec.get("name"));
+    if (opts.extra_vars.find(name)) continue;
+    const Value* prompt_v = spec.find("prompt");
+    const std::string prompt = prompt_v && !prompt_v->is_null() ? python_str(*prompt_v) : name;
+    const Value* default_v = spec.find("default");
+    const bool has_default = default_v && !default_v->is_null();
+    std::string value;
+    if (rc.ask_var) {
+      const std::string msg = has_default ? prompt + " [" + python_str(*default_v) + "]: " : prompt + ": ";
+      const Value* priv = spec.find("private");
+      const Value* confirm = spec.find("confirm");
+      value = rc.ask_var(msg, !priv || loose_boolean(*priv), confirm && loose_boolean(*confirm));
+    } else {
+      if (!warned) rc.bus->on_warning("Not prompting as we are not in interactive mode");
+      warned = true;
+      if (!has_default)
+        throw SourceError(play.where,
+                          "vars_prompt: cannot ask for '" + name + "' (" + prompt + "): stdin is not a terminal and the "
+                          "prompt has no default",
+                          "give the variable on the command line (-e " + name + "=...) or a `default:` in the prompt",
+                          ExitCode::error);
+    }
+    if (value.empty() && has_default) value = python_str(*default_v);
+    if (spec.get_truthy("encrypt")) value = encrypted(value, spec, play.where);
+    Value v(value);
+    if (spec.get_truthy("unsafe")) v.add_mark(Mark::unsafe);
+    play_vars.mutable_map().set(name, std::move(v));
+  }
 }
 
 bool known_order(const std::string& order) {
@@ -171,7 +242,7 @@ void print_start_at_not_found(const std::string& pattern) {
 PlayEnd run_batch(const playbook::Play& play, const std::string& strategy, const playbook::Playbook& pb,
                   RunContext& rc, HostRegistry& registry, const std::vector<HostState*>& matched,
                   const std::vector<HostState*>& batch, WorkerPool<TaskOutcome>& pool, StartAt& start_at,
-                  const Value& play_vars) {
+                  const Value& play_vars, vars::FactCache& fact_cache) {
   const RunOptions& opts = *rc.options;
   inventory::Inventory& inv = *rc.inventory;
   auto hostvars = std::make_shared<HostVars>(inv, registry);
@@ -192,6 +263,14 @@ PlayEnd run_batch(const playbook::Play& play, const std::string& strategy, const
   ctx.play_hosts_all = matched;
   ctx.start_at = start_at.pattern.empty() ? nullptr : &start_at;
   ctx.step = rc.ask_step ? &rc.ask_step : nullptr;
+  if (rc.load_inventory)
+    ctx.refresh_inventory = [&rc, &inv, &registry, &pb, hostvars] {
+      inv.replace_with_refreshed(rc.load_inventory());
+      inv.add_vars_dir(pb.dir);
+      registry.rebind();
+      hostvars->invalidate();
+    };
+  ctx.fact_cache = &fact_cache;
   std::unique_ptr<PlayExecutor> executor = make_strategy(strategy, play, ctx, *rc.bus, pool, *hostvars, batch);
   executor->run();
   return executor->end();
@@ -204,16 +283,23 @@ ExitCode run_playbook(const playbook::Playbook& pb, RunContext& rc) {
   inventory::Inventory& inv = *rc.inventory;
   inv.add_vars_dir(pb.dir);
   output::EventBus& bus = *rc.bus;
-  HostRegistry registry(inv);
+  vars::FactCache fact_cache(opts.fact_cache);
+  // --flush-cache: every inventory host's cached facts go, as Ansible's _flush_cache does
+  if (opts.flush_cache)
+    for (const auto* h : inv.select("all")) fact_cache.remove(h->name);
+  HostRegistry registry(inv, &fact_cache);
   std::map<std::string, bool> ever_failed, ever_unreachable;
   WorkerPool<TaskOutcome> pool(opts.forks);
   StartAt start_at{opts.start_at_task};
+  bool warned_no_prompt = false;  // "Not prompting as we are not in interactive mode", once
   bool playbook_broken = false;  // a batch failed entirely, or a failure limit broke a play off
+  bool errors_cleared = false;   // clear_host_errors ran: the exit code follows the hosts' state
   PlayEnd worst_end = PlayEnd::completed;
   bus.on_playbook_start(pb.path);
   for (const auto& play : pb.plays) {
     if (g_interrupted || playbook_broken) break;
     Value play_vars = load_play_vars(play, pb, opts, rc.lookups);
+    prompt_vars(play, play_vars, opts, rc, warned_no_prompt);
     Value pattern = play_scope_template(Value(play.hosts), play_vars, opts, rc.lookups);
     std::string pat = pattern.is_string() ? pattern.as_string() : play.hosts;
     output::PlayInfo info;
@@ -239,10 +325,17 @@ ExitCode run_playbook(const playbook::Playbook& pb, RunContext& rc) {
     if (!known_order(order))
       throw SourceError(play.where, "Invalid 'order' specified for inventory hosts: " + order,
                         "order is one of: inventory, reverse_inventory, reverse_sorted, shuffle, sorted", ExitCode::error);
+    for (const auto& w : fact_cache.take_warnings()) bus.on_warning(w);
     for (auto& batch : serial_batches(play, ordered_hosts(matched, order), play_vars, opts, rc.lookups)) {
       if (g_interrupted) break;
       bus.on_play_start(info);  // Ansible prints the play's banner for every batch
-      PlayEnd end = run_batch(play, info.strategy, pb, rc, registry, matched, batch, pool, start_at, play_vars);
+      PlayEnd end = run_batch(play, info.strategy, pb, rc, registry, matched, batch, pool, start_at, play_vars, fact_cache);
+      for (HostState* h : matched) {
+        if (!h->errors_cleared) continue;  // meta: clear_host_errors: earlier failures are forgotten
+        h->errors_cleared = false;
+        ever_failed[h->name] = ever_unreachable[h->name] = false;
+        errors_cleared = true;
+      }
       std::size_t failed_now = 0;
       for (HostState* h : batch) {
         bool before = ever_failed[h->name] || ever_unreachable[h->name];
@@ -270,6 +363,11 @@ ExitCode run_playbook(const playbook::Playbook& pb, RunContext& rc) {
   // a host can fail without a result in the stats (an include_role whose role is missing)
   const bool any_failed = std::any_of(ever_failed.begin(), ever_failed.end(), [](const auto& kv) { return kv.second; });
   if (code == ExitCode::ok && any_failed) code = ExitCode::host_failed;
+  if (errors_cleared && code != ExitCode::interrupted) {
+    // as Ansible's, from the hosts still failed or unreachable (the recap keeps its counts)
+    const bool any_unreachable = std::any_of(ever_unreachable.begin(), ever_unreachable.end(), [](const auto& kv) { return kv.second; });
+    code = any_unreachable ? ExitCode::host_unreachable : any_failed ? ExitCode::host_failed : ExitCode::ok;
+  }
   return code;
 }
 

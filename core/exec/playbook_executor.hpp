@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <span>
 #include <string>
 
@@ -29,6 +30,12 @@ struct RunContext {
   connection::ConnectionDefaults connection_defaults;
   std::span<const tmpl::LookupRow> lookups;  // the plugin set's: every Templar of the run gets them
   StepPrompt ask_step;  // --step: asks the user before each task; empty: no --step
+  // meta: refresh_inventory: the inventory read again from its sources; empty: the inventory is
+  // kept as it is (nothing to re-read).
+  std::function<inventory::Inventory()> load_inventory;
+  // vars_prompt's question on the terminal: the message, whether to hide the input, whether to ask
+  // a second time to confirm (again until both answers match); empty when stdin is no terminal.
+  std::function<std::string(const std::string& message, bool hidden, bool confirm)> ask_var;
 };
 
 // Runs every play; returns Ansible's exit code (0, 2 a host failed, 4 a host unreachable, 99).

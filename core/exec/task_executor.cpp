@@ -6,8 +6,10 @@
 #include <stdexcept>
 #include <thread>
 
+#include "core/exec/async_job.hpp"
 #include "core/exec/keywords.hpp"
 #include "core/secrets/redactor.hpp"
+#include "core/transport/runner_client.hpp"
 #include "core/value/json.hpp"
 #include "core/vars/scope.hpp"
 
@@ -73,6 +75,16 @@ Value skipped_result() {
   return Value(std::move(m));
 }
 
+// A loop with nothing to loop over: skipped, its `when` never evaluated (Ansible's wording).
+Value no_items_result() {
+  Map m;
+  m.set("changed", false);
+  m.set("skipped", true);
+  m.set("skipped_reason", "No items in the list");
+  m.set("results", List{});
+  return Value(std::move(m));
+}
+
 Value unreachable_result(const std::string& msg) {
   Map m;
   m.set("changed", false);
@@ -81,21 +93,22 @@ Value unreachable_result(const std::string& msg) {
   return Value(std::move(m));
 }
 
-// ansible_loop (loop_control.extended): the item's place in the loop.
-Value loop_info(const List& items, std::size_t i) {
+// ansible_loop (loop_control.extended): the item's place in the loop, in Ansible's key order;
+// previtem and nextitem only where there is one, allitems unless extended_allitems is off.
+Value loop_info(const List& items, std::size_t i, bool allitems) {
   Map m;
   auto n = static_cast<std::int64_t>(items.size());
   auto idx = static_cast<std::int64_t>(i);
-  m.set("allitems", Value(items));
   m.set("index", idx + 1);
   m.set("index0", idx);
-  m.set("revindex", n - idx);
-  m.set("revindex0", n - idx - 1);
   m.set("first", i == 0);
   m.set("last", idx == n - 1);
   m.set("length", n);
-  m.set("previtem", i > 0 ? items[i - 1] : Value());
-  m.set("nextitem", idx + 1 < n ? items[i + 1] : Value());
+  m.set("revindex", n - idx);
+  m.set("revindex0", n - idx - 1);
+  if (allitems) m.set("allitems", Value(items));
+  if (idx + 1 < n) m.set("nextitem", items[i + 1]);
+  if (i > 0) m.set("previtem", items[i - 1]);
   return Value(std::move(m));
 }
 
@@ -108,13 +121,13 @@ struct LoopTotals {
     any_failed = any_failed || st == Status::failed;
     all_skipped = all_skipped && st == Status::skipped;
   }
-  Value result(List results, Map facts, bool had_items) const {
+  Value result(List results, Map facts) const {
     Map agg;
     agg.set("changed", any_changed);
     if (any_failed) {
       agg.set("failed", true);
       agg.set("msg", "One or more items failed");
-    } else if (all_skipped && had_items) {
+    } else if (all_skipped) {
       agg.set("skipped", true);
       agg.set("msg", "All items skipped");
     } else {
@@ -148,6 +161,8 @@ public:
       return finish(out, run_with_retries(m_scope, templar));
     } catch (const TaskError& e) {
       return finish(out, failed_result(e.what()));
+    } catch (const transport::RunnerTimeout&) {
+      return finish(out, timeout_result());
     } catch (const connection::Unreachable& e) {
       return finish(out, unreachable_result(e.what()));
     } catch (const tmpl::TemplateError& e) {
@@ -168,6 +183,18 @@ private:
   std::string m_delegate_host;              // set when the task ran on another host
   action::MetaAction m_meta = action::MetaAction::none;
   std::vector<std::string> m_warnings;      // to show once, with the result
+  std::int64_t m_timeout = 0;               // the task's `timeout` (seconds), once templated
+  std::vector<output::AsyncResult> m_async_events;
+  std::string m_facts_host;                 // delegate_facts: where the facts go
+
+  // Ansible's result, and words, when a task ran past its `timeout`.
+  Value timeout_result() const {
+    Value r = failed_result("The " + m_task.action + " action failed to execute in the expected time frame (" +
+                            std::to_string(m_timeout) + ") and was terminated");
+    r.mutable_map().set("changed", false);
+    return r;
+  }
+  std::string m_loop_var, m_index_var;      // loop_control's, templated when the loop starts
 
   tmpl::TemplateOptions template_options() const {
     tmpl::TemplateOptions o;
@@ -188,6 +215,11 @@ private:
   // set_fact/register < role params < include vars < magic < extra vars.
   void build_scope() {
     const playbook::Role* role = m_task.role.get();
+    // the connection's address as a variable when nothing sets it (Ansible's PlayContext
+    // update_vars): `{{ ansible_host }}` is the inventory name then
+    Map connection_layer;
+    connection_layer.set("ansible_host", m_host.name);
+    m_scope.push_owned(Value(std::move(connection_layer)));
     m_scope.push(m_play.role_defaults.is_null() ? m_play.play->role_defaults : m_play.role_defaults);
     if (role) m_scope.push(role->defaults_layer);
     m_scope.push(m_host.inventory_vars);
@@ -206,6 +238,10 @@ private:
     m_scope.push(m_play.magic);
     if (role) m_scope.push(role->magic);
     m_scope.push(m_opts.extra_vars);
+    // the task's search path, which Ansible sets in the task's variables over everything
+    Map search_layer;
+    search_layer.set("ansible_search_path", Value(List(m_search_paths.begin(), m_search_paths.end())));
+    m_scope.push_owned(Value(std::move(search_layer)));
   }
 
   // The task's `when`, all of which must hold. Throws TaskError naming the condition that could
@@ -224,20 +260,22 @@ private:
   }
 
   Value run_with_retries(const vars::Scope& scope, tmpl::Templar& templar) {
-    if (m_task.until.empty()) return run_action(scope, templar);
+    if (m_task.until.empty()) return apply_overrides(scope, run_action(scope, templar));
     const auto retries = int_keyword(templar, "retries", m_task.retries, 3);
-    const auto delay = int_keyword(templar, "delay", m_task.delay, 5);
+    const double delay = float_keyword(templar, "delay", m_task.delay, 5);
     Value result;
     for (std::int64_t attempt = 1;; ++attempt) {
       result = run_action(scope, templar);
-      result.mutable_map().set("attempts", attempt);
+      // attempts is there before changed_when/failed_when, which may read it (as in Ansible)
+      if (result.is_map()) result.mutable_map().set("attempts", attempt);
+      result = apply_overrides(scope, std::move(result));
       if (status_of(result) == Status::unreachable) return result;
       if (until_holds(scope, result)) return result;
       if (attempt > retries) {
         result.mutable_map().set("failed", true);
         return result;
       }
-      std::this_thread::sleep_for(std::chrono::seconds(delay));
+      std::this_thread::sleep_for(std::chrono::duration<double>(delay));
     }
   }
 
@@ -254,10 +292,19 @@ private:
     vars::Scope out = scope.derive();
     if (!m_task.register_var.empty()) {
       Map m;
-      m.set(m_task.register_var, result);
+      m.set(m_task.register_var, tmpl::Templar::wrap_unsafe(result));
       out.push_owned(Value(std::move(m)));
     }
     return out;
+  }
+
+  // What Ansible's AnsibleActionFail becomes: its message, and the empty traceback 2.14 reports
+  // with it ("The error was: NoneType: None").
+  static Value action_failure(const std::string& msg) {
+    Value r = failed_result(msg);
+    r.mutable_map().set("changed", false);
+    r.mutable_map().set("exception", "NoneType: None\n");
+    return r;
   }
 
   // One attempt: template the arguments and run the action.
@@ -269,6 +316,12 @@ private:
     if (!args.is_map()) return failed_result("the arguments of '" + m_task.action + "' must be a mapping");
     const bool check = bool_keyword(templar, "check_mode", m_task.check_mode, m_opts.check);
     m_diff = bool_keyword(templar, "diff", m_task.diff, m_opts.diff);
+    const std::int64_t async_seconds = int_keyword(templar, "async", m_task.async_val, 0);
+    if (async_seconds > 0) {  // Ansible's ActionBase.run checks, in this order
+      if (row->async != action::Async::supported) return action_failure("async is not supported for this task.");
+      if (check) return action_failure("check mode and async cannot be used on same task.");
+    }
+    m_timeout = int_keyword(templar, "timeout", m_task.timeout.is_null() ? m_play.play->timeout : m_task.timeout, 0);
     transport::ModuleCall base;
     base.check = check;
     base.diff = m_diff;
@@ -276,13 +329,28 @@ private:
     base.environment = environment(templar);
     HostState& exec_host = execution_host(templar);
     transport::Target& target = target_of(exec_host, scope, templar);
+    const std::string job_dir = async_seconds > 0 ? async_dir(scope, templar) : "";
 
+    // `timeout` covers the whole action: each module call gets what is left of it
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(m_timeout);
+    auto limit = [&](transport::ModuleCall& call) {
+      if (m_timeout <= 0) return;
+      const std::chrono::duration<double> left = deadline - std::chrono::steady_clock::now();
+      if (left.count() <= 0) throw transport::RunnerTimeout("no time left");
+      call.timeout_s = left.count();
+    };
+    bool async_started = false;
     action::ActionContext ctx{m_task, args, templar, scope, check, m_diff, m_search_paths, {}, {}};
     ctx.result_types = m_opts.result_types;
     ctx.run_module = [&](const std::string& module, const Value& module_args) {
       transport::ModuleCall call = base;
       call.module = module;
       call.args = module_args;
+      if (async_seconds > 0) {
+        call.async_job = Value(Map{{"jid", async_jid_prefix()}, {"time_limit", async_seconds}, {"dir", job_dir}});
+        async_started = true;
+      }
+      limit(call);
       return target.run(call);
     };
     ctx.run_raw = [&](const std::string& command) { return target.raw(command, base.become); };
@@ -290,8 +358,36 @@ private:
     Value result = row->fn(ctx);
     m_meta = ctx.meta;
     if (!result.is_map()) result = failed_result("the action returned no result");
+    if (async_started) {
+      result.mutable_map().set("changed", true);  // as Ansible marks every job it starts
+      const std::int64_t poll = int_keyword(templar, "poll", m_task.poll, 15);
+      if (poll > 0 && !result.get_truthy("skipped") && !result.get_truthy("failed"))
+        result = poll_job(target, base, result, async_seconds, poll, job_dir, limit);
+    }
     if (!result.find("changed")) result.mutable_map().set("changed", false);
-    return apply_overrides(scope, std::move(result));
+    return result;
+  }
+
+  // async with poll > 0: waits for the job (Ansible's _poll_async_result), recording the events
+  // the callbacks show before the result (ASYNC POLL ..., ASYNC OK / ASYNC FAILED).
+  Value poll_job(transport::Target& target, const transport::ModuleCall& base, const Value& started,
+                 std::int64_t async_seconds, std::int64_t poll, const std::string& dir,
+                 const std::function<void(transport::ModuleCall&)>& limit) {
+    const std::string jid = started.get_string("ansible_job_id");
+    auto status = [&](const std::string& mode) {
+      transport::ModuleCall call = base;
+      call.module = "async_status";
+      call.check = false;
+      call.args = async_status_args(jid, mode, dir);
+      limit(call);
+      return async_status_result(jid, mode, target.run(call));
+    };
+    std::vector<Value> polls;
+    Value result = poll_async_job(started, async_seconds, poll, status, polls);
+    for (auto& p : polls) m_async_events.push_back({output::AsyncEvent::poll, m_host.name, std::move(p)});
+    const auto end = result.get_truthy("failed") ? output::AsyncEvent::failed : output::AsyncEvent::ok;
+    m_async_events.push_back({end, m_host.name, result});
+    return result;
   }
 
   // What include_tasks/include_role ask the strategy to load (Ansible's include action result).
@@ -307,33 +403,54 @@ private:
     return Value(std::move(m));
   }
 
-  // changed_when / failed_when, evaluated with the result registered.
+  // Ansible's finishing of a result: `failed` set when missing (a non-zero rc fails), then
+  // changed_when / failed_when evaluated with the result registered (not for a skipped one). A
+  // condition that cannot be evaluated fails the task and keeps the result, its error under
+  // changed_when_result / failed_when_result.
   Value apply_overrides(const vars::Scope& scope, Value result) const {
-    if (m_task.changed_when.empty() && m_task.failed_when.empty()) return result;
     if (status_of(result) == Status::unreachable) return result;
+    Map& m = result.mutable_map();
+    if (!m.find("failed")) {
+      const Value* rc = m.find("rc");
+      m.set("failed", rc && !(rc->is_int() && rc->as_int() == 0) && !(rc->is_string() && rc->as_string() == "0"));
+    }
+    if (m.find("skipped") || (m_task.changed_when.empty() && m_task.failed_when.empty())) return result;
     vars::Scope with_result = result_scope(scope, result);
     tmpl::Templar t(with_result, template_options());
+    auto evaluate = [&](const std::vector<std::string>& conditions, const char* name) {
+      for (const auto& c : conditions) {
+        try {
+          if (!t.condition(c)) return false;
+        } catch (const tmpl::TemplateError& e) {
+          throw ConditionError(name, c, e.what());
+        }
+      }
+      return true;
+    };
     try {
-      if (!m_task.changed_when.empty()) {
-        bool changed = true;
-        for (const auto& c : m_task.changed_when) changed = changed && t.condition(c);
-        result.mutable_map().set("changed", changed);
-      }
+      if (!m_task.changed_when.empty()) m.set("changed", evaluate(m_task.changed_when, "changed"));
       if (!m_task.failed_when.empty()) {
-        bool failed = true;
-        for (const auto& c : m_task.failed_when) failed = failed && t.condition(c);
-        result.mutable_map().set("failed_when_result", failed);
-        result.mutable_map().set("failed", failed);
+        bool failed = evaluate(m_task.failed_when, "failed");
+        m.set("failed_when_result", failed);
+        m.set("failed", failed);
       }
-    } catch (const tmpl::TemplateError& e) {
-      return failed_result(task_error(m_task, "The conditional check failed", e));
+    } catch (const ConditionError& e) {
+      m.set("failed", true);
+      m.set(e.keyword + "_when_result", e.message);
     }
     return result;
   }
 
+  struct ConditionError {
+    ConditionError(std::string keyword, const std::string& condition, const std::string& error)
+        : keyword(std::move(keyword)),
+          message("The conditional check '" + condition + "' failed. The error was: " + error) {}
+    std::string keyword, message;
+  };
+
   // become, become_user, become_method, become_flags: command line < play < task < the
   // ansible_become* variables, which outrank the keywords as in Ansible (PlayContext's variable
-  // overrides); the password only comes from ansible_become_password (or _pass).
+  // overrides); the password comes from ansible_become_password (or _pass), else -K.
   transport::Become become(const vars::Scope& scope, tmpl::Templar& templar) const {
     transport::Become b;
     const playbook::Play& play = *m_play.play;
@@ -350,6 +467,9 @@ private:
                    .value_or(m_opts.become_method);
     b.flags = first_string(templar, {var("ansible_become_flags"), m_task.become_flags, play.become_flags})
                   .value_or("");
+    b.exe = first_string(templar, {var("ansible_become_exe"), m_task.become_exe, play.become_exe})
+                .value_or(m_opts.become_exe);
+    b.password = m_opts.become_password;  // -K, --become-password-file; the variables outrank it
     for (const char* name : {"ansible_become_password", "ansible_become_pass"}) {
       Value t = templar.template_value(var(name));
       if (t.is_string()) {
@@ -385,17 +505,33 @@ private:
     std::string name = string_keyword(templar, Value(m_task.delegate_to)).value_or(m_task.delegate_to);
     if (name == m_host.name) return m_host;
     m_delegate_host = name;
+    if (bool_keyword(templar, "delegate_facts", m_task.delegate_facts, false)) m_facts_host = name;
     return m_play.hosts->get(name);
   }
 
-  // The host's Target, made on first use from its connection variables.
+  // The host's Target, made on first use from its connection variables. A task (or block) that
+  // sets connection, remote_user or port gets the Target for what they make of the spec (the
+  // host's own when they change nothing).
   transport::Target& target_of(HostState& host, const vars::Scope& scope, tmpl::Templar& templar) {
-    if (transport::Target* existing = host.target()) return *existing;
-    return host.attach_target(m_play.make_target(connection_spec(host, scope, templar)));
+    const bool keywords = !m_task.connection.is_null() || !m_task.remote_user.is_null() || !m_task.port.is_null();
+    if (!keywords) {
+      if (transport::Target* existing = host.target()) return *existing;
+      return host.attach_target(m_play.make_target(connection_spec(host, scope, templar)));
+    }
+    connection::ConnectionSpec spec = connection_spec(host, scope, templar);
+    const std::string key = spec_key(spec);
+    if (transport::Target* own = host.target(); own && spec_key(own->spec()) == key) return *own;
+    if (transport::Target* existing = host.target(key)) return *existing;
+    return host.attach_target(m_play.make_target(spec), key);
+  }
+
+  static std::string spec_key(const connection::ConnectionSpec& spec) {
+    return spec.connection + "\n" + spec.user + "\n" + spec.address + "\n" + std::to_string(spec.port);
   }
 
   // How to reach `host`: its connection variables (this task's scope for the task's own host,
-  // the inventory for a delegate), then the play keywords, then the command line.
+  // the inventory for a delegate), then the task's (and its blocks') keywords, the play's, then
+  // the command line — Ansible's order: connection variables outrank the keywords.
   connection::ConnectionSpec connection_spec(const HostState& host, const vars::Scope& scope, tmpl::Templar& templar) {
     static const char* const k_keys[] = {
         "ansible_connection", "ansible_host", "ansible_port", "ansible_user",
@@ -409,12 +545,21 @@ private:
       const Value* v = own ? scope.find(key) : host.inventory_vars.find(key);
       if (v) conn_vars.mutable_map().set(key, templar.template_value(*v));
     }
-    // precedence: host variable > play keyword > -c
-    const std::string& fallback = m_play.play->connection.empty() ? m_opts.connection : m_play.play->connection;
-    if (!fallback.empty() && !conn_vars.find("ansible_connection"))
-      conn_vars.mutable_map().set("ansible_connection", fallback);
-    if (!m_play.play->remote_user.empty() && !conn_vars.find("ansible_user") && !conn_vars.find("ansible_ssh_user"))
-      conn_vars.mutable_map().set("ansible_user", m_play.play->remote_user);
+    const playbook::Play& play = *m_play.play;
+    auto keyword = [&](const Value& task_value, const std::string& play_value) {
+      return string_keyword(templar, task_value).value_or(play_value);
+    };
+    Map& vars = conn_vars.mutable_map();
+    std::string connection = keyword(m_task.connection, play.connection);
+    if (connection.empty()) connection = m_opts.connection;
+    // the implicit localhost keeps its local connection, as its ansible_connection does in Ansible
+    if (!connection.empty() && !vars.find("ansible_connection") && !host.implicit_localhost)
+      vars.set("ansible_connection", connection);
+    const std::string user = keyword(m_task.remote_user, play.remote_user);
+    if (!user.empty() && !vars.find("ansible_user") && !vars.find("ansible_ssh_user")) vars.set("ansible_user", user);
+    const Value& port = m_task.port.is_null() ? play.port : m_task.port;
+    if (!port.is_null() && !vars.find("ansible_port") && !vars.find("ansible_ssh_port"))
+      vars.set("ansible_port", int_keyword(templar, "port", port, 22));
     auto spec = connection::spec_from_vars(host.name, conn_vars, m_play.connection_defaults, host.implicit_localhost);
     for (const auto& w : spec.warnings) m_warnings.push_back(w);
     return spec;
@@ -442,6 +587,8 @@ private:
     out.meta = m_meta;
     out.diff = m_diff;
     out.delegate_host = m_delegate_host;
+    out.facts_host = m_facts_host;
+    out.async_events = std::move(m_async_events);
     return out;
   }
 
@@ -467,13 +614,29 @@ private:
     }
   }
 
-  void collect_updates(TaskOutcome& out, const Value& result) const {
+  static bool cacheable(const Value& result) {
+    if (result.get_truthy("_ansible_facts_cacheable")) return true;
+    const Value* results = result.find("results");
+    if (!results || !results->is_list()) return false;
+    return std::any_of(results->as_list().begin(), results->as_list().end(),
+                       [](const Value& r) { return r.get_truthy("_ansible_facts_cacheable"); });
+  }
+
+  void collect_updates(TaskOutcome& out, const Value& finished) const {
     if (out.status == Status::unreachable) return;
+    // What a module returned is data, never templated again when read (Ansible's wrap_var);
+    // set_fact and include_vars set variables, which are.
+    const bool clean = m_task.action == "set_fact" || m_task.action == "include_vars";
+    const Value result = clean ? finished : tmpl::Templar::wrap_unsafe(finished);
     Map vars;
     if (const Value* facts = result.find("ansible_facts"); facts && facts->is_map()) {
-      if (m_task.action == "setup") out.new_facts = *facts;
-      else
+      if (m_task.action == "setup") {
+        out.new_facts = *facts;
+      } else {
         for (const auto& [k, v] : facts->as_map()) vars.set(k, v);
+        // set_fact's cacheable: true puts them in the fact cache too (Ansible's set_host_facts)
+        if (cacheable(result)) out.new_facts = *facts;
+      }
     }
     if (!m_task.register_var.empty()) vars.set(m_task.register_var, result);
     if (!vars.empty()) out.new_vars = Value(std::move(vars));
@@ -484,14 +647,31 @@ private:
     List items;
     try {
       items = loop_items(templar);
-    } catch (const tmpl::TemplateError& e) {
+    } catch (const tmpl::UndefinedError& e) {
+      // As Ansible does: an undefined loop is an error only once `when` holds (a false `when`
+      // skips the task); when the condition cannot be evaluated either, the loop's error wins.
+      bool skip = false;
+      try {
+        skip = !conditions_hold(templar);
+      } catch (const TaskError&) {
+      }
+      if (skip) return finish(out, skipped_result());
       return finish(out, failed_result(task_error(m_task, "Error while resolving the loop", e)));
+    } catch (const tmpl::TemplateError& e) {
+      // a lookup's own error (with_together: [] ...) is the task's message, as in Ansible
+      return finish(out, failed_result(e.what()));
     }
+    if (items.empty()) return finish(out, no_items_result());
     const bool hide = no_log();
+    const double pause = float_keyword(templar, "pause", m_task.loop_control.get("pause"), 0);
+    // loop_var and index_var may be templates, read once with the task's variables
+    m_loop_var = string_keyword(templar, m_task.loop_control.get("loop_var")).value_or("item");
+    m_index_var = string_keyword(templar, m_task.loop_control.get("index_var")).value_or("");
     List results;
     LoopTotals totals;
     Map facts_from_items;
     for (std::size_t i = 0; i < items.size(); ++i) {
+      if (i > 0 && pause > 0) std::this_thread::sleep_for(std::chrono::duration<double>(pause));
       Value r = run_item(items, i, facts_from_items, hide);
       Status st = status_of(r);
       if (st == Status::unreachable) return finish(out, r);
@@ -502,13 +682,13 @@ private:
       out.items.push_back({m_host.name, {}, st, r});
       results.push_back(std::move(r));
     }
-    return finish(out, totals.result(std::move(results), std::move(facts_from_items), !items.empty()));
+    return finish(out, totals.result(std::move(results), std::move(facts_from_items)));
   }
 
   // One loop item: its own scope (the loop variables over the task's), `when` per item.
   Value run_item(const List& items, std::size_t i, const Map& facts_so_far, bool hide) {
-    const std::string loop_var = m_task.loop_control.get_string("loop_var", "item");
-    const std::string index_var = m_task.loop_control.get_string("index_var");
+    const std::string& loop_var = m_loop_var;
+    const std::string& index_var = m_index_var;
     vars::Scope scope = m_scope.derive();
     // facts set by the earlier items are variables for the later ones, as Ansible updates the
     // task's variables after each item (`names: "{{ names | default([]) + [item] }}"`)
@@ -517,7 +697,11 @@ private:
     loop_layer.set(loop_var, items[i]);
     loop_layer.set("ansible_loop_var", loop_var);
     if (!index_var.empty()) loop_layer.set(index_var, static_cast<std::int64_t>(i));
-    if (m_task.loop_control.get_truthy("extended")) loop_layer.set("ansible_loop", loop_info(items, i));
+    Value extended;
+    if (m_task.loop_control.get_truthy("extended")) {
+      extended = loop_info(items, i, m_task.loop_control.get_truthy("extended_allitems", true));
+      loop_layer.set("ansible_loop", extended);
+    }
     scope.push_owned(Value(std::move(loop_layer)));
     tmpl::Templar templar(scope, template_options());
     Value r;
@@ -525,6 +709,8 @@ private:
       r = conditions_hold(templar) ? run_with_retries(scope, templar) : skipped_result();
     } catch (const TaskError& e) {
       r = failed_result(e.what());
+    } catch (const transport::RunnerTimeout&) {
+      r = timeout_result();
     } catch (const tmpl::TemplateError& e) {
       r = failed_result(task_error(m_task, k_undefined_option, e));
     }
@@ -532,6 +718,7 @@ private:
     m.set(loop_var, items[i]);
     m.set("ansible_loop_var", loop_var);
     if (!index_var.empty()) m.set("ansible_index_var", index_var), m.set(index_var, static_cast<std::int64_t>(i));
+    if (!extended.is_null()) m.set("ansible_loop", extended);
     if (const Value* label = m_task.loop_control.find("label")) m.set("_ansible_item_label", templar.template_value(*label));
     if (hide) m.set("_ansible_no_log", true);
     if (!m.find("changed")) m.set("changed", false);
@@ -548,7 +735,7 @@ private:
                                   "wantlist=True to your lookup invocation or use q/query instead of lookup.");
       return terms.as_list();
     }
-    return templar.query(m_task.loop_lookup, terms.is_list() ? terms.as_list() : List{terms});
+    return templar.query(m_task.loop_lookup, terms);
   }
 };
 

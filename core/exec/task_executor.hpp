@@ -24,6 +24,8 @@ struct TaskOutcome {
   bool diff = false;                      // the task's `diff` for this host (module and callback)
   std::string delegate_host;              // the templated delegate_to, when not the host itself
   std::vector<std::string> warnings;      // e.g. ssh options the connection cannot honour
+  std::vector<output::AsyncResult> async_events;  // async with poll: the polls, then ok/failed
+  std::string facts_host;                 // delegate_facts: the host the facts belong to; empty: this one
 };
 
 struct TaskRun {

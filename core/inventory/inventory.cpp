@@ -33,10 +33,14 @@ WarningSink& sink() {
   return s;
 }
 
-// combine_vars with hash_behaviour=replace: b's keys overwrite a's.
+// combine_vars: b's keys overwrite a's (dicts merged under hash_behaviour = merge).
 void combine_into(Map& into, const Value& from) {
   if (!from.is_map()) return;
-  for (const auto& [k, v] : from.as_map()) into.set(k, v);
+  const bool merge = hash_behaviour() == HashBehaviour::merge;
+  for (const auto& [k, v] : from.as_map()) {
+    const Value* old = merge ? into.find(k) : nullptr;
+    into.set(k, old ? merge_recursive(*old, v) : v);
+  }
 }
 
 }  // namespace
@@ -140,8 +144,20 @@ void Inventory::set_host_var(const std::string& host, const std::string& key, Va
   add_host(host).vars.mutable_map().set(key, std::move(value));
 }
 
+void Inventory::replace_with_refreshed(Inventory fresh) {
+  std::vector<DynamicChange> changes = std::move(m_dynamic_changes);
+  std::vector<VarsDir> playbook_dirs = std::move(m_playbook_dirs);
+  *this = std::move(fresh);
+  m_playbook_dirs = std::move(playbook_dirs);
+  for (const DynamicChange& c : changes) {
+    if (c.group.empty()) add_dynamic_host(c.host, c.groups, c.vars);
+    else add_dynamic_group(c.host, c.group, c.groups);
+  }
+}
+
 bool Inventory::add_dynamic_host(const std::string& name, const std::vector<std::string>& groups,
                                  const Value& vars) {
+  m_dynamic_changes.push_back({name, "", groups, vars});
   bool changed = find_host(name) == nullptr || find_host(name)->implicit;
   Host& h = add_host(name, changed ? "all" : "");
   if (vars.is_map()) {
@@ -165,6 +181,7 @@ bool Inventory::add_dynamic_host(const std::string& name, const std::vector<std:
 
 bool Inventory::add_dynamic_group(const std::string& host, const std::string& group,
                                   const std::vector<std::string>& parents) {
+  m_dynamic_changes.push_back({host, group, parents, Value()});
   bool changed = false;
   add_group(group);
   for (const auto& parent : parents) {

@@ -107,7 +107,19 @@ public:
   // Adds group_vars/host_vars beside an inventory source (`dir` is the source's directory).
   void add_inventory_vars_dir(const std::string& dir);
 
+  // meta: refresh_inventory (Ansible's InventoryManager.refresh_inventory): becomes `fresh` (the
+  // sources read again), keeps the playbook's group_vars/host_vars folders, and makes again the
+  // changes add_host and group_by made, in their order. Host and Group pointers taken before
+  // are invalid afterwards.
+  void replace_with_refreshed(Inventory fresh);
+
 private:
+  struct DynamicChange {  // one add_dynamic_host or add_dynamic_group call
+    std::string host, group;  // group: add_dynamic_group's; empty for add_dynamic_host
+    std::vector<std::string> groups;  // add_host's groups, or group_by's parents
+    Value vars;
+  };
+  std::vector<DynamicChange> m_dynamic_changes;
   struct VarsDir;
   std::vector<std::unique_ptr<Host>> m_hosts;
   std::vector<std::unique_ptr<Group>> m_groups;

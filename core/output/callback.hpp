@@ -30,6 +30,9 @@ struct TaskInfo {
   Value args;              // templated args when known (for ad hoc and -vvv)
   bool loop = false;       // the task has loop/with_*: its results come as items + `results`
   bool diff = false;       // the task's `diff` keyword for this host, as the module got it
+  // Which task object this is (Ansible's task uuid): the free strategy gives each host's
+  // included tasks their own, so their banners repeat per host as Ansible's do. Null: unknown.
+  const void* identity = nullptr;
 };
 
 enum class Status { ok, changed, failed, skipped, unreachable };
@@ -61,6 +64,17 @@ struct IncludeInfo {
   std::string file;                // the included file, absolute
   std::vector<std::string> hosts;  // the hosts that include it, in result order
   Value vars = Value::map();       // the loop variables of this inclusion (item label), or {}
+  TaskInfo task;                   // the include task (free strategy: its banner goes first)
+};
+
+// How a task run with `async` and `poll` is getting on (Ansible's v2_runner_on_async_poll,
+// _async_ok and _async_failed): each poll that found the job still running, then whether it
+// ended well; all before the task's own result.
+enum class AsyncEvent { poll, ok, failed };
+struct AsyncResult {
+  AsyncEvent event = AsyncEvent::poll;
+  std::string host;
+  Value result;  // poll: the async_status answer (ansible_job_id, started, finished); else the task's result
 };
 
 struct HostStats {
@@ -84,6 +98,7 @@ public:
   virtual void on_host_result(const HostResult&) {}
   virtual void on_item_result(const ItemResult&) {}
   virtual void on_include(const IncludeInfo&) {}
+  virtual void on_async(const AsyncResult&) {}
   virtual void on_warning(const std::string& /*message*/) {}
   virtual void on_stats(const RunStats&) {}
   virtual void on_playbook_end() {}

@@ -105,6 +105,11 @@ void EventBus::on_include(const IncludeInfo& include) {
   forward("on_include", [&](Callback& c) { c.on_include(include); });
 }
 
+void EventBus::on_async(const AsyncResult& async) {
+  secrets::Redactor::global().add_marked(async.result);
+  forward("on_async", [&](Callback& c) { c.on_async(async); });
+}
+
 void EventBus::on_warning(const std::string& message) {
   forward("on_warning", [&](Callback& c) { c.on_warning(message); });
 }

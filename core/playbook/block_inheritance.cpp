@@ -6,9 +6,10 @@ namespace {
 
 // The keywords a task takes from its enclosing block when it does not set them.
 constexpr Value Task::*k_inherited[] = {
-    &Task::become,    &Task::become_user, &Task::become_method,      &Task::become_flags, &Task::check_mode,
+    &Task::become,    &Task::become_user, &Task::become_method,      &Task::become_flags, &Task::become_exe, &Task::check_mode,
     &Task::diff,      &Task::environment, &Task::ignore_errors,      &Task::ignore_unreachable,
-    &Task::no_log,    &Task::run_once,
+    &Task::no_log,    &Task::run_once,    &Task::timeout,            &Task::delegate_facts, &Task::connection,
+    &Task::remote_user, &Task::port,
 };
 
 void inherit(const Task& block, Task& task) {

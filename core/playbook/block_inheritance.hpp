@@ -7,7 +7,8 @@
 namespace drover::playbook {
 
 // True when the block sets a keyword its tasks inherit (when, become*, check_mode, diff,
-// environment, ignore_errors, ignore_unreachable, no_log, run_once, delegate_to).
+// environment, ignore_errors, ignore_unreachable, no_log, run_once, timeout, delegate_facts,
+// connection, remote_user, port, delegate_to).
 bool passes_keywords_down(const Task& block);
 
 // A copy of `block` whose block/rescue/always tasks carry what they inherit: the block's `when`

@@ -34,9 +34,7 @@ constexpr std::array k_task_keywords = {
 // Keywords Ansible knows that this version of drover does not act on yet. They are refused with
 // a clear message instead of being ignored: silently skipping `become` or `async` would do harm.
 constexpr std::array k_unsupported_task_keywords = {
-    "async", "become_exe", "collections", "connection", "debugger",
-    "delegate_facts", "module_defaults", "poll", "port", "remote_user",
-    "timeout",
+    "collections", "debugger", "module_defaults",
 };
 
 constexpr std::array k_play_keywords = {
@@ -49,8 +47,7 @@ constexpr std::array k_play_keywords = {
 };
 
 constexpr std::array k_unsupported_play_keywords = {
-    "become_exe", "collections", "fact_path", "gather_timeout", "module_defaults", "port", "run_once",
-    "timeout", "vars_prompt",
+    "collections", "module_defaults", "run_once",
 };
 
 constexpr std::array k_strategies = {"free", "host_pinned", "linear"};
@@ -169,19 +166,42 @@ public:
       }
     }
     resolve_action(t, node, have_action ? &action_key : nullptr, action_value);
-    check_templates(node);
+    check_templates(node, have_action ? action_key.as<std::string>() : "");
     return t;
   }
 
   // Compiles every template of the task (not those of its block/rescue/always, which are tasks
   // checked on their own), so a Jinja2 syntax error stops the run before anything runs, at the
   // scalar that holds it. Conditionals are bare expressions; `!unsafe` text is never templated.
-  void check_templates(const YAML::Node& task) {
+  // A k=v argument string is checked value by value, after Ansible's k=v splitting has decoded
+  // its escapes (`msg="{{ x | default(\"none\") }}"` holds a valid template).
+  void check_templates(const YAML::Node& task, const std::string& action_key = "") {
     for (const auto& kv : task) {
       std::string key = kv.first.as<std::string>();
       if (key == "block" || key == "rescue" || key == "always") continue;
       bool conditional = key == "when" || key == "changed_when" || key == "failed_when" || key == "until";
-      check_node(kv.second, conditional);
+      bool action = key == action_key || key == "action" || key == "local_action";
+      if (action && kv.second.IsScalar() && kv.second.Tag() != "!unsafe" && kv.second.Tag() != "!vault")
+        check_kv_node(kv.second);
+      else
+        check_node(kv.second, conditional);
+    }
+  }
+
+  void check_kv_node(const YAML::Node& n) {
+    Value args;
+    try {
+      args = parse_kv(n.Scalar(), ArgStyle::raw_params);
+    } catch (const Fatal&) {
+      return;  // resolve_action reports a bad k=v string
+    }
+    for (const auto& [k, v] : args.as_map()) {
+      if (!v.is_string() || !tmpl::Templar::is_template(v.as_string())) continue;
+      try {
+        tmpl::Templar::check_syntax(v.as_string(), tmpl::Templar::Expression::templated);
+      } catch (const tmpl::TemplateSyntaxError& e) {
+        fail(n, "template error while templating string: " + e.message() + ". String: " + v.as_string());
+      }
     }
   }
 
@@ -635,12 +655,20 @@ public:
     else if (key == "become_user") t.become_user = value(n);
     else if (key == "become_method") t.become_method = value(n);
     else if (key == "become_flags") t.become_flags = value(n);
+    else if (key == "become_exe") t.become_exe = value(n);
     else if (key == "delegate_to") t.delegate_to = scalar_string(n);
     else if (key == "run_once") t.run_once = value(n);
     else if (key == "check_mode") t.check_mode = value(n);
     else if (key == "diff") t.diff = value(n);
     else if (key == "any_errors_fatal") t.any_errors_fatal = value(n);
     else if (key == "throttle") t.throttle = value(n);
+    else if (key == "async") t.async_val = value(n);
+    else if (key == "poll") t.poll = value(n);
+    else if (key == "timeout") t.timeout = value(n);
+    else if (key == "delegate_facts") t.delegate_facts = value(n);
+    else if (key == "connection") t.connection = value(n);
+    else if (key == "remote_user") t.remote_user = value(n);
+    else if (key == "port") t.port = value(n);
     else if (key == "block") t.block = parse_list(n);
     else if (key == "rescue") t.rescue = parse_list(n);
     else if (key == "always") t.always = parse_list(n);
@@ -720,6 +748,34 @@ public:
   PlayParser(const std::string& file, LoadState& state)
       : m_file(file), m_state(state), m_tasks(file, state) {}
 
+  // Ansible's Play._load_vars_prompt: a list of mappings (one mapping alone is a list of one),
+  // each with `name` and only the keys Ansible knows.
+  List vars_prompt(const YAML::Node& n) {
+    static constexpr std::array k_keys = {"confirm", "default", "encrypt", "name", "private",
+                                          "prompt", "salt", "salt_size", "unsafe"};
+    List out;
+    if (n.IsNull()) return out;
+    std::vector<YAML::Node> entries;
+    if (n.IsMap()) entries.push_back(n);
+    else if (n.IsSequence())
+      for (const auto& item : n) entries.push_back(item);
+    else
+      m_tasks.fail(n, "vars_prompt must be a list of mappings", "write `vars_prompt: [{name: x, prompt: \"x?\"}]`");
+    for (const auto& entry : entries) {
+      if (!entry.IsMap() || !entry["name"])
+        m_tasks.fail(entry, "Invalid vars_prompt data structure, missing 'name' key",
+                     "each vars_prompt entry names the variable it sets");
+      for (const auto& kv : entry) {
+        const std::string key = kv.first.as<std::string>();
+        if (!in(k_keys, key))
+          m_tasks.fail(kv.first, "Invalid vars_prompt data structure, found unsupported key '" + key + "'",
+                       "vars_prompt entries take: name, prompt, default, private, confirm, encrypt, salt_size, salt, unsafe");
+      }
+      out.push_back(yaml_to_value(entry, m_file));
+    }
+    return out;
+  }
+
   Play parse(const YAML::Node& node) {
     if (!node.IsMap()) m_tasks.fail(node, "a play must be a mapping", "start a play with `- hosts: ...`");
     Play p;
@@ -753,6 +809,10 @@ public:
         if (v.is_list()) p.vars_files = v.as_list();
         else if (!v.is_null()) p.vars_files.push_back(v);
       } else if (key == "gather_facts") p.gather_facts = yaml_to_value(n, m_file);
+      else if (key == "gather_subset") p.gather_subset = yaml_to_value(n, m_file);
+      else if (key == "vars_prompt") p.vars_prompt = vars_prompt(n);
+      else if (key == "gather_timeout") p.gather_timeout = yaml_to_value(n, m_file);
+      else if (key == "fact_path") p.fact_path = yaml_to_value(n, m_file);
       else if (key == "pre_tasks") p.pre_tasks = m_tasks.parse_list(n);
       else if (key == "tasks") p.tasks = m_tasks.parse_list(n);
       else if (key == "post_tasks") p.post_tasks = m_tasks.parse_list(n);
@@ -761,9 +821,12 @@ public:
       else if (key == "become_user") p.become_user = yaml_to_value(n, m_file);
       else if (key == "become_method") p.become_method = yaml_to_value(n, m_file);
       else if (key == "become_flags") p.become_flags = yaml_to_value(n, m_file);
+      else if (key == "become_exe") p.become_exe = yaml_to_value(n, m_file);
       else if (key == "environment") p.environment = yaml_to_value(n, m_file);
       else if (key == "connection") p.connection = text(n);
       else if (key == "remote_user") p.remote_user = text(n);
+      else if (key == "port") p.port = yaml_to_value(n, m_file);
+      else if (key == "timeout") p.timeout = yaml_to_value(n, m_file);
       else if (key == "ignore_errors") p.ignore_errors = yaml_to_value(n, m_file);
       else if (key == "ignore_unreachable") p.ignore_unreachable = yaml_to_value(n, m_file);
       else if (key == "any_errors_fatal") p.any_errors_fatal = yaml_to_value(n, m_file);
@@ -921,11 +984,14 @@ void parse_into(Playbook& pb, const std::string& path, LoadState& state, int dep
 void inherit_keywords(std::vector<Task>& tasks, const Task& from) {
   for (Task& t : tasks) {
     for (auto [mine, theirs] : {std::pair{&t.become, &from.become}, {&t.become_user, &from.become_user},
-                                {&t.become_flags, &from.become_flags},
+                                {&t.become_flags, &from.become_flags}, {&t.become_exe, &from.become_exe},
                                 {&t.become_method, &from.become_method}, {&t.ignore_errors, &from.ignore_errors},
                                 {&t.ignore_unreachable, &from.ignore_unreachable}, {&t.no_log, &from.no_log},
                                 {&t.check_mode, &from.check_mode}, {&t.diff, &from.diff},
-                                {&t.environment, &from.environment}, {&t.run_once, &from.run_once}})
+                                {&t.environment, &from.environment}, {&t.run_once, &from.run_once},
+                                {&t.timeout, &from.timeout}, {&t.delegate_facts, &from.delegate_facts},
+                                {&t.connection, &from.connection}, {&t.remote_user, &from.remote_user},
+                                {&t.port, &from.port}})
       if (mine->is_null()) *mine = *theirs;
     if (t.delegate_to.empty()) t.delegate_to = from.delegate_to;
     inherit_keywords(t.block, from);

@@ -65,11 +65,4 @@ Value load_role_vars(const std::string& role_dir, const std::string& subdir, con
   return v.is_map() ? v : Value::map();
 }
 
-Value combine_vars(const Value& base, const Value& top) {
-  Value out = base.is_map() ? base : Value::map();
-  if (top.is_map())
-    for (const auto& [k, v] : top.as_map()) out.mutable_map().set(k, v);
-  return out;
-}
-
 }  // namespace drover::playbook

@@ -39,8 +39,4 @@ std::string role_file(const std::string& role_dir, const std::string& subdir, co
 // are merged in name order. An empty map when the role has none. Encrypted files decrypt here.
 Value load_role_vars(const std::string& role_dir, const std::string& subdir, const std::string& from);
 
-// Ansible's combine_vars with the default hash_behaviour (replace): top-level keys of `top`
-// replace those of `base`.
-Value combine_vars(const Value& base, const Value& top);
-
 }  // namespace drover::playbook

@@ -37,7 +37,7 @@ struct Task {
   std::vector<std::string> tags;
   std::vector<std::string> notify;
   std::vector<std::string> listen;  // handlers only
-  Value become, become_user, become_method, become_flags;
+  Value become, become_user, become_method, become_flags, become_exe;
   std::string delegate_to;
   Value run_once;
   Value check_mode;  // null: follow --check
@@ -46,6 +46,11 @@ struct Task {
   Value retries, delay;
   Value any_errors_fatal;  // null: inherit from the enclosing block, then the play
   Value throttle;          // null: inherit; else at most this many hosts run the task at once
+  Value async_val;         // `async`: seconds the task may run as a background job; null/0: not async
+  Value poll;              // seconds between checks on an async job (null: 15); 0: fire and forget
+  Value timeout;           // null: inherit (block, play); else seconds before the module is killed
+  Value delegate_facts;    // with delegate_to: facts go to the delegated host
+  Value connection, remote_user, port;  // null: inherit (block, play); host variables still win
 
   std::vector<Task> block, rescue, always;
   std::shared_ptr<const Role> role;  // the role that contributed the task; null for play tasks
@@ -67,12 +72,16 @@ struct Play {
   Value vars = Value::map();
   std::vector<Value> vars_files;  // each a string (or a list: first found)
   Value gather_facts;             // null = default (true)
+  Value gather_subset, gather_timeout, fact_path;  // the implicit setup's arguments; null = config's
+  List vars_prompt;  // each a map: name, prompt, default, private, confirm, encrypt, salt_size, salt, unsafe
   std::vector<Task> pre_tasks, tasks, post_tasks, handlers;
   std::vector<std::string> tags;
-  Value become, become_user, become_method, become_flags;
+  Value become, become_user, become_method, become_flags, become_exe;
   Value environment;
   std::string connection;
   std::string remote_user;
+  Value port;     // null: the host's ansible_port, else ssh's default
+  Value timeout;  // null: no task timeout (tasks and blocks may set their own)
   Value ignore_errors, ignore_unreachable;
   Value serial;               // null, an int, "N%", or a list of those (validated by the parser)
   std::string strategy;       // empty: the configured default (linear)

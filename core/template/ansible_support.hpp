@@ -99,4 +99,8 @@ std::string pyyaml_dump(const Value& v, const YamlDumpStyle& style);
 bool version_compare(const Value& value, const Value& version, const std::string& op, bool strict,
                      const std::string& version_type);
 
+// A Python datetime.datetime in local time for `seconds` since the epoch (what
+// datetime.fromtimestamp gives): the template module's template_mtime and template_run_date.
+Value local_datetime(double seconds);
+
 }  // namespace drover::tmpl

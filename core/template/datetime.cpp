@@ -109,3 +109,17 @@ Value g_now(Context&, CallArgs& args) {
 }
 
 }  // namespace drover::tmpl::detail
+
+namespace drover::tmpl {
+
+Value local_datetime(double seconds) {
+  auto micros = static_cast<std::int64_t>(seconds * 1e6);
+  std::time_t whole = static_cast<std::time_t>(micros / 1000000);
+  std::tm tm{};
+  localtime_r(&whole, &tm);
+  auto object = std::make_shared<detail::DateTimeObject>(tm, static_cast<long>(micros % 1000000), seconds);
+  object->self = object;
+  return Value(object);
+}
+
+}  // namespace drover::tmpl

@@ -100,7 +100,7 @@ public:
   Undefined(Value obj, std::string attribute)
       : TemplateObject(Family::undefined), m_obj(std::move(obj)), m_attribute(std::move(attribute)) {}
   std::string type_name() const override { return "AnsibleUndefined"; }
-  [[noreturn]] void fail() const { throw TemplateError(message()); }
+  [[noreturn]] void fail() const { throw UndefinedError(message()); }
   std::string message() const;
 
 private:

@@ -22,6 +22,14 @@ public:
   using std::runtime_error::runtime_error;
 };
 
+// An undefined variable or attribute was used (Ansible's AnsibleUndefinedVariable). Kept apart
+// because the task executor treats it apart: a loop over an undefined value fails only when the
+// task's `when` holds.
+class UndefinedError : public TemplateError {
+public:
+  using TemplateError::TemplateError;
+};
+
 // Arguments after the filter input: `x | f(1, 2, key=3)` → positional {1, 2}, keyword {key: 3}.
 struct CallArgs {
   List positional;
@@ -54,6 +62,10 @@ struct LookupContext {
   std::function<const Value*(std::string_view name)> variable;      // nullptr when undefined
   std::function<std::vector<std::string>()> variable_names;
   std::function<std::vector<std::string>(const std::string& pattern)> inventory_hostnames;
+  // A with_<lookup> loop gave one mapping, not a list: `terms` holds it as its only term, where
+  // Ansible hands the plugin the dict itself (with_items iterates its keys, with_indexed_items
+  // refuses it).
+  bool terms_mapping = false;
 };
 
 // A lookup returns a list of results (query() semantics); lookup() joins them as Ansible does.

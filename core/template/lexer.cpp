@@ -12,6 +12,23 @@ bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' |
 bool is_name_start(unsigned char c) { return std::isalpha(c) || c == '_' || c >= 0x80; }
 bool is_name_char(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x80; }
 
+// The length in bytes of a whitespace character at src[p] that is not ASCII (Python's \s on str
+// also matches U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000, and
+// \x1c-\x1f), 0 for anything else. Jinja2's lexer skips them between tokens.
+std::size_t other_space_len(std::string_view src, std::size_t p) {
+  auto at = [&](std::size_t i) { return i < src.size() ? static_cast<unsigned char>(src[i]) : 0u; };
+  const unsigned c = at(p);
+  if (c >= 0x1c && c <= 0x1f) return 1;
+  if (c == 0xC2 && (at(p + 1) == 0x85 || at(p + 1) == 0xA0)) return 2;
+  if (c == 0xE1 && at(p + 1) == 0x9A && at(p + 2) == 0x80) return 3;
+  if (c == 0xE3 && at(p + 1) == 0x80 && at(p + 2) == 0x80) return 3;
+  if (c == 0xE2 && at(p + 1) == 0x80 && ((at(p + 2) >= 0x80 && at(p + 2) <= 0x8A) || at(p + 2) == 0xA8 ||
+                                         at(p + 2) == 0xA9 || at(p + 2) == 0xAF))
+    return 3;
+  if (c == 0xE2 && at(p + 1) == 0x81 && at(p + 2) == 0x9F) return 3;
+  return 0;
+}
+
 // Python's "unicode-escape" decoding of a string literal's body, as Jinja2's lexer does it.
 std::string unescape(std::string_view s) {
   std::string out;
@@ -190,7 +207,12 @@ private:
     const char* close = kind == '{' ? "}}" : "%}";
     int balance = 0;
     while (true) {
-      while (p < m_src.size() && is_space(m_src[p])) {
+      while (p < m_src.size()) {
+        if (std::size_t n = other_space_len(m_src, p)) {
+          p += n;
+          continue;
+        }
+        if (!is_space(m_src[p])) break;
         if (m_src[p] == '\n') ++m_line;
         ++p;
       }
@@ -213,7 +235,7 @@ private:
     unsigned char c = static_cast<unsigned char>(m_src[p]);
     if (is_name_start(c)) {
       std::size_t q = p;
-      while (q < m_src.size() && is_name_char(static_cast<unsigned char>(m_src[q]))) ++q;
+      while (q < m_src.size() && is_name_char(static_cast<unsigned char>(m_src[q])) && !other_space_len(m_src, q)) ++q;
       m_tokens.push_back({Tok::name, m_src.substr(p, q - p), m_line});
       return q;
     }

@@ -58,7 +58,7 @@ bool scan_for_templates(const Value& v) {
       return std::any_of(v.as_list().begin(), v.as_list().end(), needs_templating);
     case Kind::map:
       for (const auto& [k, x] : v.as_map())
-        if (Templar::is_template(k) || needs_templating(x)) return true;
+        if ((!v.is_unsafe() && Templar::is_template(k)) || needs_templating(x)) return true;
       return false;
     default: return false;
   }
@@ -463,7 +463,8 @@ Value Templar::template_value(const Value& v) {
     case Kind::map: {
       Map out;
       for (const auto& [k, x] : v.as_map()) {
-        std::string key = is_template(k) ? to_str(template_string(Value(k))) : k;
+        // a mapping marked unsafe (wrap_unsafe) has unsafe keys, as Ansible's wrap_var makes them
+        std::string key = !v.is_unsafe() && is_template(k) ? to_str(template_string(Value(k))) : k;
         out.set(std::move(key), template_value(x));
       }
       return Value(std::move(out));
@@ -494,7 +495,9 @@ std::string Templar::render(std::string_view source, const std::string& name) {
     } catch (const TemplateError& e) {
       if (ctx.error_line == 0 || name == k_anonymous) throw;
       std::string where = ctx.error_template.empty() ? name : ctx.error_template;
-      throw TemplateError(where + ":" + std::to_string(ctx.error_line) + ": " + e.what());
+      std::string msg = where + ":" + std::to_string(ctx.error_line) + ": " + e.what();
+      if (dynamic_cast<const UndefinedError*>(&e)) throw UndefinedError(msg);
+      throw TemplateError(msg);
     }
     tmpl->size_hint.store(out.size(), std::memory_order_relaxed);
     std::size_t want = trailing_newlines(body), have = trailing_newlines(out);
@@ -526,11 +529,14 @@ bool Templar::condition(std::string_view expression) {
   return py_truthy(v);
 }
 
-List Templar::query(std::string_view name, const List& terms) {
+Value Templar::wrap_unsafe(Value v) { return mark_deep(std::move(v), Mark::unsafe); }
+
+List Templar::query(std::string_view name, const Value& terms) {
   const LookupRow* row = find_lookup(m_root->lookups(), name);
   if (!row) throw TemplateError("lookup plugin (" + std::string(name) + ") not found");
   LookupContext lc = m_root->lookup_context();
-  return row->fn(terms, Map{}, lc);
+  lc.terms_mapping = terms.is_map();
+  return row->fn(terms.is_list() ? terms.as_list() : List{terms}, Map{}, lc);
 }
 
 }  // namespace drover::tmpl

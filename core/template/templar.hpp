@@ -120,9 +120,13 @@ public:
   bool condition(std::string_view expression);
   // Runs the lookup `name` (short or FQCN) on `terms` with query() semantics, as `with_<name>:`
   // does. Throws TemplateError "lookup plugin (name) not found" for an unknown lookup.
-  List query(std::string_view name, const List& terms);
+  // `terms` is the loop's value: a list is the terms; a mapping is handed over as Ansible hands
+  // it (LookupContext::terms_mapping); anything else is one term.
+  List query(std::string_view name, const Value& terms);
   // The `omit` placeholder string for this run; module args equal to it are dropped by the caller.
   static const std::string& omit_token();
+  // Ansible's wrap_var: `v` with every string in it marked unsafe (never templated when read).
+  static Value wrap_unsafe(Value v);
 
   // True when s contains template syntax ({{, {%, {#).
   static bool is_template(std::string_view s);

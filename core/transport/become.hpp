@@ -28,6 +28,7 @@ struct Become {
   bool enabled = false;
   std::string method = "sudo", user = "root", password;
   std::string flags;  // the method's flags instead of its defaults (sudo: "-H -S -n"); empty = defaults
+  std::string exe;    // the program instead of the method's name (`become_exe`); empty = the name
 };
 
 }  // namespace drover::transport

@@ -76,13 +76,16 @@ Runner::~Runner() {
   if (m_process) m_process->close();
 }
 
-Value Runner::call(const std::string& module, const Value& args, bool check, bool diff, const Value& environment) {
+Value Runner::call(const std::string& module, const Value& args, bool check, bool diff, const Value& environment,
+                   const Value& extra) {
   Map m;
   m.set("module", module);
   m.set("args", args.is_null() ? Value::map() : args);
   m.set("check", check);
   m.set("diff", diff);
   if (environment.is_map() && !environment.as_map().empty()) m.set("environment", environment);
+  if (extra.is_map())
+    for (const auto& [k, v] : extra.as_map()) m.set(k, v);
   return request(Value(std::move(m)));
 }
 
@@ -103,6 +106,7 @@ Value Runner::request(Value message) {
     const Value& result = v->get("result");
     if (!result.is_map())
       throw RunnerFailure("the runner answered request " + std::to_string(id) + " without a result map", stderr_tail());
+    if (v->get_truthy("timed_out")) throw RunnerTimeout(result.get_string("msg"));
     return result;
   }
 }

@@ -26,6 +26,12 @@ private:
   int m_rc;
 };
 
+// The runner killed a module that ran past the request's timeout (its answer said timed_out).
+class RunnerTimeout : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
 // The become method a runner was started through (with Prompt::answered), and the password
 // for its prompt. No method: the runner runs as the connecting user.
 struct BecomePrompt {
@@ -42,9 +48,12 @@ public:
   Runner(std::unique_ptr<connection::Process> process, BecomePrompt become = {}, int hello_timeout_ms = 30000);
   ~Runner();
 
-  // Sends one request and waits for its response; returns the `result` map.
-  // Throws RunnerFailure when the runner dies or answers nonsense, Unreachable.
-  Value call(const std::string& module, const Value& args, bool check, bool diff, const Value& environment);
+  // Sends one request and waits for its response; returns the `result` map. `extra` holds more
+  // request fields (docs/protocol.md: async, timeout), or is null.
+  // Throws RunnerFailure when the runner dies or answers nonsense, RunnerTimeout when the runner
+  // killed the module for its timeout, Unreachable.
+  Value call(const std::string& module, const Value& args, bool check, bool diff, const Value& environment,
+             const Value& extra = Value());
   // {"op":"exit"}, a short wait for the answer, then the process is released. Never throws.
   void exit();
 

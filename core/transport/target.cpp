@@ -33,7 +33,9 @@ std::string probe_command(const std::string& sha) {
          "else printf '" + p + "arch=%s\\n" + p + "home=%s\\n" + p + "runner=absent\\n' \"$(uname -m)\" \"$HOME\"; fi";
 }
 
-std::string runner_key(const Become& become) { return become.enabled ? become.method + ":" + become.user : ""; }
+std::string runner_key(const Become& become) {
+  return become.enabled ? become.method + ":" + become.user + (become.exe.empty() ? "" : ":" + become.exe) : "";
+}
 
 Value failed_result(const std::string& msg, const std::string& stderr_tail = {}, int rc = -1) {
   Map m;
@@ -161,13 +163,18 @@ Value Target::run(const ModuleCall& call) {
     bootstrap();
     Runner& runner = runner_for(call.become);
     try {
-      return runner.call(call.module, call.args, call.check, call.diff, call.environment);
+      Value extra = Value::map();
+      if (!call.async_job.is_null()) extra.mutable_map().set("async", call.async_job);
+      if (call.timeout_s > 0) extra.mutable_map().set("timeout", call.timeout_s);
+      return runner.call(call.module, call.args, call.check, call.diff, call.environment, extra);
     } catch (const RunnerFailure&) {
       m_runners.erase(runner_key(call.become));  // the next call starts a fresh one
       throw;
     }
   } catch (const connection::Unreachable&) {
     reset();
+    throw;
+  } catch (const RunnerTimeout&) {
     throw;
   } catch (const RunnerFailure& f) {
     return failed_result(f.what(), f.stderr_tail(), f.rc());

@@ -44,6 +44,10 @@ struct ModuleCall {
   bool check = false, diff = false;
   Become become;
   Value environment;  // a map of extra environment variables, or null
+  // `async`: {"jid": "j<digits>", "time_limit": seconds, "dir": job folder} starts the module as a
+  // background job and answers at once (docs/protocol.md); null: run it now.
+  Value async_job;
+  double timeout_s = 0;  // > 0: the runner kills the module after this long (RunnerTimeout)
 };
 
 class Target {
@@ -63,6 +67,7 @@ public:
   // A runner that dies, a failed bootstrap or a refused become are failed results with the
   // reason (and the runner's stderr tail in `module_stderr`), as is a become method that is not
   // in the table ("Invalid become method specified, ...").
+  // A call with a timeout the module exceeded throws RunnerTimeout (the runner killed it).
   Value run(const ModuleCall& call);
   // The `raw` module: the command through the login shell (through the become method with
   // become, its password on stdin), no runner. An unknown become method is rc 1 with the reason.

@@ -526,7 +526,11 @@ Regex::Regex(std::string_view pattern, RegexFlag flags) : m_pattern(pattern), m_
   m_code->options = t.options();
   m_code->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(m_code->translated.data()), m_code->translated.size(),
                                m_code->options, &error, &offset, compile_context());
-  if (!m_code->code) throw pattern_error(pattern, pcre2_message(error), t.source_offset(offset));
+  if (!m_code->code) {
+    // Python's words where scripts test for them (re.error: "nothing to repeat")
+    std::string message = error == PCRE2_ERROR_QUANTIFIER_INVALID ? "nothing to repeat" : pcre2_message(error);
+    throw pattern_error(pattern, message, t.source_offset(offset));
+  }
   std::uint32_t captures = 0;
   pcre2_pattern_info(m_code->code, PCRE2_INFO_CAPTURECOUNT, &captures);
   m_group_count = captures;

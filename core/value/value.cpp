@@ -1,5 +1,7 @@
 #include "core/value/value.hpp"
 
+#include <atomic>
+
 #include <cmath>
 
 namespace drover {
@@ -167,6 +169,21 @@ bool operator==(const Map& a, const Map& b) {
     if (!o || !(*o == v)) return false;
   }
   return true;
+}
+
+namespace {
+std::atomic<HashBehaviour> g_hash_behaviour{HashBehaviour::replace};
+}  // namespace
+
+void set_hash_behaviour(HashBehaviour behaviour) { g_hash_behaviour = behaviour; }
+HashBehaviour hash_behaviour() { return g_hash_behaviour; }
+
+Value combine_vars(const Value& a, const Value& b) {
+  Value out = a.is_map() ? a : Value::map();
+  if (!b.is_map()) return out;
+  if (hash_behaviour() == HashBehaviour::merge) return merge_recursive(out, b);
+  for (const auto& [k, v] : b.as_map()) out.mutable_map().set(k, v);
+  return out;
 }
 
 Value merge_recursive(const Value& a, const Value& b) {

@@ -293,4 +293,13 @@ inline Value Value::map() { return Value(Map{}); }
 // Deep merge of b into a (b wins), the way Ansible's `combine(recursive=True)` merges dicts.
 Value merge_recursive(const Value& a, const Value& b);
 
+// Ansible's [defaults] hash_behaviour: how one variable layer's dict combines with a lower
+// layer's dict of the same name. Process-wide, set once by the CLI before anything loads.
+enum class HashBehaviour { replace, merge };
+void set_hash_behaviour(HashBehaviour behaviour);
+HashBehaviour hash_behaviour();
+// Ansible's combine_vars(a, b): b's keys over a's, dicts merged recursively under merge. A
+// non-map `a` counts as {}; a non-map `b` adds nothing.
+Value combine_vars(const Value& a, const Value& b);
+
 }  // namespace drover

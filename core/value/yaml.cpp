@@ -88,6 +88,9 @@ bool parse_float(const std::string& s, double& out) {
 struct Converter {
   const std::string& file;
   std::size_t nodes = 0;
+  // inside a sequence or mapping tagged !unsafe: every string in it is unsafe (Ansible wraps the
+  // whole node), and so is the container, whose keys are then never templated either
+  bool in_unsafe = false;
 
   [[noreturn]] void fail(const YAML::Node& n, const std::string& msg, const std::string& hint = "") {
     throw SourceError(location_of(n, file), msg, hint);
@@ -149,6 +152,18 @@ struct Converter {
   }
 
   Value convert(const YAML::Node& n) {
+    if ((n.IsSequence() || n.IsMap()) && n.Tag() == "!unsafe" && !in_unsafe) {
+      in_unsafe = true;
+      Value v = convert(n);
+      in_unsafe = false;
+      return v;
+    }
+    Value v = convert_node(n);
+    if (in_unsafe && (v.is_string() || v.is_list() || v.is_map())) v.add_mark(Mark::unsafe);
+    return v;
+  }
+
+  Value convert_node(const YAML::Node& n) {
     if (++nodes > k_max_nodes)
       fail(n, "the document expands to more than 5,000,000 nodes through aliases",
            "this looks like an alias bomb; remove the recursive anchors");

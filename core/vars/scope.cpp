@@ -1,7 +1,8 @@
 #include "core/vars/scope.hpp"
 
 #include <algorithm>
-#include <set>
+#include <string_view>
+#include <unordered_set>
 
 #include "core/playbook/args.hpp"
 #include "core/secrets/vars_file.hpp"
@@ -27,15 +28,38 @@ Scope Scope::derive() const {
 
 const Value* Scope::find(std::string_view name) const {
   for (auto it = m_layers.rbegin(); it != m_layers.rend(); ++it)
-    if (const Value* v = (*it)->as_map().find(name)) return v;
+    if (const Value* v = (*it)->as_map().find(name)) {
+      if (!v->is_map() || hash_behaviour() != HashBehaviour::merge) return v;
+      return merged(name, it);
+    }
   return nullptr;
 }
 
+// hash_behaviour = merge: the dicts of `name` in the layers from `top` down, merged bottom-up
+// (a lower layer's non-dict value ends the merge), kept for the scope's life.
+const Value* Scope::merged(std::string_view name, std::vector<const Value*>::const_reverse_iterator top) const {
+  if (auto it = m_merged.find(name); it != m_merged.end()) return it->second.get();
+  std::vector<const Value*> dicts;
+  for (auto it = top; it != m_layers.rend(); ++it) {
+    const Value* v = (*it)->as_map().find(name);
+    if (!v) continue;
+    if (!v->is_map()) break;
+    dicts.push_back(v);
+  }
+  if (dicts.size() == 1) return dicts.front();
+  Value out = *dicts.back();
+  for (auto it = dicts.rbegin() + 1; it != dicts.rend(); ++it) out = merge_recursive(out, **it);
+  return m_merged.emplace(std::string(name), std::make_unique<Value>(std::move(out))).first->second.get();
+}
+
 std::vector<std::string> Scope::names() const {
-  std::set<std::string> seen;
+  // Python's dict order of the merged variables: a name's first appearance, lowest layer first
+  std::unordered_set<std::string_view> seen;
+  std::vector<std::string> out;
   for (const Value* layer : m_layers)
-    for (const auto& [k, v] : layer->as_map()) seen.insert(k);
-  return {seen.begin(), seen.end()};
+    for (const auto& [k, v] : layer->as_map())
+      if (seen.insert(k).second) out.push_back(k);
+  return out;
 }
 
 Value parse_extra_vars(const std::string& arg) {

@@ -3,6 +3,8 @@
 // Scope (they live in the host's state, the play and the task, which all do).
 #pragma once
 
+#include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +30,8 @@ public:
 
 private:
   std::vector<const Value*> m_layers;  // bottom first
+  mutable std::map<std::string, std::unique_ptr<Value>, std::less<>> m_merged;  // hash_behaviour = merge
+  const Value* merged(std::string_view name, std::vector<const Value*>::const_reverse_iterator top) const;
   std::vector<std::unique_ptr<Value>> m_owned;
 };
 

@@ -43,13 +43,16 @@ std::string to_str(const json& value, std::string_view name) {
   conversion_error(name, value, "str");
 }
 
-// Ansible expands "~" in path arguments (expanduser).
+}  // namespace
+
 std::string expand_user(const std::string& path) {
   if (path != "~" && !path.starts_with("~/")) return path;
   const char* home = std::getenv("HOME");
   if (!home || !*home) return path;
   return std::string(home) + path.substr(1);
 }
+
+namespace {
 
 // Ansible's path type: os.path.expanduser(os.path.expandvars(value)); a variable that expands
 // to a "~" path is expanded once more, as that order does.

@@ -33,6 +33,9 @@ struct ArgSpec {
 // missing required arguments, a value outside `choices`, or an unconvertible value.
 json check_args(const json& args, std::span<const ArgSpec> spec, std::string_view module);
 
+// os.path.expanduser for the runner's own user: "~" and "~/x" use HOME; anything else as given.
+std::string expand_user(const std::string& path);
+
 // Helpers for reading checked args.
 std::string arg_string(const json& args, const char* name);  // "" when null
 bool arg_bool(const json& args, const char* name);           // false when null

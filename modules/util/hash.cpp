@@ -8,6 +8,9 @@
 #include <algorithm>
 #include <vector>
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
 namespace drover::modules {
 
 namespace {
@@ -181,9 +184,46 @@ std::unique_ptr<Digest> make_digest(HashAlgorithm algorithm) {
     case HashAlgorithm::md5: return std::make_unique<Md5>();
     case HashAlgorithm::sha1: return std::make_unique<Sha1>();
     case HashAlgorithm::sha256: return std::make_unique<Sha256>();
+    default: break;
   }
   return std::make_unique<Sha1>();
 }
+
+// The longer SHA-2 digests come from OpenSSL, which the runner links for HTTPS anyway.
+const EVP_MD* openssl_digest(HashAlgorithm algorithm) {
+  // the target's openssl.cnf is for its own OpenSSL (see modules/util/http.cpp)
+  static const bool k_initialized [[maybe_unused]] = OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr);
+  switch (algorithm) {
+    case HashAlgorithm::sha224: return EVP_sha224();
+    case HashAlgorithm::sha384: return EVP_sha384();
+    case HashAlgorithm::sha512: return EVP_sha512();
+    default: return nullptr;
+  }
+}
+
+class OpensslDigest {
+public:
+  explicit OpensslDigest(const EVP_MD* md) : m_ctx(EVP_MD_CTX_new()) { EVP_DigestInit_ex(m_ctx, md, nullptr); }
+  ~OpensslDigest() { EVP_MD_CTX_free(m_ctx); }
+  OpensslDigest(const OpensslDigest&) = delete;
+  OpensslDigest& operator=(const OpensslDigest&) = delete;
+  void update(const void* data, size_t size) { EVP_DigestUpdate(m_ctx, data, size); }
+  std::string finish() {
+    unsigned char out[EVP_MAX_MD_SIZE];
+    unsigned size = 0;
+    EVP_DigestFinal_ex(m_ctx, out, &size);
+    static const char* k_hex = "0123456789abcdef";
+    std::string text;
+    for (unsigned i = 0; i < size; ++i) {
+      text += k_hex[out[i] >> 4];
+      text += k_hex[out[i] & 15];
+    }
+    return text;
+  }
+
+private:
+  EVP_MD_CTX* m_ctx;
+};
 
 }  // namespace
 
@@ -191,10 +231,18 @@ std::optional<HashAlgorithm> hash_algorithm(std::string_view name) {
   if (name == "md5") return HashAlgorithm::md5;
   if (name == "sha1") return HashAlgorithm::sha1;
   if (name == "sha256") return HashAlgorithm::sha256;
+  if (name == "sha224") return HashAlgorithm::sha224;
+  if (name == "sha384") return HashAlgorithm::sha384;
+  if (name == "sha512") return HashAlgorithm::sha512;
   return std::nullopt;
 }
 
 std::string hex_digest(HashAlgorithm algorithm, std::string_view data) {
+  if (const EVP_MD* md = openssl_digest(algorithm)) {
+    OpensslDigest digest(md);
+    digest.update(data.data(), data.size());
+    return digest.finish();
+  }
   auto digest = make_digest(algorithm);
   digest->update(reinterpret_cast<const unsigned char*>(data.data()), data.size());
   return digest->finish();
@@ -203,15 +251,20 @@ std::string hex_digest(HashAlgorithm algorithm, std::string_view data) {
 std::optional<std::string> file_hex_digest(HashAlgorithm algorithm, const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
+  const EVP_MD* md = openssl_digest(algorithm);
   auto digest = make_digest(algorithm);
+  std::optional<OpensslDigest> long_digest;
+  if (md) long_digest.emplace(md);
   std::vector<char> buffer(1 << 16);
   while (in) {
     in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
     auto got = in.gcount();
-    if (got > 0) digest->update(reinterpret_cast<const unsigned char*>(buffer.data()), static_cast<size_t>(got));
+    if (got <= 0) continue;
+    if (md) long_digest->update(buffer.data(), static_cast<size_t>(got));
+    else digest->update(reinterpret_cast<const unsigned char*>(buffer.data()), static_cast<size_t>(got));
   }
   if (in.bad()) return std::nullopt;
-  return digest->finish();
+  return md ? long_digest->finish() : digest->finish();
 }
 
 }  // namespace drover::modules

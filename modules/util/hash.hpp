@@ -1,5 +1,6 @@
 // The digests Ansible's results carry (copy/stat `checksum` is sha1, `md5sum` is md5), written
-// here because the static runner links no crypto library.
+// here (md5, sha1, sha256); the longer SHA-2 ones (get_url's checksum, stat's checksum_algorithm)
+// come from the OpenSSL the runner links for HTTPS.
 #pragma once
 
 #include <optional>
@@ -8,9 +9,9 @@
 
 namespace drover::modules {
 
-enum class HashAlgorithm { md5, sha1, sha256 };
+enum class HashAlgorithm { md5, sha1, sha256, sha224, sha384, sha512 };
 
-// The algorithm named `name` ("md5", "sha1", "sha256"), or nothing.
+// The algorithm named `name` ("md5", "sha1", "sha224", "sha256", "sha384", "sha512"), or nothing.
 std::optional<HashAlgorithm> hash_algorithm(std::string_view name);
 
 // Lower-case hex digest of `data`.

@@ -41,6 +41,9 @@ std::string python_timedelta(std::chrono::microseconds delta);
 // "0%03o" % mode, as Ansible prints file modes: "0644", "01777", "04755".
 std::string octal_mode(unsigned mode);
 
+// The length of the longest prefix of `text` that is valid UTF-8 (text.size() when all of it is).
+std::size_t utf8_valid_prefix(std::string_view text);
+
 // base64 (standard alphabet, padded) and back; decode throws ModuleFailure on invalid input.
 std::string base64_encode(std::string_view data);
 std::string base64_decode(std::string_view text);

@@ -2,7 +2,7 @@
 #include <filesystem>
 
 #include "core/inventory/host_range.hpp"
-#include "core/secrets/vars_file.hpp"
+#include "core/template/ansible_support.hpp"
 #include "core/value/boolean.hpp"
 #include "core/value/json.hpp"
 #include "core/value/python_repr.hpp"
@@ -26,7 +26,10 @@ std::vector<std::pair<Value, std::string>> conditions_of(const Value& v) {
   };
   std::vector<std::pair<Value, std::string>> out;
   if (v.is_list()) {
-    for (const auto& item : v.as_list()) out.emplace_back(item, text(item));
+    for (const auto& item : v.as_list()) {
+      if (item.is_null() || (item.is_string() && item.as_string().empty())) continue;  // Ansible: always true
+      out.emplace_back(item, text(item));
+    }
   } else if (v.is_string() || v.is_bool()) {
     out.emplace_back(v, text(v));
   }
@@ -63,8 +66,10 @@ Value run_debug(ActionContext& ctx) {
     Value v;
     try {
       v = ctx.templar.evaluate(name);
-    } catch (const tmpl::TemplateError&) {
+    } catch (const tmpl::UndefinedError&) {
       v = Value("VARIABLE IS NOT DEFINED!");
+    } catch (const tmpl::TemplateError& e) {
+      return failed_result(e.what());  // a filter's own error fails the task, as in Ansible
     }
     out.set(name, v);
   } else {
@@ -122,26 +127,7 @@ Value run_set_fact(ActionContext& ctx) {
     return failed_result("No key/value pairs provided, at least one is required for this action to succeed");
   Map m;
   m.set("ansible_facts", Value(std::move(facts)));
-  m.set("changed", false);
-  return Value(std::move(m));
-}
-
-Value run_include_vars(ActionContext& ctx) {
-  std::string file = ctx.args.get_string("file", ctx.args.get_string("_raw_params"));
-  if (file.empty()) return failed_result("include_vars needs a file (file= or a free-form path)");
-  std::string path = find_file(ctx.search_paths, "vars", file);
-  if (path.empty()) return failed_result("Could not find or access '" + file + "'");
-  Value vars = secrets::load_vars_file(path);
-  if (!vars.is_map()) return failed_result("'" + file + "' must hold a mapping of variables");
-  std::string name = ctx.args.get_string("name");
-  Map m;
-  if (!name.empty()) {
-    Map wrapped;
-    wrapped.set(name, vars);
-    vars = Value(std::move(wrapped));
-  }
-  m.set("ansible_facts", vars);
-  m.set("ansible_included_var_files", Value::list({Value(path)}));
+  if (const Value* c = ctx.args.find("cacheable"); c && loose_boolean(*c)) m.set("_ansible_facts_cacheable", true);
   m.set("changed", false);
   return Value(std::move(m));
 }
@@ -175,6 +161,16 @@ std::vector<std::string> name_list(const Value& v) {
 // (and sets `changed`) once every host has answered.
 Value run_add_host(ActionContext& ctx) {
   Value args = ctx.args;
+  // `add_host: "{{ host_dict }}"`: the free-form value is a mapping of the arguments, which the
+  // k=v ones override (Ansible's combine_vars(raw, args))
+  if (const Value* raw = args.find("_raw_params")) {
+    if (!raw->is_map())
+      return failed_result("Invalid raw parameters passed, requires a dictonary/mapping got a  " + tmpl::py_class(*raw));
+    Value merged = *raw;
+    for (const auto& [k, v] : args.as_map())
+      if (k != "_raw_params") merged.mutable_map().set(k, v);
+    args = std::move(merged);
+  }
   const Value* name = args.find("name");
   for (const char* alias : {"hostname", "host"})
     if (!name) name = args.find(alias);
@@ -183,15 +179,16 @@ Value run_add_host(ActionContext& ctx) {
   Map host_vars;
   if (auto addr = inventory::parse_address(host); addr && addr->port) {
     host = addr->host;
-    host_vars.set("ansible_ssh_port", static_cast<std::int64_t>(*addr->port));
+    args.mutable_map().set("ansible_ssh_port", static_cast<std::int64_t>(*addr->port));
   }
   Value groups;
-  for (const char* key : {"groups", "group", "groupname"})
+  for (const char* key : {"groupname", "groups", "group"})
     if (const Value* g = args.find(key); g && groups.is_null()) groups = *g;
+  if (!groups.is_null() && !groups.is_list() && !groups.is_string() && loose_boolean(groups))
+    return failed_result("Groups must be specified as a list.");
+  // every other argument is a host variable (`host` and `group` too, as in Ansible)
   for (const auto& [k, v] : args.as_map())
-    if (k != "name" && k != "hostname" && k != "host" && k != "groups" && k != "groupname" && k != "group" &&
-        k != "_raw_params")
-      host_vars.set(k, v);
+    if (k != "name" && k != "hostname" && k != "groups" && k != "groupname") host_vars.set(k, v);
   List group_names;
   for (const auto& g : name_list(groups)) group_names.push_back(Value(g));
   Map add;

@@ -17,7 +17,7 @@ using connection::shell_quote;
 
 std::string su_wrap(const std::string& command, const transport::Become& become, Prompt) {
   const std::string flags = become.flags.empty() ? "" : become.flags + " ";
-  return "su " + flags + shell_quote(become.user) + " -c " + shell_quote(command);
+  return (become.exe.empty() ? std::string("su") : become.exe) + " " + flags + shell_quote(become.user) + " -c " + shell_quote(command);
 }
 
 bool is_prompt_word_at(std::string_view text, std::size_t at) {

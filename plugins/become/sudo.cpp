@@ -25,7 +25,7 @@ std::string sudo_wrap(const std::string& command, const transport::Become& becom
     if (!(word == "-n" && !become.password.empty())) flags += word + " ";
   if (!become.password.empty())
     flags += "-p " + shell_quote(prompt == Prompt::answered ? prompt_marker() : "") + " ";
-  return "sudo " + flags + "-u " + shell_quote(become.user) + " " + command;
+  return (become.exe.empty() ? std::string("sudo") : become.exe) + " " + flags + "-u " + shell_quote(become.user) + " " + command;
 }
 
 std::size_t sudo_prompts(std::string_view stderr_text) {

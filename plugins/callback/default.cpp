@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "core/output/result_format.hpp"
+#include "core/value/python_repr.hpp"
 #include "core/value/text.hpp"
 #include "plugins/callback/builtins.hpp"
 #include "plugins/callback/callback_base.hpp"
@@ -88,10 +89,33 @@ public:
 
   // "included: FILE for web1, web2 => (item=x)", in the skip colour, as v2_playbook_on_include.
   void on_include(const IncludeInfo& include) override {
+    // free/host_pinned: the include's ok result shows its banner (Ansible's v2_runner_on_ok)
+    if (m_banner_with_results && !include.task.name.empty()) ensure_banner(include.task);
     std::string msg = "included: " + include.file + " for ";
     for (std::size_t i = 0; i < include.hosts.size(); ++i) msg += (i ? ", " : "") + include.hosts[i];
     if (include.vars.find("_ansible_item_label")) msg += " => (item=" + item_label(include.vars) + ")";
     m_display.display(msg, color::skip);
+  }
+
+  // "ASYNC POLL on web1: jid=j1.2 started=1 finished=0", "ASYNC OK on web1: jid=j1.2", "ASYNC
+  // FAILED on web1: jid=..." (the job id from async_result when the job never finished).
+  void on_async(const AsyncResult& async) override {
+    const Value& r = async.result;
+    std::string jid = python_str(r.get("ansible_job_id"));
+    switch (async.event) {
+      case AsyncEvent::poll:
+        m_display.display("ASYNC POLL on " + async.host + ": jid=" + jid + " started=" + python_str(r.get("started")) +
+                              " finished=" + python_str(r.get("finished")),
+                          color::debug);
+        break;
+      case AsyncEvent::ok: m_display.display("ASYNC OK on " + async.host + ": jid=" + jid, color::debug); break;
+      case AsyncEvent::failed:
+        if (!r.find("ansible_job_id"))
+          if (const Value* inner = r.find("async_result"); inner && inner->is_map())
+            jid = python_str(inner->get("ansible_job_id"));
+        m_display.display("ASYNC FAILED on " + async.host + ": jid=" + jid, color::debug);
+        break;
+    }
   }
 
   void on_stats(const RunStats& stats) override {
@@ -119,6 +143,7 @@ public:
 
 private:
   static bool same_task(const TaskInfo& a, const TaskInfo& b) {
+    if (a.identity && b.identity && a.identity != b.identity) return false;
     return a.name == b.name && a.path == b.path && a.action == b.action && a.is_handler == b.is_handler;
   }
 

@@ -54,6 +54,11 @@ const ConfigName k_ssh[] = {
     {"ssh_extra_args", "ssh_connection.ssh_extra_args", SettingType::string},
 };
 
+// Options of the sh shell plugin (plugin_type=shell, plugin_name=sh).
+const ConfigName k_sh[] = {
+    {"remote_tmp", "defaults.remote_tmp", SettingType::string},
+};
+
 Value typed(const config::Config& cfg, const ConfigName& name) {
   std::string key(name.key);
   switch (name.type) {
@@ -98,7 +103,8 @@ List config(const List& terms, const Map& kwargs, LookupContext&) {
   if (missing != "error" && missing != "warn" && missing != "skip")
     throw TemplateError("\"on_missing\" must be a string and one of \"error\", \"warn\" or \"skip\", not " + missing);
   bool ssh = plugin_type == "connection" && plugin_name == "ssh";
-  if (!plugin_type.empty() && !ssh)
+  bool sh = plugin_type == "shell" && plugin_name == "sh";
+  if (!plugin_type.empty() && !ssh && !sh)
     throw TemplateError("Unable to load " + plugin_type + " plugin \"" + plugin_name + "\"");
   config::Config cfg = config::Config::load();
   List out;
@@ -106,7 +112,9 @@ List config(const List& terms, const Map& kwargs, LookupContext&) {
     if (!term.is_string())
       throw TemplateError("Invalid setting identifier, \"" + term_string(term) + "\" is not a string, its a " +
                           tmpl::py_class(term));
-    const ConfigName* name = ssh ? find_name(k_ssh, term.as_string()) : find_name(k_global, term.as_string());
+    const ConfigName* name = ssh ? find_name(k_ssh, term.as_string())
+                             : sh ? find_name(k_sh, term.as_string())
+                                  : find_name(k_global, term.as_string());
     if (name) {
       try {
         out.push_back(typed(cfg, *name));

@@ -31,7 +31,7 @@ List vars(const List& terms, const Map& kwargs, LookupContext& ctx) {
     const Value* v = ctx.variable ? ctx.variable(term.as_string()) : nullptr;
     if (v) out.push_back(*v);
     else if (fallback) out.push_back(*fallback);
-    else throw TemplateError("No variable found with this name: " + term.as_string());
+    else throw tmpl::UndefinedError("No variable found with this name: " + term.as_string());
   }
   return out;
 }

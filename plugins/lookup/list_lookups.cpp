@@ -125,9 +125,14 @@ std::string format_number(const std::string& format, std::int64_t i) {
 
 }  // namespace
 
-List items(const List& terms, const Map&, LookupContext&) { return flatten_one(Value(terms)); }
+List items(const List& terms, const Map&, LookupContext& ctx) {
+  return flatten_one(ctx.terms_mapping ? terms.at(0) : Value(terms));
+}
 
-List list(const List& terms, const Map&, LookupContext&) { return terms; }
+List list(const List& terms, const Map&, LookupContext& ctx) {
+  if (ctx.terms_mapping) throw TemplateError("with_list expects a list");
+  return terms;
+}
 
 // One term chosen at random (no terms: none).
 List random_choice(const List& terms, const Map&, LookupContext&) {
@@ -145,7 +150,8 @@ List dict(const List& terms, const Map&, LookupContext&) {
   return out;
 }
 
-List indexed_items(const List& terms, const Map&, LookupContext&) {
+List indexed_items(const List& terms, const Map&, LookupContext& ctx) {
+  if (ctx.terms_mapping) throw TemplateError("with_indexed_items expects a list");
   List flat = flatten_one(Value(terms));
   List out;
   for (std::size_t i = 0; i < flat.size(); ++i) out.emplace_back(List{Value(i), flat[i]});
@@ -182,9 +188,13 @@ List nested(const List& terms, const Map&, LookupContext&) {
   return out;
 }
 
-List subelements(const List& terms, const Map&, LookupContext&) {
+List subelements(const List& terms_in, const Map&, LookupContext&) {
   const std::string prefix = "subelements lookup expects a list of two or three items, ";
-  if (terms.size() < 2 || terms.size() > 3) throw TemplateError(prefix);
+  if (terms_in.size() < 2 || terms_in.size() > 3) throw TemplateError(prefix);
+  // the first term listified as Ansible does (listify_lookup_plugin_terms): a scalar becomes a
+  // one-item list, whose item is then not a dictionary
+  List terms = terms_in;
+  if (!terms[0].is_list() && !terms[0].is_map()) terms[0] = Value(List{terms[0]});
   if (!(terms[0].is_list() || terms[0].is_map()) || !terms[1].is_string())
     throw TemplateError(prefix + "first a dict or a list, second a string pointing to the subkey");
   std::vector<std::string> keys;

@@ -7,7 +7,7 @@
 #                                                      in drover's place: proves the playbooks and the
 #                                                      expected outputs are right (slow: ~3 min)
 # Cases: provision unreachable failing local adhoc static differential types keywords execution errors
-#        secrets roles scripts synchronize
+#        secrets roles scripts http transfer async vars synchronize
 #
 # Brings up a 20-host fleet (fleet.sh), plus one extra inventory host on a closed port for the
 # unreachable case, runs the cases, prints PASS/FAIL/SKIP per case (with the diff of expected vs
@@ -25,7 +25,7 @@ readonly k_expected=$k_here/expected
 readonly k_hosts=20
 readonly k_timeout=300           # seconds for any single drover invocation
 readonly k_ansible_timeout=3600  # Ansible on 20 hosts takes minutes on a loaded 2-core machine
-readonly k_all_cases="provision unreachable failing local adhoc static differential types keywords execution errors secrets roles scripts synchronize"
+readonly k_all_cases="provision unreachable failing local adhoc static differential types keywords execution errors secrets roles scripts http transfer async vars synchronize"
 
 g_mode=drover                    # drover | ansible
 g_build=""
@@ -182,6 +182,23 @@ case_provision() {
     expect_recap "$out2" "$k_expected/provision-second.recap" || bad2=1
     (( bad2 == 0 )) || show_output "$out2"
     return $(( bad | bad2 ))
+}
+
+# transfer: copy (a directory from the control node), find, fetch, script and tempfile over ssh on
+# every fleet host (playbooks/transfer/transfer.yml asserts each step); the fetched files are
+# checked here too.
+case_transfer() {
+    new_root "$FLEET_HOME" "$FLEET_USER"; local root=$g_root
+    local out=$g_work/transfer.out fetched=$g_work/fetched rc=0 bad=0 h
+    run_playbook "$out" -i "$FLEET_INVENTORY" -f 25 "$k_playbooks/transfer/transfer.yml" \
+        -e "fleet_root=$root" -e "fetched=$fetched" || rc=$?
+    expect_rc "run" 0 "$rc" || bad=1
+    for h in $(fleet_hosts); do
+        [[ $(cat "$fetched/$h$root/$h/name.txt" 2>/dev/null) == "$h" ]] || { echo "    $h: the fetched file is missing or wrong"; bad=1; }
+        [[ -f $root/$h/tree/sub/two.txt ]] || { echo "    $h: the copied tree is incomplete"; bad=1; }
+    done
+    (( bad == 0 )) || show_output "$out"
+    return "$bad"
 }
 
 case_unreachable() {
@@ -354,7 +371,8 @@ case_synchronize() {
     return "$bad"
 }
 
-# Runs a program in an empty root folder (chroot as root, else a user namespace). A control run
+# Runs a program in an empty root folder (chroot as root, else a user namespace), and get_url in it
+# from a loopback HTTP server (no NSS, no CA files, no libraries needed). A control run
 # with a dynamically linked program must fail there, or the check proves nothing.
 case_static() {
     [[ $g_mode == drover ]] || { echo "    (drover-modules only)"; return 77; }
@@ -384,6 +402,19 @@ case_static() {
         return 1
     fi
     echo "    empty root via $how: $out"
+    # the HTTP client needs nothing from the root either: get_url from a loopback server
+    local web=$g_work/static-web pid
+    mkdir -p "$web" && printf 'static payload\n' > "$web/file.txt"
+    python3 "$k_here/../modules/data/http_server.py" "$web" > "$web/port" 2>/dev/null & pid=$!
+    local i; for i in $(seq 50); do [[ -s $web/port ]] && break; sleep 0.1; done
+    printf '{"url": "http://127.0.0.1:%s/file.txt", "dest": "/got.txt"}' "$(head -1 "$web/port")" > "$jail/args.json"
+    rc=0; out=$(run_in_jail /drover-modules get_url /args.json 2>&1 </dev/null) || rc=$?
+    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+    if [[ $rc -ne 0 || $(cat "$jail/got.txt" 2>/dev/null) != "static payload" ]]; then
+        echo "    get_url in an empty root ($how): exit $rc, output '$out'"
+        return 1
+    fi
+    echo "    get_url in the empty root: $(grep -o '"msg":"[^"]*"' <<< "$out")"
     return 0
 }
 
@@ -458,6 +489,55 @@ case_types() {
     return "$bad"
 }
 
+# http: get_url, uri, wait_for, wait_for_connection and pause (playbooks/http.yml) against an HTTP
+# and an HTTPS server on loopback (tests/modules/data/http_server.py; the certificate is for
+# "localhost", from a throwaway CA made here with openssl): each task's result fields printed as
+# one line, drover's lines equal to ansible-playbook's. Nothing leaves 127.0.0.1.
+case_http() {
+    [[ $g_mode == drover ]] || { echo "    (compares drover with Ansible)"; return 77; }
+    command -v ansible-playbook >/dev/null || { echo "    SKIPPED LOUDLY: ansible-playbook not installed"; return 77; }
+    command -v openssl >/dev/null || { echo "    SKIPPED LOUDLY: openssl not installed"; return 77; }
+    local dir=$g_work/http bad=0 rc=0 pids=()
+    mkdir -p "$dir/root" "$dir/certs" "$dir/out-d" "$dir/out-a"
+    (cd "$dir/certs" &&
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.crt \
+            -subj /CN=drover-test-ca -days 2 &&
+        openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key -out server.csr \
+            -subj /CN=localhost &&
+        printf 'subjectAltName=DNS:localhost\n' > san.ext &&
+        openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 2 \
+            -extfile san.ext) > "$dir/openssl.log" 2>&1 || { cat "$dir/openssl.log"; return 1; }
+    printf 'payload\n' > "$dir/root/data.bin"
+    local sums; sums=$(sha256sum "$dir/root/data.bin" | cut -d' ' -f1)
+    printf '%s  data.bin\n' "$sums" > "$dir/root/SHA256SUMS"
+    local server=$k_here/../modules/data/http_server.py
+    python3 "$server" "$dir/root" > "$dir/http.port" 2>"$dir/http.log" & pids+=($!)
+    python3 "$server" "$dir/root" --cert "$dir/certs/server.crt" --key "$dir/certs/server.key" \
+        > "$dir/https.port" 2>"$dir/https.log" & pids+=($!)
+    local i; for i in $(seq 50); do [[ -s $dir/http.port && -s $dir/https.port ]] && break; sleep 0.1; done
+    local vars=(-e "http=http://127.0.0.1:$(head -1 "$dir/http.port")" -e "https=https://localhost:$(head -1 "$dir/https.port")"
+                -e "ca=$dir/certs/ca.crt" -e "sums=$sums")
+    local out_d=$g_work/http-drover.out out_a=$g_work/http-ansible.out
+    run_playbook "$out_d" -i localhost, -c local "$k_playbooks/http.yml" "${vars[@]}" -e "out=$dir/out-d" || rc=$?
+    expect_rc "drover" 0 "$rc" || bad=1
+    rc=0
+    g_mode=ansible run_playbook "$out_a" -i localhost, -c local "$k_playbooks/http.yml" "${vars[@]}" -e "out=$dir/out-a" || rc=$?
+    expect_rc "ansible-playbook" 0 "$rc" || bad=1
+    kill "${pids[@]}" 2>/dev/null; wait "${pids[@]}" 2>/dev/null
+    local msgs_d msgs_a
+    msgs_d=$(strip_ansi "$out_d" | grep -E '^ +"msg": ' || true)
+    msgs_a=$(strip_ansi "$out_a" | grep -E '^ +"msg": ' || true)
+    local entries; entries=$(grep -c . <<< "$msgs_a" || true)
+    (( entries >= 30 )) || { echo "    ansible-playbook printed $entries results, expected at least 30: the comparison proves nothing"; bad=1; }
+    if [[ $msgs_d != "$msgs_a" ]]; then
+        echo "    results differ (--- ansible-playbook, +++ drover):"
+        diff -u <(printf '%s\n' "$msgs_a") <(printf '%s\n' "$msgs_d") | sed '1,2d;s/^/      /' || true
+        bad=1
+        show_output "$out_d"
+    fi
+    return "$bad"
+}
+
 # keywords: delegation (labels "web1 -> db1(127.0.0.2)"), ignore_unreachable, meta, run_once,
 # handlers and templated keywords on two local hosts: drover's whole output (and exit code) must be
 # ansible-playbook's, line for line.
@@ -509,6 +589,7 @@ case_execution() {
         "--start-at-task nothing force_handlers.yml"
         "--step any_errors_fatal.yml"
         "free.yml"
+        "free_include.yml"
     )
     for args in "${runs[@]}"; do
         n=$((n + 1))
@@ -523,9 +604,10 @@ case_execution() {
         ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 g_mode=ansible run_playbook "$out_a" -f 1 -i "$dir/hosts.ini" "${argv[@]}" <<< "$answers" || rc_a=$?
         expect_rc "drover $args (ansible-playbook exited $rc_a)" "$rc_a" "$rc_d" || bad=1
         local want got
-        if [[ $args == free.yml ]]; then
-            want=$(strip_ansi "$out_a" | sed "$norm" | grep -v '^$' | sort -u)
-            got=$(strip_ansi "$out_d" | sed "$norm" | grep -v '^$' | sort -u)
+        if [[ $args == free*.yml ]]; then
+            # which hosts one "included:" line names depends on which results arrive together
+            want=$(strip_ansi "$out_a" | sed "$norm" | grep -v '^$' | grep -v '^included: ' | sort -u)
+            got=$(strip_ansi "$out_d" | sed "$norm" | grep -v '^$' | grep -v '^included: ' | sort -u)
             [[ $(recap "$out_a") == "$(recap "$out_d")" ]] || { echo "    $args: the recaps differ"; want+=$'\n'RECAP; }
         else
             want=$(strip_ansi "$out_a" | sed "$norm")
@@ -539,6 +621,49 @@ case_execution() {
             bad=1
         fi
     done
+    return "$bad"
+}
+
+# async: async/poll (a polled job, one past its time), fire-and-forget with async_status (status,
+# cleanup, a missing job), timeout, async in check mode, delegate_facts, meta clear_host_errors
+# and reset_connection on two local hosts: drover's whole output and exit code must be
+# ansible-playbook's (job ids and times normalized). Then, drover only, over ssh: a job outlives
+# the run that started it (a second run finds it finished), a module past its timeout is killed
+# with its command, and the `port` and `remote_user` keywords reach a host whose inventory line
+# names neither.
+case_async() {
+    [[ $g_mode == drover ]] || { echo "    (compares drover with Ansible)"; return 77; }
+    command -v ansible-playbook >/dev/null || { echo "    SKIPPED LOUDLY: ansible-playbook not installed"; return 77; }
+    local dir=$k_playbooks/async out_d=$g_work/async-drover.out out_a=$g_work/async-ansible.out rc_d=0 rc_a=0 bad=0
+    # one fork: results in host order on both sides
+    run_playbook "$out_d" -f 1 -i "$dir/hosts.ini" "$dir/async.yml" || rc_d=$?
+    ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 g_mode=ansible run_playbook "$out_a" -f 1 -i "$dir/hosts.ini" "$dir/async.yml" || rc_a=$?
+    expect_rc "drover (ansible-playbook exited $rc_a)" "$rc_a" "$rc_d" || return 1
+    local lines; lines=$(strip_ansi "$out_a" | grep -c . || true)
+    (( lines >= 100 )) || { echo "    ansible-playbook printed $lines lines, expected at least 100: the comparison proves nothing"; return 1; }
+    local norm='s/j[0-9]\+\.[0-9]\+/JID/g;s/"delta": "[^"]*", "end": "[^"]*"/"delta": "T", "end": "T"/;s/"start": "[^"]*"/"start": "T"/'
+    if ! diff -u <(strip_ansi "$out_a" | sed "$norm") <(strip_ansi "$out_d" | sed "$norm") > "$g_work/async.diff"; then
+        echo "    output differs (--- ansible-playbook, +++ drover):"
+        sed '1,2d;s/^/      /' "$g_work/async.diff"
+        return 1
+    fi
+    # over ssh: an inventory line without port and user
+    local inv=$g_work/async-fleet.ini out1=$g_work/async-fleet-1.out out2=$g_work/async-fleet-2.out rc=0 jid port i
+    port=$(sed -n 's/^host01 .*ansible_port=\([0-9]*\).*/\1/p' "$FLEET_INVENTORY")
+    {
+        echo "target ansible_host=$(address_of_host host01) ansible_ssh_private_key_file=$FLEET_KEY"
+        sed -n '/^\[all:vars\]/,$p' "$FLEET_INVENTORY"
+    } > "$inv"
+    run_playbook "$out1" -i "$inv" "$dir/fleet.yml" -e "fleet_port=$port fleet_user=$FLEET_USER" || rc=$?
+    expect_rc "the first run over ssh" 0 "$rc" || { show_output "$out1"; return 1; }
+    jid=$(sed -n 's/.*"msg": "JID=\(j[0-9]*\.[0-9]*\)".*/\1/p' "$out1")
+    [[ -n $jid ]] || { echo "    the first run printed no job id"; show_output "$out1"; return 1; }
+    for (( i = 0; i < 50; i++ )); do pgrep -f 'sleep 31[.]4159' > /dev/null || break; sleep 0.1; done
+    if pgrep -f 'sleep 31[.]4159' > /dev/null; then echo "    the command of the timed-out module still runs"; bad=1; fi
+    sleep 3  # the job sleeps 2 seconds
+    rc=0
+    run_playbook "$out2" -i "$inv" "$dir/fleet.yml" -e "fleet_port=$port fleet_user=$FLEET_USER jid=$jid" || rc=$?
+    expect_rc "the second run over ssh (async_status of $jid)" 0 "$rc" || { show_output "$out2"; bad=1; }
     return "$bad"
 }
 
@@ -578,6 +703,44 @@ case_roles() {
     if [[ $files_a != "$files_d" ]]; then
         echo "    the files written differ (--- ansible-playbook, +++ drover):"
         diff -u <(printf '%s\n' "$files_a") <(printf '%s\n' "$files_d") | sed '1,2d;s/^/      /' || true
+        return 1
+    fi
+}
+
+# vars: include_vars, magic variables, add_host, cacheable set_fact into a jsonfile fact cache,
+# compared with ansible-playbook on the local connection; then each tool reads the other's cache
+# files with gathering = smart (no fact gathering, the cached facts as variables).
+case_vars() {
+    [[ $g_mode == drover ]] || { echo "    (compares drover with Ansible)"; return 77; }
+    command -v ansible-playbook >/dev/null || { echo "    SKIPPED LOUDLY: ansible-playbook not installed"; return 77; }
+    local dir=$k_playbooks/vars cache_d=$g_work/vars-cache-drover cache_a=$g_work/vars-cache-ansible
+    local out_d=$g_work/vars-drover.out out_a=$g_work/vars-ansible.out rc_d=0 rc_a=0
+    ANSIBLE_CACHE_PLUGIN=jsonfile ANSIBLE_CACHE_PLUGIN_CONNECTION=$cache_d \
+        run_playbook "$out_d" -f 1 -i localhost, -c local -l localhost "$dir/site.yml" || rc_d=$?
+    ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 ANSIBLE_CACHE_PLUGIN=jsonfile ANSIBLE_CACHE_PLUGIN_CONNECTION=$cache_a \
+        g_mode=ansible run_playbook "$out_a" -f 1 -i localhost, -c local -l localhost "$dir/site.yml" || rc_a=$?
+    expect_rc "drover on site.yml (ansible-playbook exited $rc_a)" "$rc_a" "$rc_d" || return 1
+    local n; n=$(grep -c '"msg": ' "$out_a" || true)
+    (( n >= 6 )) || { echo "    ansible-playbook printed $n messages, expected at least 6: the comparison proves nothing"; return 1; }
+    if ! diff -u <(strip_ansi "$out_a") <(strip_ansi "$out_d") > "$g_work/vars-site.diff"; then
+        echo "    site.yml: output differs (--- ansible-playbook, +++ drover):"
+        sed '1,2d;s/^/      /' "$g_work/vars-site.diff"
+        return 1
+    fi
+    [[ -f $cache_d/localhost && $(stat -c %a "$cache_d/localhost") == 600 ]] ||
+        { echo "    drover wrote no cache file $cache_d/localhost with mode 600"; return 1; }
+    local reader_d=$g_work/vars-reader-drover.out reader_a=$g_work/vars-reader-ansible.out
+    rc_d=0 rc_a=0
+    ANSIBLE_GATHERING=smart ANSIBLE_CACHE_PLUGIN=jsonfile ANSIBLE_CACHE_PLUGIN_CONNECTION=$cache_a \
+        run_playbook "$reader_d" -i localhost, -c local "$dir/reader.yml" || rc_d=$?
+    ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 ANSIBLE_GATHERING=smart ANSIBLE_CACHE_PLUGIN=jsonfile \
+        ANSIBLE_CACHE_PLUGIN_CONNECTION=$cache_d g_mode=ansible run_playbook "$reader_a" -i localhost, -c local "$dir/reader.yml" || rc_a=$?
+    expect_rc "drover reading Ansible's cache (ansible-playbook reading drover's exited $rc_a)" "$rc_a" "$rc_d" || return 1
+    expect_line "$reader_d" '"msg": "one - one True True"' 1 || { show_output "$reader_d"; return 1; }
+    expect_line "$reader_d" 'Gathering Facts' 0 || return 1
+    if ! diff -u <(strip_ansi "$reader_a") <(strip_ansi "$reader_d") > "$g_work/vars-reader.diff"; then
+        echo "    reader.yml: output differs (--- ansible-playbook on drover's cache, +++ drover on Ansible's):"
+        sed '1,2d;s/^/      /' "$g_work/vars-reader.diff"
         return 1
     fi
 }

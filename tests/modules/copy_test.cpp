@@ -175,3 +175,31 @@ TEST_CASE("copy from a src already on the target, with mode=preserve, into a dir
   CHECK(read_text(dir / "bin/source.sh") == "#!/bin/sh\n");
   CHECK(mode_of(dir / "bin/source.sh") == 0751);
 }
+
+TEST_CASE("copy to a dest ending in / makes the missing directories with directory_mode, as a recursive copy needs") {
+  TempDir dir;
+  std::string dest = dir / "new/";
+  json checked = run_module("copy", {{"content", "x"}, {"dest", dest}, {"_original_basename", "a/b/f.txt"},
+                                     {"directory_mode", "0750"}}, Check::yes);
+  CHECK(checked["changed"] == true);
+  CHECK(!std::filesystem::exists(dir / "new"));
+  json result = run_module("copy", {{"content", "x"}, {"dest", dest}, {"_original_basename", "a/b/f.txt"},
+                                    {"directory_mode", "0750"}, {"mode", "0600"}});
+  CHECK(result["changed"] == true);
+  CHECK(result["dest"] == dir / "new/a/b/f.txt");
+  CHECK(read_text(dir / "new/a/b/f.txt") == "x");
+  CHECK(mode_of(dir / "new") == 0750);
+  CHECK(mode_of(dir / "new/a/b") == 0750);
+  CHECK(mode_of(dir / "new/a/b/f.txt") == 0600);
+  json again = run_module("copy", {{"content", "x"}, {"dest", dest}, {"_original_basename", "a/b/f.txt"},
+                                   {"directory_mode", "0750"}, {"mode", "0600"}});
+  CHECK(again["changed"] == false);
+}
+
+TEST_CASE("regression: copying an empty file to a missing dest creates it (its checksum equals that of no content)") {
+  TempDir dir;
+  json result = run_module("copy", {{"content", ""}, {"dest", dir / "empty"}});
+  CHECK(result["changed"] == true);
+  CHECK(std::filesystem::exists(dir / "empty"));
+  CHECK(run_module("copy", {{"content", ""}, {"dest", dir / "empty"}})["changed"] == false);
+}

@@ -133,7 +133,9 @@ TEST_CASE("--version and --list print the version and the module names") {
   std::istringstream lines(list.stdout_text);
   for (std::string name; std::getline(lines, name);) names.push_back(name);
   CHECK(std::is_sorted(names.begin(), names.end()));
-  for (const char* name : {"command", "copy", "file", "lineinfile"})
+  for (const char* name : {"async_status", "command", "copy", "file", "lineinfile"})
     CHECK(std::find(names.begin(), names.end(), name) != names.end());
+  CHECK(list.stdout_text.find("\ncommand\ncopy\n") != std::string::npos);  // one name a line, sorted
+  CHECK(list.stdout_text.find("\nstat\n") != std::string::npos);
   CHECK(run_binary({"--bogus"}).rc == 1);
 }

@@ -50,10 +50,34 @@ TEST_CASE("setup with !all gathers only the minimal facts, and filter picks by p
   CHECK(!filtered.contains("ansible_hostname"));
 }
 
+TEST_CASE("gather_subset follows Ansible's rules: the minimal set always, !name only removes, fact ids select collectors") {
+  auto facts = [](json subset) { return run_module("setup", {{"gather_subset", subset}})["ansible_facts"]; };
+  // `!hardware` alone leaves the minimal set, not everything else (Ansible's get_collector_names)
+  json no_hw = facts({"!hardware"});
+  CHECK(no_hw.contains("ansible_hostname"));
+  CHECK(!no_hw.contains("ansible_interfaces"));
+  CHECK(!no_hw.contains("ansible_memtotal_mb"));
+  // hardware without the minimal set still brings the platform facts it needs
+  json hw = facts({"hardware", "!min"});
+  CHECK(hw.contains("ansible_memtotal_mb"));
+  CHECK(hw.contains("ansible_hostname"));
+  CHECK(!hw.contains("ansible_date_time"));
+  CHECK(!hw.contains("ansible_env"));
+  // a fact id names its collector; excluding one minimal collector keeps the others
+  json ifaces = facts({"!all", "interfaces", "!dns"});
+  CHECK(ifaces.contains("ansible_interfaces"));
+  CHECK(!ifaces.contains("ansible_dns"));
+  CHECK(ifaces.contains("ansible_pkg_mgr"));
+  // an unknown name to exclude is ignored, as Ansible ignores it
+  CHECK(run_module("setup", {{"gather_subset", {"!bogus"}}})["failed"] != true);
+  CHECK(facts({"!all", "!min"}).size() == 2);  // gather_subset and module_setup only
+}
+
 TEST_CASE("setup rejects an unknown subset") {
   json result = run_module("setup", {{"gather_subset", "gpu"}});
   CHECK(result["failed"] == true);
-  CHECK(std::string(result["msg"]).starts_with("Bad subset 'gpu' given to Ansible."));
+  CHECK(std::string(result["msg"]).starts_with("Bad subset 'gpu' given to Ansible. gather_subset options allowed: all, "
+                                               "all_ipv4_addresses, all_ipv6_addresses, apparmor, architecture, caps,"));
 }
 
 TEST_CASE("setup answers in milliseconds, not seconds") {

@@ -3,8 +3,10 @@
 #include <filesystem>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "harness.hpp"
+#include "modules/util/process.hpp"
 
 using namespace drover::modules::testing;
 
@@ -66,4 +68,58 @@ TEST_CASE("slurp fails with Ansible's messages for a missing file and a director
   CHECK(run_module("slurp", {{"src", dir / "none"}})["msg"] == "file not found: " + (dir / "none"));
   CHECK(run_module("slurp", {{"src", dir.path().string()}})["msg"] ==
         "source is a directory and must be a file: " + dir.path().string());
+}
+
+namespace {
+// stat run one-shot with PATH pointing at an empty directory: no `file`, no `lsattr`.
+json stat_without_tools(const std::string& path) {
+  TempDir dir;
+  std::filesystem::create_directory(dir / "bin");
+  write_text(dir / "args.json", json{{"path", path}}.dump());
+  drover::modules::ProcessSpec spec;
+  spec.argv = {DROVER_MODULES_BIN, "stat", dir / "args.json"};
+  spec.environment = {{"PATH", dir / "bin"}};
+  drover::modules::ProcessResult process = drover::modules::run_process(spec);
+  REQUIRE(process.rc == 0);
+  return json::parse(process.stdout_text)["stat"];
+}
+}  // namespace
+
+TEST_CASE("stat reports mimetype and charset as `file --mime` does, with or without the file command") {
+  TempDir dir;
+  write_text(dir / "ascii", "hello world");
+  write_text(dir / "utf8", "h\xc3\xa9llo\n");
+  write_text(dir / "empty", "");
+  write_text(dir / "bin", std::string("\x01\x02\x00\x03", 4));
+  struct Case {
+    std::string path, mimetype, charset;
+  };
+  for (const Case& c : {Case{dir / "ascii", "text/plain", "us-ascii"}, Case{dir / "utf8", "text/plain", "utf-8"},
+                        Case{dir / "empty", "inode/x-empty", "binary"}, Case{dir / "bin", "application/octet-stream", "binary"},
+                        Case{dir.path().string(), "inode/directory", "binary"}}) {
+    INFO(c.path);
+    json st = run_module("stat", {{"path", c.path}})["stat"];
+    if (::access("/usr/bin/file", X_OK) == 0) {
+      CHECK(st["mimetype"] == c.mimetype);
+      CHECK(st["charset"] == c.charset);
+    }
+    json builtin = stat_without_tools(c.path);
+    CHECK(builtin["mimetype"] == c.mimetype);
+    CHECK(builtin["charset"] == c.charset);
+  }
+  CHECK(!run_module("stat", {{"path", dir / "ascii"}, {"get_mime", false}})["stat"].contains("mimetype"));
+}
+
+TEST_CASE("stat reports lsattr's attributes, and empty ones without lsattr") {
+  TempDir dir;
+  write_text(dir / "f", "x");
+  json bare = stat_without_tools(dir / "f");
+  CHECK(bare["version"].is_null());
+  CHECK(bare["attributes"] == json::array());
+  CHECK(bare["attr_flags"] == "");
+  json st = run_module("stat", {{"path", dir / "f"}})["stat"];
+  CHECK(st.contains("version"));
+  CHECK(st["attributes"].is_array());
+  CHECK(st["attr_flags"].is_string());
+  CHECK(!run_module("stat", {{"path", dir / "f"}, {"get_attributes", false}})["stat"].contains("attributes"));
 }

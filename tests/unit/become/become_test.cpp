@@ -75,3 +75,12 @@ TEST_CASE("refusals read as Ansible's messages, naming the method") {
   CHECK(refusal_message(find_become_method(methods, "sudo"), Refusal::password_missing) == "Missing sudo password");
   CHECK(refusal_message(find_become_method(methods, "sudo"), Refusal::none) == "");
 }
+
+TEST_CASE("become_exe replaces the method's program name") {
+  transport::Become b = as("root");
+  b.exe = "/usr/local/bin/sudo";
+  CHECK(find_become_method(become_methods(), "sudo").wrap("id", b, Prompt::answered) ==
+        "/usr/local/bin/sudo -H -S -n -u 'root' id");
+  b.exe = "ksu";
+  CHECK(find_become_method(become_methods(), "su").wrap("id", b, Prompt::answered) == "ksu 'root' -c 'id'");
+}

@@ -46,8 +46,14 @@ namespace drover::testing {
 // "failed: [web1] (rescued)".
 class RecordingCallback : public output::Callback {
 public:
-  explicit RecordingCallback(std::vector<std::string>& lines, std::vector<output::HostResult>& results)
-      : m_lines(lines), m_results(results) {}
+  explicit RecordingCallback(std::vector<std::string>& lines, std::vector<output::HostResult>& results,
+                             std::vector<std::string>* warnings = nullptr)
+      : m_lines(lines), m_results(results), m_warnings(warnings) {}
+  // warnings are events ("WARNING: ...") and are also kept apart (warnings())
+  void on_warning(const std::string& message) override {
+    if (m_warnings) m_warnings->push_back(message);
+    m_lines.push_back("WARNING: " + message);
+  }
   std::string name() const override { return "recording"; }
   void on_play_start(const output::PlayInfo& p) override {
     m_lines.push_back("PLAY [" + (p.name.empty() ? p.hosts : p.name) + "]");
@@ -68,6 +74,18 @@ public:
     m_lines.push_back("item " + status_word(r.status) + ": [" + r.host + "] (" + output::item_label(r.result) + ")");
   }
   // "included: item.yml for web1, web2 (item=a)": the file's name without its folder
+  // "ASYNC POLL on web1: jid=j1.2 started=1 finished=0", "ASYNC OK on web1: jid=j1.2", "ASYNC FAILED ..."
+  void on_async(const output::AsyncResult& a) override {
+    const std::string jid = a.result.get_string("ansible_job_id", a.result.get("async_result").get_string("ansible_job_id"));
+    switch (a.event) {
+      case output::AsyncEvent::poll:
+        m_lines.push_back("ASYNC POLL on " + a.host + ": jid=" + jid + " started=" + dump_json(a.result.get("started")) +
+                          " finished=" + dump_json(a.result.get("finished")));
+        break;
+      case output::AsyncEvent::ok: m_lines.push_back("ASYNC OK on " + a.host + ": jid=" + jid); break;
+      case output::AsyncEvent::failed: m_lines.push_back("ASYNC FAILED on " + a.host + ": jid=" + jid); break;
+    }
+  }
   void on_include(const output::IncludeInfo& inc) override {
     std::string line = "included: " + std::filesystem::path(inc.file).filename().string() + " for ";
     for (std::size_t i = 0; i < inc.hosts.size(); ++i) line += (i ? ", " : "") + inc.hosts[i];
@@ -89,23 +107,26 @@ public:
 private:
   std::vector<std::string>& m_lines;
   std::vector<output::HostResult>& m_results;
+  std::vector<std::string>* m_warnings;
 };
 
 // Test actions: `module`-style rows send the task's action to the fake runner (whose answer each
 // FakeHost scripts); `set_fact` and `meta` run on the control node as the built-in ones do.
 inline Value send_to_runner(action::ActionContext& ctx) { return ctx.run_module(ctx.task.action, ctx.args); }
 
-inline Value test_set_fact(action::ActionContext& ctx) {
-  return Value(Map{{"changed", false}, {"ansible_facts", ctx.args}});
-}
+inline Value test_set_fact(action::ActionContext& ctx) { return action::run_set_fact(ctx); }
 
 inline Value test_meta(action::ActionContext& ctx) {
   static const std::map<std::string, action::MetaAction> k_meta = {
+      {"clear_facts", action::MetaAction::clear_facts},
       {"end_batch", action::MetaAction::end_batch},
       {"end_host", action::MetaAction::end_host},
       {"end_play", action::MetaAction::end_play},
       {"flush_handlers", action::MetaAction::flush_handlers},
-      {"noop", action::MetaAction::noop}};
+      {"noop", action::MetaAction::noop},
+      {"clear_host_errors", action::MetaAction::clear_host_errors},
+      {"refresh_inventory", action::MetaAction::refresh_inventory},
+      {"reset_connection", action::MetaAction::reset_connection}};
   ctx.meta = k_meta.at(ctx.args.get_string("_raw_params"));
   return Value(Map{{"changed", false}});
 }
@@ -115,16 +136,27 @@ inline Value test_meta(action::ActionContext& ctx) {
 //   change  {"changed": true}
 //   boom    {"failed": true, "msg": "boom"}
 //   count   {"changed": false, "count": <how many times this host ran count>}
+//   ping    {"changed": false, "ping": "pong"}
+//   setup   {"ansible_facts": {"ansible_hostname": <host>, "gather_subset": <its argument>,
+//            "module_setup": true}}
 // (add_host and group_by are the built-in actions: the strategy's part is what these tests drive)
 inline constexpr std::array k_test_actions = {
     action::ActionRow{"add_host", action::run_add_host, "the built-in add_host"},
+    action::ActionRow{"async_status", action::run_async_status, "the built-in async_status"},
     action::ActionRow{"boom", send_to_runner, "fails on the target"},
     action::ActionRow{"change", send_to_runner, "reports a change"},
     action::ActionRow{"count", send_to_runner, "counts its runs per host"},
     action::ActionRow{"group_by", action::run_group_by, "the built-in group_by"},
+    action::ActionRow{"job", send_to_runner, "a module that may run as an async job", "ansible.builtin",
+                      action::Async::supported},
     action::ActionRow{"meta", test_meta, "meta"},
     action::ActionRow{"ok", send_to_runner, "echoes its arguments"},
+    action::ActionRow{"pause", action::run_pause, "the built-in pause"},
+    action::ActionRow{"ping", send_to_runner, "answers pong"},
+    action::ActionRow{"raw", action::run_raw, "the built-in raw"},
     action::ActionRow{"set_fact", test_set_fact, "sets facts"},
+    action::ActionRow{"setup", send_to_runner, "gathers facts"},
+    action::ActionRow{"wait_for_connection", action::run_wait_for_connection, "the built-in wait_for_connection"},
 };
 
 class ExecHarness {
@@ -153,6 +185,8 @@ public:
   exec::RunOptions& options() { return m_options; }
   // --step's prompt for the runs (empty: no --step).
   exec::StepPrompt& step_prompt() { return m_step_prompt; }
+  // vars_prompt's terminal (empty: no terminal).
+  decltype(exec::RunContext::ask_var)& var_prompt() { return m_var_prompt; }
 
   // The folder the playbook is written to (fresh for each harness): roles/, tasks files, ...
   const std::filesystem::path& dir() const { return m_dir; }
@@ -172,7 +206,7 @@ public:
     auto known = [](std::string_view name) { return action::find_action(k_test_actions, name) != nullptr; };
     playbook::Playbook pb = playbook::parse_playbook(path, known);
     output::EventBus bus(&m_errors);
-    bus.set_stdout_callback(std::make_unique<RecordingCallback>(m_events, m_results));
+    bus.set_stdout_callback(std::make_unique<RecordingCallback>(m_events, m_results, &m_warnings));
     exec::RunContext rc;
     rc.inventory = &m_inventory;
     rc.options = &m_options;
@@ -180,7 +214,10 @@ public:
     rc.actions = k_test_actions;
     rc.lookups = lookup::lookup_table();  // the real lookups: they touch no host
     rc.ask_step = m_step_prompt;
+    rc.load_inventory = m_load_inventory;
+    rc.ask_var = m_var_prompt;
     rc.make_target = [this](const connection::ConnectionSpec& spec) {
+      m_specs.push_back(spec);
       return std::make_unique<transport::Target>(spec, std::make_unique<FakeConnection>(host(spec.inventory_name)),
                                                  runner_binary(), become::become_methods());
     };
@@ -190,6 +227,10 @@ public:
   }
 
   const std::vector<std::string>& events() const { return m_events; }
+  // The connection specs Targets were made for, in order.
+  const std::vector<connection::ConnectionSpec>& specs() const { return m_specs; }
+  // What meta: refresh_inventory reads (unset: nothing to re-read).
+  void set_load_inventory(std::function<inventory::Inventory()> load) { m_load_inventory = std::move(load); }
   const std::vector<output::HostResult>& results() const { return m_results; }
   // The last result of a host (a registered value as the callbacks saw it).
   const output::HostResult& last_result(const std::string& host) const {
@@ -217,12 +258,19 @@ public:
     return out;
   }
   std::string errors() const { return m_errors.str(); }
+  const std::vector<std::string>& warnings() const { return m_warnings; }
 
 private:
   Value answer(const std::string& host, const std::string& module, const Value& request) {
     if (module == "change") return Value(Map{{"changed", true}});
     if (module == "boom") return Value(Map{{"failed", true}, {"msg", "boom"}});
     if (module == "count") return Value(Map{{"changed", false}, {"count", ++m_counts[host]}});
+    if (module == "ping") return Value(Map{{"changed", false}, {"ping", "pong"}});
+    if (module == "setup") {
+      Map facts{{"ansible_hostname", host}, {"module_setup", true}};
+      if (const Value* subset = request.get("args").find("gather_subset")) facts.set("gather_subset", *subset);
+      return Value(Map{{"changed", false}, {"ansible_facts", Value(std::move(facts))}});
+    }
     return Value(Map{{"changed", false}, {"args", request.get("args")}});
   }
 
@@ -251,9 +299,13 @@ private:
   inventory::Inventory m_inventory;
   exec::RunOptions m_options;
   exec::StepPrompt m_step_prompt;
+  decltype(exec::RunContext::ask_var) m_var_prompt;
   std::map<std::string, FakeHost> m_hosts;
+  std::vector<connection::ConnectionSpec> m_specs;
+  std::function<inventory::Inventory()> m_load_inventory;
   std::map<std::string, std::int64_t> m_counts;
   std::vector<std::string> m_events;
+  std::vector<std::string> m_warnings;
   std::vector<output::HostResult> m_results;
   output::RunStats m_stats;
   std::ostringstream m_errors;

@@ -298,3 +298,74 @@ TEST_CASE("include_role of a missing role takes its hosts out of the play withou
                             "ok: [web2]"});
   CHECK(h.recap("web1") == "(not in the recap)");  // as ansible-playbook's recap: no result, no line
 }
+
+// The free and host_pinned strategies: each host runs what it included as its own next tasks.
+
+TEST_CASE("include_tasks under the free strategy: each host runs the file it included, with its loop variables") {
+  ExecHarness h;
+  h.write_file("per_host.yml", "- name: \"in {{ item }}\"\n  ok: {word: \"{{ item }}-{{ inventory_hostname }}\"}\n");
+  CHECK(h.run(R"(
+- hosts: web
+  gather_facts: false
+  strategy: free
+  tasks:
+    - include_tasks: per_host.yml
+      loop: [a, b]
+      when: inventory_hostname == 'web1' or item == 'b'
+    - name: after
+      ok:
+)") == ExitCode::ok);
+  std::vector<std::string> words;
+  for (const char* host : {"web1", "web2"})
+    for (const Value& r : h.requests(host))
+      words.push_back(r.get("args").get_string("word", "after-" + std::string(host)));
+  CHECK(words == std::vector<std::string>{"a-web1", "b-web1", "after-web1", "b-web2", "after-web2"});
+  CHECK(h.recap("web1") == "ok=5 changed=0 unreachable=0 failed=0 skipped=0 rescued=0 ignored=0");
+  CHECK(h.recap("web2") == "ok=3 changed=0 unreachable=0 failed=0 skipped=0 rescued=0 ignored=0");
+  // every inclusion is announced before its tasks run
+  const Lines& ev = h.events();
+  auto at = [&](const std::string& line) { return std::find(ev.begin(), ev.end(), line) - ev.begin(); };
+  CHECK(at("item skipped: [web2] (a)") < static_cast<long>(ev.size()));
+  CHECK(at("TASK [in b]") < static_cast<long>(ev.size()));
+}
+
+TEST_CASE("include_role under host_pinned runs the role's tasks for the hosts that include it") {
+  ExecHarness h;
+  h.write_file("roles/r/tasks/main.yml", "- name: role task\n  change:\n  notify: role handler\n");
+  h.write_file("roles/r/handlers/main.yml", "- name: role handler\n  ok: {handled: true}\n");
+  CHECK(h.run(R"(
+- hosts: web
+  gather_facts: false
+  strategy: host_pinned
+  tasks:
+    - include_role: {name: r}
+      when: inventory_hostname == 'web2'
+    - name: after
+      ok:
+)") == ExitCode::ok);
+  CHECK(h.events() == Lines{"PLAY [web]", "TASK [include_role : r]", "skipped: [web1]", "TASK [after]", "ok: [web1]",
+                            "TASK [include_role : r]", "TASK [r : role task]", "changed: [web2]", "TASK [after]",
+                            "ok: [web2]", "HANDLER [r : role handler]", "ok: [web2]"});
+  CHECK(h.requests("web2").back().get("args").get("handled") == Value(true));
+}
+
+TEST_CASE("a failure in an included file under free goes to the enclosing block's rescue") {
+  ExecHarness h;
+  h.write_file("fails.yml", "- boom:\n- name: not reached\n  ok:\n");
+  CHECK(h.run(R"(
+- hosts: web1
+  gather_facts: false
+  strategy: free
+  tasks:
+    - block:
+        - include_tasks: fails.yml
+      rescue:
+        - name: rescued
+          ok:
+    - include_tasks: missing.yml
+)") == ExitCode::host_failed);
+  CHECK(h.events() == Lines{"PLAY [web1]", "TASK [include_tasks]", "included: fails.yml for web1", "TASK [boom]",
+                            "failed: [web1] (rescued)", "TASK [rescued]", "ok: [web1]", "TASK [include_tasks]",
+                            "failed: [web1]"});
+  CHECK(h.recap("web1") == "ok=2 changed=0 unreachable=0 failed=1 skipped=0 rescued=1 ignored=0");
+}

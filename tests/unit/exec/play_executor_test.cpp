@@ -97,6 +97,46 @@ TEST_CASE("a loop runs once per item with loop_var, index_var and label, and agg
   CHECK(agg.get("results").as_list().size() == 3);
 }
 
+// Regression: previtem and nextitem were null at the ends, where Ansible leaves them undefined.
+TEST_CASE("loop_control.extended gives ansible_loop as Ansible does: no previtem on the first item, no nextitem on the last") {
+  ExecHarness h;
+  h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - ok: {v: "{{ ansible_loop.previtem is undefined }} {{ ansible_loop.nextitem | default('-') }} {{ ansible_loop.allitems | default('-') }}"}
+      loop: [a, b]
+      loop_control: {extended: true}
+    - ok: {v: "{{ ansible_loop.allitems | default('none') }} {{ ansible_loop.index }}"}
+      loop: [a]
+      loop_control: {extended: true, extended_allitems: false}
+)");
+  auto reqs = h.requests("web1");
+  REQUIRE(reqs.size() == 3);
+  CHECK(reqs[0].get("args").get_string("v") == "True b ['a', 'b']");
+  CHECK(reqs[1].get("args").get_string("v") == "False - ['a', 'b']");
+  CHECK(reqs[2].get("args").get_string("v") == "none 1");
+}
+
+TEST_CASE("loop_var and index_var may be templates, and an extended item's result carries ansible_loop") {
+  ExecHarness h;
+  h.run(R"(
+- hosts: web1
+  gather_facts: false
+  vars: {name: fruit}
+  tasks:
+    - ok: {v: "{{ fruit }}{{ n }}"}
+      loop: [a]
+      loop_control: {loop_var: "{{ name }}", index_var: "{{ 'n' }}", extended: true}
+      register: r
+    - ok: {v: "{{ r.results[0].ansible_loop_var }} {{ r.results[0].ansible_loop.index }}"}
+)");
+  auto reqs = h.requests("web1");
+  REQUIRE(reqs.size() == 2);
+  CHECK(reqs[0].get("args").get_string("v") == "a0");
+  CHECK(reqs[1].get("args").get_string("v") == "fruit 1");
+}
+
 TEST_CASE("with_items flattens one level through the items lookup") {
   ExecHarness h;
   h.run(R"(
@@ -109,6 +149,56 @@ TEST_CASE("with_items flattens one level through the items lookup") {
   auto reqs = h.requests("web1");
   REQUIRE(reqs.size() == 3);
   CHECK(reqs[2].get("args").get_string("v") == "c");
+}
+
+TEST_CASE("a loop over an undefined variable under a false when is skipped, as Ansible evaluates when before failing") {
+  ExecHarness h;
+  CHECK(h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - name: skipped
+      ok: {v: "{{ item }}"}
+      with_items: ["{{ baz }}"]
+      when: false
+    - name: fails
+      ok: {v: "{{ item }}"}
+      loop: "{{ baz }}"
+      when: true
+)") == ExitCode::host_failed);
+  CHECK(h.events() == Lines{"PLAY [web1]", "TASK [skipped]", "skipped: [web1]", "TASK [fails]", "failed: [web1]"});
+  CHECK(h.requests("web1").empty());
+  std::string msg = h.last_result("web1").result.get_string("msg");
+  CHECK(msg.rfind("Error while resolving the loop. The error was: 'baz' is undefined", 0) == 0);
+}
+
+TEST_CASE("an empty loop skips the task without evaluating when, with Ansible's skipped_reason") {
+  ExecHarness h;
+  h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - name: empty
+      ok: {v: "{{ item }}"}
+      loop: []
+      when: undefined_var
+)");
+  CHECK(h.events() == Lines{"PLAY [web1]", "TASK [empty]", "skipped: [web1]"});
+  const Value& r = h.last_result("web1").result;
+  CHECK(r.get_string("skipped_reason") == "No items in the list");
+  CHECK(r.get("results") == Value(List{}));
+}
+
+TEST_CASE("a lookup's error in with_* is the task's message as the lookup wrote it") {
+  ExecHarness h;
+  CHECK(h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - ok: {v: "{{ item }}"}
+      with_together: []
+)") == ExitCode::host_failed);
+  CHECK(h.last_result("web1").result.get_string("msg") == "with_together requires at least one element in each list");
 }
 
 TEST_CASE("a failing item fails the looped task, and the later items still run") {
@@ -182,6 +272,143 @@ TEST_CASE("changed_when and failed_when see the registered result") {
   CHECK(h.events() == Lines{"PLAY [web1]", "TASK [quiet]", "ok: [web1]", "TASK [strict]", "failed: [web1] (ignored)"});
   CHECK(h.last_result("web1").result.get("failed_when_result") == Value(true));
   CHECK(h.recap("web1") == "ok=2 changed=0 unreachable=0 failed=0 skipped=0 rescued=0 ignored=1");
+}
+
+// Regression: a result without `failed` was registered without it, a non-zero rc did not fail,
+// and a changed_when that could not be evaluated replaced the module's result with its error.
+TEST_CASE("results get Ansible's failed (from rc when missing), and a broken condition keeps the result with its error") {
+  ExecHarness h;
+  h.host("web1").respond = [](const std::string&, const Value& req) {
+    Value r(Map{{"changed", true}, {"stdout", "out"}});
+    if (const Value* rc = req.get("args").find("rc")) r.mutable_map().set("rc", *rc);
+    return r;
+  };
+  CHECK(h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - name: zero
+      ok: {rc: 0}
+      register: r0
+    - name: one
+      ok: {rc: 1}
+      ignore_errors: true
+      register: r1
+    - name: broken
+      ok: {rc: 0}
+      changed_when: boomboomboom
+      ignore_errors: true
+    - name: forgiven
+      ok: {rc: 1}
+      failed_when: false
+    - name: seen
+      ok: {seen: "{{ [r0.failed, r1.failed] }}"}
+)") == ExitCode::ok);
+  CHECK(h.events() == Lines{"PLAY [web1]", "TASK [zero]", "changed: [web1]", "TASK [one]", "failed: [web1] (ignored)",
+                            "TASK [broken]", "failed: [web1] (ignored)", "TASK [forgiven]", "changed: [web1]",
+                            "TASK [seen]", "changed: [web1]"});
+  const auto& results = h.results();
+  CHECK(h.requests("web1").back().get("args").get("seen") == Value::list({false, true}));
+  CHECK(results[2].result.get_string("stdout") == "out");
+  CHECK(results[2].result.get_string("changed_when_result") ==
+        "The conditional check 'boomboomboom' failed. The error was: 'boomboomboom' is undefined");
+  CHECK(results[3].result.get("failed_when_result") == Value(false));
+}
+
+TEST_CASE("failed_when sees attempts under until, and a skipped item is not overridden") {
+  ExecHarness h;
+  CHECK(h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - name: retried
+      count:
+      register: c
+      until: c.count >= 2
+      retries: 3
+      delay: 0.001
+      failed_when: c.attempts != c.count
+    - name: skips
+      ok: {}
+      loop: [1]
+      when: false
+      failed_when: true
+)") == ExitCode::ok);
+  CHECK(h.events() == Lines{"PLAY [web1]", "TASK [retried]", "ok: [web1]", "TASK [skips]", "item skipped: [web1] (1)",
+                            "skipped: [web1]"});
+}
+
+TEST_CASE("loop_control.pause waits between items and takes a float") {
+  ExecHarness h;
+  CHECK(h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - ok: {}
+      loop: [1, 2]
+      loop_control: {pause: 0.01}
+    - ok: {}
+      loop: [1, 2]
+      loop_control: {pause: soon}
+)") == ExitCode::host_failed);
+  CHECK(h.requests("web1").size() == 2);
+  CHECK(h.last_result("web1").result.get_string("msg").find("the field 'pause' has an invalid value (soon)") !=
+        std::string::npos);
+}
+
+// Regression: variable names came out sorted; Ansible's are in its merged dict's order (a
+// name's first appearance, lowest precedence first), which varnames returns.
+TEST_CASE("varnames lists variables in the order they were set, as Ansible's dict keeps them") {
+  ExecHarness h;
+  h.run(R"(
+- hosts: web1
+  gather_facts: false
+  vars: {qb_play: 1}
+  tasks:
+    - set_fact: {qz_1: a, qz_2: b, qa_1: c}
+    - ok: {v: "{{ lookup('varnames', '^q.*_\\d') }} {{ lookup('varnames', '^q') }}"}
+)");
+  auto reqs = h.requests("web1");
+  REQUIRE(reqs.size() == 1);
+  CHECK(reqs[0].get("args").get_string("v") == "qz_1,qz_2,qa_1 qb_play,qz_1,qz_2,qa_1");
+}
+
+// Regression: a registered result was templated again when read, so a command's output holding
+// "{{" broke every later use of the variable.
+TEST_CASE("a registered result is data: template text in it is never rendered again") {
+  ExecHarness h;
+  h.host("web1").respond = [](const std::string&, const Value&) {
+    return Value(Map{{"changed", false}, {"stdout", "{{ foo }}"}, {"cmd", Value::list({"echo", "{{"})}});
+  };
+  CHECK(h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - ok: {}
+      register: r
+      failed_when: r.cmd[1] != '{' ~ '{'
+    - ok: {v: "{{ r.stdout }}"}
+)") == ExitCode::ok);
+  auto reqs = h.requests("web1");
+  REQUIRE(reqs.size() == 2);
+  CHECK(reqs[1].get("args").get_string("v") == "{{ foo }}");
+}
+
+TEST_CASE("ansible_host is the inventory name when nothing sets it, and ansible_search_path is the task's search path") {
+  ExecHarness h;
+  h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - ok: {v: "{{ ansible_host }} {{ lookup('vars', 'ansible_host') }}", p: "{{ ansible_search_path }}"}
+    - ok: {v: "{{ ansible_host }}"}
+      vars: {ansible_host: 10.0.0.1}
+)");
+  auto reqs = h.requests("web1");
+  REQUIRE(reqs.size() == 2);
+  CHECK(reqs[0].get("args").get_string("v") == "web1 web1");
+  CHECK(reqs[0].get("args").get("p").is_list());
+  CHECK(reqs[1].get("args").get_string("v") == "10.0.0.1");
 }
 
 TEST_CASE("a failed host leaves the play; the others go on; exit code 2") {
@@ -603,6 +830,30 @@ TEST_CASE("add_host runs once, adds the host to its groups with its vars, and la
   CHECK(reqs[0].get("args").get_string("c") == "blue");
   CHECK(reqs[0].get("args").get("port") == Value(2222));
   CHECK(reqs[0].get("args").get("groups") == Value::list({"fresh", "more"}));
+}
+
+TEST_CASE("add_host takes its arguments from a templated mapping; the registered result says changed") {
+  ExecHarness h;
+  h.run(R"(
+- hosts: web1
+  gather_facts: false
+  vars:
+    spec: {hostname: new2, group: g1, color: red}
+  tasks:
+    - add_host: "{{ spec }}"
+      register: first
+    - add_host: "{{ spec }}"
+      register: again
+    - add_host: justaword
+      ignore_errors: true
+    - ok: {first: "{{ first is changed }}", again: "{{ again is changed }}", color: "{{ hostvars['new2'].color }}",
+           group_var: "{{ hostvars['new2'].group }}", groups: "{{ hostvars['new2'].group_names }}"}
+)");
+  // `group` is not one of add_host's group arguments in Ansible: it stays a host variable
+  CHECK(dump_json(h.requests("web1").back().get("args")) ==
+        R"({"first": true, "again": false, "color": "red", "group_var": "g1", "groups": ["g1"]})");
+  CHECK(h.results()[2].result.get_string("msg") ==
+        "Invalid raw parameters passed, requires a dictonary/mapping got a  <class 'str'>");
 }
 
 TEST_CASE("group_by puts each host in the group its key names, under the given parents") {

@@ -116,7 +116,7 @@ TEST_CASE("env, vars, varnames and inventory_hostnames read the run") {
   CHECK(json(p.run("env", {"DROVER_LOOKUP_UNSET"}, Map{{"default", "d"}})) == R"(["d"])");
   CHECK(json(p.run("vars", {"dv_one"})) == "[1]");
   CHECK(json(p.run("vars", {"nope"}, Map{{"default", 0}})) == "[0]");
-  CHECK_THROWS_WITH_AS(p.run("vars", {"nope"}), "No variable found with this name: nope", TemplateError);
+  CHECK_THROWS_WITH_AS(p.run("vars", {"nope"}), "No variable found with this name: nope", UndefinedError);
   CHECK(json(p.run("varnames", {"^dv_"})) == R"(["dv_one"])");
   CHECK(json(p.run("inventory_hostnames", {"web"})) == R"(["web1", "web2"])");
 }
@@ -142,6 +142,30 @@ TEST_CASE("subelements reads skip_missing as Ansible's boolean") {
   for (const Value& flag : {Value("no"), Value("false"), Value(2)})
     CHECK_THROWS_WITH_AS(p.run("subelements", {users, "g", Map{{"skip_missing", flag}}}),
                          "could not find 'g' key in iterated item '{'n': 'b'}'", TemplateError);
+}
+
+// Regression: a scalar first term was refused as "first a dict or a list"; Ansible listifies it
+// first (lookup('subelements', 9001, 'groups')), so its item is what is refused.
+TEST_CASE("subelements listifies a scalar first term and then refuses its item as not a dictionary") {
+  Playground p;
+  CHECK_THROWS_WITH_AS(p.run("subelements", {9001, "groups"}), "subelements lookup expects a dictionary, got '9001'",
+                       TemplateError);
+  CHECK_THROWS_WITH_AS(p.run("subelements", {true, Value::list({1})}),
+                       "subelements lookup expects a list of two or three items, first a dict or a list, second a "
+                       "string pointing to the subkey",
+                       TemplateError);
+}
+
+// Regression: a with_ loop over one mapping reached the lookups as a one-item list; Ansible hands
+// the plugin the dict itself, which with_items iterates (its keys) and with_indexed_items refuses.
+TEST_CASE("a with_ loop's mapping reaches items and indexed_items as the mapping Ansible hands them") {
+  Playground p;
+  p.ctx.terms_mapping = true;
+  CHECK(json(p.run("items", {Map{{"a", 1}, {"b", 2}}})) == R"(["a", "b"])");
+  CHECK_THROWS_WITH_AS(p.run("indexed_items", {Map{{"a", 1}}}), "with_indexed_items expects a list", TemplateError);
+  CHECK_THROWS_WITH_AS(p.run("list", {Map{{"a", 1}}}), "with_list expects a list", TemplateError);
+  p.ctx.terms_mapping = false;
+  CHECK(json(p.run("indexed_items", {Map{{"a", 1}}})) == R"([[0, {"a": 1}]])");
 }
 
 TEST_CASE("sequence accepts key=value and the short form, and checks its arguments") {

@@ -159,8 +159,8 @@ TEST_CASE("a task without a module is an error") {
 }
 
 TEST_CASE("an unsupported keyword is refused, not ignored") {
-  CHECK(error_of("async.yml", "- hosts: all\n  tasks:\n    - command: sleep 1\n      async: 10\n")
-            .find("async.yml:4:7: the task keyword 'async' is not supported") == 0);
+  CHECK(error_of("debugger.yml", "- hosts: all\n  tasks:\n    - command: sleep 1\n      debugger: always\n")
+            .find("debugger.yml:4:7: the task keyword 'debugger' is not supported") == 0);
 }
 
 TEST_CASE("a template syntax error in a task is reported at its scalar before anything runs") {
@@ -178,6 +178,24 @@ TEST_CASE("a template syntax error in a task is reported at its scalar before an
             .rfind("vars.yml:5:12: template error while templating string: ", 0) == 0);
   CHECK(error_of("unsafe.yml", "- hosts: all\n  tasks:\n    - debug:\n        msg: !unsafe \"{{ 1 + }}\"\n") ==
         "no error");
+}
+
+TEST_CASE("regression: escaped quotes inside a k=v value are decoded before the template check") {
+  // Ansible's k=v splitter turns \" into " first; the template it then sees is valid
+  CHECK(error_of("kvq.yml", "- hosts: all\n  tasks:\n    - debug: msg=\"{{ x | default(\\\"none\\\") }}\"\n") ==
+        "no error");
+  CHECK(error_of("kvbad.yml", "- hosts: all\n  tasks:\n    - debug: msg=\"{{ x + }}\"\n")
+            .rfind("kvbad.yml:3:14: template error while templating string: unexpected 'end of print statement'. "
+                   "String: {{ x + }}", 0) == 0);
+}
+
+TEST_CASE("vars_prompt entries need a name and take only Ansible's keys; become_exe and gather_timeout are accepted") {
+  CHECK(error_of("vp1.yml", "- hosts: all\n  vars_prompt:\n    - prompt: x\n  tasks: []\n")
+            .rfind("vp1.yml:3:7: Invalid vars_prompt data structure, missing 'name' key", 0) == 0);
+  CHECK(error_of("vp2.yml", "- hosts: all\n  vars_prompt:\n    - name: x\n      hidden: true\n  tasks: []\n")
+            .rfind("vp2.yml:4:7: Invalid vars_prompt data structure, found unsupported key 'hidden'", 0) == 0);
+  CHECK(error_of("ok.yml", "- hosts: all\n  become_exe: sudo\n  gather_timeout: 5\n  fact_path: /x\n  vars_prompt: {name: x}\n"
+                 "  tasks:\n    - command: id\n      become_exe: /bin/sudo\n") == "no error");
 }
 
 TEST_CASE("serial, order, strategy and max_fail_percentage are read; bad values are errors at the value") {

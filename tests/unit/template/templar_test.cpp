@@ -134,6 +134,20 @@ TEST_CASE("unsafe and secret marks survive the literal step") {
   CHECK(us.is_unsafe());
 }
 
+// Regression: wrapping a result marked its strings but not its keys, so a registered
+// set_fact's "{{ 'x' + item }}" key was rendered (and failed) whenever the variable was read.
+TEST_CASE("wrap_unsafe keeps a mapping's keys and values from being rendered when read") {
+  Map inner;
+  inner.set("{{ x }}", Value("{{ y }}"));
+  Map m;
+  m.set("d", Templar::wrap_unsafe(Value(Map{{"args", Value(std::move(inner))}})));
+  MapVariables v{Value(std::move(m))};
+  Templar t(v);
+  Value d = t.template_value(Value("{{ d.args }}"));
+  REQUIRE(d.is_map());
+  CHECK(d.get("{{ x }}") == Value("{{ y }}"));
+}
+
 TEST_CASE("variables that are templates are rendered when read") {
   CHECK(render("{{ greeting }}") == "hello web");
   CHECK(render("{{ nested.msg }}") == "port 8080");
@@ -353,4 +367,12 @@ TEST_CASE("playbook strings double backslashes in string literals inside {{ }}, 
   CHECK(tv(R"({% if '\n' | length == 1 %}one{% endif %})") == Value("one"));
   // a template file (the template module, lookup('template')) is plain Jinja2
   CHECK(render(R"({{ '\n' | length }})") == "1");
+}
+
+TEST_CASE("regression: a no-break space inside a tag is whitespace, as Python's \\s is for Jinja2's lexer") {
+  // include_vars' own test writes `x.ansible_included_var_files\u00a0| length`
+  CHECK(render("{{ items\xc2\xa0| length }}") == "3");
+  CHECK(render("{{\xe2\x80\x83name }}") == "web");
+  // outside tags it is text like any other
+  CHECK(render("a\xc2\xa0{{ name }}") == "a\xc2\xa0web");
 }

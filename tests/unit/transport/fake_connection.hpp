@@ -32,6 +32,9 @@ struct FakeHost {
   // When set, the runner's answer to a module request (its result map); otherwise the runner
   // echoes {"changed": false, "module": ..., "args": ...}.
   std::function<Value(const std::string& module, const Value& request)> respond;
+  // When set and true for a request, the runner answers as for a module it killed for its
+  // `timeout` (the response carries "timed_out": true).
+  std::function<bool(const std::string& module, const Value& request)> times_out;
 };
 
 class FakeRunnerProcess : public connection::Process {
@@ -84,6 +87,11 @@ public:
       m_err += "runner: segmentation fault in module die\n";
       m_exited = true;
       m_status = 139;
+      return;
+    }
+    if (m_host.times_out && m_host.times_out(module, req)) {
+      Map killed{{"failed", true}, {"changed", false}, {"msg", "killed"}};
+      m_lines.push_back(dump_json(Value(Map{{"id", id}, {"result", Value(std::move(killed))}, {"timed_out", true}})));
       return;
     }
     if (m_host.respond) {

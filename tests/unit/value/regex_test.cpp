@@ -139,6 +139,8 @@ TEST_CASE("Python's syntax where PCRE2's differs") {
 
 TEST_CASE("a pattern Python refuses is an error with the message and offset") {
   CHECK(error_of("(") == "invalid regular expression '(': missing closing parenthesis at position 1");
+  // regression: the varnames lookup reports this and scripts look for Python's "nothing to repeat"
+  CHECK(error_of("*") == "invalid regular expression '*': nothing to repeat at position 0");
   CHECK(error_of(R"(a\q)") == "invalid regular expression 'a\\q': bad escape \\q at position 1");
   CHECK(error_of("a(?i)b") ==
         "invalid regular expression 'a(?i)b': global flags not at the start of the expression at position 1");

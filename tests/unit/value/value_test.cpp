@@ -73,6 +73,17 @@ TEST_CASE("quoted scalars stay strings and tags mark values") {
   CHECK(v.get("d").is_null());
 }
 
+// Regression: !unsafe on a list or a mapping marked nothing, so its strings were templated.
+TEST_CASE("!unsafe on a sequence or a mapping marks every string inside it") {
+  Value v = parse_yaml_value("l: !unsafe ['b{{x}}', [c], 1]\nm: !unsafe\n  '{{k}}': {a: '{{v}}'}\nn: ['{{x}}']\n", "t.yml");
+  CHECK(v.get("l").as_list()[0].is_unsafe());
+  CHECK(v.get("l").as_list()[1].as_list()[0].is_unsafe());
+  CHECK(v.get("l").as_list()[2] == Value(1));
+  CHECK(v.get("m").is_unsafe());
+  CHECK(v.get("m").get("{{k}}").get("a").is_unsafe());
+  CHECK(!v.get("n").as_list()[0].is_unsafe());
+}
+
 TEST_CASE("merge keys merge mappings without overriding explicit keys") {
   Value v = parse_yaml_value("base: &b {x: 1, y: 2}\nchild:\n  y: 3\n  <<: *b\n", "t.yml");
   CHECK(v.get("child").get("x") == Value(1));
