@@ -34,7 +34,7 @@ namespace fs = std::filesystem;
 
 const std::vector<ArgSpec>& spec() {
   static const std::vector<ArgSpec> k_spec = url_module_spec({
-      ArgSpec{.name = "url", .required = Required::yes, .description = "The HTTP, HTTPS or FTP URL to download."},
+      ArgSpec{.name = "url", .required = Required::yes, .description = "The HTTP or HTTPS URL to download."},
       ArgSpec{.name = "dest", .type = ArgType::path, .required = Required::yes, .description = "The file to write; for a directory, the name comes from the Content-Disposition header or the URL."},
       ArgSpec{.name = "url_username", .aliases = {"username"}, .description = "The user name for HTTP basic authentication."},
       ArgSpec{.name = "url_password", .aliases = {"password"}, .no_log = true, .description = "The password for HTTP basic authentication."},
@@ -325,7 +325,7 @@ const ReturnDoc k_get_url_returns[] = {
 }  // namespace
 
 const ModuleDoc get_url_doc{
-    .description = "Downloads a file over HTTP, HTTPS or FTP from the target to a file on it.\nAn existing destination is not downloaded again unless force=true or its checksum differs from the one given.",
+    .description = "Downloads a file over HTTP or HTTPS from the target to a file on it.\nAn existing destination is not downloaded again unless force=true or its checksum differs from the one given.",
     .options = spec(),
     .returns = k_get_url_returns,
     .example = "- ansible.builtin.get_url:\n    url: https://example.com/tool.tar.gz\n    dest: /opt/tool.tar.gz\n    checksum: sha256:0123...\n    mode: '0644'\n",

@@ -11,7 +11,7 @@ namespace drover::modules {
 
 std::vector<ArgSpec> url_module_spec(std::vector<ArgSpec> own) {
   std::vector<ArgSpec> spec = {
-      ArgSpec{.name = "url", .description = "The HTTP, HTTPS or FTP URL."},
+      ArgSpec{.name = "url", .description = "The HTTP or HTTPS URL."},
       ArgSpec{.name = "force", .type = ArgType::boolean, .default_value = false, .description = "Download again even when the destination exists."},
       ArgSpec{.name = "http_agent", .default_value = "ansible-httpget", .description = "The User-agent header sent."},
       ArgSpec{.name = "use_proxy", .type = ArgType::boolean, .default_value = true, .description = "Use the proxy the environment names (http_proxy, https_proxy, no_proxy)."},
