@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "core/value/fragments.hpp"
+#include "modules/module_doc.hpp"
 #include "modules/registry.hpp"
 #include "modules/util/args.hpp"
 #include "modules/util/atomic_write.hpp"
@@ -22,21 +23,21 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::array k_spec{
-    ArgSpec{.name = "src", .type = ArgType::path, .required = Required::yes},
-    ArgSpec{.name = "delimiter"},
-    ArgSpec{.name = "dest", .type = ArgType::path, .required = Required::yes},
-    ArgSpec{.name = "backup", .type = ArgType::boolean, .default_value = false},
-    ArgSpec{.name = "remote_src", .type = ArgType::boolean, .default_value = true},
-    ArgSpec{.name = "regexp"},
-    ArgSpec{.name = "ignore_hidden", .type = ArgType::boolean, .default_value = false},
-    ArgSpec{.name = "validate"},
-    ArgSpec{.name = "decrypt", .type = ArgType::boolean},
-    ArgSpec{.name = "follow", .type = ArgType::boolean},
-    ArgSpec{.name = "mode", .type = ArgType::raw},
-    ArgSpec{.name = "owner"},
-    ArgSpec{.name = "group"},
-    ArgSpec{.name = "unsafe_writes", .type = ArgType::boolean},
-    ArgSpec{.name = "attributes", .aliases = {"attr"}},
+    ArgSpec{.name = "src", .type = ArgType::path, .required = Required::yes, .description = "The directory of fragments, joined in the order of their names."},
+    ArgSpec{.name = "delimiter", .description = "A line put between fragments (escape sequences such as \\n are decoded)."},
+    ArgSpec{.name = "dest", .type = ArgType::path, .required = Required::yes, .description = "The file to write."},
+    ArgSpec{.name = "backup", .type = ArgType::boolean, .default_value = false, .description = "Keep a copy of the old file (with a timestamp in its name) before changing it."},
+    ArgSpec{.name = "remote_src", .type = ArgType::boolean, .default_value = true, .description = "Whether src is on the target (true) or on the control node (false: the action joins the fragments there and copies the result)."},
+    ArgSpec{.name = "regexp", .description = "Only fragments whose names match this regular expression (Python re syntax) are joined."},
+    ArgSpec{.name = "ignore_hidden", .type = ArgType::boolean, .default_value = false, .description = "Skip fragments whose names start with a dot."},
+    ArgSpec{.name = "validate", .description = "A command that checks the new file before it replaces the old one; %s is the temp file's path. When it fails, the old file stays as it was."},
+    ArgSpec{.name = "decrypt", .type = ArgType::boolean, .description = "With remote_src false: decrypt vault-encrypted fragments (default true)."},
+    ArgSpec{.name = "follow", .type = ArgType::boolean, .description = "Accepted for Ansible compatibility (the destination's links are followed as the file module does)."},
+    ArgSpec{.name = "mode", .type = ArgType::raw, .description = "The permissions the file gets: an octal string such as \"0644\" (quote it), or symbolic (\"u=rw,g=r,o=r\"). Without it the file keeps its mode, or gets the umask's when created."},
+    ArgSpec{.name = "owner", .description = "The user that should own the file (name or uid). Without it the owner is left as it is."},
+    ArgSpec{.name = "group", .description = "The group that should own the file (name or gid). Without it the group is left as it is."},
+    ArgSpec{.name = "unsafe_writes", .type = ArgType::boolean, .description = "Accepted for Ansible compatibility; drover always writes atomically (a temp file renamed over the destination)."},
+    ArgSpec{.name = "attributes", .aliases = {"attr"}, .description = "The file's attributes as chattr sets them (for example \"+i\"). Not supported by drover yet: giving it fails clearly."},
 };
 
 }  // namespace
@@ -101,5 +102,21 @@ json run_assemble(const json& raw_args, const ModuleContext& ctx) {
   add_path_info(result, dest);
   return result;
 }
+
+namespace {
+const std::array<ReturnDoc, 4> k_assemble_returns{{
+    ReturnDoc{"dest", "str", "success", "The file written."},
+    ReturnDoc{"checksum", "str", "success", "SHA-1 of the new file."},
+    ReturnDoc{"size", "int", "success", "Its size in bytes."},
+    ReturnDoc{"backup_file", "str", "changed and backup was requested", "The backup copy of the old file (its name with a timestamp)."},
+}};
+}  // namespace
+
+const ModuleDoc assemble_doc{
+    .description = "Joins the files of a directory, in the order of their names, into one file.\nThe fragments can be on the target (remote_src, the default) or on the control node.",
+    .options = k_spec,
+    .returns = k_assemble_returns,
+    .example = "- name: Build sshd_config from its fragments\n  ansible.builtin.assemble:\n    src: /etc/ssh/conf.d\n    dest: /etc/ssh/sshd_config\n    mode: \"0600\"\n    validate: /usr/sbin/sshd -t -f %s\n",
+};
 
 }  // namespace drover::modules

@@ -11,22 +11,23 @@
 #include "modules/registry.hpp"
 #include "modules/util/args.hpp"
 #include "modules/util/fs.hpp"
+#include "modules/module_doc.hpp"
 
 namespace drover::modules {
 
 namespace {
 const std::array k_spec{
-    ArgSpec{.name = "jid", .type = ArgType::str, .required = Required::yes},
-    ArgSpec{.name = "mode", .type = ArgType::str, .default_value = "status", .choices = {"cleanup", "status"}},
+    ArgSpec{.name = "jid", .type = ArgType::str, .required = Required::yes, .description = "The job id an async task returned (ansible_job_id)."},
+    ArgSpec{.name = "mode", .type = ArgType::str, .default_value = "status", .choices = {"cleanup", "status"}, .description = "status reports on the job; cleanup removes its results file."},
     // given by the control side: ansible_async_dir, else ~/.ansible_async
-    ArgSpec{.name = "_async_dir", .type = ArgType::path, .required = Required::yes},
+    ArgSpec{.name = "_async_dir", .type = ArgType::path, .required = Required::yes, .description = "Internal: the directory holding the job results files."},
 };
 }  // namespace
 
 json run_async_status(const json& raw_args, const ModuleContext& ctx) {
+  json args = check_args(raw_args, k_spec, "async_status");  // as Ansible: arguments fail even in check mode
   if (ctx.checking())
     return {{"changed", false}, {"skipped", true}, {"msg", "remote module (async_status) does not support check mode"}};
-  json args = check_args(raw_args, k_spec, "async_status");
   const std::string jid = arg_string(args, "jid");
   const bool cleanup = arg_string(args, "mode") == "cleanup";
   const std::string path = async_job_path(arg_string(args, "_async_dir"), jid);
@@ -57,5 +58,22 @@ json run_async_status(const json& raw_args, const ModuleContext& ctx) {
   data[path_key] = path;
   return data;
 }
+
+namespace {
+const ReturnDoc k_async_status_returns[] = {
+    ReturnDoc{"ansible_job_id", "str", "success", "The job id."},
+    ReturnDoc{"finished", "int", "always", "1 when the job has finished, else 0."},
+    ReturnDoc{"started", "int", "always", "1 when the job was started."},
+    ReturnDoc{"results_file", "str", "success", "The file holding the job result."},
+    ReturnDoc{"erased", "str", "mode=cleanup", "The results file removed."},
+};
+}  // namespace
+
+const ModuleDoc async_status_doc{
+    .description = "Reports whether a job started with async has finished, and its result when it has; mode=cleanup removes the job's results file. Usually run in a loop with until.",
+    .options = k_spec,
+    .returns = k_async_status_returns,
+    .example = "- ansible.builtin.command: /usr/local/bin/long-job\n  async: 600\n  poll: 0\n  register: job\n- ansible.builtin.async_status:\n    jid: \"{{ job.ansible_job_id }}\"\n  register: status\n  until: status.finished\n  retries: 60\n  delay: 10\n",
+};
 
 }  // namespace drover::modules

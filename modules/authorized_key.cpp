@@ -22,22 +22,23 @@
 #include "modules/util/atomic_write.hpp"
 #include "modules/util/fs.hpp"
 #include "modules/util/users.hpp"
+#include "modules/module_doc.hpp"
 
 namespace drover::modules {
 
 namespace {
 
 const std::array k_spec{
-    ArgSpec{.name = "user", .required = Required::yes},
-    ArgSpec{.name = "key", .required = Required::yes},
-    ArgSpec{.name = "path", .type = ArgType::path},
-    ArgSpec{.name = "manage_dir", .type = ArgType::boolean, .default_value = true},
-    ArgSpec{.name = "state", .default_value = "present", .choices = {"absent", "present"}},
-    ArgSpec{.name = "key_options"},
-    ArgSpec{.name = "exclusive", .type = ArgType::boolean, .default_value = false},
-    ArgSpec{.name = "comment"},
-    ArgSpec{.name = "validate_certs", .type = ArgType::boolean, .default_value = true},
-    ArgSpec{.name = "follow", .type = ArgType::boolean, .default_value = false},
+    ArgSpec{.name = "user", .required = Required::yes, .description = "The user whose authorized_keys file is managed."},
+    ArgSpec{.name = "key", .required = Required::yes, .description = "The SSH public key(s), one per line, or an http(s) URL to fetch them from."},
+    ArgSpec{.name = "path", .type = ArgType::path, .description = "Another authorized_keys file than ~user/.ssh/authorized_keys."},
+    ArgSpec{.name = "manage_dir", .type = ArgType::boolean, .default_value = true, .description = "Create the .ssh directory (mode 0700) and set the owner and mode of the keys file."},
+    ArgSpec{.name = "state", .default_value = "present", .choices = {"absent", "present"}, .description = "Whether the key must be in the file (present) or not (absent)."},
+    ArgSpec{.name = "key_options", .description = "Options (comma-separated, as sshd reads them) put before the key."},
+    ArgSpec{.name = "exclusive", .type = ArgType::boolean, .default_value = false, .description = "Remove every other key from the file."},
+    ArgSpec{.name = "comment", .description = "A comment to put after the key instead of its own."},
+    ArgSpec{.name = "validate_certs", .type = ArgType::boolean, .default_value = true, .description = "Check the server certificate when key is an https URL."},
+    ArgSpec{.name = "follow", .type = ArgType::boolean, .default_value = false, .description = "Follow a symbolic link at the keys file path."},
 };
 
 constexpr std::array<std::string_view, 8> k_key_types = {
@@ -279,5 +280,20 @@ json run_authorized_key(const json& raw_args, const ModuleContext& ctx) {
   result["changed"] = true;
   return result;
 }
+
+namespace {
+const ReturnDoc k_authorized_key_returns[] = {
+    ReturnDoc{"keyfile", "str", "success", "The authorized_keys file edited."},
+    ReturnDoc{"key", "str", "success", "The key given."},
+    ReturnDoc{"user", "str", "success", "The user given."},
+};
+}  // namespace
+
+const ModuleDoc authorized_key_doc{
+    .description = "Adds or removes SSH public keys in a user's authorized_keys file.\nThe key may name a URL to fetch the keys from; exclusive=true leaves only the given keys.",
+    .options = k_spec,
+    .returns = k_authorized_key_returns,
+    .example = "- ansible.posix.authorized_key:\n    user: deploy\n    key: \"{{ lookup('file', 'files/deploy.pub') }}\"\n    state: present\n",
+};
 
 }  // namespace drover::modules

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "modules/module_doc.hpp"
 #include "modules/registry.hpp"
 #include "modules/util/args.hpp"
 #include "modules/util/edit.hpp"
@@ -17,22 +18,22 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::array k_spec{
-    ArgSpec{.name = "path", .type = ArgType::path, .required = Required::yes, .aliases = {"dest", "destfile", "name"}},
-    ArgSpec{.name = "state", .default_value = "present", .choices = {"absent", "present"}},
-    ArgSpec{.name = "marker", .default_value = "# {mark} ANSIBLE MANAGED BLOCK"},
-    ArgSpec{.name = "block", .default_value = "", .aliases = {"content"}},
-    ArgSpec{.name = "insertafter"},
-    ArgSpec{.name = "insertbefore"},
-    ArgSpec{.name = "create", .type = ArgType::boolean, .default_value = false},
-    ArgSpec{.name = "backup", .type = ArgType::boolean, .default_value = false},
-    ArgSpec{.name = "validate"},
-    ArgSpec{.name = "marker_begin", .default_value = "BEGIN"},
-    ArgSpec{.name = "marker_end", .default_value = "END"},
-    ArgSpec{.name = "mode", .type = ArgType::raw},
-    ArgSpec{.name = "owner"},
-    ArgSpec{.name = "group"},
-    ArgSpec{.name = "unsafe_writes", .type = ArgType::boolean},
-    ArgSpec{.name = "attributes", .aliases = {"attr"}},
+    ArgSpec{.name = "path", .type = ArgType::path, .required = Required::yes, .aliases = {"dest", "destfile", "name"}, .description = "The file to change."},
+    ArgSpec{.name = "state", .default_value = "present", .choices = {"absent", "present"}, .description = "Whether the block should be in the file or not."},
+    ArgSpec{.name = "marker", .default_value = "# {mark} ANSIBLE MANAGED BLOCK", .description = "The marker line template; {mark} becomes marker_begin or marker_end."},
+    ArgSpec{.name = "block", .default_value = "", .aliases = {"content"}, .description = "The lines to put between the markers. An empty block removes the block, as state=absent."},
+    ArgSpec{.name = "insertafter", .description = "Where a new block goes: after the last line matching this regular expression, or EOF (the default)."},
+    ArgSpec{.name = "insertbefore", .description = "Where a new block goes: before the last line matching this regular expression, or BOF."},
+    ArgSpec{.name = "create", .type = ArgType::boolean, .default_value = false, .description = "Create the file when it does not exist."},
+    ArgSpec{.name = "backup", .type = ArgType::boolean, .default_value = false, .description = "Keep a copy of the old file (with a timestamp in its name) before changing it."},
+    ArgSpec{.name = "validate", .description = "A command that checks the new file before it replaces the old one; %s is the temp file's path. When it fails, the old file stays as it was."},
+    ArgSpec{.name = "marker_begin", .default_value = "BEGIN", .description = "What {mark} becomes in the first marker line."},
+    ArgSpec{.name = "marker_end", .default_value = "END", .description = "What {mark} becomes in the last marker line."},
+    ArgSpec{.name = "mode", .type = ArgType::raw, .description = "The permissions the file gets: an octal string such as \"0644\" (quote it), or symbolic (\"u=rw,g=r,o=r\"). Without it the file keeps its mode, or gets the umask's when created."},
+    ArgSpec{.name = "owner", .description = "The user that should own the file (name or uid). Without it the owner is left as it is."},
+    ArgSpec{.name = "group", .description = "The group that should own the file (name or gid). Without it the group is left as it is."},
+    ArgSpec{.name = "unsafe_writes", .type = ArgType::boolean, .description = "Accepted for Ansible compatibility; drover always writes atomically (a temp file renamed over the destination)."},
+    ArgSpec{.name = "attributes", .aliases = {"attr"}, .description = "The file's attributes as chattr sets them (for example \"+i\"). Not supported by drover yet: giving it fails clearly."},
 };
 
 constexpr RegexFlag k_bytes_pattern = RegexFlag::ascii;
@@ -168,5 +169,19 @@ json run_blockinfile(const json& raw_args, const ModuleContext& ctx) {
   result["diff"] = json::array({diff, attributes_diff});
   return result;
 }
+
+namespace {
+const std::array<ReturnDoc, 2> k_blockinfile_returns{{
+    ReturnDoc{"msg", "str", "always", "What happened, in Ansible's words (\"line added\", \"Block inserted\"...)."},
+    ReturnDoc{"backup_file", "str", "changed and backup was requested", "The backup copy of the old file (its name with a timestamp)."},
+}};
+}  // namespace
+
+const ModuleDoc blockinfile_doc{
+    .description = "Inserts, updates or removes a block of lines surrounded by marker lines, so the block can be found and updated on later runs.",
+    .options = k_spec,
+    .returns = k_blockinfile_returns,
+    .example = "- name: Allow the backup host\n  ansible.builtin.blockinfile:\n    path: /etc/hosts.allow\n    block: |\n      sshd: 10.0.0.5\n",
+};
 
 }  // namespace drover::modules

@@ -7,6 +7,7 @@
 
 #include <glob.h>
 
+#include "modules/module_doc.hpp"
 #include "modules/registry.hpp"
 #include "modules/util/args.hpp"
 #include "modules/util/process.hpp"
@@ -19,17 +20,17 @@ namespace {
 enum class Shell { no, yes };
 
 const std::array k_spec{
-    ArgSpec{.name = "_raw_params", .aliases = {"cmd"}},
+    ArgSpec{.name = "_raw_params", .aliases = {"cmd"}, .description = "The command to run, as free-form text after the module name (or cmd:)."},
     ArgSpec{.name = "_uses_shell", .type = ArgType::boolean, .default_value = false},
-    ArgSpec{.name = "argv", .type = ArgType::list},
-    ArgSpec{.name = "chdir", .type = ArgType::path},
-    ArgSpec{.name = "executable"},
-    ArgSpec{.name = "expand_argument_vars", .type = ArgType::boolean, .default_value = true},
-    ArgSpec{.name = "creates", .type = ArgType::path},
-    ArgSpec{.name = "removes", .type = ArgType::path},
-    ArgSpec{.name = "stdin"},
-    ArgSpec{.name = "stdin_add_newline", .type = ArgType::boolean, .default_value = true},
-    ArgSpec{.name = "strip_empty_ends", .type = ArgType::boolean, .default_value = true},
+    ArgSpec{.name = "argv", .type = ArgType::list, .description = "The command as a list of words instead of a string (command only)."},
+    ArgSpec{.name = "chdir", .type = ArgType::path, .description = "Change into this directory before running the command."},
+    ArgSpec{.name = "executable", .description = "The shell to run the command with (shell only; default /bin/sh)."},
+    ArgSpec{.name = "expand_argument_vars", .type = ArgType::boolean, .default_value = true, .description = "Expand $VARS in the command's words (command only)."},
+    ArgSpec{.name = "creates", .type = ArgType::path, .description = "A path: when it exists, the command is not run."},
+    ArgSpec{.name = "removes", .type = ArgType::path, .description = "A path: when it does not exist, the command is not run."},
+    ArgSpec{.name = "stdin", .description = "Text fed to the command's standard input."},
+    ArgSpec{.name = "stdin_add_newline", .type = ArgType::boolean, .default_value = true, .description = "Add a newline after stdin."},
+    ArgSpec{.name = "strip_empty_ends", .type = ArgType::boolean, .default_value = true, .description = "Strip trailing empty lines from stdout and stderr."},
 };
 
 bool glob_matches(const std::string& pattern) {
@@ -193,5 +194,49 @@ json run(const json& raw_args, const ModuleContext& ctx, Shell shell, const char
 json run_command(const json& args, const ModuleContext& ctx) { return run(args, ctx, Shell::no, "command"); }
 
 json run_shell(const json& args, const ModuleContext& ctx) { return run(args, ctx, Shell::yes, "shell"); }
+
+namespace {
+const std::array<ReturnDoc, 10> k_command_returns{{
+    ReturnDoc{"cmd", "raw", "always", "The command run (a list of words for command, a string for shell)."},
+    ReturnDoc{"rc", "int", "always", "The command's exit status."},
+    ReturnDoc{"stdout", "str", "always", "Its standard output."},
+    ReturnDoc{"stderr", "str", "always", "Its standard error."},
+    ReturnDoc{"stdout_lines", "list", "always", "stdout split into lines."},
+    ReturnDoc{"stderr_lines", "list", "always", "stderr split into lines."},
+    ReturnDoc{"start", "str", "always", "When it started."},
+    ReturnDoc{"end", "str", "always", "When it ended."},
+    ReturnDoc{"delta", "str", "always", "How long it ran."},
+    ReturnDoc{"msg", "str", "when skipped", "Why the command did not run (creates/removes)."},
+}};
+}  // namespace
+
+const ModuleDoc command_doc{
+    .description = "Runs a command on the target without a shell: no pipes, redirections or $VARS of the shell (use shell for those).\nA failed command (rc other than 0) fails the task. The task is always changed unless creates/removes skip it.",
+    .options = k_spec,
+    .returns = k_command_returns,
+    .example = "- name: Rebuild the initramfs\n  ansible.builtin.command: update-initramfs -u\n  args:\n    creates: /boot/initrd.img-new\n",
+};
+
+namespace {
+const std::array<ReturnDoc, 10> k_shell_returns{{
+    ReturnDoc{"cmd", "raw", "always", "The command run (a list of words for command, a string for shell)."},
+    ReturnDoc{"rc", "int", "always", "The command's exit status."},
+    ReturnDoc{"stdout", "str", "always", "Its standard output."},
+    ReturnDoc{"stderr", "str", "always", "Its standard error."},
+    ReturnDoc{"stdout_lines", "list", "always", "stdout split into lines."},
+    ReturnDoc{"stderr_lines", "list", "always", "stderr split into lines."},
+    ReturnDoc{"start", "str", "always", "When it started."},
+    ReturnDoc{"end", "str", "always", "When it ended."},
+    ReturnDoc{"delta", "str", "always", "How long it ran."},
+    ReturnDoc{"msg", "str", "when skipped", "Why the command did not run (creates/removes)."},
+}};
+}  // namespace
+
+const ModuleDoc shell_doc{
+    .description = "Runs a command through /bin/sh (or executable) on the target, with pipes, redirections and variables.\nA failed command (rc other than 0) fails the task. The task is always changed unless creates/removes skip it.",
+    .options = k_spec,
+    .returns = k_shell_returns,
+    .example = "- name: Count the users with a login shell\n  ansible.builtin.shell: grep -c '/bin/bash$' /etc/passwd\n  register: users\n",
+};
 
 }  // namespace drover::modules

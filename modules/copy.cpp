@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "modules/copy_directory.hpp"
+#include "modules/module_doc.hpp"
 #include "modules/registry.hpp"
 #include "modules/util/args.hpp"
 #include "modules/util/atomic_write.hpp"
@@ -24,25 +25,25 @@ namespace drover::modules {
 namespace {
 
 const std::array k_spec{
-    ArgSpec{.name = "src", .type = ArgType::path},
-    ArgSpec{.name = "content", .no_log = true},
-    ArgSpec{.name = "content_b64", .no_log = true},
-    ArgSpec{.name = "dest", .type = ArgType::path, .required = Required::yes},
-    ArgSpec{.name = "backup", .type = ArgType::boolean, .default_value = false},
-    ArgSpec{.name = "force", .type = ArgType::boolean, .default_value = true, .aliases = {"thirsty"}},
-    ArgSpec{.name = "validate"},
-    ArgSpec{.name = "checksum"},
-    ArgSpec{.name = "follow", .type = ArgType::boolean, .default_value = false},
-    ArgSpec{.name = "remote_src", .type = ArgType::boolean},
-    ArgSpec{.name = "local_follow", .type = ArgType::boolean},
-    ArgSpec{.name = "directory_mode", .type = ArgType::raw},
-    ArgSpec{.name = "decrypt", .type = ArgType::boolean},
+    ArgSpec{.name = "src", .type = ArgType::path, .description = "The file or directory on the control node to copy (or on the target with remote_src). A directory ending in / copies its content, without it the directory itself."},
+    ArgSpec{.name = "content", .no_log = true, .description = "The text to write instead of src."},
+    ArgSpec{.name = "content_b64", .no_log = true, .description = "The content base64-encoded (how the control half sends a local file; binary-safe)."},
+    ArgSpec{.name = "dest", .type = ArgType::path, .required = Required::yes, .description = "Where to write on the target. Ending in /, or an existing directory: the file goes inside it."},
+    ArgSpec{.name = "backup", .type = ArgType::boolean, .default_value = false, .description = "Keep a copy of the old file (with a timestamp in its name) before changing it."},
+    ArgSpec{.name = "force", .type = ArgType::boolean, .default_value = true, .aliases = {"thirsty"}, .description = "Replace the file when its content differs. false: only write when it does not exist."},
+    ArgSpec{.name = "validate", .description = "A command that checks the new file before it replaces the old one; %s is the temp file's path. When it fails, the old file stays as it was."},
+    ArgSpec{.name = "checksum", .description = "The SHA-1 the content must have; the copy fails when it does not."},
+    ArgSpec{.name = "follow", .type = ArgType::boolean, .default_value = false, .description = "Follow links at dest."},
+    ArgSpec{.name = "remote_src", .type = ArgType::boolean, .description = "src is on the target, not on the control node."},
+    ArgSpec{.name = "local_follow", .type = ArgType::boolean, .description = "Follow links in src on the control node (default true)."},
+    ArgSpec{.name = "directory_mode", .type = ArgType::raw, .description = "The mode of directories a recursive copy creates."},
+    ArgSpec{.name = "decrypt", .type = ArgType::boolean, .description = "Decrypt vault-encrypted source files on the control node (default true)."},
     ArgSpec{.name = "_original_basename"},
-    ArgSpec{.name = "mode", .type = ArgType::raw},
-    ArgSpec{.name = "owner"},
-    ArgSpec{.name = "group"},
-    ArgSpec{.name = "unsafe_writes", .type = ArgType::boolean},
-    ArgSpec{.name = "attributes", .aliases = {"attr"}},
+    ArgSpec{.name = "mode", .type = ArgType::raw, .description = "The permissions the file gets: an octal string such as \"0644\" (quote it), or symbolic (\"u=rw,g=r,o=r\"). Without it the file keeps its mode, or gets the umask's when created."},
+    ArgSpec{.name = "owner", .description = "The user that should own the file (name or uid). Without it the owner is left as it is."},
+    ArgSpec{.name = "group", .description = "The group that should own the file (name or gid). Without it the group is left as it is."},
+    ArgSpec{.name = "unsafe_writes", .type = ArgType::boolean, .description = "Accepted for Ansible compatibility; drover always writes atomically (a temp file renamed over the destination)."},
+    ArgSpec{.name = "attributes", .aliases = {"attr"}, .description = "The file's attributes as chattr sets them (for example \"+i\"). Not supported by drover yet: giving it fails clearly."},
 };
 
 struct NewContent {
@@ -189,5 +190,22 @@ json run_copy(const json& raw_args, const ModuleContext& ctx) {
   add_path_info(result, dest);
   return result;
 }
+
+namespace {
+const std::array<ReturnDoc, 5> k_copy_returns{{
+    ReturnDoc{"dest", "str", "success", "The file written."},
+    ReturnDoc{"src", "str", "changed", "The temp file the content came from."},
+    ReturnDoc{"checksum", "str", "success", "SHA-1 of the file."},
+    ReturnDoc{"size", "int", "success", "Its size in bytes."},
+    ReturnDoc{"backup_file", "str", "changed and backup was requested", "The backup copy of the old file (its name with a timestamp)."},
+}};
+}  // namespace
+
+const ModuleDoc copy_doc{
+    .description = "Copies a file or a directory tree from the control node (or from the target with remote_src), or writes content, to a path on the target.\nThe file is replaced atomically and only when its content differs.",
+    .options = k_spec,
+    .returns = k_copy_returns,
+    .example = "- name: Install the MOTD\n  ansible.builtin.copy:\n    content: \"Authorized use only\\n\"\n    dest: /etc/motd\n    mode: \"0644\"\n",
+};
 
 }  // namespace drover::modules

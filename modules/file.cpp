@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "modules/module_doc.hpp"
 #include "modules/registry.hpp"
 #include "modules/util/args.hpp"
 #include "modules/util/diff.hpp"
@@ -23,23 +24,23 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::array k_spec{
-    ArgSpec{.name = "path", .type = ArgType::path, .required = Required::yes, .aliases = {"dest", "name"}},
-    ArgSpec{.name = "state", .choices = {"absent", "directory", "file", "hard", "link", "touch"}},
-    ArgSpec{.name = "src", .type = ArgType::path},
-    ArgSpec{.name = "recurse", .type = ArgType::boolean, .default_value = false},
-    ArgSpec{.name = "force", .type = ArgType::boolean, .default_value = false},
-    ArgSpec{.name = "follow", .type = ArgType::boolean, .default_value = true},
-    ArgSpec{.name = "modification_time"},
-    ArgSpec{.name = "modification_time_format", .default_value = "%Y%m%d%H%M.%S"},
-    ArgSpec{.name = "access_time"},
-    ArgSpec{.name = "access_time_format", .default_value = "%Y%m%d%H%M.%S"},
+    ArgSpec{.name = "path", .type = ArgType::path, .required = Required::yes, .aliases = {"dest", "name"}, .description = "The path to manage."},
+    ArgSpec{.name = "state", .choices = {"absent", "directory", "file", "hard", "link", "touch"}, .description = "What path should be: file (must exist; only attributes change), directory (created with its parents), link (symbolic, to src), hard (hard link to src), touch (created or its times updated), absent (removed, recursively). Without it: the current kind of path, or file."},
+    ArgSpec{.name = "src", .type = ArgType::path, .description = "The target of a link (state link or hard)."},
+    ArgSpec{.name = "recurse", .type = ArgType::boolean, .default_value = false, .description = "With state=directory: set the attributes on everything inside as well."},
+    ArgSpec{.name = "force", .type = ArgType::boolean, .default_value = false, .description = "Replace a file or an empty directory by a link, or link to a missing src."},
+    ArgSpec{.name = "follow", .type = ArgType::boolean, .default_value = true, .description = "Follow a link at path when setting attributes."},
+    ArgSpec{.name = "modification_time", .description = "The mtime to set: preserve, now, or a time in modification_time_format."},
+    ArgSpec{.name = "modification_time_format", .default_value = "%Y%m%d%H%M.%S", .description = "The strftime format of modification_time."},
+    ArgSpec{.name = "access_time", .description = "The atime to set: preserve, now, or a time in access_time_format."},
+    ArgSpec{.name = "access_time_format", .default_value = "%Y%m%d%H%M.%S", .description = "The strftime format of access_time."},
     ArgSpec{.name = "_original_basename"},
     ArgSpec{.name = "_diff_peek", .type = ArgType::raw},
-    ArgSpec{.name = "mode", .type = ArgType::raw},
-    ArgSpec{.name = "owner"},
-    ArgSpec{.name = "group"},
-    ArgSpec{.name = "unsafe_writes", .type = ArgType::boolean},
-    ArgSpec{.name = "attributes", .aliases = {"attr"}},
+    ArgSpec{.name = "mode", .type = ArgType::raw, .description = "The permissions the file gets: an octal string such as \"0644\" (quote it), or symbolic (\"u=rw,g=r,o=r\"). Without it the file keeps its mode, or gets the umask's when created."},
+    ArgSpec{.name = "owner", .description = "The user that should own the file (name or uid). Without it the owner is left as it is."},
+    ArgSpec{.name = "group", .description = "The group that should own the file (name or gid). Without it the group is left as it is."},
+    ArgSpec{.name = "unsafe_writes", .type = ArgType::boolean, .description = "Accepted for Ansible compatibility; drover always writes atomically (a temp file renamed over the destination)."},
+    ArgSpec{.name = "attributes", .aliases = {"attr"}, .description = "The file's attributes as chattr sets them (for example \"+i\"). Not supported by drover yet: giving it fails clearly."},
 };
 
 // A requested timestamp: keep the file's, "now", or a fixed time (seconds since the epoch).
@@ -378,5 +379,20 @@ json run_file(const json& raw_args, const ModuleContext& ctx) {
   if (!(result.contains("state") && result["state"] == "absent")) add_path_info(result, described);
   return result;
 }
+
+namespace {
+const std::array<ReturnDoc, 3> k_file_returns{{
+    ReturnDoc{"path", "str", "success", "The path managed."},
+    ReturnDoc{"state", "str", "success", "What it is now."},
+    ReturnDoc{"diff", "dict", "with --diff", "Its state before and after."},
+}};
+}  // namespace
+
+const ModuleDoc file_doc{
+    .description = "Makes a path a file, a directory, a symbolic or hard link, or absent, and sets its mode, owner, group and times.",
+    .options = k_spec,
+    .returns = k_file_returns,
+    .example = "- name: The application's directory\n  ansible.builtin.file:\n    path: /srv/app\n    state: directory\n    owner: app\n    mode: \"0750\"\n",
+};
 
 }  // namespace drover::modules

@@ -28,27 +28,28 @@
 #include "modules/util/stat_info.hpp"
 #include "modules/util/text.hpp"
 #include "modules/util/users.hpp"
+#include "modules/module_doc.hpp"
 
 namespace drover::modules {
 
 namespace {
 
 const std::array k_spec{
-    ArgSpec{.name = "paths", .type = ArgType::list, .required = Required::yes, .aliases = {"name", "path"}},
-    ArgSpec{.name = "patterns", .type = ArgType::list, .default_value = json::array(), .aliases = {"pattern"}},
-    ArgSpec{.name = "excludes", .type = ArgType::list, .aliases = {"exclude"}},
-    ArgSpec{.name = "contains"},
-    ArgSpec{.name = "read_whole_file", .type = ArgType::boolean, .default_value = false},
-    ArgSpec{.name = "file_type", .default_value = "file", .choices = {"any", "directory", "file", "link"}},
-    ArgSpec{.name = "age"},
-    ArgSpec{.name = "age_stamp", .default_value = "mtime", .choices = {"atime", "ctime", "mtime"}},
-    ArgSpec{.name = "size"},
-    ArgSpec{.name = "recurse", .type = ArgType::boolean, .default_value = false},
-    ArgSpec{.name = "hidden", .type = ArgType::boolean, .default_value = false},
-    ArgSpec{.name = "follow", .type = ArgType::boolean, .default_value = false},
-    ArgSpec{.name = "get_checksum", .type = ArgType::boolean, .default_value = false},
-    ArgSpec{.name = "use_regex", .type = ArgType::boolean, .default_value = false},
-    ArgSpec{.name = "depth", .type = ArgType::integer},
+    ArgSpec{.name = "paths", .type = ArgType::list, .required = Required::yes, .aliases = {"name", "path"}, .description = "The directories to search."},
+    ArgSpec{.name = "patterns", .type = ArgType::list, .default_value = json::array(), .aliases = {"pattern"}, .description = "Basename patterns (shell globs, or regular expressions with use_regex) a file must match one of."},
+    ArgSpec{.name = "excludes", .type = ArgType::list, .aliases = {"exclude"}, .description = "Basename patterns a file must match none of."},
+    ArgSpec{.name = "contains", .description = "A regular expression the content of a regular file must match (line by line unless read_whole_file)."},
+    ArgSpec{.name = "read_whole_file", .type = ArgType::boolean, .default_value = false, .description = "Match contains against the whole file at once instead of each line."},
+    ArgSpec{.name = "file_type", .default_value = "file", .choices = {"any", "directory", "file", "link"}, .description = "The type of file to return."},
+    ArgSpec{.name = "age", .description = "Select files at least this old, or younger with a leading minus; units s, m, h, d, w (seconds by default)."},
+    ArgSpec{.name = "age_stamp", .default_value = "mtime", .choices = {"atime", "ctime", "mtime"}, .description = "Which time age compares."},
+    ArgSpec{.name = "size", .description = "Select files at least this size, or smaller with a leading minus; units b, k, m, g, t (bytes by default)."},
+    ArgSpec{.name = "recurse", .type = ArgType::boolean, .default_value = false, .description = "Descend into subdirectories."},
+    ArgSpec{.name = "hidden", .type = ArgType::boolean, .default_value = false, .description = "Include files whose name starts with a dot."},
+    ArgSpec{.name = "follow", .type = ArgType::boolean, .default_value = false, .description = "Follow symbolic links."},
+    ArgSpec{.name = "get_checksum", .type = ArgType::boolean, .default_value = false, .description = "Return the SHA-1 checksum of each regular file."},
+    ArgSpec{.name = "use_regex", .type = ArgType::boolean, .default_value = false, .description = "Treat patterns and excludes as Python regular expressions instead of globs."},
+    ArgSpec{.name = "depth", .type = ArgType::integer, .description = "How many directory levels to descend at most (with recurse)."},
 };
 
 // A failure while walking one of the paths: Ansible skips that path with this text.
@@ -406,5 +407,21 @@ json run_find(const json& raw_args, const ModuleContext&) {
   if (!warnings.empty()) result["warnings"] = warnings;
   return result;
 }
+
+namespace {
+const ReturnDoc k_find_returns[] = {
+    ReturnDoc{"files", "list", "success", "One stat-like dict per file found (path, mode, size, mtime...)."},
+    ReturnDoc{"matched", "int", "success", "How many files were found."},
+    ReturnDoc{"examined", "int", "success", "How many files were looked at."},
+    ReturnDoc{"skipped_paths", "dict", "success", "The paths that could not be searched, with the reason."},
+};
+}  // namespace
+
+const ModuleDoc find_doc{
+    .description = "Returns the files under the given paths that match every given criterion: name patterns, age, size, type and content.",
+    .options = k_spec,
+    .returns = k_find_returns,
+    .example = "- ansible.builtin.find:\n    paths: /var/log\n    patterns: '*.gz'\n    age: 2w\n    recurse: true\n  register: old_logs\n",
+};
 
 }  // namespace drover::modules

@@ -24,6 +24,7 @@
 #include "modules/util/hash.hpp"
 #include "modules/util/http.hpp"
 #include "modules/util/url_args.hpp"
+#include "modules/module_doc.hpp"
 
 namespace drover::modules {
 
@@ -33,19 +34,19 @@ namespace fs = std::filesystem;
 
 const std::vector<ArgSpec>& spec() {
   static const std::vector<ArgSpec> k_spec = url_module_spec({
-      ArgSpec{.name = "url", .required = Required::yes},
-      ArgSpec{.name = "dest", .type = ArgType::path, .required = Required::yes},
-      ArgSpec{.name = "url_username", .aliases = {"username"}},
-      ArgSpec{.name = "url_password", .aliases = {"password"}, .no_log = true},
-      ArgSpec{.name = "backup", .type = ArgType::boolean, .default_value = false},
-      ArgSpec{.name = "checksum", .default_value = ""},
-      ArgSpec{.name = "timeout", .type = ArgType::integer, .default_value = 10},
-      ArgSpec{.name = "headers", .type = ArgType::dict},
-      ArgSpec{.name = "tmp_dest", .type = ArgType::path},
-      ArgSpec{.name = "unredirected_headers", .type = ArgType::list, .default_value = json::array()},
-      ArgSpec{.name = "decompress", .type = ArgType::boolean, .default_value = true},
-      ArgSpec{.name = "ciphers", .type = ArgType::list},
-      ArgSpec{.name = "use_netrc", .type = ArgType::boolean, .default_value = true},
+      ArgSpec{.name = "url", .required = Required::yes, .description = "The HTTP or HTTPS URL to download."},
+      ArgSpec{.name = "dest", .type = ArgType::path, .required = Required::yes, .description = "The file to write; for a directory, the name comes from the Content-Disposition header or the URL."},
+      ArgSpec{.name = "url_username", .aliases = {"username"}, .description = "The user name for HTTP basic authentication."},
+      ArgSpec{.name = "url_password", .aliases = {"password"}, .no_log = true, .description = "The password for HTTP basic authentication."},
+      ArgSpec{.name = "backup", .type = ArgType::boolean, .default_value = false, .description = "Keep a timestamped copy of the file it replaces."},
+      ArgSpec{.name = "checksum", .default_value = "", .description = "ALGORITHM:DIGEST the download must have (or ALGORITHM:URL of a checksum file); a file already there with it is not downloaded again."},
+      ArgSpec{.name = "timeout", .type = ArgType::integer, .default_value = 10, .description = "Seconds to wait for the server."},
+      ArgSpec{.name = "headers", .type = ArgType::dict, .description = "Extra request headers."},
+      ArgSpec{.name = "tmp_dest", .type = ArgType::path, .description = "The directory to download into before the file is moved to dest."},
+      ArgSpec{.name = "unredirected_headers", .type = ArgType::list, .default_value = json::array(), .description = "Headers not sent again after a redirect."},
+      ArgSpec{.name = "decompress", .type = ArgType::boolean, .default_value = true, .description = "Decompress a gzip-encoded response."},
+      ArgSpec{.name = "ciphers", .type = ArgType::list, .description = "The TLS cipher suites to allow."},
+      ArgSpec{.name = "use_netrc", .type = ArgType::boolean, .default_value = true, .description = "Take credentials from ~/.netrc when none are given."},
   });
   return k_spec;
 }
@@ -309,5 +310,26 @@ static json unmasked_get_url(const json& raw_args, const ModuleContext& ctx) {
 json run_get_url(const json& raw_args, const ModuleContext& ctx) {
   return masking_password(raw_args, ctx, unmasked_get_url);
 }
+
+namespace {
+const ReturnDoc k_get_url_returns[] = {
+    ReturnDoc{"dest", "str", "success", "The file written."},
+    ReturnDoc{"url", "str", "always", "The URL requested."},
+    ReturnDoc{"status_code", "int", "when a request was made", "The HTTP status of the response."},
+    ReturnDoc{"checksum_src", "str", "when downloaded", "The SHA-1 of the downloaded content."},
+    ReturnDoc{"checksum_dest", "str", "success", "The SHA-1 of the destination afterwards."},
+    ReturnDoc{"backup_file", "str", "changed and backup", "The copy of the file replaced."},
+    ReturnDoc{"elapsed", "int", "always", "Seconds the download took."},
+    ReturnDoc{"msg", "str", "always", "What happened."},
+};
+}  // namespace
+
+const ModuleDoc get_url_doc{
+    .description = "Downloads a file over HTTP or HTTPS from the target to a file on it.\nAn existing destination is not downloaded again unless force=true or its checksum differs from the one given.",
+    .options = spec(),
+    .returns = k_get_url_returns,
+    .example = "- ansible.builtin.get_url:\n    url: https://example.com/tool.tar.gz\n    dest: /opt/tool.tar.gz\n    checksum: sha256:0123...\n    mode: '0644'\n",
+    .notes = "use_gssapi is not supported.",
+};
 
 }  // namespace drover::modules

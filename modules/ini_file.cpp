@@ -6,6 +6,7 @@
 #include <array>
 #include <filesystem>
 
+#include "modules/module_doc.hpp"
 #include "modules/registry.hpp"
 #include "modules/util/args.hpp"
 #include "modules/util/diff.hpp"
@@ -20,22 +21,22 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::array k_spec{
-    ArgSpec{.name = "path", .type = ArgType::path, .required = Required::yes, .aliases = {"dest"}},
-    ArgSpec{.name = "section"},
-    ArgSpec{.name = "option"},
-    ArgSpec{.name = "value"},
-    ArgSpec{.name = "values", .type = ArgType::list},
-    ArgSpec{.name = "backup", .type = ArgType::boolean, .default_value = false},
-    ArgSpec{.name = "state", .default_value = "present", .choices = {"absent", "present"}},
-    ArgSpec{.name = "exclusive", .type = ArgType::boolean, .default_value = true},
-    ArgSpec{.name = "no_extra_spaces", .type = ArgType::boolean, .default_value = false},
-    ArgSpec{.name = "allow_no_value", .type = ArgType::boolean, .default_value = false},
-    ArgSpec{.name = "create", .type = ArgType::boolean, .default_value = true},
-    ArgSpec{.name = "mode", .type = ArgType::raw},
-    ArgSpec{.name = "owner"},
-    ArgSpec{.name = "group"},
-    ArgSpec{.name = "unsafe_writes", .type = ArgType::boolean},
-    ArgSpec{.name = "attributes", .aliases = {"attr"}},
+    ArgSpec{.name = "path", .type = ArgType::path, .required = Required::yes, .aliases = {"dest"}, .description = "The INI file to change."},
+    ArgSpec{.name = "section", .description = "The section; null or empty for options before the first section."},
+    ArgSpec{.name = "option", .description = "The option to set or remove. Without it, the whole section is added or removed."},
+    ArgSpec{.name = "value", .description = "The option's value."},
+    ArgSpec{.name = "values", .type = ArgType::list, .description = "Several values of one option (one line each)."},
+    ArgSpec{.name = "backup", .type = ArgType::boolean, .default_value = false, .description = "Keep a copy of the old file (with a timestamp in its name) before changing it."},
+    ArgSpec{.name = "state", .default_value = "present", .choices = {"absent", "present"}, .description = "Whether the option (or section) should be in the file."},
+    ArgSpec{.name = "exclusive", .type = ArgType::boolean, .default_value = true, .description = "With values: remove the option's other lines."},
+    ArgSpec{.name = "no_extra_spaces", .type = ArgType::boolean, .default_value = false, .description = "Write option=value without spaces around =."},
+    ArgSpec{.name = "allow_no_value", .type = ArgType::boolean, .default_value = false, .description = "Allow an option without a value (a bare name)."},
+    ArgSpec{.name = "create", .type = ArgType::boolean, .default_value = true, .description = "Create the file when it does not exist."},
+    ArgSpec{.name = "mode", .type = ArgType::raw, .description = "The permissions the file gets: an octal string such as \"0644\" (quote it), or symbolic (\"u=rw,g=r,o=r\"). Without it the file keeps its mode, or gets the umask's when created."},
+    ArgSpec{.name = "owner", .description = "The user that should own the file (name or uid). Without it the owner is left as it is."},
+    ArgSpec{.name = "group", .description = "The group that should own the file (name or gid). Without it the group is left as it is."},
+    ArgSpec{.name = "unsafe_writes", .type = ArgType::boolean, .description = "Accepted for Ansible compatibility; drover always writes atomically (a temp file renamed over the destination)."},
+    ArgSpec{.name = "attributes", .aliases = {"attr"}, .description = "The file's attributes as chattr sets them (for example \"+i\"). Not supported by drover yet: giving it fails clearly."},
 };
 
 // A section name no real file uses: the lines before the first section belong to it.
@@ -300,5 +301,19 @@ json run_ini_file(const json& raw_args, const ModuleContext& ctx) {
   add_path_info(result, path);
   return result;
 }
+
+namespace {
+const std::array<ReturnDoc, 2> k_ini_file_returns{{
+    ReturnDoc{"msg", "str", "always", "What happened, in Ansible's words (\"line added\", \"Block inserted\"...)."},
+    ReturnDoc{"backup_file", "str", "changed and backup was requested", "The backup copy of the old file (its name with a timestamp)."},
+}};
+}  // namespace
+
+const ModuleDoc ini_file_doc{
+    .description = "Sets, adds or removes options and sections in INI-style files, keeping the rest of the file as it is (community.general's module).",
+    .options = k_spec,
+    .returns = k_ini_file_returns,
+    .example = "- name: Two workers\n  community.general.ini_file:\n    path: /etc/app.ini\n    section: server\n    option: workers\n    value: \"2\"\n",
+};
 
 }  // namespace drover::modules

@@ -22,17 +22,18 @@
 #include "modules/util/hash.hpp"
 #include "modules/util/process.hpp"
 #include "modules/util/text.hpp"
+#include "modules/module_doc.hpp"
 
 namespace drover::modules {
 
 namespace {
 
 const std::array k_spec{
-    ArgSpec{.name = "name", .required = Required::yes, .aliases = {"host"}},
-    ArgSpec{.name = "key"},
-    ArgSpec{.name = "path", .type = ArgType::path, .default_value = "~/.ssh/known_hosts"},
-    ArgSpec{.name = "hash_host", .type = ArgType::boolean, .default_value = false},
-    ArgSpec{.name = "state", .default_value = "present", .choices = {"absent", "present"}},
+    ArgSpec{.name = "name", .required = Required::yes, .aliases = {"host"}, .description = "The host name (or [host]:port) the key belongs to."},
+    ArgSpec{.name = "key", .description = "The key line as in known_hosts (host name first); required when state=present."},
+    ArgSpec{.name = "path", .type = ArgType::path, .default_value = "~/.ssh/known_hosts", .description = "The known_hosts file to edit."},
+    ArgSpec{.name = "hash_host", .type = ArgType::boolean, .default_value = false, .description = "Write the host name hashed."},
+    ArgSpec{.name = "state", .default_value = "present", .choices = {"absent", "present"}, .description = "Whether the host key must be in the file (present) or not (absent)."},
 };
 
 std::vector<std::string> words_of(const std::string& text) {
@@ -227,5 +228,18 @@ json run_known_hosts(const json& raw_args, const ModuleContext& ctx) {
   add_path_info(result, path);  // as Ansible's exit_json: its `state` becomes the file's
   return result;
 }
+
+namespace {
+const ReturnDoc k_known_hosts_returns[] = {
+    ReturnDoc{"diff", "dict", "with --diff", "The file before and after."},
+};
+}  // namespace
+
+const ModuleDoc known_hosts_doc{
+    .description = "Adds or removes a host's key in a known_hosts file (by default the user's ~/.ssh/known_hosts).",
+    .options = k_spec,
+    .returns = k_known_hosts_returns,
+    .example = "- ansible.builtin.known_hosts:\n    name: git.example.com\n    key: \"git.example.com ssh-ed25519 AAAA...\"\n",
+};
 
 }  // namespace drover::modules

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "modules/module_doc.hpp"
 #include "modules/registry.hpp"
 #include "modules/util/args.hpp"
 #include "modules/util/edit.hpp"
@@ -17,23 +18,23 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::array k_spec{
-    ArgSpec{.name = "path", .type = ArgType::path, .required = Required::yes, .aliases = {"dest", "destfile", "name"}},
-    ArgSpec{.name = "state", .default_value = "present", .choices = {"absent", "present"}},
-    ArgSpec{.name = "regexp", .aliases = {"regex"}},
-    ArgSpec{.name = "search_string"},
-    ArgSpec{.name = "line", .aliases = {"value"}},
-    ArgSpec{.name = "insertafter"},
-    ArgSpec{.name = "insertbefore"},
-    ArgSpec{.name = "backrefs", .type = ArgType::boolean, .default_value = false},
-    ArgSpec{.name = "create", .type = ArgType::boolean, .default_value = false},
-    ArgSpec{.name = "backup", .type = ArgType::boolean, .default_value = false},
-    ArgSpec{.name = "firstmatch", .type = ArgType::boolean, .default_value = false},
-    ArgSpec{.name = "validate"},
-    ArgSpec{.name = "mode", .type = ArgType::raw},
-    ArgSpec{.name = "owner"},
-    ArgSpec{.name = "group"},
-    ArgSpec{.name = "unsafe_writes", .type = ArgType::boolean},
-    ArgSpec{.name = "attributes", .aliases = {"attr"}},
+    ArgSpec{.name = "path", .type = ArgType::path, .required = Required::yes, .aliases = {"dest", "destfile", "name"}, .description = "The file to change."},
+    ArgSpec{.name = "state", .default_value = "present", .choices = {"absent", "present"}, .description = "Whether the line should be in the file."},
+    ArgSpec{.name = "regexp", .aliases = {"regex"}, .description = "A regular expression (Python re syntax): the last matching line is replaced (state=present) or every match removed (state=absent)."},
+    ArgSpec{.name = "search_string", .description = "A literal string to find instead of regexp."},
+    ArgSpec{.name = "line", .aliases = {"value"}, .description = "The line to put in the file."},
+    ArgSpec{.name = "insertafter", .description = "Where a new line goes: after the last line matching this regular expression, or EOF (the default)."},
+    ArgSpec{.name = "insertbefore", .description = "Where a new line goes: before the last line matching this regular expression, or BOF."},
+    ArgSpec{.name = "backrefs", .type = ArgType::boolean, .default_value = false, .description = "With regexp: line may use \\1 back-references, and nothing is added when regexp matches nothing."},
+    ArgSpec{.name = "create", .type = ArgType::boolean, .default_value = false, .description = "Create the file when it does not exist."},
+    ArgSpec{.name = "backup", .type = ArgType::boolean, .default_value = false, .description = "Keep a copy of the old file (with a timestamp in its name) before changing it."},
+    ArgSpec{.name = "firstmatch", .type = ArgType::boolean, .default_value = false, .description = "insertafter/insertbefore use the first matching line instead of the last."},
+    ArgSpec{.name = "validate", .description = "A command that checks the new file before it replaces the old one; %s is the temp file's path. When it fails, the old file stays as it was."},
+    ArgSpec{.name = "mode", .type = ArgType::raw, .description = "The permissions the file gets: an octal string such as \"0644\" (quote it), or symbolic (\"u=rw,g=r,o=r\"). Without it the file keeps its mode, or gets the umask's when created."},
+    ArgSpec{.name = "owner", .description = "The user that should own the file (name or uid). Without it the owner is left as it is."},
+    ArgSpec{.name = "group", .description = "The group that should own the file (name or gid). Without it the group is left as it is."},
+    ArgSpec{.name = "unsafe_writes", .type = ArgType::boolean, .description = "Accepted for Ansible compatibility; drover always writes atomically (a temp file renamed over the destination)."},
+    ArgSpec{.name = "attributes", .aliases = {"attr"}, .description = "The file's attributes as chattr sets them (for example \"+i\"). Not supported by drover yet: giving it fails clearly."},
 };
 
 constexpr RegexFlag k_bytes_pattern = RegexFlag::ascii;
@@ -283,5 +284,19 @@ json run_lineinfile(const json& raw_args, const ModuleContext& ctx) {
   if (!warnings.empty()) result["warnings"] = warnings;
   return result;
 }
+
+namespace {
+const std::array<ReturnDoc, 2> k_lineinfile_returns{{
+    ReturnDoc{"msg", "str", "always", "What happened, in Ansible's words (\"line added\", \"Block inserted\"...)."},
+    ReturnDoc{"backup_file", "str", "changed and backup was requested", "The backup copy of the old file (its name with a timestamp)."},
+}};
+}  // namespace
+
+const ModuleDoc lineinfile_doc{
+    .description = "Makes sure a particular line is in a file, or replaces an existing line found by a regular expression or a string, or removes lines.",
+    .options = k_spec,
+    .returns = k_lineinfile_returns,
+    .example = "- name: No root logins\n  ansible.builtin.lineinfile:\n    path: /etc/ssh/sshd_config\n    regexp: '^#?PermitRootLogin'\n    line: PermitRootLogin no\n    validate: /usr/sbin/sshd -t -f %s\n",
+};
 
 }  // namespace drover::modules

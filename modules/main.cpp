@@ -2,6 +2,7 @@
 #include <iostream>
 #include <string>
 
+#include "modules/module_doc.hpp"
 #include "modules/registry.hpp"
 #include "modules/serve_loop.hpp"
 
@@ -11,6 +12,7 @@ constexpr const char* k_usage =
     "usage: drover-modules --serve            answer requests on stdin (docs/protocol.md)\n"
     "       drover-modules MODULE ARGS_FILE   run one module (Ansible's binary-module protocol)\n"
     "       drover-modules --list             print the built-in module names\n"
+    "       drover-modules --doc              print every module's documentation as JSON\n"
     "       drover-modules --version          print the version\n";
 
 int list_modules() {
@@ -29,6 +31,10 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (argc == 2 && first == "--list") return list_modules();
+  if (argc == 2 && first == "--doc") {
+    std::cout << drover::modules::module_docs_json().dump() << "\n";
+    return 0;
+  }
   if (argc == 2 && (first == "--help" || first == "-h")) {
     std::cout << k_usage;
     return 0;

@@ -8,10 +8,15 @@
 
 namespace drover::modules {
 
+struct ModuleDoc;  // modules/module_doc.hpp
+
 struct ModuleEntry {
   std::string_view name;
   ModuleFunction run;
   std::string_view short_doc;
+  // The module's documentation, defined beside its code (modules/<name>.cpp) over the argument
+  // table the module checks its arguments with. nullptr: undocumented (a module test fails).
+  const ModuleDoc* doc = nullptr;
 };
 
 // All built-in modules, sorted by name.
@@ -46,5 +51,28 @@ json run_stat(const json& args, const ModuleContext& ctx);
 json run_tempfile(const json& args, const ModuleContext& ctx);
 json run_uri(const json& args, const ModuleContext& ctx);
 json run_wait_for(const json& args, const ModuleContext& ctx);
+
+// Their documentation (modules/module_doc.hpp), defined beside each module.
+extern const ModuleDoc assemble_doc;
+extern const ModuleDoc async_status_doc;
+extern const ModuleDoc authorized_key_doc;
+extern const ModuleDoc blockinfile_doc;
+extern const ModuleDoc command_doc;
+extern const ModuleDoc copy_doc;
+extern const ModuleDoc file_doc;
+extern const ModuleDoc find_doc;
+extern const ModuleDoc get_url_doc;
+extern const ModuleDoc ini_file_doc;
+extern const ModuleDoc known_hosts_doc;
+extern const ModuleDoc lineinfile_doc;
+extern const ModuleDoc ping_doc;
+extern const ModuleDoc replace_doc;
+extern const ModuleDoc setup_doc;
+extern const ModuleDoc shell_doc;
+extern const ModuleDoc slurp_doc;
+extern const ModuleDoc stat_doc;
+extern const ModuleDoc tempfile_doc;
+extern const ModuleDoc uri_doc;
+extern const ModuleDoc wait_for_doc;
 
 }  // namespace drover::modules

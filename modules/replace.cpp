@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "core/value/utf8.hpp"
+#include "modules/module_doc.hpp"
 #include "modules/registry.hpp"
 #include "modules/util/args.hpp"
 #include "modules/util/edit.hpp"
@@ -16,19 +17,19 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::array k_spec{
-    ArgSpec{.name = "path", .type = ArgType::path, .required = Required::yes, .aliases = {"dest", "destfile", "name"}},
-    ArgSpec{.name = "regexp", .required = Required::yes},
-    ArgSpec{.name = "replace", .default_value = ""},
-    ArgSpec{.name = "after"},
-    ArgSpec{.name = "before"},
-    ArgSpec{.name = "backup", .type = ArgType::boolean, .default_value = false},
-    ArgSpec{.name = "validate"},
-    ArgSpec{.name = "encoding", .default_value = "utf-8"},
-    ArgSpec{.name = "mode", .type = ArgType::raw},
-    ArgSpec{.name = "owner"},
-    ArgSpec{.name = "group"},
-    ArgSpec{.name = "unsafe_writes", .type = ArgType::boolean},
-    ArgSpec{.name = "attributes", .aliases = {"attr"}},
+    ArgSpec{.name = "path", .type = ArgType::path, .required = Required::yes, .aliases = {"dest", "destfile", "name"}, .description = "The file to change."},
+    ArgSpec{.name = "regexp", .required = Required::yes, .description = "The regular expression (Python re syntax, multiline) whose matches are replaced."},
+    ArgSpec{.name = "replace", .default_value = "", .description = "The replacement; \\1 and \\g<name> refer to groups. Empty removes the matches."},
+    ArgSpec{.name = "after", .description = "Only replace after the first match of this regular expression."},
+    ArgSpec{.name = "before", .description = "Only replace before the first match of this regular expression."},
+    ArgSpec{.name = "backup", .type = ArgType::boolean, .default_value = false, .description = "Keep a copy of the old file (with a timestamp in its name) before changing it."},
+    ArgSpec{.name = "validate", .description = "A command that checks the new file before it replaces the old one; %s is the temp file's path. When it fails, the old file stays as it was."},
+    ArgSpec{.name = "encoding", .default_value = "utf-8", .description = "The file's character encoding."},
+    ArgSpec{.name = "mode", .type = ArgType::raw, .description = "The permissions the file gets: an octal string such as \"0644\" (quote it), or symbolic (\"u=rw,g=r,o=r\"). Without it the file keeps its mode, or gets the umask's when created."},
+    ArgSpec{.name = "owner", .description = "The user that should own the file (name or uid). Without it the owner is left as it is."},
+    ArgSpec{.name = "group", .description = "The group that should own the file (name or gid). Without it the group is left as it is."},
+    ArgSpec{.name = "unsafe_writes", .type = ArgType::boolean, .description = "Accepted for Ansible compatibility; drover always writes atomically (a temp file renamed over the destination)."},
+    ArgSpec{.name = "attributes", .aliases = {"attr"}, .description = "The file's attributes as chattr sets them (for example \"+i\"). Not supported by drover yet: giving it fails clearly."},
 };
 
 // The file's encoding. The regex engine reads UTF-8, so latin-1 text is converted on the way in
@@ -136,5 +137,19 @@ json run_replace(const json& raw_args, const ModuleContext& ctx) {
   result["changed"] = changed;
   return result;
 }
+
+namespace {
+const std::array<ReturnDoc, 2> k_replace_returns{{
+    ReturnDoc{"msg", "str", "always", "What happened, in Ansible's words (\"line added\", \"Block inserted\"...)."},
+    ReturnDoc{"backup_file", "str", "changed and backup was requested", "The backup copy of the old file (its name with a timestamp)."},
+}};
+}  // namespace
+
+const ModuleDoc replace_doc{
+    .description = "Replaces every match of a regular expression in a file, optionally only between after and before.",
+    .options = k_spec,
+    .returns = k_replace_returns,
+    .example = "- name: Point the clients at the new server\n  ansible.builtin.replace:\n    path: /etc/app.conf\n    regexp: 'old\\.example\\.com'\n    replace: new.example.com\n",
+};
 
 }  // namespace drover::modules

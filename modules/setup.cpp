@@ -8,6 +8,7 @@
 #include <fnmatch.h>
 
 #include "modules/facts/collectors.hpp"
+#include "modules/module_doc.hpp"
 #include "modules/registry.hpp"
 #include "modules/util/args.hpp"
 
@@ -16,10 +17,10 @@ namespace drover::modules {
 namespace {
 
 const std::array k_spec{
-    ArgSpec{.name = "gather_subset", .type = ArgType::list, .default_value = json::array({"all"})},
-    ArgSpec{.name = "gather_timeout", .type = ArgType::integer, .default_value = 10},
-    ArgSpec{.name = "filter", .type = ArgType::list, .default_value = json::array()},
-    ArgSpec{.name = "fact_path", .type = ArgType::path, .default_value = "/etc/ansible/facts.d"},
+    ArgSpec{.name = "gather_subset", .type = ArgType::list, .default_value = json::array({"all"}), .description = "Which facts to gather: all, min, hardware, network, virtual... or !name to leave some out."},
+    ArgSpec{.name = "gather_timeout", .type = ArgType::integer, .default_value = 10, .description = "Seconds a fact collector may take."},
+    ArgSpec{.name = "filter", .type = ArgType::list, .default_value = json::array(), .description = "Only return facts whose names match these shell-style patterns."},
+    ArgSpec{.name = "fact_path", .type = ArgType::path, .default_value = "/etc/ansible/facts.d", .description = "Where local facts (*.fact files) are read from. drover does not read them yet (ansible_local is {})."},
 };
 
 // drover's collectors: each gathers a group of facts (bare names, without `ansible_`).
@@ -219,5 +220,18 @@ json run_setup(const json& raw_args, const ModuleContext&) {
   facts["module_setup"] = true;
   return {{"ansible_facts", facts}, {"changed", false}};
 }
+
+namespace {
+const std::array<ReturnDoc, 1> k_setup_returns{{
+    ReturnDoc{"ansible_facts", "dict", "always", "The facts, without their ansible_ prefix."},
+}};
+}  // namespace
+
+const ModuleDoc setup_doc{
+    .description = "Gathers facts about the target (distribution, hardware, network, date and time...) as ansible_* variables. Plays run it first unless gather_facts is false.",
+    .options = k_spec,
+    .returns = k_setup_returns,
+    .example = "- name: Only the network facts\n  ansible.builtin.setup:\n    gather_subset: [network]\n",
+};
 
 }  // namespace drover::modules

@@ -5,6 +5,7 @@
 
 #include <sys/stat.h>
 
+#include "modules/module_doc.hpp"
 #include "modules/registry.hpp"
 #include "modules/util/args.hpp"
 #include "modules/util/fs.hpp"
@@ -14,7 +15,7 @@ namespace drover::modules {
 
 namespace {
 const std::array k_spec{
-    ArgSpec{.name = "src", .type = ArgType::path, .required = Required::yes, .aliases = {"path"}},
+    ArgSpec{.name = "src", .type = ArgType::path, .required = Required::yes, .aliases = {"path"}, .description = "The file to read."},
 };
 }  // namespace
 
@@ -33,5 +34,20 @@ json run_slurp(const json& raw_args, const ModuleContext&) {
   }
   return {{"content", base64_encode(*content)}, {"source", source}, {"encoding", "base64"}, {"changed", false}};
 }
+
+namespace {
+const std::array<ReturnDoc, 3> k_slurp_returns{{
+    ReturnDoc{"content", "str", "success", "The file's content, base64-encoded."},
+    ReturnDoc{"encoding", "str", "success", "Always base64."},
+    ReturnDoc{"source", "str", "success", "The file read."},
+}};
+}  // namespace
+
+const ModuleDoc slurp_doc{
+    .description = "Reads a file from the target and returns its content base64-encoded (b64decode decodes it).",
+    .options = k_spec,
+    .returns = k_slurp_returns,
+    .example = "- ansible.builtin.slurp:\n    src: /etc/machine-id\n  register: machine_id\n",
+};
 
 }  // namespace drover::modules

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "modules/module_doc.hpp"
 #include "modules/registry.hpp"
 #include "modules/util/args.hpp"
 #include "modules/util/hash.hpp"
@@ -29,16 +30,16 @@ namespace drover::modules {
 namespace {
 
 const std::array k_spec{
-    ArgSpec{.name = "path", .type = ArgType::path, .required = Required::yes, .aliases = {"dest", "name"}},
-    ArgSpec{.name = "follow", .type = ArgType::boolean, .default_value = false},
-    ArgSpec{.name = "get_checksum", .type = ArgType::boolean, .default_value = true},
+    ArgSpec{.name = "path", .type = ArgType::path, .required = Required::yes, .aliases = {"dest", "name"}, .description = "The path to look at."},
+    ArgSpec{.name = "follow", .type = ArgType::boolean, .default_value = false, .description = "Follow a symbolic link at path."},
+    ArgSpec{.name = "get_checksum", .type = ArgType::boolean, .default_value = true, .description = "Return the file's checksum."},
     ArgSpec{.name = "checksum_algorithm",
             .default_value = "sha1",
             .aliases = {"checksum", "checksum_algo"},
-            .choices = {"md5", "sha1", "sha224", "sha256", "sha384", "sha512"}},
-    ArgSpec{.name = "get_mime", .type = ArgType::boolean, .default_value = true, .aliases = {"mime", "mime_type", "mime-type"}},
-    ArgSpec{.name = "get_attributes", .type = ArgType::boolean, .default_value = true, .aliases = {"attr", "attributes"}},
-    ArgSpec{.name = "get_md5", .type = ArgType::boolean},
+            .choices = {"md5", "sha1", "sha224", "sha256", "sha384", "sha512"}, .description = "The checksum's algorithm (drover: md5, sha1 and sha256; the others fail clearly)."},
+    ArgSpec{.name = "get_mime", .type = ArgType::boolean, .default_value = true, .aliases = {"mime", "mime_type", "mime-type"}, .description = "Accepted; drover returns no mimetype (the runner starts no file(1) process)."},
+    ArgSpec{.name = "get_attributes", .type = ArgType::boolean, .default_value = true, .aliases = {"attr", "attributes"}, .description = "Accepted; drover returns no attributes (the runner starts no lsattr process)."},
+    ArgSpec{.name = "get_md5", .type = ArgType::boolean, .description = "Accepted for compatibility; md5 is not returned (use checksum_algorithm: md5)."},
 };
 
 // Ansible's format_output.
@@ -193,5 +194,18 @@ json run_stat(const json& raw_args, const ModuleContext&) {
   if (arg_bool(args, "get_attributes")) add_attributes(output, path);
   return {{"changed", false}, {"stat", output}};
 }
+
+namespace {
+const std::array<ReturnDoc, 1> k_stat_returns{{
+    ReturnDoc{"stat", "dict", "success", "exists, and when it exists: path, mode, isdir, isreg, islnk, uid, gid, pw_name, gr_name, size, mtime, checksum..."},
+}};
+}  // namespace
+
+const ModuleDoc stat_doc{
+    .description = "Returns facts about a path: whether it exists, its kind, mode, owner, size, times and checksum.",
+    .options = k_spec,
+    .returns = k_stat_returns,
+    .example = "- ansible.builtin.stat:\n    path: /etc/app.conf\n  register: conf\n- ansible.builtin.debug:\n    msg: missing\n  when: not conf.stat.exists\n",
+};
 
 }  // namespace drover::modules

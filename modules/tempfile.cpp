@@ -15,16 +15,17 @@
 #include "modules/registry.hpp"
 #include "modules/util/args.hpp"
 #include "modules/util/file_attrs.hpp"
+#include "modules/module_doc.hpp"
 
 namespace drover::modules {
 
 namespace {
 
 const std::array k_spec{
-    ArgSpec{.name = "state", .default_value = "file", .choices = {"file", "directory"}},
-    ArgSpec{.name = "path", .type = ArgType::path},
-    ArgSpec{.name = "prefix", .default_value = "ansible."},
-    ArgSpec{.name = "suffix", .default_value = ""},
+    ArgSpec{.name = "state", .default_value = "file", .choices = {"file", "directory"}, .description = "Create a file or a directory."},
+    ArgSpec{.name = "path", .type = ArgType::path, .description = "The directory to create it in (the system temporary directory by default)."},
+    ArgSpec{.name = "prefix", .default_value = "ansible.", .description = "The start of its name."},
+    ArgSpec{.name = "suffix", .default_value = "", .description = "The end of its name."},
 };
 
 // Python's tempfile._RandomNameSequence: eight characters from this alphabet.
@@ -108,5 +109,18 @@ json run_tempfile(const json& raw_args, const ModuleContext& ctx) {
   add_path_info(result, path);
   return result;
 }
+
+namespace {
+const ReturnDoc k_tempfile_returns[] = {
+    ReturnDoc{"path", "str", "success", "The file or directory created."},
+};
+}  // namespace
+
+const ModuleDoc tempfile_doc{
+    .description = "Creates a uniquely named temporary file or directory and returns its path. It is not removed afterwards: remove it with the file module.",
+    .options = k_spec,
+    .returns = k_tempfile_returns,
+    .example = "- ansible.builtin.tempfile:\n    state: directory\n    suffix: build\n  register: build_dir\n",
+};
 
 }  // namespace drover::modules

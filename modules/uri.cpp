@@ -18,6 +18,7 @@
 #include "modules/util/http.hpp"
 #include "modules/util/text.hpp"
 #include "modules/util/url_args.hpp"
+#include "modules/module_doc.hpp"
 
 namespace drover::modules {
 
@@ -27,29 +28,29 @@ namespace fs = std::filesystem;
 
 const std::vector<ArgSpec>& spec() {
   static const std::vector<ArgSpec> k_spec = url_module_spec({
-      ArgSpec{.name = "url", .required = Required::yes},
-      ArgSpec{.name = "dest", .type = ArgType::path},
-      ArgSpec{.name = "url_username", .aliases = {"user"}},
-      ArgSpec{.name = "url_password", .aliases = {"password"}, .no_log = true},
-      ArgSpec{.name = "body", .type = ArgType::raw},
-      ArgSpec{.name = "body_format", .default_value = "raw", .choices = {"form-urlencoded", "json", "raw", "form-multipart"}},
-      ArgSpec{.name = "src", .type = ArgType::path},
-      ArgSpec{.name = "_src_b64"},  // the control side's copy of a local src
-      ArgSpec{.name = "method", .default_value = "GET"},
-      ArgSpec{.name = "return_content", .type = ArgType::boolean, .default_value = false},
-      ArgSpec{.name = "follow_redirects", .default_value = "safe", .choices = {"all", "no", "none", "safe", "urllib2", "yes"}},
-      ArgSpec{.name = "creates", .type = ArgType::path},
-      ArgSpec{.name = "removes", .type = ArgType::path},
-      ArgSpec{.name = "status_code", .type = ArgType::list, .default_value = json::array({200})},
-      ArgSpec{.name = "timeout", .type = ArgType::integer, .default_value = 30},
-      ArgSpec{.name = "headers", .type = ArgType::dict, .default_value = json::object()},
-      ArgSpec{.name = "unix_socket", .type = ArgType::path},
-      ArgSpec{.name = "remote_src", .type = ArgType::boolean, .default_value = false},
-      ArgSpec{.name = "ca_path", .type = ArgType::path},
-      ArgSpec{.name = "unredirected_headers", .type = ArgType::list, .default_value = json::array()},
-      ArgSpec{.name = "decompress", .type = ArgType::boolean, .default_value = true},
-      ArgSpec{.name = "ciphers", .type = ArgType::list},
-      ArgSpec{.name = "use_netrc", .type = ArgType::boolean, .default_value = true},
+      ArgSpec{.name = "url", .required = Required::yes, .description = "The HTTP or HTTPS URL to request."},
+      ArgSpec{.name = "dest", .type = ArgType::path, .description = "A file to write the response body to."},
+      ArgSpec{.name = "url_username", .aliases = {"user"}, .description = "The user name for HTTP basic authentication."},
+      ArgSpec{.name = "url_password", .aliases = {"password"}, .no_log = true, .description = "The password for HTTP basic authentication."},
+      ArgSpec{.name = "body", .type = ArgType::raw, .description = "The request body; a data structure with body_format json or form-urlencoded."},
+      ArgSpec{.name = "body_format", .default_value = "raw", .choices = {"form-urlencoded", "json", "raw", "form-multipart"}, .description = "How body is encoded (and the Content-Type sent)."},
+      ArgSpec{.name = "src", .type = ArgType::path, .description = "A file whose content is the request body (on the control node unless remote_src)."},
+      ArgSpec{.name = "_src_b64", .description = "Internal: the content of a control-node src, base64-encoded."},  // the control side's copy of a local src
+      ArgSpec{.name = "method", .default_value = "GET", .description = "The HTTP method."},
+      ArgSpec{.name = "return_content", .type = ArgType::boolean, .default_value = false, .description = "Return the body of the response as content (and json when it is JSON)."},
+      ArgSpec{.name = "follow_redirects", .default_value = "safe", .choices = {"all", "no", "none", "safe", "urllib2", "yes"}, .description = "Which redirects to follow: safe follows only GET and HEAD."},
+      ArgSpec{.name = "creates", .type = ArgType::path, .description = "Do nothing when this file exists."},
+      ArgSpec{.name = "removes", .type = ArgType::path, .description = "Do nothing unless this file exists."},
+      ArgSpec{.name = "status_code", .type = ArgType::list, .default_value = json::array({200}), .description = "The status codes that mean success."},
+      ArgSpec{.name = "timeout", .type = ArgType::integer, .default_value = 30, .description = "Seconds to wait for the server."},
+      ArgSpec{.name = "headers", .type = ArgType::dict, .default_value = json::object(), .description = "Extra request headers."},
+      ArgSpec{.name = "unix_socket", .type = ArgType::path, .description = "A Unix socket to send the request over."},
+      ArgSpec{.name = "remote_src", .type = ArgType::boolean, .default_value = false, .description = "src is a file on the target."},
+      ArgSpec{.name = "ca_path", .type = ArgType::path, .description = "A PEM file of CA certificates to check the server against."},
+      ArgSpec{.name = "unredirected_headers", .type = ArgType::list, .default_value = json::array(), .description = "Headers not sent again after a redirect."},
+      ArgSpec{.name = "decompress", .type = ArgType::boolean, .default_value = true, .description = "Decompress a gzip-encoded response."},
+      ArgSpec{.name = "ciphers", .type = ArgType::list, .description = "The TLS cipher suites to allow."},
+      ArgSpec{.name = "use_netrc", .type = ArgType::boolean, .default_value = true, .description = "Take credentials from ~/.netrc when none are given."},
   });
   return k_spec;
 }
@@ -364,5 +365,26 @@ static json unmasked_uri(const json& raw_args, const ModuleContext& ctx) {
 json run_uri(const json& raw_args, const ModuleContext& ctx) {
   return masking_password(raw_args, ctx, unmasked_uri);
 }
+
+namespace {
+const ReturnDoc k_uri_returns[] = {
+    ReturnDoc{"status", "int", "always", "The HTTP status of the response."},
+    ReturnDoc{"url", "str", "always", "The URL of the response (after redirects)."},
+    ReturnDoc{"content", "str", "return_content", "The response body."},
+    ReturnDoc{"json", "dict", "return_content and a JSON body", "The body parsed."},
+    ReturnDoc{"location", "str", "on a redirect", "The Location header."},
+    ReturnDoc{"elapsed", "int", "always", "Seconds the request took."},
+    ReturnDoc{"msg", "str", "always", "What happened."},
+    ReturnDoc{"path", "str", "dest", "The file the body was written to."},
+};
+}  // namespace
+
+const ModuleDoc uri_doc{
+    .description = "Sends an HTTP or HTTPS request from the target and returns the response.\nThe task fails unless the status is one of status_code.",
+    .options = spec(),
+    .returns = k_uri_returns,
+    .example = "- ansible.builtin.uri:\n    url: https://api.example.com/health\n    return_content: true\n  register: health\n",
+    .notes = "use_gssapi is not supported.",
+};
 
 }  // namespace drover::modules

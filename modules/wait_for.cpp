@@ -20,6 +20,7 @@
 #include "modules/util/args.hpp"
 #include "modules/util/fs.hpp"
 #include "modules/util/net.hpp"
+#include "modules/module_doc.hpp"
 
 namespace drover::modules {
 
@@ -28,19 +29,19 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 const std::array k_spec{
-    ArgSpec{.name = "host", .default_value = "127.0.0.1"},
-    ArgSpec{.name = "timeout", .type = ArgType::integer, .default_value = 300},
-    ArgSpec{.name = "connect_timeout", .type = ArgType::integer, .default_value = 5},
-    ArgSpec{.name = "delay", .type = ArgType::integer, .default_value = 0},
-    ArgSpec{.name = "port", .type = ArgType::integer},
+    ArgSpec{.name = "host", .default_value = "127.0.0.1", .description = "The host whose port is waited on."},
+    ArgSpec{.name = "timeout", .type = ArgType::integer, .default_value = 300, .description = "Seconds to wait at most before failing."},
+    ArgSpec{.name = "connect_timeout", .type = ArgType::integer, .default_value = 5, .description = "Seconds to wait for one connection attempt."},
+    ArgSpec{.name = "delay", .type = ArgType::integer, .default_value = 0, .description = "Seconds to wait before the first check."},
+    ArgSpec{.name = "port", .type = ArgType::integer, .description = "The TCP port to wait on."},
     ArgSpec{.name = "active_connection_states", .type = ArgType::list,
-            .default_value = json::array({"ESTABLISHED", "FIN_WAIT1", "FIN_WAIT2", "SYN_RECV", "SYN_SENT", "TIME_WAIT"})},
-    ArgSpec{.name = "path", .type = ArgType::path},
-    ArgSpec{.name = "search_regex"},
-    ArgSpec{.name = "state", .default_value = "started", .choices = {"absent", "drained", "present", "started", "stopped"}},
-    ArgSpec{.name = "exclude_hosts", .type = ArgType::list},
-    ArgSpec{.name = "sleep", .type = ArgType::integer, .default_value = 1},
-    ArgSpec{.name = "msg"},
+            .default_value = json::array({"ESTABLISHED", "FIN_WAIT1", "FIN_WAIT2", "SYN_RECV", "SYN_SENT", "TIME_WAIT"}), .description = "The TCP states that count as active connections (state=drained)."},
+    ArgSpec{.name = "path", .type = ArgType::path, .description = "A file to wait for (or wait to be gone)."},
+    ArgSpec{.name = "search_regex", .description = "A regular expression to find in the file, or in what the port sends."},
+    ArgSpec{.name = "state", .default_value = "started", .choices = {"absent", "drained", "present", "started", "stopped"}, .description = "What to wait for: started/present (port open, file there), stopped/absent (closed, gone), drained (no active connections)."},
+    ArgSpec{.name = "exclude_hosts", .type = ArgType::list, .description = "Hosts whose connections drained ignores."},
+    ArgSpec{.name = "sleep", .type = ArgType::integer, .default_value = 1, .description = "Seconds between checks."},
+    ArgSpec{.name = "msg", .description = "The failure message on timeout instead of the default one."},
 };
 
 enum class State { started, stopped, drained, present, absent };
@@ -318,5 +319,20 @@ json run_wait_for(const json& raw_args, const ModuleContext&) {
           {"path", is_set(args, "path") ? json(wait.path) : json(nullptr)},
           {"elapsed", elapsed_seconds(wait)}};
 }
+
+namespace {
+const ReturnDoc k_wait_for_returns[] = {
+    ReturnDoc{"elapsed", "int", "always", "Seconds waited."},
+    ReturnDoc{"match_groups", "list", "search_regex matched", "The groups the expression captured."},
+    ReturnDoc{"match_groupdict", "dict", "search_regex matched", "The named groups the expression captured."},
+};
+}  // namespace
+
+const ModuleDoc wait_for_doc{
+    .description = "Waits until a TCP port opens or closes, a file appears or goes, a regular expression shows in a file or on a port, or simply some seconds pass. Fails after timeout.",
+    .options = k_spec,
+    .returns = k_wait_for_returns,
+    .example = "- ansible.builtin.wait_for:\n    port: 8080\n    delay: 2\n    timeout: 60\n",
+};
 
 }  // namespace drover::modules

@@ -10,6 +10,7 @@
 #include "core/allocator.hpp"
 #include "core/cli/commands.hpp"
 #include "core/cli/config_command.hpp"
+#include "core/cli/doc_command.hpp"
 #include "core/cli/inventory_command.hpp"
 #include "core/cli/secrets_command.hpp"
 #include "core/error.hpp"
@@ -44,6 +45,7 @@ int run_version() {
 // One row per subcommand, alphabetized; anything else is an ad-hoc host pattern.
 const Subcommand k_subcommands[] = {
     {"config", run_config, "show the effective configuration and where each value came from"},
+    {"doc", drover::cli::run_doc_command, "show the documentation of modules and actions (--list, -j)"},
     {"inventory", drover::cli::run_inventory_command, "show the inventory (--list, --graph, --host)"},
     {"playbook", drover::cli::run_playbook_command, "run playbooks"},
     {"secrets", run_secrets, "encrypt, decrypt and edit sops/vault files; make age keys"},

@@ -41,6 +41,40 @@ bool meta_supports_when(MetaAction meta) {
   return meta != MetaAction::noop && meta != MetaAction::refresh_inventory && meta != MetaAction::reset_connection;
 }
 
+namespace {
+
+bool names_option(const OptionDoc& option, std::string_view key) {
+  if (option.name == key) return true;
+  std::string_view aliases = option.aliases;
+  while (!aliases.empty()) {
+    const std::size_t comma = aliases.find(',');
+    std::string_view alias = aliases.substr(0, comma);
+    while (alias.starts_with(' ')) alias.remove_prefix(1);
+    if (alias == key) return true;
+    if (comma == std::string_view::npos) break;
+    aliases.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<Value> check_action_args(const Value& args, const ActionDoc& doc, std::string_view name) {
+  if (!doc.closed_options || !args.is_map()) return std::nullopt;
+  std::vector<std::string> unknown;
+  for (const auto& [key, value] : args.as_map()) {
+    if (key == "_raw_params" || key.starts_with("_ansible_")) continue;
+    if (std::none_of(doc.options.begin(), doc.options.end(),
+                     [&](const OptionDoc& option) { return names_option(option, key); }))
+      unknown.push_back(key);
+  }
+  if (unknown.empty()) return std::nullopt;
+  std::sort(unknown.begin(), unknown.end());
+  std::string list;
+  for (const auto& key : unknown) list += (list.empty() ? "" : ",") + key;
+  return failed_result("Invalid options for " + std::string(name) + ": " + list);
+}
+
 Value failed_result(const std::string& msg) {
   Map m;
   m.set("failed", true);

@@ -51,6 +51,8 @@ struct ActionContext {
   // Runs a command on the target without the runner (the `raw` module).
   std::function<connection::ExecResult(const std::string& command)> run_raw;
   tmpl::ResultTypes result_types = tmpl::ResultTypes::ansible;  // for Templars an action makes
+  // How to reach the task's own host — not its delegate — (synchronize connects to it itself).
+  std::function<connection::ConnectionSpec()> host_connection;
   MetaAction meta = MetaAction::none;  // out: set by the meta action
 };
 
@@ -61,6 +63,34 @@ using ActionFn = Value (*)(ActionContext&);
 // this task.".
 enum class Async { unsupported, supported };
 
+// The documentation of an action that runs on the control node (`drover doc`). An action that
+// sends a module of the runner documents nothing here: its documentation is the runner module's
+// own (`drover-modules --doc`), written over the argument table the module checks.
+struct OptionDoc {
+  std::string_view name;
+  std::string_view type = "str";        // Ansible's names: str, bool, int, list, dict, path, raw
+  std::string_view description;
+  std::string_view default_value = {};  // as YAML would write it; empty: no default
+  std::string_view aliases = {};        // comma-separated
+  std::string_view choices = {};        // comma-separated
+  bool required = false;
+};
+struct ReturnFieldDoc {
+  std::string_view name;
+  std::string_view type;
+  std::string_view returned;  // "always", "success", "changed"...
+  std::string_view description;
+};
+struct ActionDoc {
+  std::string_view description;  // paragraphs separated by "\n"
+  std::span<const OptionDoc> options;
+  std::span<const ReturnFieldDoc> returns;
+  std::string_view example;
+  // Whether the action refuses arguments its options do not name, as Ansible's _VALID_ARGS
+  // (check_action_args). false: it takes free keys (set_fact's facts, add_host's host variables).
+  bool closed_options = true;
+};
+
 struct ActionRow {
   std::string_view name;  // the short name (`copy`, `ini_file`)
   ActionFn fn;
@@ -70,6 +100,9 @@ struct ActionRow {
   // routing redirects moved modules.
   std::string_view collection = "ansible.builtin";
   Async async = Async::unsupported;
+  // Documentation of a control-side action; nullptr when the runner's module of the same name
+  // documents it (the actions that send a module).
+  const ActionDoc* doc = nullptr;
 };
 
 // A table of actions, alphabetized by name (the executor searches it by bisection).
@@ -78,6 +111,11 @@ using ActionTable = std::span<const ActionRow>;
 // The row named `name` — its short name or an FQCN it answers to (see ActionRow::collection) —
 // or nullptr.
 const ActionRow* find_action(ActionTable table, std::string_view name);
+
+// nullopt when every key of `args` is an option of `doc` (a name or an alias; `_raw_params` and
+// `_ansible_*` keys pass); else the failed result Ansible's actions give for _VALID_ARGS:
+// "Invalid options for NAME: a, b".
+std::optional<Value> check_action_args(const Value& args, const ActionDoc& doc, std::string_view name);
 
 // A failed result with Ansible's fields: {"failed": true, "msg": msg}.
 Value failed_result(const std::string& msg);

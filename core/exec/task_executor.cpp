@@ -354,6 +354,7 @@ private:
       return target.run(call);
     };
     ctx.run_raw = [&](const std::string& command) { return target.raw(command, base.become); };
+    ctx.host_connection = [&] { return connection_spec(m_host, scope, templar); };
     Value result = row->fn(ctx);
     m_meta = ctx.meta;
     if (!result.is_map()) result = failed_result("the action returned no result");

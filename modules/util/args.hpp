@@ -22,6 +22,7 @@ struct ArgSpec {
   std::vector<std::string_view> aliases = {};
   std::vector<std::string_view> choices = {};
   bool no_log = false;
+  std::string_view description = {};  // for `drover doc` (modules/module_doc.hpp): one sentence or a few
 };
 
 // Checks `args` against `spec` for module `module` and returns the normalized arguments: every

@@ -32,9 +32,28 @@ Value run_module(ActionContext&);  // the default: the module of the task's name
 Value run_raw(ActionContext&);
 Value run_script(ActionContext&);
 Value run_set_fact(ActionContext&);
+Value run_synchronize(ActionContext&);
 Value run_template(ActionContext&);
 Value run_uri(ActionContext&);
 Value run_wait_for_connection(ActionContext&);
+
+// The documentation of the control-side actions (`drover doc`), defined beside each. The actions
+// that send a runner module are documented by the module (`drover-modules --doc`).
+extern const ActionDoc add_host_doc;
+extern const ActionDoc assert_doc;
+extern const ActionDoc debug_doc;
+extern const ActionDoc fail_doc;
+extern const ActionDoc fetch_doc;
+extern const ActionDoc group_by_doc;
+extern const ActionDoc include_vars_doc;
+extern const ActionDoc meta_doc;
+extern const ActionDoc pause_doc;
+extern const ActionDoc raw_doc;
+extern const ActionDoc script_doc;
+extern const ActionDoc set_fact_doc;
+extern const ActionDoc synchronize_doc;
+extern const ActionDoc template_doc;
+extern const ActionDoc wait_for_connection_doc;
 
 // A boolean argument read as Ansible's boolean() reads it: a bool, or a string such as
 // "yes"/"no"/"true"/"False"/"1" (templated and k=v arguments are strings). `fallback` when absent.

@@ -56,6 +56,7 @@ std::string find_file(const std::vector<std::string>& search_paths, const std::s
 }
 
 Value run_debug(ActionContext& ctx) {
+  if (auto refused = check_action_args(ctx.args, debug_doc, ctx.task.action)) return *refused;
   Map out;
   const Value* var = ctx.args.find("var");
   if (var && ctx.args.find("msg"))
@@ -81,6 +82,7 @@ Value run_debug(ActionContext& ctx) {
 }
 
 Value run_fail(ActionContext& ctx) {
+  if (auto refused = check_action_args(ctx.args, fail_doc, ctx.task.action)) return *refused;
   const Value* msg = ctx.args.find("msg");
   Value r = failed_result("Failed as requested from task");
   if (msg) r.mutable_map().set("msg", *msg);
@@ -88,6 +90,7 @@ Value run_fail(ActionContext& ctx) {
 }
 
 Value run_assert(ActionContext& ctx) {
+  if (auto refused = check_action_args(ctx.args, assert_doc, ctx.task.action)) return *refused;
   const Value* that = ctx.args.find("that");
   if (!that) return failed_result("conditional required in \"that\" string");
   bool quiet = bool_arg(ctx.args, "quiet");
@@ -200,6 +203,7 @@ Value run_add_host(ActionContext& ctx) {
 
 // group_by: the group this host joins (spaces become dashes, as in Ansible) and its parents.
 Value run_group_by(ActionContext& ctx) {
+  if (auto refused = check_action_args(ctx.args, group_by_doc, ctx.task.action)) return *refused;
   const Value* key = ctx.args.find("key");
   if (!key) return failed_result("the 'key' param is required when using group_by");
   auto dashed = [](std::string s) {
@@ -229,5 +233,115 @@ Value run_meta(ActionContext& ctx) {
   m.set("changed", false);
   return Value(std::move(m));
 }
+
+// --- documentation (`drover doc`) ------------------------------------------------------------
+
+namespace {
+
+constexpr ReturnFieldDoc k_changed_false{"changed", "bool", "always", "Always false: nothing changes on the target."};
+
+constexpr OptionDoc k_add_host_options[] = {
+    {.name = "name", .description = "The host to add, optionally with :port.", .aliases = "host, hostname", .required = true},
+    {.name = "groups", .type = "list", .description = "The groups the host joins (created when new).", .aliases = "group, groupname"},
+};
+constexpr ReturnFieldDoc k_add_host_returns[] = {
+    {"add_host", "dict", "success", "host_name, groups and host_vars: what the run's inventory gains."}, k_changed_false};
+
+constexpr OptionDoc k_assert_options[] = {
+    {.name = "that", .type = "list", .description = "Conditions (as in when:) that must all be true.", .required = true},
+    {.name = "fail_msg", .description = "The message of a failed assertion.", .aliases = "msg"},
+    {.name = "success_msg", .description = "The message when every condition holds.", .default_value = "All assertions passed"},
+    {.name = "quiet", .type = "bool", .description = "Do not show the result unless it fails.", .default_value = "false"},
+};
+constexpr ReturnFieldDoc k_assert_returns[] = {
+    {"msg", "str", "always", "fail_msg or success_msg."},
+    {"assertion", "str", "failed", "The first condition that was false, as written."},
+    {"evaluated_to", "bool", "failed", "What it evaluated to."}};
+
+constexpr OptionDoc k_debug_options[] = {
+    {.name = "msg", .type = "raw", .description = "The message to print.", .default_value = "Hello world!"},
+    {.name = "var", .description = "A variable name or expression whose value to print (not with msg)."},
+    {.name = "verbosity", .type = "int", .description = "Only print at this -v level or above.", .default_value = "0"},
+};
+constexpr ReturnFieldDoc k_debug_returns[] = {
+    {"msg", "raw", "with msg", "The message."}, {"VAR", "raw", "with var", "The variable's value, under its name."}};
+
+constexpr OptionDoc k_fail_options[] = {
+    {.name = "msg", .type = "raw", .description = "The failure's message.", .default_value = "Failed as requested from task"},
+};
+constexpr ReturnFieldDoc k_fail_returns[] = {{"msg", "raw", "always", "The message."}};
+
+constexpr OptionDoc k_group_by_options[] = {
+    {.name = "key", .description = "The group the host joins (spaces become dashes).", .required = true},
+    {.name = "parents", .type = "list", .description = "The parent groups of the new group.", .default_value = "all"},
+};
+constexpr ReturnFieldDoc k_group_by_returns[] = {
+    {"add_group", "str", "success", "The group joined."}, {"parent_groups", "list", "success", "Its parents."}};
+
+constexpr OptionDoc k_include_vars_options[] = {
+    {.name = "file", .type = "path", .description = "The YAML or JSON file of variables (or a free-form path), looked for in vars/ beside the play or role; vault and sops files are decrypted."},
+    {.name = "name", .description = "Put the variables under this one variable instead of at the top level."},
+};
+constexpr ReturnFieldDoc k_include_vars_returns[] = {
+    {"ansible_facts", "dict", "success", "The variables loaded."},
+    {"ansible_included_var_files", "list", "success", "The file read."}};
+
+constexpr OptionDoc k_meta_options[] = {
+    {.name = "free_form", .description = "What to do.", .choices = "clear_facts, end_batch, end_host, end_play, flush_handlers, noop, refresh_inventory", .required = true},
+};
+constexpr ReturnFieldDoc k_meta_returns[] = {k_changed_false};
+
+constexpr OptionDoc k_set_fact_options[] = {
+    {.name = "key_value", .type = "raw", .description = "Any number of NAME: value pairs, set as host variables for the rest of the run.", .required = true},
+    {.name = "cacheable", .type = "bool", .description = "Accepted for compatibility (drover has no fact cache).", .default_value = "false"},
+};
+constexpr ReturnFieldDoc k_set_fact_returns[] = {{"ansible_facts", "dict", "success", "The variables set."}};
+
+}  // namespace
+
+const ActionDoc add_host_doc{
+    .description = "Adds a host, and groups, to the inventory of this run (not to any inventory file). Other keys become the host's variables.\nThe action runs once per play, not once per host, as Ansible's does.",
+    .options = k_add_host_options,
+    .returns = k_add_host_returns,
+    .example = "- name: The new server joins the web group\n  ansible.builtin.add_host:\n    name: \"{{ new_ip }}\"\n    groups: web\n    ansible_user: admin\n",
+    .closed_options = false};
+const ActionDoc assert_doc{
+    .description = "Fails the task unless every condition in that is true. Runs on the control node.",
+    .options = k_assert_options,
+    .returns = k_assert_returns,
+    .example = "- ansible.builtin.assert:\n    that:\n      - ansible_memtotal_mb >= 1024\n    fail_msg: not enough memory\n"};
+const ActionDoc debug_doc{
+    .description = "Prints a message or the value of a variable or expression. Runs on the control node.",
+    .options = k_debug_options,
+    .returns = k_debug_returns,
+    .example = "- ansible.builtin.debug:\n    var: ansible_default_ipv4.address\n- ansible.builtin.debug:\n    msg: \"{{ inventory_hostname }} runs {{ ansible_distribution }}\"\n"};
+const ActionDoc fail_doc{
+    .description = "Fails the task with a message. Runs on the control node.",
+    .options = k_fail_options,
+    .returns = k_fail_returns,
+    .example = "- ansible.builtin.fail:\n    msg: this play needs Debian\n  when: ansible_os_family != 'Debian'\n"};
+const ActionDoc group_by_doc{
+    .description = "Puts each host in a group named from a key (a fact, usually), for later plays to target.",
+    .options = k_group_by_options,
+    .returns = k_group_by_returns,
+    .example = "- ansible.builtin.group_by:\n    key: os_{{ ansible_distribution }}\n"};
+const ActionDoc include_vars_doc{
+    .description = "Loads variables from a file on the control node into the host's variables.",
+    .options = k_include_vars_options,
+    .returns = k_include_vars_returns,
+    .example = "- ansible.builtin.include_vars: \"{{ ansible_os_family }}.yml\"\n",
+    .closed_options = false};
+const ActionDoc meta_doc{
+    .description = "Controls the run: run the notified handlers now, end the play, the batch or the host, clear facts.",
+    .options = k_meta_options,
+    .returns = k_meta_returns,
+    .example = "- ansible.builtin.meta: flush_handlers\n",
+    .closed_options = false};
+const ActionDoc set_fact_doc{
+    .description = "Sets variables of the host for the rest of the run. Runs on the control node.",
+    .options = k_set_fact_options,
+    .returns = k_set_fact_returns,
+    .example = "- ansible.builtin.set_fact:\n    release: \"{{ ansible_distribution_release }}\"\n",
+    .closed_options = false};
 
 }  // namespace drover::action

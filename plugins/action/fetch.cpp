@@ -195,4 +195,28 @@ Value run_fetch(ActionContext& ctx) {
   return write_local(dest, *data, remote_checksum, source, validate_checksum);
 }
 
+namespace {
+constexpr OptionDoc k_fetch_options[] = {
+    OptionDoc{.name = "src", .type = "str", .description = "The file on the target to fetch (a file, not a directory).", .required = true},
+    OptionDoc{.name = "dest", .type = "str", .description = "The directory (or, with flat, the file) on the control node to write to; without flat the file goes to DEST/HOSTNAME/SRC.", .required = true},
+    OptionDoc{.name = "flat", .type = "bool", .description = "Write to dest itself instead of a per-host path under it.", .default_value = "false"},
+    OptionDoc{.name = "fail_on_missing", .type = "bool", .description = "Fail when src does not exist or cannot be read.", .default_value = "true"},
+    OptionDoc{.name = "validate_checksum", .type = "bool", .description = "Check that the copy has the checksum of the file on the target.", .default_value = "true"},
+};
+constexpr ReturnFieldDoc k_fetch_returns[] = {
+    ReturnFieldDoc{"dest", "str", "success", "The file written on the control node."},
+    ReturnFieldDoc{"checksum", "str", "success", "The SHA-1 of the file written."},
+    ReturnFieldDoc{"remote_checksum", "str", "success", "The SHA-1 of the file on the target."},
+    ReturnFieldDoc{"file", "str", "when not fetched", "The source file."},
+};
+}  // namespace
+
+// closed_options is false: the action checks its own arguments (or takes a free form).
+const ActionDoc fetch_doc{
+    .description = "Copies a file from the target to the control node (the reverse of copy). Unchanged when the local copy already has the same content.",
+    .options = k_fetch_options,
+    .returns = k_fetch_returns,
+    .example = "- ansible.builtin.fetch:\n    src: /etc/hostname\n    dest: fetched/\n",
+    .closed_options = false};
+
 }  // namespace drover::action

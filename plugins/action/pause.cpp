@@ -149,4 +149,27 @@ Value run_pause(ActionContext& ctx) {
   return Value(std::move(result));
 }
 
+namespace {
+constexpr OptionDoc k_pause_options[] = {
+    OptionDoc{.name = "minutes", .type = "int", .description = "How many minutes to wait."},
+    OptionDoc{.name = "seconds", .type = "int", .description = "How many seconds to wait."},
+    OptionDoc{.name = "prompt", .type = "str", .description = "The text shown while waiting."},
+    OptionDoc{.name = "echo", .type = "bool", .description = "Show what the user types.", .default_value = "true"},
+};
+constexpr ReturnFieldDoc k_pause_returns[] = {
+    ReturnFieldDoc{"user_input", "str", "always", "What the user typed (empty after a timed pause)."},
+    ReturnFieldDoc{"delta", "int", "always", "Seconds paused."},
+    ReturnFieldDoc{"stdout", "str", "always", "A line saying how long it paused."},
+    ReturnFieldDoc{"echo", "bool", "always", "The echo option given."},
+};
+}  // namespace
+
+// closed_options is false: the action checks its own arguments (or takes a free form).
+const ActionDoc pause_doc{
+    .description = "Waits some seconds or minutes, or until the user presses Enter when neither is given, on the control node. Runs once for all the hosts of the play.",
+    .options = k_pause_options,
+    .returns = k_pause_returns,
+    .example = "- ansible.builtin.pause:\n    seconds: 30\n- ansible.builtin.pause:\n    prompt: Check the canary, then press Enter\n",
+    .closed_options = false};
+
 }  // namespace drover::action

@@ -171,4 +171,29 @@ Value run_script(ActionContext& ctx) {
   return result;
 }
 
+namespace {
+constexpr OptionDoc k_script_options[] = {
+    OptionDoc{.name = "free_form", .type = "str", .description = "The local script followed by its arguments."},
+    OptionDoc{.name = "cmd", .type = "str", .description = "The same as free_form, as a named option."},
+    OptionDoc{.name = "creates", .type = "str", .description = "Do not run when this file exists on the target."},
+    OptionDoc{.name = "removes", .type = "str", .description = "Run only when this file exists on the target."},
+    OptionDoc{.name = "chdir", .type = "str", .description = "The directory on the target to run the script in."},
+    OptionDoc{.name = "executable", .type = "str", .description = "The program to run the script with (else the script itself, by its #! line)."},
+    OptionDoc{.name = "decrypt", .type = "bool", .description = "Decrypt a vault-encrypted script before sending it.", .default_value = "true"},
+};
+constexpr ReturnFieldDoc k_script_returns[] = {
+    ReturnFieldDoc{"rc", "int", "always", "The exit status of the script."},
+    ReturnFieldDoc{"stdout", "str", "always", "What the script wrote to its standard output."},
+    ReturnFieldDoc{"stderr", "str", "always", "What the script wrote to its standard error."},
+};
+}  // namespace
+
+// closed_options is false: the action checks its own arguments (or takes a free form).
+const ActionDoc script_doc{
+    .description = "Copies a script from the control node (found in the files/ search path) to a temporary directory on the target, runs it there with its arguments, and removes it.",
+    .options = k_script_options,
+    .returns = k_script_returns,
+    .example = "- ansible.builtin.script: scripts/setup.sh --verbose\n  args:\n    creates: /etc/setup-done\n",
+    .closed_options = false};
+
 }  // namespace drover::action

@@ -470,4 +470,54 @@ Value run_template(ActionContext& ctx) {
   return send_content(ctx, std::move(args), rendered);
 }
 
+// --- documentation (`drover doc`) ------------------------------------------------------------
+
+namespace {
+
+constexpr OptionDoc k_raw_options[] = {
+    {.name = "free_form", .description = "The command, run by the login shell of the connection.", .required = true},
+    {.name = "executable", .type = "path", .description = "Accepted for compatibility: the command runs through the connection's login shell."},
+};
+constexpr ReturnFieldDoc k_raw_returns[] = {
+    {"rc", "int", "always", "The command's exit status."},
+    {"stdout", "str", "always", "Its output."},
+    {"stderr", "str", "always", "Its error output."},
+    {"stdout_lines", "list", "always", "stdout split into lines."}};
+
+constexpr OptionDoc k_template_options[] = {
+    {.name = "src", .type = "path", .description = "The Jinja2 template on the control node, looked for in templates/ beside the play or role.", .required = true},
+    {.name = "dest", .type = "path", .description = "Where the rendered file goes on the target.", .required = true},
+    {.name = "newline_sequence", .description = "The line ending of the rendered file.", .default_value = "\\n", .choices = "\\n, \\r, \\r\\n"},
+    {.name = "backup", .type = "bool", .description = "Keep a copy of the old file before replacing it.", .default_value = "false"},
+    {.name = "validate", .description = "A command that checks the new file (%s is its path) before it replaces the old one."},
+    {.name = "force", .type = "bool", .description = "Replace the file when it differs; false: only write a missing file.", .default_value = "true"},
+    {.name = "follow", .type = "bool", .description = "Follow links at dest.", .default_value = "false"},
+    {.name = "mode", .type = "raw", .description = "The file's permissions (an octal string such as \"0644\", or symbolic)."},
+    {.name = "owner", .description = "The file's owner."},
+    {.name = "group", .description = "The file's group."},
+    {.name = "trim_blocks", .type = "bool", .description = "Accepted for compatibility; drover renders with Ansible's default (true).", .default_value = "true"},
+    {.name = "lstrip_blocks", .type = "bool", .description = "Accepted for compatibility; drover renders with Ansible's default (false).", .default_value = "false"},
+    {.name = "output_encoding", .description = "Accepted for compatibility; the file is written as UTF-8.", .default_value = "utf-8"},
+};
+constexpr ReturnFieldDoc k_template_returns[] = {
+    {"dest", "str", "success", "The file written."},
+    {"checksum", "str", "success", "SHA-1 of the rendered content."},
+    {"size", "int", "success", "Its size in bytes."},
+    {"backup_file", "str", "changed and backup was requested", "The backup copy of the old file."}};
+
+}  // namespace
+
+const ActionDoc raw_doc{
+    .description = "Runs a command over the connection without the runner: for bootstrapping a host, or devices that cannot run drover-modules. Always changed; skipped in check mode.",
+    .options = k_raw_options,
+    .returns = k_raw_returns,
+    .example = "- ansible.builtin.raw: test -e /usr/bin/rsync || apt-get install -y rsync\n",
+    .closed_options = false};
+const ActionDoc template_doc{
+    .description = "Renders a Jinja2 template on the control node with the host's variables and writes the result to the target as copy does (atomically, only when it differs).",
+    .options = k_template_options,
+    .returns = k_template_returns,
+    .example = "- ansible.builtin.template:\n    src: nginx.conf.j2\n    dest: /etc/nginx/nginx.conf\n    validate: nginx -t -c %s\n",
+    .closed_options = false};
+
 }  // namespace drover::action

@@ -82,4 +82,24 @@ Value run_wait_for_connection(ActionContext& ctx) {
   return Value(std::move(result));
 }
 
+namespace {
+constexpr OptionDoc k_wait_for_connection_options[] = {
+    OptionDoc{.name = "timeout", .type = "int", .description = "Seconds to wait at most before failing.", .default_value = "600"},
+    OptionDoc{.name = "delay", .type = "int", .description = "Seconds to wait before the first try.", .default_value = "0"},
+    OptionDoc{.name = "sleep", .type = "int", .description = "Seconds between tries.", .default_value = "1"},
+    OptionDoc{.name = "connect_timeout", .type = "int", .description = "Seconds to wait for one connection attempt.", .default_value = "5"},
+};
+constexpr ReturnFieldDoc k_wait_for_connection_returns[] = {
+    ReturnFieldDoc{"elapsed", "float", "always", "Seconds waited."},
+};
+}  // namespace
+
+// closed_options is false: the action checks its own arguments (or takes a free form).
+const ActionDoc wait_for_connection_doc{
+    .description = "Waits until drover can connect to the target and run a module there again (after a reboot, say), retrying a ping until timeout.",
+    .options = k_wait_for_connection_options,
+    .returns = k_wait_for_connection_returns,
+    .example = "- ansible.builtin.wait_for_connection:\n    delay: 10\n    timeout: 300\n",
+    .closed_options = false};
+
 }  // namespace drover::action

@@ -7,7 +7,7 @@
 #                                                      in drover's place: proves the playbooks and the
 #                                                      expected outputs are right (slow: ~3 min)
 # Cases: provision unreachable failing local adhoc static differential types keywords execution errors
-#        secrets roles scripts http transfer async vars
+#        secrets roles scripts http transfer async vars synchronize
 #
 # Brings up a 20-host fleet (fleet.sh), plus one extra inventory host on a closed port for the
 # unreachable case, runs the cases, prints PASS/FAIL/SKIP per case (with the diff of expected vs
@@ -25,7 +25,7 @@ readonly k_expected=$k_here/expected
 readonly k_hosts=20
 readonly k_timeout=300           # seconds for any single drover invocation
 readonly k_ansible_timeout=3600  # Ansible on 20 hosts takes minutes on a loaded 2-core machine
-readonly k_all_cases="provision unreachable failing local adhoc static differential types keywords execution errors secrets roles scripts http transfer async vars"
+readonly k_all_cases="provision unreachable failing local adhoc static differential types keywords execution errors secrets roles scripts http transfer async vars synchronize"
 
 g_mode=drover                    # drover | ansible
 g_build=""
@@ -322,6 +322,53 @@ case_scripts() {
         bad2=1
     fi
     return $(( bad | bad2 ))
+}
+
+# synchronize: the control node's rsync pushes a tree to host01 over ssh (the fleet's port, user,
+# key and known_hosts: verify_host), a second push changes nothing, delete removes what the source
+# lost, and a pull brings the tree back; the trees are compared file by file.
+case_synchronize() {
+    [[ $g_mode == drover ]] || { echo "    (ansible.posix is not installed for Ansible)"; return 77; }
+    command -v rsync > /dev/null || { echo "    rsync is not installed"; return 77; }
+    new_root "$FLEET_HOME" "$FLEET_USER"; local root=$g_root
+    local src=$g_work/sync-src pulled=$g_work/sync-pulled out rc bad=0 step
+    mkdir -p "$src/sub" && echo one > "$src/one.txt" && echo two > "$src/sub/two.txt" && ln -sfn one.txt "$src/link"
+    sync_run() {  # sync_run STEP ARGS: ad-hoc synchronize on host01, output in $out
+        out=$g_work/synchronize-$1.out; rc=0
+        run_adhoc "$out" host01 -i "$FLEET_INVENTORY" -m ansible.posix.synchronize -a "$2" || rc=$?
+    }
+    sync_run push "src=$src/ dest=$root/tree verify_host=true"
+    expect_rc "push" 0 "$rc" || bad=1
+    expect_line "$out" '^host01 \| CHANGED => ' 1 || bad=1
+    expect_line "$out" '"cmd": ".*rsync .*StrictHostKeyChecking=yes -o UserKnownHostsFile=' 1 || bad=1
+    diff -r --no-dereference "$src" "$root/tree" > /dev/null || { echo "    the pushed tree differs"; bad=1; }
+    sync_run again "src=$src/ dest=$root/tree verify_host=true"
+    expect_rc "second push" 0 "$rc" || bad=1
+    expect_line "$out" '^host01 \| SUCCESS => ' 1 || bad=1
+    rm "$src/sub/two.txt"
+    sync_run delete "src=$src/ dest=$root/tree delete=true verify_host=true"
+    expect_rc "push with delete" 0 "$rc" || bad=1
+    expect_line "$out" '^host01 \| CHANGED => ' 1 || bad=1
+    expect_line "$out" '^ +"\*deleting +sub/two.txt",?$' 1 || bad=1
+    [[ ! -e $root/tree/sub/two.txt ]] || { echo "    delete=true left sub/two.txt"; bad=1; }
+    echo pulled > "$root/tree/new.txt"
+    sync_run pull "mode=pull src=$root/tree/ dest=$pulled"
+    expect_rc "pull" 0 "$rc" || bad=1
+    expect_line "$out" '^host01 \| CHANGED => ' 1 || bad=1
+    diff -r --no-dereference "$root/tree" "$pulled" > /dev/null || { echo "    the pulled tree differs"; bad=1; }
+    # rsync missing on the host (a path that does not exist there), then on the control node
+    sync_run remote-missing "src=$src/ dest=$root/other rsync_path=/nonexistent/rsync"
+    expect_rc "no rsync on the host" 2 "$rc" || bad=1
+    expect_line "$out" '"msg": "rsync is not installed on host01 \(synchronize needs it on both ends\)' 1 || bad=1
+    out=$g_work/synchronize-local-missing.out; rc=0
+    (cd "$g_work" && env -u ANSIBLE_CONFIG NO_COLOR=1 PATH=/nonexistent "$(command -v timeout)" "$k_timeout" "$g_drover" host01 \
+        -i "$FLEET_INVENTORY" -m synchronize -a "src=$src/ dest=$root/other") > "$out" 2>&1 || rc=$?
+    expect_rc "no rsync on the control node" 2 "$rc" || bad=1
+    expect_line "$out" '"msg": "rsync is not installed on the control node' 1 || bad=1
+    for step in push again delete pull remote-missing local-missing; do
+        (( bad == 0 )) || show_output "$g_work/synchronize-$step.out"
+    done
+    return "$bad"
 }
 
 # Runs a program in an empty root folder (chroot as root, else a user namespace), and get_url in it
