@@ -196,7 +196,8 @@ json run_command(const json& args, const ModuleContext& ctx) { return run(args, 
 json run_shell(const json& args, const ModuleContext& ctx) { return run(args, ctx, Shell::yes, "shell"); }
 
 namespace {
-const std::array<ReturnDoc, 10> k_command_returns{{
+// command and shell return the same fields
+const std::array<ReturnDoc, 10> k_run_returns{{
     ReturnDoc{"cmd", "raw", "always", "The command run (a list of words for command, a string for shell)."},
     ReturnDoc{"rc", "int", "always", "The command's exit status."},
     ReturnDoc{"stdout", "str", "always", "Its standard output."},
@@ -213,29 +214,15 @@ const std::array<ReturnDoc, 10> k_command_returns{{
 const ModuleDoc command_doc{
     .description = "Runs a command on the target without a shell: no pipes, redirections or $VARS of the shell (use shell for those).\nA failed command (rc other than 0) fails the task. The task is always changed unless creates/removes skip it.",
     .options = k_spec,
-    .returns = k_command_returns,
+    .returns = k_run_returns,
     .example = "- name: Rebuild the initramfs\n  ansible.builtin.command: update-initramfs -u\n  args:\n    creates: /boot/initrd.img-new\n",
 };
 
-namespace {
-const std::array<ReturnDoc, 10> k_shell_returns{{
-    ReturnDoc{"cmd", "raw", "always", "The command run (a list of words for command, a string for shell)."},
-    ReturnDoc{"rc", "int", "always", "The command's exit status."},
-    ReturnDoc{"stdout", "str", "always", "Its standard output."},
-    ReturnDoc{"stderr", "str", "always", "Its standard error."},
-    ReturnDoc{"stdout_lines", "list", "always", "stdout split into lines."},
-    ReturnDoc{"stderr_lines", "list", "always", "stderr split into lines."},
-    ReturnDoc{"start", "str", "always", "When it started."},
-    ReturnDoc{"end", "str", "always", "When it ended."},
-    ReturnDoc{"delta", "str", "always", "How long it ran."},
-    ReturnDoc{"msg", "str", "when skipped", "Why the command did not run (creates/removes)."},
-}};
-}  // namespace
 
 const ModuleDoc shell_doc{
     .description = "Runs a command through /bin/sh (or executable) on the target, with pipes, redirections and variables.\nA failed command (rc other than 0) fails the task. The task is always changed unless creates/removes skip it.",
     .options = k_spec,
-    .returns = k_shell_returns,
+    .returns = k_run_returns,
     .example = "- name: Count the users with a login shell\n  ansible.builtin.shell: grep -c '/bin/bash$' /etc/passwd\n  register: users\n",
 };
 

@@ -36,20 +36,6 @@ const std::array k_spec{
     ArgSpec{.name = "state", .default_value = "present", .choices = {"absent", "present"}, .description = "Whether the host key must be in the file (present) or not (absent)."},
 };
 
-std::vector<std::string> words_of(const std::string& text) {
-  std::vector<std::string> words;
-  std::string word;
-  for (char c : text) {
-    if (std::isspace(static_cast<unsigned char>(c))) {
-      if (!word.empty()) words.push_back(word);
-      word.clear();
-    } else {
-      word += c;
-    }
-  }
-  if (!word.empty()) words.push_back(word);
-  return words;
-}
 
 std::string unhex(const std::string& hex) {
   std::string bytes;
@@ -72,7 +58,7 @@ std::string hash_host_key(const std::string& host, const std::string& key) {
   std::string salt(20, '\0');
   std::ifstream urandom("/dev/urandom", std::ios::binary);
   urandom.read(salt.data(), static_cast<std::streamsize>(salt.size()));
-  std::vector<std::string> parts = words_of(key);
+  std::vector<std::string> parts = split_words(key);
   std::size_t i = !parts.empty() && parts[0].starts_with("@") ? 1 : 0;
   if (i < parts.size()) parts[i] = "|1|" + base64_encode(salt) + "|" + base64_encode(hmac_sha1(salt, host));
   std::string out;
@@ -98,7 +84,7 @@ struct NormalKey {
 };
 
 NormalKey normalize(const std::string& line) {
-  std::vector<std::string> k = words_of(line);
+  std::vector<std::string> k = split_words(line);
   NormalKey n;
   std::size_t i = 0;
   if (!k.empty() && k[0].starts_with("@")) n.options = k[i++];

@@ -71,20 +71,6 @@ constexpr std::array<std::pair<char, const char*>, 20> k_attribute_names{{
     {'t', "notail"}, {'T', "blockroot"}, {'u', "undelete"}, {'X', "compressedraw"}, {'Z', "compresseddirty"},
 }};
 
-std::vector<std::string> split_words(const std::string& text) {
-  std::vector<std::string> words;
-  std::string word;
-  for (char c : text) {
-    if (std::isspace(static_cast<unsigned char>(c))) {
-      if (!word.empty()) words.push_back(word);
-      word.clear();
-    } else {
-      word += c;
-    }
-  }
-  if (!word.empty()) words.push_back(word);
-  return words;
-}
 
 // version, attributes and attr_flags from `lsattr -vd PATH`; the defaults when it fails.
 void add_attributes(json& output, const std::string& path) {

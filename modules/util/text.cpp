@@ -1,3 +1,4 @@
+#include <cctype>
 #include "modules/util/text.hpp"
 
 #include <cstdio>
@@ -282,6 +283,21 @@ std::size_t utf8_valid_prefix(std::string_view text) {
     i += length;
   }
   return i;
+}
+
+std::vector<std::string> split_words(std::string_view text) {
+  std::vector<std::string> words;
+  std::string word;
+  for (char c : text) {
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      if (!word.empty()) words.push_back(word);
+      word.clear();
+    } else {
+      word += c;
+    }
+  }
+  if (!word.empty()) words.push_back(word);
+  return words;
 }
 
 }  // namespace drover::modules

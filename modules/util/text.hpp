@@ -17,6 +17,9 @@ namespace drover::modules {
 // core/value/shlex.hpp: drover-modules links nothing from core.
 std::vector<std::string> shlex_split(std::string_view text);
 
+// Python's str.split() without arguments: words between runs of whitespace, none empty.
+std::vector<std::string> split_words(std::string_view text);
+
 // str.strip(): `text` without ASCII white space (space, \t, \n, \v, \f, \r, \x1c-\x1f) at
 // either end. The runner's copy of core/value/text.hpp's trim.
 std::string trim(std::string_view text);
