@@ -114,8 +114,7 @@ bool skipped_by_guards(const json& args, const ModuleContext& ctx, json& result)
 std::vector<std::string> expanded(std::vector<std::string> argv, const ModuleContext& ctx) {
   auto lookup = [&](const std::string& name) -> std::optional<std::string> {
     if (auto it = ctx.environment.find(name); it != ctx.environment.end()) return it->second;
-    if (const char* value = std::getenv(name.c_str())) return std::string(value);
-    return std::nullopt;
+    return environment_variable(name);
   };
   for (auto& word : argv) word = expand_user_and_vars(word, lookup);
   return argv;

@@ -382,10 +382,7 @@ json run_find(const json& raw_args, const ModuleContext&) {
   json files = json::array(), skipped = json::object(), warnings = json::array();
   long long examined = 0;
   for (const auto& entry : args["paths"]) {
-    std::string path = expand_user_and_vars(entry.get<std::string>(), [](const std::string& name) -> std::optional<std::string> {
-      const char* value = std::getenv(name.c_str());
-      return value ? std::optional<std::string>(value) : std::nullopt;
-    });
+    std::string path = expand_user_and_vars(entry.get<std::string>(), environment_variable);
     Walk walk{options, path, files, skipped, warnings};
     try {
       struct stat st{};

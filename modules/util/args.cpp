@@ -57,11 +57,7 @@ namespace {
 // Ansible's path type: os.path.expanduser(os.path.expandvars(value)); a variable that expands
 // to a "~" path is expanded once more, as that order does.
 std::string expand_path(const std::string& value) {
-  auto lookup = [](const std::string& variable) -> std::optional<std::string> {
-    const char* text = std::getenv(variable.c_str());
-    return text ? std::optional<std::string>(text) : std::nullopt;
-  };
-  return expand_user(expand_user_and_vars(value, lookup));
+  return expand_user(expand_user_and_vars(value, environment_variable));
 }
 
 json split_comma_list(const std::string& text) {

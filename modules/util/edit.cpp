@@ -73,11 +73,7 @@ std::string substitute_path(const std::string& command, const std::string& path)
 // Ansible's run_command(str): shlex words, each with ~ and $VAR expanded.
 ProcessSpec validation_process(const std::string& line) {
   ProcessSpec spec;
-  auto lookup = [](const std::string& name) -> std::optional<std::string> {
-    const char* value = std::getenv(name.c_str());
-    return value ? std::optional<std::string>(value) : std::nullopt;
-  };
-  for (const auto& word : shlex_split(line)) spec.argv.push_back(expand_user_and_vars(word, lookup));
+  for (const auto& word : shlex_split(line)) spec.argv.push_back(expand_user_and_vars(word, environment_variable));
   return spec;
 }
 

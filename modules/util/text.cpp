@@ -1,4 +1,5 @@
 #include <cctype>
+#include <cstdlib>
 #include "modules/util/text.hpp"
 
 #include <cstdio>
@@ -298,6 +299,11 @@ std::vector<std::string> split_words(std::string_view text) {
   }
   if (!word.empty()) words.push_back(word);
   return words;
+}
+
+std::optional<std::string> environment_variable(const std::string& name) {
+  const char* value = std::getenv(name.c_str());
+  return value ? std::optional<std::string>(value) : std::nullopt;
 }
 
 }  // namespace drover::modules

@@ -32,6 +32,9 @@ std::string shlex_quote(std::string_view word);
 std::string expand_user_and_vars(const std::string& word,
                                  const std::function<std::optional<std::string>(const std::string&)>& lookup);
 
+// The runner's own environment variable `name`, or nothing when unset: the usual `lookup` above.
+std::optional<std::string> environment_variable(const std::string& name);
+
 // str.splitlines() for the ASCII line boundaries (\n, \r\n, \r, \v, \f, \x1c, \x1d, \x1e).
 json split_lines(std::string_view text);
 
