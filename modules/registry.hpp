@@ -27,6 +27,9 @@ const ModuleEntry* find_module(std::string_view name);
 
 // Runs one module call and always returns a result map: a ModuleFailure or any other exception
 // becomes {"failed": true, "msg": ...}; an unknown module name too.
+json run_cron(const json& args, const ModuleContext& ctx);
+json run_git(const json& args, const ModuleContext& ctx);
+json run_group(const json& args, const ModuleContext& ctx);
 json run_module(std::string_view name, const json& args, const ModuleContext& ctx);
 
 // The module functions, one per file in modules/.
@@ -44,12 +47,16 @@ json run_known_hosts(const json& args, const ModuleContext& ctx);
 json run_lineinfile(const json& args, const ModuleContext& ctx);
 json run_ping(const json& args, const ModuleContext& ctx);
 json run_replace(const json& args, const ModuleContext& ctx);
+json run_service(const json& args, const ModuleContext& ctx);
+json run_service_facts(const json& args, const ModuleContext& ctx);
 json run_setup(const json& args, const ModuleContext& ctx);
 json run_shell(const json& args, const ModuleContext& ctx);
 json run_slurp(const json& args, const ModuleContext& ctx);
 json run_stat(const json& args, const ModuleContext& ctx);
+json run_systemd(const json& args, const ModuleContext& ctx);
 json run_tempfile(const json& args, const ModuleContext& ctx);
 json run_uri(const json& args, const ModuleContext& ctx);
+json run_user(const json& args, const ModuleContext& ctx);
 json run_wait_for(const json& args, const ModuleContext& ctx);
 
 // Their documentation (modules/module_doc.hpp), defined beside each module.
@@ -59,20 +66,27 @@ extern const ModuleDoc authorized_key_doc;
 extern const ModuleDoc blockinfile_doc;
 extern const ModuleDoc command_doc;
 extern const ModuleDoc copy_doc;
+extern const ModuleDoc cron_doc;
 extern const ModuleDoc file_doc;
 extern const ModuleDoc find_doc;
 extern const ModuleDoc get_url_doc;
+extern const ModuleDoc git_doc;
+extern const ModuleDoc group_doc;
 extern const ModuleDoc ini_file_doc;
 extern const ModuleDoc known_hosts_doc;
 extern const ModuleDoc lineinfile_doc;
 extern const ModuleDoc ping_doc;
 extern const ModuleDoc replace_doc;
+extern const ModuleDoc service_doc;
+extern const ModuleDoc service_facts_doc;
 extern const ModuleDoc setup_doc;
 extern const ModuleDoc shell_doc;
 extern const ModuleDoc slurp_doc;
 extern const ModuleDoc stat_doc;
+extern const ModuleDoc systemd_doc;
 extern const ModuleDoc tempfile_doc;
 extern const ModuleDoc uri_doc;
+extern const ModuleDoc user_doc;
 extern const ModuleDoc wait_for_doc;
 
 }  // namespace drover::modules

@@ -1,14 +1,19 @@
 #include "modules/util/process.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "modules/module.hpp"
 
 extern char** environ;
 
@@ -151,6 +156,45 @@ ProcessResult run_process(const ProcessSpec& spec) {
   if (WIFEXITED(wait_status)) result.rc = WEXITSTATUS(wait_status);
   else if (WIFSIGNALED(wait_status)) result.rc = -WTERMSIG(wait_status);
   return result;
+}
+
+namespace {
+
+std::vector<std::string> executable_search_path() {
+  std::vector<std::string> dirs;
+  const char* path = std::getenv("PATH");
+  std::string text = path ? path : "";
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t colon = text.find(':', start);
+    if (colon == std::string::npos) colon = text.size();
+    if (colon > start) dirs.push_back(text.substr(start, colon - start));
+    start = colon + 1;
+  }
+  for (const char* extra : {"/sbin", "/usr/sbin", "/usr/local/sbin"})
+    if (std::find(dirs.begin(), dirs.end(), extra) == dirs.end()) dirs.emplace_back(extra);
+  return dirs;
+}
+
+}  // namespace
+
+std::string find_executable(const std::string& name) {
+  if (name.find('/') != std::string::npos) return ::access(name.c_str(), X_OK) == 0 ? name : "";
+  for (const auto& dir : executable_search_path()) {
+    std::string candidate = dir + "/" + name;
+    struct stat info {};
+    if (::stat(candidate.c_str(), &info) == 0 && !S_ISDIR(info.st_mode) && ::access(candidate.c_str(), X_OK) == 0)
+      return candidate;
+  }
+  return "";
+}
+
+std::string require_executable(const std::string& name) {
+  std::string found = find_executable(name);
+  if (!found.empty()) return found;
+  std::string paths;
+  for (const auto& dir : executable_search_path()) paths += (paths.empty() ? "" : ":") + dir;
+  throw ModuleFailure("Failed to find required executable \"" + name + "\" in paths: " + paths);
 }
 
 }  // namespace drover::modules

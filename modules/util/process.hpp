@@ -31,4 +31,12 @@ struct ProcessResult {
 // pipes or fork fail.
 ProcessResult run_process(const ProcessSpec& spec);
 
+// Ansible's get_bin_path: `name` looked up on PATH and then in /sbin, /usr/sbin and
+// /usr/local/sbin; its full path, or "" when it is nowhere.
+std::string find_executable(const std::string& name);
+
+// find_executable, or a ModuleFailure with Ansible's message: `Failed to find required
+// executable "NAME" in paths: ...`.
+std::string require_executable(const std::string& name);
+
 }  // namespace drover::modules

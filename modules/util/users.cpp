@@ -56,7 +56,16 @@ std::optional<GroupEntry> find_group_where(const std::function<bool(const GroupE
     if (f.size() < 3) return false;
     auto gid = number(f[2]);
     if (!gid) return false;
-    GroupEntry entry{f[0], static_cast<gid_t>(*gid)};
+    GroupEntry entry{f[0], static_cast<gid_t>(*gid), {}};
+    if (f.size() > 3) {
+      std::size_t start = 0;
+      while (start < f[3].size()) {
+        std::size_t comma = f[3].find(',', start);
+        if (comma == std::string::npos) comma = f[3].size();
+        if (comma > start) entry.members.push_back(f[3].substr(start, comma - start));
+        start = comma + 1;
+      }
+    }
     if (!match(entry)) return false;
     found = entry;
     return true;
@@ -77,6 +86,34 @@ std::optional<GroupEntry> find_group(const std::string& name) {
 }
 std::optional<GroupEntry> find_group(gid_t gid) {
   return find_group_where([&](const GroupEntry& e) { return e.gid == gid; });
+}
+
+std::vector<GroupEntry> all_groups() {
+  std::vector<GroupEntry> groups;
+  find_group_where([&](const GroupEntry& e) {
+    groups.push_back(e);
+    return false;
+  });
+  return groups;
+}
+
+std::optional<ShadowEntry> find_shadow(const std::string& name) {
+  std::optional<ShadowEntry> found;
+  auto days = [](const std::string& text) -> long {
+    auto n = number(text);
+    return n ? static_cast<long>(*n) : -1;
+  };
+  scan("/etc/shadow", [&](const std::vector<std::string>& f) {
+    if (f.size() < 2 || f[0] != name) return false;
+    ShadowEntry entry;
+    entry.password = f[1];
+    if (f.size() > 3) entry.min_days = days(f[3]);
+    if (f.size() > 4) entry.max_days = days(f[4]);
+    if (f.size() > 7) entry.expire_day = days(f[7]);
+    found = entry;
+    return true;
+  });
+  return found;
 }
 
 std::optional<uid_t> resolve_uid(const std::string& owner) {
