@@ -476,8 +476,8 @@ struct UmaskGuard {
 
 json run_git(const json& raw_args, const ModuleContext& ctx) {
   json args = check_args(raw_args, k_spec, "git");
-  check_mutually_exclusive(args, {"separate_git_dir", "bare"});
-  check_mutually_exclusive(args, {"accept_hostkey", "accept_newhostkey"});
+  check_mutually_exclusive(raw_args, {"separate_git_dir", "bare"});  // as given, before defaults
+  check_mutually_exclusive(raw_args, {"accept_hostkey", "accept_newhostkey"});
   if (is_set(args, "archive_prefix") && !is_set(args, "archive"))
     throw ModuleFailure("missing parameter(s) required by 'archive_prefix': archive");
   Git g;

@@ -19,7 +19,7 @@ using namespace drover::modules::testing;
 
 namespace {
 
-const char* k_systemctl_double = R"(#!/bin/sh
+const char* k_systemctl_double = R"SH(#!/bin/sh
 # test double of systemctl: logs its arguments, keeps the state of unit "web" in $STATE
 STATE="$(dirname "$0")/state"
 echo "$*" >> "$STATE/log"
@@ -47,7 +47,7 @@ case "$cmd" in
   daemon-reload|daemon-reexec|'') ;;
   *) echo "unknown command $cmd" >&2; exit 1 ;;
 esac
-)";
+)SH";
 
 // Puts the double first on PATH for the life of the object.
 class SystemctlDouble {
