@@ -138,3 +138,31 @@ TEST_CASE("git makes shallow, single-branch and bare clones, and needs dest unle
   CHECK(lookup["changed"] == true);
   CHECK(lookup["after"] == rev(src, "feature"));
 }
+
+TEST_CASE("git writes an archive of the version once, and passes key_file and accept_hostkey to ssh through GIT_SSH_COMMAND") {
+  if (!have_git()) return;
+  TempDir dir;
+  std::string src = dir / "src";
+  make_source(src);
+  std::string archive = dir / "app.tar";
+  json first = run_module("git", {{"repo", src}, {"dest", dir / "checkout"}, {"archive", archive}, {"archive_prefix", "app/"}});
+  INFO(first.dump());
+  CHECK(first["changed"] == true);
+  REQUIRE(std::filesystem::exists(archive));
+  CHECK(read_text(archive).find("app/file") != std::string::npos);
+  CHECK(run_module("git", {{"repo", src}, {"dest", dir / "checkout"}, {"archive", archive}, {"archive_prefix", "app/"}})["changed"] == false);
+  CHECK(run_module("git", {{"repo", src}, {"dest", dir / "checkout"}, {"archive", dir / "app.rar"}})["msg"] ==
+        "Unable to get file extension from archive file name : " + dir / "app.rar");
+
+  // an ssh stand-in (GIT_SSH, which Ansible puts first in GIT_SSH_COMMAND) records its arguments
+  write_text(dir / "fake-ssh", "#!/bin/sh\necho \"$@\" > '" + dir / "ssh-args" + "'\nexit 1\n");
+  std::filesystem::permissions(dir / "fake-ssh", std::filesystem::perms::owner_all);
+  ::setenv("GIT_SSH", (dir / "fake-ssh").c_str(), 1);
+  json failed = run_module("git", {{"repo", "ssh://git@example.invalid/app.git"}, {"dest", dir / "remote"},
+                                   {"key_file", "/keys/deploy"}, {"accept_hostkey", true}});
+  ::unsetenv("GIT_SSH");
+  CHECK(failed["failed"] == true);
+  std::string args = read_text(dir / "ssh-args");
+  CHECK(args.find("-o StrictHostKeyChecking=no -o BatchMode=yes -i /keys/deploy -o IdentitiesOnly=yes") != std::string::npos);
+  CHECK(args.find("example.invalid") != std::string::npos);
+}
