@@ -630,7 +630,9 @@ private:
     const Value result = clean ? finished : tmpl::Templar::wrap_unsafe(finished);
     Map vars;
     if (const Value* facts = result.find("ansible_facts"); facts && facts->is_map()) {
-      if (m_task.action == "setup") {
+      // Every module's ansible_facts are host facts (package_facts, service_facts, ...), as
+      // Ansible's strategy stores them; set_fact and include_vars set variables instead.
+      if (!clean) {
         out.new_facts = *facts;
       } else {
         for (const auto& [k, v] : facts->as_map()) vars.set(k, v);

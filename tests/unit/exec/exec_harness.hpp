@@ -146,6 +146,7 @@ inline constexpr std::array k_test_actions = {
     action::ActionRow{"boom", send_to_runner, "fails on the target"},
     action::ActionRow{"change", send_to_runner, "reports a change"},
     action::ActionRow{"count", send_to_runner, "counts its runs per host"},
+    action::ActionRow{"facts", send_to_runner, "returns ansible_facts, as service_facts does"},
     action::ActionRow{"group_by", action::run_group_by, "the built-in group_by"},
     action::ActionRow{"job", send_to_runner, "a module that may run as an async job", "ansible.builtin",
                       action::Async::supported},
@@ -266,6 +267,8 @@ private:
     if (module == "boom") return Value(Map{{"failed", true}, {"msg", "boom"}});
     if (module == "count") return Value(Map{{"changed", false}, {"count", ++m_counts[host]}});
     if (module == "ping") return Value(Map{{"changed", false}, {"ping", "pong"}});
+    if (module == "facts")
+      return Value(Map{{"changed", false}, {"ansible_facts", Value(Map{{"services", Value(Map{{"cron", "running"}})}})}});
     if (module == "setup") {
       Map facts{{"ansible_hostname", host}, {"module_setup", true}};
       if (const Value* subset = request.get("args").find("gather_subset")) facts.set("gather_subset", *subset);

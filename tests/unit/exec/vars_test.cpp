@@ -82,6 +82,18 @@ const char* k_read_facts = R"(
 
 }  // namespace
 
+TEST_CASE("any module's ansible_facts become host facts, as service_facts' and package_facts' do") {
+  ExecHarness h;
+  CHECK(h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - facts:
+    - ok: {namespaced: "{{ ansible_facts.services.cron | default('-') }}", plain: "{{ services.cron | default('-') }}"}
+)") == ExitCode::ok);
+  CHECK(dump_json(echoed(h, "web1")) == R"({"namespaced": "running", "plain": "running"})");
+}
+
 TEST_CASE("jsonfile fact cache: one file per host as Ansible writes it, read by the next run") {
   const auto cache = std::filesystem::temp_directory_path() / ("drover-fact-cache-" + std::to_string(::getpid()));
   std::filesystem::remove_all(cache);
