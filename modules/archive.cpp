@@ -170,7 +170,7 @@ Plan make_plan(const json& raw_args) {
   if (plan.dest.empty() && !plan.must_archive) plan.dest = plan.paths.front() + "." + plan.format;
   if (plan.must_archive && plan.dest.empty())
     throw ModuleFailure("Error, must specify \"dest\" when archiving multiple files or trees",
-                        {{"dest", nullptr}, {"path", joined(plan.given, ", ")}});
+                        {{"dest", "None"}, {"path", joined(plan.given, ", ")}});  // str(None), as community.general reports it
   if (arg_bool(plan.args, "remove"))
     for (const auto& p : plan.paths)
       if (is_dir(p) && plan.dest.starts_with(p.ends_with("/") ? p : p + "/"))
@@ -433,7 +433,6 @@ json run_archive(const json& raw_args, const ModuleContext& ctx) {
       {"expanded_paths", plan.expanded_paths}, {"expanded_exclude_paths", plan.expanded_excludes},
   };
   add_path_info(result, plan.dest);
-  if (!result.contains("state")) result["state"] = "absent";
   return result;
 }
 
@@ -445,7 +444,7 @@ const ReturnDoc k_archive_returns[] = {
     ReturnDoc{"arcroot", "str", "always", "The directory the members' names are relative to."},
     ReturnDoc{"expanded_paths", "list", "always", "path with its globs expanded."},
     ReturnDoc{"expanded_exclude_paths", "list", "always", "exclude_path with its globs expanded."},
-    ReturnDoc{"state", "str", "always", "The state of dest: file, or absent (also its mode, owner, group, size)."},
+    ReturnDoc{"state", "str", "when dest exists", "The state of dest (also its mode, owner, group, size)."},
 };
 }  // namespace
 

@@ -24,6 +24,7 @@
 #include "modules/module_doc.hpp"
 #include "modules/registry.hpp"
 #include "modules/util/args.hpp"
+#include "modules/util/atomic_write.hpp"
 #include "modules/util/file_attrs.hpp"
 #include "modules/util/hash.hpp"
 #include "modules/util/http.hpp"
@@ -56,6 +57,7 @@ const std::array k_spec{
     ArgSpec{.name = "group", .description = "The group that should own the unpacked files (name or gid)."},
     ArgSpec{.name = "unsafe_writes", .type = ArgType::boolean, .description = "Accepted for Ansible compatibility."},
     ArgSpec{.name = "attributes", .aliases = {"attr"}, .description = "The file's attributes as chattr sets them. Not supported by drover yet: giving it fails clearly."},
+    ArgSpec{.name = "_content_b64", .no_log = true},  // a control-node archive, as the control half sends it
 };
 
 enum class Format { zip, tar };
@@ -268,7 +270,8 @@ std::optional<Archive> tar_handler(const Request& request, std::vector<std::stri
 }
 
 // Ansible's TgzArchive.is_unarchived: tar --diff, and only the differences that the requested
-// owner/group/mode would not fix count.
+// owner/group/mode would not fix count. drover also counts a differing size or content (Ansible
+// misses a file changed within the second its archived copy was made).
 bool tar_is_unarchived(const Archive& archive, const Request& request) {
   std::vector<std::string> argv = tar_words(archive, request, "--diff");
   const json& args = request.args;
@@ -284,6 +287,7 @@ bool tar_is_unarchived(const Archive& archive, const Request& request) {
     if ((root && !is_set(args, "owner") && line.ends_with(": Uid differs")) ||
         (root && !is_set(args, "group") && line.ends_with(": Gid differs")) ||
         (!is_set(args, "mode") && line.ends_with(": Mode differs")) || line.ends_with(": Mod time differs") ||
+        line.ends_with(": Size differs") || line.ends_with(": Contents differ") ||
         line.ends_with(": Warning: Cannot stat: No such file or directory") ||
         line.find(": Invalid owner") != std::string::npos || line.find(": Invalid group") != std::string::npos)
       return false;
@@ -608,17 +612,36 @@ void refuse_escapes(const Archive& archive, const Request& request) {
   }
 }
 
-// Downloads an http(s) src into a file in a new temp directory (Ansible's fetch_file); returns
-// its path. The caller removes the directory.
-std::string download(const std::string& url, const json& args) {
+// A private temp directory (0700) for an archive that came with the request or from a URL,
+// removed with its content when the module returns.
+class TempSource {
+public:
+  TempSource() = default;
+  ~TempSource() {
+    std::error_code ec;
+    if (!m_dir.empty()) fs::remove_all(m_dir, ec);
+  }
+  TempSource(const TempSource&) = delete;
+  TempSource& operator=(const TempSource&) = delete;
+
+  // Creates the directory; returns the path of "source" in it.
+  std::string make() {
+    const char* tmpdir = std::getenv("TMPDIR");
+    std::string pattern = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/drover-unarchive.XXXXXX";
+    std::vector<char> buffer(pattern.begin(), pattern.end());
+    buffer.push_back('\0');
+    if (!::mkdtemp(buffer.data())) throw ModuleFailure(std::string("Failure creating a temp directory: ") + std::strerror(errno));
+    m_dir = buffer.data();
+    return m_dir + "/source";
+  }
+
+private:
+  std::string m_dir;
+};
+
+// Downloads an http(s) src into `path` (Ansible's fetch_file).
+void download(const std::string& url, const json& args, const std::string& path) {
   if (!parse_url(url)) throw ModuleFailure("drover's unarchive downloads http and https URLs only, not " + url);
-  const char* tmpdir = std::getenv("TMPDIR");
-  std::string pattern = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/drover-unarchive.XXXXXX";
-  std::vector<char> buffer(pattern.begin(), pattern.end());
-  buffer.push_back('\0');
-  if (!::mkdtemp(buffer.data())) throw ModuleFailure(std::string("Failure creating a temp directory: ") + std::strerror(errno));
-  std::string name = fs::path(url.substr(0, url.find_first_of("?#"))).filename().string();
-  std::string path = std::string(buffer.data()) + "/" + (name.empty() ? "download" : name);
   FILE* out = std::fopen(path.c_str(), "wb");
   if (!out) throw ModuleFailure("Failure downloading " + url + ", cannot write " + path);
   HttpRequest request;
@@ -638,7 +661,6 @@ std::string download(const std::string& url, const json& args) {
   std::fclose(out);
   if (response.status < 200 || response.status >= 300)
     throw ModuleFailure("Failure downloading " + url + ", " + response.msg);
-  return path;
 }
 
 Request make_request(const json& raw_args) {
@@ -655,13 +677,19 @@ Request make_request(const json& raw_args) {
   return r;
 }
 
-// The source archive, downloaded first when it is a URL (remote_src); fails as Ansible does.
-std::string ready_source(const Request& request) {
+// The source archive: written into `temp` when the control half sent it, downloaded there first
+// when it is a URL (remote_src); fails as Ansible does.
+std::string ready_source(const Request& request, TempSource& temp) {
   std::string src = request.src;
-  if (!fs::exists(src)) {
+  if (is_set(request.args, "_content_b64")) {
+    src = temp.make();
+    atomic_write(src, base64_decode(arg_string(request.args, "_content_b64")));
+  } else if (!fs::exists(src)) {
     if (!arg_bool(request.args, "remote_src")) throw ModuleFailure("Source '" + src + "' failed to transfer");
     if (src.find("://") == std::string::npos) throw ModuleFailure("Source '" + src + "' does not exist");
-    src = download(src, request.args);
+    std::string url = src;
+    src = temp.make();
+    download(url, request.args, src);
   }
   if (::access(src.c_str(), R_OK) != 0) throw ModuleFailure("Source '" + src + "' not readable");
   std::error_code ec;
@@ -693,28 +721,13 @@ bool apply_attributes(const Archive& archive, const Request& request, const Modu
   return changed;
 }
 
-// Removes a downloaded archive's temp directory when the module returns.
-class DownloadCleanup {
-public:
-  explicit DownloadCleanup(std::string dir) : m_dir(std::move(dir)) {}
-  ~DownloadCleanup() {
-    std::error_code ec;
-    if (!m_dir.empty()) fs::remove_all(m_dir, ec);
-  }
-  DownloadCleanup(const DownloadCleanup&) = delete;
-  DownloadCleanup& operator=(const DownloadCleanup&) = delete;
-
-private:
-  std::string m_dir;
-};
 
 }  // namespace
 
 json run_unarchive(const json& raw_args, const ModuleContext& ctx) {
   Request request = make_request(raw_args);
-  std::string given = request.src;
-  request.src = ready_source(request);
-  DownloadCleanup cleanup(request.src != given ? fs::path(request.src).parent_path().string() : "");
+  TempSource temp;
+  request.src = ready_source(request, temp);
   Archive archive = pick_handler(request);
   refuse_escapes(archive, request);
 

@@ -1,8 +1,9 @@
 // unarchive, as Ansible 2.14's unarchive action: `creates` is checked on the target first; dest
 // must be an existing directory there; a control-node src (found in files/, decrypted when it is
-// vault text) is uploaded into a fresh temp directory on the target as "source", the runner's
-// unarchive unpacks it, and the temp directory is removed. With remote_src the module gets src
-// as it is (a path or a URL the target downloads).
+// vault text) travels with the request (base64, as copy's content_b64), and the runner's
+// unarchive writes it into a private temp directory as "source", unpacks it and removes it — in
+// check mode too, where Ansible also transfers it. With remote_src the module gets src as it is
+// (a path or a URL the target downloads).
 #include "core/secrets/crypto.hpp"
 #include "plugins/action/action.hpp"
 
@@ -28,37 +29,6 @@ std::optional<std::string> archive_content(ActionContext& ctx, const std::string
     return std::nullopt;
   }
   return local_content(path, bool_arg(ctx.args, "decrypt", true), error);
-}
-
-// Puts the archive into a new temp directory on the target; returns its path there ("" with
-// `failure` set when that fails) and the directory in `dir`.
-std::string upload(ActionContext& ctx, const std::string& content, std::string& dir, Value& failure) {
-  Map temp_args;
-  temp_args.set("state", "directory");
-  temp_args.set("prefix", "drover-unarchive.");
-  Value temp = ctx.run_module("tempfile", Value(std::move(temp_args)));
-  if (temp.get_truthy("failed")) {
-    failure = temp;
-    return "";
-  }
-  dir = temp.get_string("path");
-  Map copy_args;
-  copy_args.set("dest", dir + "/source");
-  copy_args.set("content_b64", secrets::base64_encode(content));
-  copy_args.set("mode", "0600");
-  Value copied = ctx.run_module("copy", Value(std::move(copy_args)));
-  if (copied.get_truthy("failed")) {
-    failure = copied;
-    return "";
-  }
-  return dir + "/source";
-}
-
-void remove_remote(ActionContext& ctx, const std::string& dir) {
-  Map args;
-  args.set("path", dir);
-  args.set("state", "absent");
-  ctx.run_module("file", Value(std::move(args)));
 }
 
 }  // namespace
@@ -98,19 +68,8 @@ Value run_unarchive(ActionContext& ctx) {
     return failed_result("dest '" + dest + "' must be an existing dir");
 
   m.erase("decrypt");
-  std::string dir;
-  if (!remote_src) {
-    Value failure;
-    std::string remote = upload(ctx, *content, dir, failure);
-    if (remote.empty()) {
-      if (!dir.empty()) remove_remote(ctx, dir);
-      return failure;
-    }
-    m.set("src", remote);
-  }
-  Value result = ctx.run_module("unarchive", args);
-  if (!dir.empty()) remove_remote(ctx, dir);
-  return result;
+  if (content) m.set("_content_b64", secrets::base64_encode(*content));
+  return ctx.run_module("unarchive", args);
 }
 
 }  // namespace drover::action

@@ -71,6 +71,12 @@ TEST_CASE("unarchive unpacks a tar.gz once: a second run changes nothing") {
   write_text(dir / "out/src/a.txt", "changed\n");
   CHECK(unarchive(dir, "a.tar.gz", "out")["changed"] == true);
   CHECK(read_text(dir / "out/src/a.txt") == "hello\n");
+  // the same size and the same second as the archived copy: only the content tells
+  auto archived_time = fs::last_write_time(dir / "out/src/a.txt");
+  write_text(dir / "out/src/a.txt", "HELLO\n");
+  fs::last_write_time(dir / "out/src/a.txt", archived_time);
+  CHECK(unarchive(dir, "a.tar.gz", "out")["changed"] == true);
+  CHECK(read_text(dir / "out/src/a.txt") == "hello\n");
 }
 
 TEST_CASE("unarchive in check mode predicts the change of a tar archive and writes nothing") {

@@ -46,7 +46,9 @@ def view(result):
         out['files'] = sorted((stat_view(f) for f in result['files']), key=lambda f: f['path'])
     if 'dest_state' in result:
         out.pop('size', None)  # an archive's bytes differ (Python's tarfile/zipfile against GNU tar/zip)
-        out['archived'] = sorted(result.get('archived', []))  # os.walk's order is the directory's
+        for key in ('archived', 'expanded_paths'):  # os.walk's and glob's order is the directory's
+            if key in result:
+                out[key] = sorted(result[key])
     if 'stat' in result:
         out['stat'] = stat_view(result['stat'])
     return out
