@@ -21,6 +21,7 @@
 #include "modules/util/args.hpp"
 #include "modules/util/atomic_write.hpp"
 #include "modules/util/fs.hpp"
+#include "modules/util/http.hpp"
 #include "modules/util/users.hpp"
 #include "modules/module_doc.hpp"
 
@@ -216,14 +217,26 @@ std::vector<std::string> given_keys(const std::string& text) {
   return keys;
 }
 
+// The keys at an http(s) URL, as ansible.posix fetches them (fetch_url: any status but 200, or no
+// answer, is "Error getting key from: URL").
+std::string fetch_keys(const std::string& url, const json& args) {
+  std::string error = "Error getting key from: " + url;
+  if (!parse_url(url)) throw ModuleFailure(error);
+  HttpRequest request;
+  request.url = url;
+  request.validate_certs = arg_bool(args, "validate_certs");
+  request.redirects = Redirects::urllib2;
+  HttpResponse response = fetch_url(request);
+  if (response.status != 200) throw ModuleFailure(error);
+  return response.body;
+}
+
 }  // namespace
 
 json run_authorized_key(const json& raw_args, const ModuleContext& ctx) {
   json args = check_args(raw_args, k_spec, "authorized_key");
   std::string key_text = arg_string(args, "key");
-  if (key_text.starts_with("http"))
-    throw ModuleFailure("drover's authorized_key does not fetch keys from URLs (" + key_text +
-                        "): give the key text, e.g. key: \"{{ lookup('url', '" + key_text + "', split_lines=False) }}\"");
+  if (key_text.starts_with("http")) key_text = fetch_keys(key_text, args);
   bool present = arg_string(args, "state") == "present";
   std::string file = key_file(args, false, ctx);
   std::string existing_content = std::filesystem::is_regular_file(file) ? read_file(file).value_or("") : "";

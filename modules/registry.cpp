@@ -10,6 +10,7 @@ namespace drover::modules {
 namespace {
 
 constexpr std::array k_modules{
+    ModuleEntry{"archive", run_archive, "Create a compressed archive of files or trees", &archive_doc},
     ModuleEntry{"assemble", run_assemble, "Assemble a file from the fragments in a directory", &assemble_doc},
     ModuleEntry{"async_status", run_async_status, "Report (or clean up) a job started with async", &async_status_doc},
     ModuleEntry{"authorized_key", run_authorized_key, "Add or remove SSH authorized keys", &authorized_key_doc},
@@ -36,6 +37,7 @@ constexpr std::array k_modules{
     ModuleEntry{"systemd", run_systemd, "Manage systemd units", &systemd_doc},
     ModuleEntry{"systemd_service", run_systemd, "Manage systemd units", &systemd_doc},
     ModuleEntry{"tempfile", run_tempfile, "Create a temporary file or directory", &tempfile_doc},
+    ModuleEntry{"unarchive", run_unarchive, "Unpack a zip or tar archive", &unarchive_doc},
     ModuleEntry{"uri", run_uri, "Interact with web services", &uri_doc},
     ModuleEntry{"user", run_user, "Add, change or remove a user account", &user_doc},
     ModuleEntry{"wait_for", run_wait_for, "Wait for a port, a file or some time", &wait_for_doc},

@@ -33,6 +33,7 @@ json run_group(const json& args, const ModuleContext& ctx);
 json run_module(std::string_view name, const json& args, const ModuleContext& ctx);
 
 // The module functions, one per file in modules/.
+json run_archive(const json& args, const ModuleContext& ctx);
 json run_assemble(const json& args, const ModuleContext& ctx);
 json run_async_status(const json& args, const ModuleContext& ctx);
 json run_authorized_key(const json& args, const ModuleContext& ctx);
@@ -55,11 +56,13 @@ json run_slurp(const json& args, const ModuleContext& ctx);
 json run_stat(const json& args, const ModuleContext& ctx);
 json run_systemd(const json& args, const ModuleContext& ctx);
 json run_tempfile(const json& args, const ModuleContext& ctx);
+json run_unarchive(const json& args, const ModuleContext& ctx);
 json run_uri(const json& args, const ModuleContext& ctx);
 json run_user(const json& args, const ModuleContext& ctx);
 json run_wait_for(const json& args, const ModuleContext& ctx);
 
 // Their documentation (modules/module_doc.hpp), defined beside each module.
+extern const ModuleDoc archive_doc;
 extern const ModuleDoc assemble_doc;
 extern const ModuleDoc async_status_doc;
 extern const ModuleDoc authorized_key_doc;
@@ -85,6 +88,7 @@ extern const ModuleDoc slurp_doc;
 extern const ModuleDoc stat_doc;
 extern const ModuleDoc systemd_doc;
 extern const ModuleDoc tempfile_doc;
+extern const ModuleDoc unarchive_doc;
 extern const ModuleDoc uri_doc;
 extern const ModuleDoc user_doc;
 extern const ModuleDoc wait_for_doc;

@@ -36,7 +36,7 @@ const std::array k_spec{
     ArgSpec{.name = "checksum_algorithm",
             .default_value = "sha1",
             .aliases = {"checksum", "checksum_algo"},
-            .choices = {"md5", "sha1", "sha224", "sha256", "sha384", "sha512"}, .description = "The checksum's algorithm (drover: md5, sha1 and sha256; the others fail clearly)."},
+            .choices = {"md5", "sha1", "sha224", "sha256", "sha384", "sha512"}, .description = "The checksum's algorithm."},
     ArgSpec{.name = "get_mime", .type = ArgType::boolean, .default_value = true, .aliases = {"mime", "mime_type", "mime-type"}, .description = "Accepted; drover returns no mimetype (the runner starts no file(1) process)."},
     ArgSpec{.name = "get_attributes", .type = ArgType::boolean, .default_value = true, .aliases = {"attr", "attributes"}, .description = "Accepted; drover returns no attributes (the runner starts no lsattr process)."},
     ArgSpec{.name = "get_md5", .type = ArgType::boolean, .description = "Accepted for compatibility; md5 is not returned (use checksum_algorithm: md5)."},

@@ -267,4 +267,27 @@ std::optional<std::string> file_hex_digest(HashAlgorithm algorithm, const std::s
   return md ? long_digest->finish() : digest->finish();
 }
 
+std::optional<std::uint32_t> file_crc32(const std::string& path) {
+  static const std::array<std::uint32_t, 256> k_table = [] {
+    std::array<std::uint32_t, 256> table{};
+    for (std::uint32_t n = 0; n < 256; ++n) {
+      std::uint32_t c = n;
+      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xedb88320u ^ (c >> 1) : c >> 1;
+      table[n] = c;
+    }
+    return table;
+  }();
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::uint32_t crc = 0xffffffffu;
+  std::vector<char> buffer(1 << 16);
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    for (std::streamsize i = 0; i < in.gcount(); ++i)
+      crc = k_table[(crc ^ static_cast<unsigned char>(buffer[static_cast<std::size_t>(i)])) & 0xff] ^ (crc >> 8);
+  }
+  if (in.bad()) return std::nullopt;
+  return crc ^ 0xffffffffu;
+}
+
 }  // namespace drover::modules

@@ -3,6 +3,7 @@
 // come from the OpenSSL the runner links for HTTPS.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,5 +20,9 @@ std::string hex_digest(HashAlgorithm algorithm, std::string_view data);
 
 // Lower-case hex digest of the file's content; nothing when it cannot be read.
 std::optional<std::string> file_hex_digest(HashAlgorithm algorithm, const std::string& path);
+
+// The CRC-32 (zlib's, as zip archives record it) of the file's content; nothing when it cannot be
+// read.
+std::optional<std::uint32_t> file_crc32(const std::string& path);
 
 }  // namespace drover::modules

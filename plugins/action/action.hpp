@@ -2,6 +2,7 @@
 // actions share. The interface itself (ActionContext, ActionRow) is core's: core/exec/action.hpp.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -34,6 +35,7 @@ Value run_script(ActionContext&);
 Value run_set_fact(ActionContext&);
 Value run_synchronize(ActionContext&);
 Value run_template(ActionContext&);
+Value run_unarchive(ActionContext&);
 Value run_uri(ActionContext&);
 Value run_wait_for_connection(ActionContext&);
 
@@ -63,5 +65,9 @@ bool bool_arg(const Value& args, std::string_view key, bool fallback = false);
 // <dir>/<name>, for each search path. Returns "" when not found.
 std::string find_file(const std::vector<std::string>& search_paths, const std::string& subdir,
                       const std::string& name);
+
+// A control-node file's content, decrypted when it is Ansible Vault text and `decrypt` is on;
+// nullopt with `error` set (Ansible's words) when it cannot be read or decrypted.
+std::optional<std::string> local_content(const std::string& path, bool decrypt, std::string& error);
 
 }  // namespace drover::action

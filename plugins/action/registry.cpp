@@ -11,6 +11,7 @@ namespace {
 // Keep alphabetized; the names of target modules must match `drover-modules --list`.
 constexpr std::array k_actions = {
     ActionRow{"add_host", run_add_host, "add a host (and groups) to the inventory of this run", "ansible.builtin", Async::unsupported, &add_host_doc},
+    ActionRow{"archive", run_module, "create a compressed archive of files or trees on the target", "community.general", Async::supported},
     ActionRow{"assemble", run_assemble, "assemble a file from fragments in a directory (target or control node)"},
     ActionRow{"assert", run_assert, "fail unless the given expressions are true", "ansible.builtin", Async::unsupported, &assert_doc},
     ActionRow{"async_status", run_async_status, "report on (or clean up) a job started with async"},
@@ -50,6 +51,7 @@ constexpr std::array k_actions = {
     ActionRow{"systemd_service", run_module, "manage systemd units", "ansible.builtin", Async::supported},
     ActionRow{"tempfile", run_module, "create a temporary file or directory on the target", "ansible.builtin", Async::supported},
     ActionRow{"template", run_template, "render a Jinja2 template to a file on the target", "ansible.builtin", Async::unsupported, &template_doc},
+    ActionRow{"unarchive", run_unarchive, "unpack a zip or tar archive (from the control node or the target)"},
     ActionRow{"uri", run_uri, "send an HTTP(S) request from the target", "ansible.builtin", Async::supported},
     ActionRow{"user", run_module, "add, change or remove a user account", "ansible.builtin", Async::supported},
     ActionRow{"wait_for", run_module, "wait for a port, a file or some time on the target", "ansible.builtin", Async::supported},

@@ -225,6 +225,25 @@ Value run_raw(ActionContext& ctx) {
   return Value(std::move(m));
 }
 
+std::optional<std::string> local_content(const std::string& path, bool decrypt, std::string& error) {
+  std::optional<std::string> content = read_file(path);
+  if (!content) {
+    error = "Could not read '" + path + "'";
+    return std::nullopt;
+  }
+  if (!decrypt || !secrets::is_vault_text(*content)) return content;
+  if (secrets::vault_secrets().empty()) {
+    error = "A vault password or secret must be specified to decrypt " + path;  // Ansible's words
+    return std::nullopt;
+  }
+  try {
+    return secrets::vault_decrypt(*content, secrets::vault_secrets(), path);
+  } catch (const std::exception& e) {
+    error = e.what();
+    return std::nullopt;
+  }
+}
+
 namespace {
 
 // A local source for copy, as Ansible's _walk_dirs lists it: (absolute path, path relative to
@@ -289,25 +308,6 @@ SourceTree walk_source_tree(const std::string& source, bool local_follow) {
   return tree;
 }
 
-// A control-node file's content, decrypted when it is Ansible Vault text and decrypt is on.
-std::optional<std::string> local_content(const std::string& path, bool decrypt, std::string& error) {
-  std::optional<std::string> content = read_file(path);
-  if (!content) {
-    error = "Could not read '" + path + "'";
-    return std::nullopt;
-  }
-  if (!decrypt || !secrets::is_vault_text(*content)) return content;
-  if (secrets::vault_secrets().empty()) {
-    error = "A vault password or secret must be specified to decrypt " + path;  // Ansible's words
-    return std::nullopt;
-  }
-  try {
-    return secrets::vault_decrypt(*content, secrets::vault_secrets(), path);
-  } catch (const std::exception& e) {
-    error = e.what();
-    return std::nullopt;
-  }
-}
 
 // The module arguments for one file of a copy from the control node (Ansible's _copy_file).
 Value file_copy_args(const Value& task_args, const std::string& dest, const std::string& rel, const std::string& path,

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "harness.hpp"
+#include "http_server.hpp"
 
 using namespace drover::modules::testing;
 
@@ -84,4 +85,21 @@ TEST_CASE("authorized_key makes a missing .ssh directory 0700 and refuses keys i
   CHECK(bad["msg"] == "invalid key specified: not-a-key AAAA");
   json nobody = run_module("authorized_key", {{"user", "no-such-user-x"}, {"key", k_key_a}});
   CHECK(nobody["msg"] == "Failed to lookup user no-such-user-x: \"getpwnam(): name not found: 'no-such-user-x'\"");
+}
+
+TEST_CASE("authorized_key fetches the keys from an http URL, and fails clearly when the server has none") {
+  TempDir root;
+  write_text(root / "keys.pub", "# team keys\n" + k_key_a + "\n\n" + k_key_b + "\n");
+  TestServer server(root.path().string());
+  TempDir dir;
+  std::string file = dir / "keys";
+  json args = {{"user", "root"}, {"key", server.url("/keys.pub")}, {"path", file}};
+  json first = run_module("authorized_key", args);
+  CHECK(first["changed"] == true);
+  CHECK(first["key"] == server.url("/keys.pub"));
+  CHECK(read_text(file) == k_key_a + "\n" + k_key_b + "\n");
+  CHECK(run_module("authorized_key", args)["changed"] == false);
+  json missing = run_module("authorized_key", {{"user", "root"}, {"key", server.url("/none.pub")}, {"path", file}});
+  CHECK(missing["failed"] == true);
+  CHECK(missing["msg"] == "Error getting key from: " + server.url("/none.pub"));
 }

@@ -40,6 +40,20 @@ TEST_CASE("stat of a file reports Ansible's fields and its sha1 checksum") {
   CHECK(!run_module("stat", {{"path", path}, {"get_checksum", false}})["stat"].contains("checksum"));
 }
 
+TEST_CASE("stat's checksum_algorithm gives md5 and the longer SHA-2 digests too") {
+  TempDir dir;
+  std::string path = dir / "f";
+  write_text(path, "abc");
+  CHECK(run_module("stat", {{"path", path}, {"checksum_algorithm", "md5"}})["stat"]["checksum"] ==
+        "900150983cd24fb0d6963f7d28e17f72");
+  CHECK(run_module("stat", {{"path", path}, {"checksum_algorithm", "sha224"}})["stat"]["checksum"] ==
+        "23097d223405d8228642a477bda255b32aadbce4bda0b3f7e36c9da7");
+  CHECK(run_module("stat", {{"path", path}, {"checksum_algorithm", "sha384"}})["stat"]["checksum"] ==
+        "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7");
+  CHECK(run_module("stat", {{"path", path}, {"checksum_algorithm", "sha512"}})["stat"]["checksum"] ==
+        "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f");
+}
+
 TEST_CASE("stat of a symlink reports the link, or its target with follow") {
   TempDir dir;
   std::filesystem::create_directory(dir / "d");

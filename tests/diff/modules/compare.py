@@ -12,7 +12,8 @@ import sys
 # The result fields compared for every case (when either side has them).
 FIELDS = ['changed', 'failed', 'skipped', 'msg', 'rc', 'stdout', 'stderr', 'stdout_lines', 'dest', 'path',
           'state', 'mode', 'size', 'checksum', 'md5sum', 'remote_checksum', 'file', 'matched', 'examined',
-          'skipped_paths', 'owner', 'group']
+          'skipped_paths', 'owner', 'group', 'handler', 'dest_state', 'archived', 'missing', 'arcroot',
+          'expanded_paths', 'expanded_exclude_paths']
 # The fields of each dict in find's `files` and in stat's `stat`.
 STAT_FIELDS = ['path', 'exists', 'mode', 'isreg', 'isdir', 'islnk', 'size', 'checksum', 'mimetype', 'charset',
                'lnk_target', 'lnk_source', 'pw_name', 'gr_name', 'readable', 'writeable', 'executable', 'nlink']
@@ -39,8 +40,15 @@ def view(result):
     out['failed'] = bool(result.get('failed', False))
     if 'src' in result:
         out['src'] = result['src']
-    if 'files' in result:
+    if 'files' in result and all(isinstance(f, str) for f in result['files']):
+        out['files'] = sorted(result['files'])  # unarchive's list_files
+    elif 'files' in result:
         out['files'] = sorted((stat_view(f) for f in result['files']), key=lambda f: f['path'])
+    if 'dest_state' in result:
+        out.pop('size', None)  # an archive's bytes differ (Python's tarfile/zipfile against GNU tar/zip)
+        for key in ('archived', 'expanded_paths'):  # os.walk's and glob's order is the directory's
+            if key in result:
+                out[key] = sorted(result[key])
     if 'stat' in result:
         out['stat'] = stat_view(result['stat'])
     return out
