@@ -35,6 +35,7 @@ Value run_set_fact(ActionContext&);
 Value run_synchronize(ActionContext&);
 Value run_template(ActionContext&);
 Value run_uri(ActionContext&);
+Value run_validate_argument_spec(ActionContext&);
 Value run_wait_for_connection(ActionContext&);
 
 // The documentation of the control-side actions (`drover doc`), defined beside each. The actions
@@ -53,6 +54,7 @@ extern const ActionDoc script_doc;
 extern const ActionDoc set_fact_doc;
 extern const ActionDoc synchronize_doc;
 extern const ActionDoc template_doc;
+extern const ActionDoc validate_argument_spec_doc;
 extern const ActionDoc wait_for_connection_doc;
 
 // A boolean argument read as Ansible's boolean() reads it: a bool, or a string such as

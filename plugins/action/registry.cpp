@@ -44,6 +44,7 @@ constexpr std::array k_actions = {
     ActionRow{"tempfile", run_module, "create a temporary file or directory on the target", "ansible.builtin", Async::supported},
     ActionRow{"template", run_template, "render a Jinja2 template to a file on the target", "ansible.builtin", Async::unsupported, &template_doc},
     ActionRow{"uri", run_uri, "send an HTTP(S) request from the target", "ansible.builtin", Async::supported},
+    ActionRow{"validate_argument_spec", run_validate_argument_spec, "check arguments against an argument spec", "ansible.builtin", Async::unsupported, &validate_argument_spec_doc},
     ActionRow{"wait_for", run_module, "wait for a port, a file or some time on the target", "ansible.builtin", Async::supported},
     ActionRow{"wait_for_connection", run_wait_for_connection, "wait until the target answers again", "ansible.builtin", Async::unsupported, &wait_for_connection_doc},
 };
