@@ -144,7 +144,9 @@ List config(const List& terms, const Map& kwargs, LookupContext& ctx) {
   if (plugin_type.empty() != plugin_name.empty())
     throw TemplateError("Both plugin_type and plugin_name are required, cannot use one without the other");
   if (missing != "error" && missing != "warn" && missing != "skip")
-    throw TemplateError("\"on_missing\" must be a string and one of \"error\", \"warn\" or \"skip\", not " + missing);
+    throw TemplateError("Invalid value \"" + missing +
+                        "\" for configuration option \"plugin_type: lookup plugin: config setting: on_missing \", "
+                        "valid values are: error, skip, warn");
   bool ssh = plugin_type == "connection" && plugin_name == "ssh";
   bool sh = plugin_type == "shell" && plugin_name == "sh";
   if (!plugin_type.empty() && !ssh && !sh)

@@ -272,4 +272,8 @@ TEST_CASE("the config lookup reads a plugin option from the plugin's variables f
   CHECK(json(p.run("config", {"remote_tmp"}, Map{{"plugin_type", "shell"}, {"plugin_name", "sh"}})) == R"(["yolo"])");
   CHECK_THROWS_WITH_AS(p.run("config", {"ConfigManager"}), "Invalid setting \"ConfigManager\" attempted", TemplateError);
   CHECK(p.run("config", {"ANSIBLE_COW_ACCEPTLIST"})[0].as_list().size() == 30);
+  CHECK_THROWS_WITH_AS(p.run("config", {"NO_SUCH"}, Map{{"on_missing", "boo"}}),
+                       "Invalid value \"boo\" for configuration option \"plugin_type: lookup plugin: config setting: "
+                       "on_missing \", valid values are: error, skip, warn",
+                       TemplateError);
 }
