@@ -11,6 +11,7 @@
 #include "core/output/display.hpp"
 #include "core/playbook/parser.hpp"
 #include "core/secrets/secrets_options.hpp"
+#include "core/vars/scope.hpp"
 
 namespace drover::cli {
 
@@ -119,6 +120,27 @@ std::string ask_var(const std::string& message, bool hidden, bool confirm) {
   }
 }
 
+// Ansible's display.deprecated() for what the playbooks use: "[DEPRECATION WARNING]: ..." with its
+// closing sentence, wrapped at the terminal's width, on stderr, each text once; none when
+// deprecation_warnings is off.
+void print_deprecations(const std::vector<playbook::Playbook>& books) {
+  if (!cli_config().get_truthy("defaults.deprecation_warnings")) return;
+  std::vector<std::string> shown;
+  const bool color = output::color_wanted(::isatty(2) != 0);
+  for (const auto& pb : books)
+    for (const auto& text : pb.deprecations) {
+      if (std::find(shown.begin(), shown.end(), text) != shown.end()) continue;
+      shown.push_back(text);
+      std::string msg;
+      for (const auto& line : output::wrap_text("[DEPRECATION WARNING]: " + text +
+                                                    " Deprecation warnings can be disabled by setting "
+                                                    "deprecation_warnings=False in ansible.cfg.",
+                                                output::banner_columns(1)))
+        msg += line + "\n";
+      std::cerr << (color ? output::colorize_text(msg, output::color::deprecate) : msg);
+    }
+}
+
 }  // namespace
 
 int run_playbook_command(const std::vector<std::string>& args, const Plugins& plugins) {
@@ -139,7 +161,16 @@ int run_playbook_command(const std::vector<std::string>& args, const Plugins& pl
   auto known_action = [&plugins](std::string_view name) { return action::find_action(plugins.actions, name) != nullptr; };
   playbook::ParseOptions parse_options;
   parse_options.roles_path = cli_config().get_paths("defaults.roles_path");
+  // templated role names read the extra vars; one that cannot be read here (say, a vault file
+  // before the vault password is known) is reported when the run reads them again
+  for (const auto& e : flags.extra_vars) {
+    try {
+      parse_options.extra_vars = combine_vars(parse_options.extra_vars, vars::parse_extra_vars(e));
+    } catch (const std::exception&) {
+    }
+  }
   for (const auto& f : files) books.push_back(playbook::parse_playbook(f, known_action, parse_options));
+  print_deprecations(books);
   if (syntax_check) {
     for (const auto& pb : books) std::cout << "\nplaybook: " << pb.path << "\n";
     return 0;

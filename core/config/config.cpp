@@ -32,6 +32,7 @@ const std::vector<KeyDef>& key_table() {
   static const std::vector<KeyDef> k_keys = {
       {"defaults.bin_ansible_callbacks", "False", {"ANSIBLE_LOAD_CALLBACK_PLUGINS"}, {}},
       {"defaults.callbacks_enabled", "", {"ANSIBLE_CALLBACKS_ENABLED", "ANSIBLE_CALLBACK_WHITELIST"}, {"callback_whitelist"}},
+      {"defaults.deprecation_warnings", "True", {"ANSIBLE_DEPRECATION_WARNINGS"}, {}},
       {"defaults.fact_caching", "memory", {"ANSIBLE_CACHE_PLUGIN"}, {}},
       {"defaults.fact_caching_connection", "", {"ANSIBLE_CACHE_PLUGIN_CONNECTION"}, {}},
       {"defaults.fact_caching_prefix", "", {"ANSIBLE_CACHE_PLUGIN_PREFIX"}, {}},

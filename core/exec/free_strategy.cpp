@@ -307,7 +307,8 @@ void FreeStrategy::process(TaskOutcome o) {
   const bool is_handler = step.kind == TaskKind::handler;
   const output::TaskInfo info = step_info(step);
   const bool was_out = c.host->failed || c.host->unreachable;
-  if (task.action == "add_host" || task.action == "group_by") change_inventory(o);  // before it is shown
+  if (task.action == "add_host" || task.action == "group_by")  // before it is shown
+    change_inventory(o, TaskRun{&task, step.frame.vars, c.host, &m_ctx, is_handler, step.frame.include_vars});
   if (is_dynamic_include(task.action)) {
     show_include_outcome(o, info, step.frame);
   } else if (task.action != "meta") {

@@ -22,6 +22,7 @@ struct HostState {
   Value inventory_vars = Value::map();  // group + host vars from the inventory, merged
   Value facts = Value::map();           // ansible_facts (from setup), without the ansible_ prefix
   Value injected_facts = Value::map();  // the same facts as top-level ansible_* variables
+  Value included_vars = Value::map();   // include_vars (below set_fact and register, as in Ansible)
   Value runtime_vars = Value::map();    // set_fact and register
   // What the fact cache holds for the host, under Ansible's keys (`ansible_hostname`,
   // `module_setup`, a cacheable set_fact's own names, `_ansible_facts_gathered`)

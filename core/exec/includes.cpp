@@ -154,7 +154,7 @@ void PlayExecutor::load_inclusions(const playbook::Task& task, std::vector<Inclu
   // Ansible loads (and announces) every included file before it runs any of them.
   for (Inclusion& inc : inclusions) {
     try {
-      if (task.action == "include_tasks") {
+      if (is_include_tasks(task.action)) {
         if (!fs::is_regular_file(inc.target))
           throw Fatal("Could not find or access '" + inc.target + "' on the Ansible Controller.");
         inc.block = apply_block(playbook::load_included_tasks(loader, inc.target, task.role),
@@ -203,7 +203,7 @@ std::vector<PlayExecutor::Inclusion> PlayExecutor::group_inclusions(const playbo
       Inclusion inc;
       inc.args = r.get("include_args");
       inc.target = r.get_string("include");
-      if (task.action == "include_tasks") inc.target = resolve_tasks_file(inc.target, task, m_ctx.playbook->dir);
+      if (is_include_tasks(task.action)) inc.target = resolve_tasks_file(inc.target, task, m_ctx.playbook->dir);
       else inc.args.mutable_map().set("name", inc.target);
       inc.special = loop_variables(task, r);
       Value vars = task.vars.is_map() ? task.vars : Value::map();

@@ -12,6 +12,7 @@ const Value* HostVars::find(std::string_view host) const {
     const HostState& s = *st;
     merged = merge_recursive(s.inventory_vars, s.injected_facts);
     if (!s.facts.as_map().empty()) merged.mutable_map().set("ansible_facts", s.facts);
+    for (const auto& [k, v] : s.included_vars.as_map()) merged.mutable_map().set(k, v);
     for (const auto& [k, v] : s.runtime_vars.as_map()) merged.mutable_map().set(k, v);
   } else if (const auto* h = m_inventory.find_host(host)) {
     merged = m_inventory.host_vars(*h);

@@ -288,7 +288,7 @@ bool change_inventory_with(inventory::Inventory& inv, const std::string& host, V
     changed = inv.add_dynamic_group(host, group->as_string(), strings_of(result.get("parent_groups")));
   else
     return false;
-  if (changed) result.mutable_map().set("changed", true);
+  result.mutable_map().set("changed", changed);  // as Ansible's add_dynamic_host/_group set it
   return changed;
 }
 
@@ -296,26 +296,38 @@ bool change_inventory_with(inventory::Inventory& inv, const std::string& host, V
 
 // add_host / group_by: the inventory changes on the controller, between tasks; the hosts'
 // inventory variables (group_names, group vars) and the `groups` variable follow.
-void PlayExecutor::change_inventory(TaskOutcome& o) {
+void PlayExecutor::change_inventory(TaskOutcome& o, const TaskRun& run) {
   if (o.status == Status::failed || o.status == Status::unreachable || o.status == Status::skipped) return;
   inventory::Inventory& inv = *m_ctx.inventory;
+  const playbook::Task& task = *run.task;
+  const bool rewhen = !task.changed_when.empty() || !task.failed_when.empty();
   bool changed = false;
   if (Value* results = o.result.mutable_map().find("results"); results && results->is_list()) {
     List& items = results->mutable_list();
     for (std::size_t i = 0; i < items.size(); ++i) {
-      if (!change_inventory_with(inv, o.host, items[i])) continue;
-      changed = true;
+      const bool item_changed = change_inventory_with(inv, o.host, items[i]);
+      changed = changed || item_changed;
+      if (!item_changed && !rewhen) continue;
+      // Ansible's post_process_whens: changed_when/failed_when again, now that `changed` is known
+      if (rewhen) items[i] = reevaluate_when(run, std::move(items[i]));
       if (i < o.items.size()) {
         o.items[i].result = items[i];
-        o.items[i].status = Status::changed;
+        o.items[i].status = status_of(items[i]);
       }
     }
-    if (changed) o.result.mutable_map().set("changed", true);
+    for (const Value& item : items) {
+      if (item.get_truthy("changed")) o.result.mutable_map().set("changed", true);
+      if (item.get_truthy("failed")) o.result.mutable_map().set("failed", true);
+    }
   } else {
     changed = change_inventory_with(inv, o.host, o.result);
+    if (rewhen) o.result = reevaluate_when(run, std::move(o.result));
   }
+  o.status = status_of(o.result);
+  // the registered result says `changed` too, as Ansible registers it after the change
+  if (!task.register_var.empty() && o.new_vars.is_map() && o.new_vars.find(task.register_var))
+    o.new_vars.mutable_map().set(task.register_var, o.result);
   if (!changed) return;
-  o.status = Status::changed;
   m_ctx.magic.mutable_map().set("groups", inv.groups_var());
   for (HostState* h : m_hosts)
     if (h->host) h->inventory_vars = inv.host_vars(*h->host);
@@ -362,10 +374,8 @@ void PlayExecutor::run_task(const playbook::Task& task, const Frame& frame, bool
   }
   if (changes_inventory) {
     for (auto& o : outcomes) {
-      change_inventory(o);
-      // the registered result says `changed` too, as Ansible registers it after the change
-      if (!task.register_var.empty() && o.new_vars.is_map() && o.new_vars.find(task.register_var))
-        o.new_vars.mutable_map().set(task.register_var, o.result);
+      HostState* h = m_ctx.hosts->find(o.host);
+      change_inventory(o, TaskRun{&task, frame.vars, h, &m_ctx, is_handler, frame.include_vars});
     }
     for (auto& o : outcomes) emit_outcome(o, info, frame);
   }
@@ -392,10 +402,16 @@ void PlayExecutor::emit_outcome(TaskOutcome& o, const output::TaskInfo& info, co
   output::TaskInfo host_info = info;
   host_info.diff = o.diff;
   for (const auto& async : o.async_events) m_bus.on_async(async);
-  for (auto& item : o.items) {
-    item.task = host_info;
-    m_bus.on_item_result(item);
+  auto retry = o.retries.begin();
+  auto retries_before = [&](std::size_t item) {
+    for (; retry != o.retries.end() && retry->before_item <= item; ++retry) m_bus.on_retry(retry->retry);
+  };
+  for (std::size_t i = 0; i < o.items.size(); ++i) {
+    retries_before(i);
+    o.items[i].task = host_info;
+    m_bus.on_item_result(o.items[i]);
   }
+  retries_before(o.items.size());
   for (const auto& w : o.warnings) m_bus.on_warning(w);
   output::HostResult hr{o.host, host_info, o.status, o.result, o.status == Status::failed && o.ignored};
   hr.rescued = o.status == Status::failed && !o.ignored && frame.in_rescuable_block;
@@ -423,6 +439,8 @@ void PlayExecutor::apply(const TaskOutcome& o, const playbook::Task& task, bool,
     for (const auto& [k, v] : facts.as_map()) facts_to->cached_facts.mutable_map().set(k, v);
     store_cached_facts(*facts_to);
   }
+  if (o.new_included_vars.is_map())
+    for (const auto& [k, v] : o.new_included_vars.as_map()) facts_to->included_vars.mutable_map().set(k, v);
   if (o.new_vars.is_map())
     for (const auto& [k, v] : o.new_vars.as_map())
       (k == task.register_var ? h : facts_to)->runtime_vars.mutable_map().set(k, v);

@@ -115,7 +115,7 @@ protected:
   void clear_host_errors();
   void refresh_inventory();
   void warn_once(const std::string& message);  // Ansible's Display shows each warning once
-  void change_inventory(TaskOutcome& outcome);
+  void change_inventory(TaskOutcome& outcome, const TaskRun& run);
   // A bool play-level keyword (gather_facts, run_once), templated with the play's variables.
   bool play_keyword_bool(std::string_view name, const Value& value, bool fallback) const;
   vars::Scope play_scope() const;

@@ -116,8 +116,9 @@ Value loop_info(const List& items, std::size_t i, bool allitems) {
 // skipped if all were skipped.
 struct LoopTotals {
   bool any_changed = false, any_failed = false, all_skipped = true;
-  void add(Status st) {
-    any_changed = any_changed || st == Status::changed;
+  // `changed` counts whatever the item says, failed or not, as Ansible's _execute aggregates
+  void add(Status st, bool changed) {
+    any_changed = any_changed || changed;
     any_failed = any_failed || st == Status::failed;
     all_skipped = all_skipped && st == Status::skipped;
   }
@@ -170,6 +171,26 @@ public:
     }
   }
 
+  // changed_when/failed_when on a finished result, with its loop variables (those a loop item
+  // result carries) over the task's variables.
+  Value reevaluate_when(Value result) {
+    vars::Scope scope = m_scope.derive();
+    Map item_vars;
+    const std::string loop_var = result.get_string("ansible_loop_var");
+    if (!loop_var.empty())
+      if (const Value* v = result.find(loop_var)) item_vars.set(loop_var, *v);
+    const std::string index_var = result.get_string("ansible_index_var");
+    if (!index_var.empty())
+      if (const Value* v = result.find(index_var)) item_vars.set(index_var, *v);
+    if (const Value* v = result.find("ansible_loop")) item_vars.set("ansible_loop", *v);
+    if (!item_vars.empty()) scope.push_owned(Value(std::move(item_vars)));
+    try {
+      return apply_overrides(scope, std::move(result));
+    } catch (const tmpl::TemplateError& e) {
+      return failed_result(task_error(m_task, k_undefined_option, e));
+    }
+  }
+
 private:
   const playbook::Task& m_task;
   HostState& m_host;
@@ -186,6 +207,8 @@ private:
   std::int64_t m_timeout = 0;               // the task's `timeout` (seconds), once templated
   std::vector<output::AsyncResult> m_async_events;
   std::string m_facts_host;                 // delegate_facts: where the facts go
+  std::vector<TaskOutcome::Retry> m_retries;  // until's failed attempts, for the callbacks
+  std::size_t m_item_index = 0;             // the loop item running now (0 without a loop)
 
   // Ansible's result, and words, when a task ran past its `timeout`.
   Value timeout_result() const {
@@ -212,7 +235,7 @@ private:
 
   // Precedence, lowest first (Ansible's order, vars/manager.py, for the levels drover has so
   // far): role defaults < inventory < facts < play vars < role vars < block/task vars <
-  // set_fact/register < role params < include vars < magic < extra vars.
+  // include_vars < set_fact/register < role params < include params < magic < extra vars.
   void build_scope() {
     const playbook::Role* role = m_task.role.get();
     // the connection's address as a variable when nothing sets it (Ansible's PlayContext
@@ -232,6 +255,7 @@ private:
     if (role) m_scope.push(role->vars_layer);
     for (const Value* v : m_block_vars) m_scope.push(*v);
     m_scope.push(m_task.vars);
+    m_scope.push(m_host.included_vars);
     m_scope.push(m_host.runtime_vars);
     if (role) m_scope.push(role->params_layer);
     for (const Value* v : m_include_vars) m_scope.push(*v);
@@ -259,24 +283,51 @@ private:
     return true;
   }
 
+  // `until` as Ansible's TaskExecutor runs it: `retries` + 1 attempts (one when retries is 0 or
+  // less, and then `until` is not evaluated); an exhausted loop fails with `attempts` = retries.
   Value run_with_retries(const vars::Scope& scope, tmpl::Templar& templar) {
     if (m_task.until.empty()) return apply_overrides(scope, run_action(scope, templar));
-    const auto retries = int_keyword(templar, "retries", m_task.retries, 3);
-    const double delay = float_keyword(templar, "delay", m_task.delay, 5);
+    const std::int64_t retries = int_keyword(templar, "retries", m_task.retries, 3);
+    const std::int64_t allowed = retries <= 0 ? 1 : retries + 1;
+    double delay = float_keyword(templar, "delay", m_task.delay, 5);
+    if (delay < 0) delay = 1;
     Value result;
-    for (std::int64_t attempt = 1;; ++attempt) {
+    for (std::int64_t attempt = 1; attempt <= allowed; ++attempt) {
       result = run_action(scope, templar);
       // attempts is there before changed_when/failed_when, which may read it (as in Ansible)
       if (result.is_map()) result.mutable_map().set("attempts", attempt);
       result = apply_overrides(scope, std::move(result));
-      if (status_of(result) == Status::unreachable) return result;
+      if (status_of(result) == Status::unreachable || allowed == 1) return result;
       if (until_holds(scope, result)) return result;
-      if (attempt > retries) {
-        result.mutable_map().set("failed", true);
-        return result;
+      if (attempt < allowed) {
+        record_retry(templar, result, allowed);
+        std::this_thread::sleep_for(std::chrono::duration<double>(delay));
       }
-      std::this_thread::sleep_for(std::chrono::duration<double>(delay));
     }
+    result.mutable_map().set("attempts", allowed - 1);
+    result.mutable_map().set("failed", true);
+    return result;
+  }
+
+  // A failed attempt with more to come, for the callbacks' "FAILED - RETRYING" line.
+  void record_retry(tmpl::Templar& templar, const Value& result, std::int64_t allowed) {
+    Value shown = result;
+    shown.mutable_map().set("retries", allowed);
+    shown.mutable_map().set("_ansible_retry", true);
+    if (no_log()) shown.mutable_map().set("_ansible_no_log", true);
+    add_delegated_vars(shown);
+    m_retries.push_back({m_item_index, {m_host.name, retry_task_name(templar), std::move(shown), m_delegate_host}});
+  }
+
+  // TaskResult.task_name: the templated name as written (no role prefix), else get_name().
+  std::string retry_task_name(tmpl::Templar& templar) const {
+    if (m_task.name.empty()) return m_task.banner_name(m_task.action);
+    try {
+      Value v = templar.template_value(Value(m_task.name));
+      if (v.is_string()) return v.as_string();
+    } catch (const tmpl::TemplateError&) {
+    }
+    return m_task.name;
   }
 
   bool until_holds(const vars::Scope& scope, const Value& result) const {
@@ -572,15 +623,9 @@ private:
     if (out.status == Status::failed) out.ignored = ignored("ignore_errors", m_play.play->ignore_errors, m_task.ignore_errors);
     if (out.status == Status::unreachable)
       out.ignored = ignored("ignore_unreachable", m_play.play->ignore_unreachable, m_task.ignore_unreachable);
-    if (!m_delegate_host.empty() && out.status != Status::unreachable) {
-      // what the callbacks' host label reads (not part of the registered result, nor of an
-      // unreachable one, as in Ansible)
-      Map delegated;
-      delegated.set("ansible_delegated_host", m_delegate_host);
-      if (const HostState* d = m_play.hosts->find(m_delegate_host))
-        if (const Value* ahost = d->inventory_vars.find("ansible_host")) delegated.set("ansible_host", *ahost);
-      result.mutable_map().set("_ansible_delegated_vars", Value(std::move(delegated)));
-    }
+    // what the callbacks' host label reads (not part of the registered result, nor of an
+    // unreachable one, as in Ansible)
+    if (out.status != Status::unreachable) add_delegated_vars(result);
     secrets::Redactor::global().add_marked(result);
     out.result = std::move(result);
     out.warnings = m_warnings;
@@ -589,7 +634,17 @@ private:
     out.delegate_host = m_delegate_host;
     out.facts_host = m_facts_host;
     out.async_events = std::move(m_async_events);
+    out.retries = std::move(m_retries);
     return out;
+  }
+
+  void add_delegated_vars(Value& result) const {
+    if (m_delegate_host.empty() || !result.is_map()) return;
+    Map delegated;
+    delegated.set("ansible_delegated_host", m_delegate_host);
+    if (const HostState* d = m_play.hosts->find(m_delegate_host))
+      if (const Value* ahost = d->inventory_vars.find("ansible_host")) delegated.set("ansible_host", *ahost);
+    result.mutable_map().set("_ansible_delegated_vars", Value(std::move(delegated)));
   }
 
   // ignore_errors / ignore_unreachable of the task, else of the play; a bad value does not ignore.
@@ -640,6 +695,10 @@ private:
         if (cacheable(result)) out.new_facts = *facts;
       }
     }
+    if (m_task.action == "include_vars" && !vars.empty()) {  // Ansible's vars cache, not set_fact's layer
+      out.new_included_vars = Value(std::move(vars));
+      vars = Map{};
+    }
     if (!m_task.register_var.empty()) vars.set(m_task.register_var, result);
     if (!vars.empty()) out.new_vars = Value(std::move(vars));
   }
@@ -674,10 +733,11 @@ private:
     Map facts_from_items;
     for (std::size_t i = 0; i < items.size(); ++i) {
       if (i > 0 && pause > 0) std::this_thread::sleep_for(std::chrono::duration<double>(pause));
+      m_item_index = i;
       Value r = run_item(items, i, facts_from_items, hide);
       Status st = status_of(r);
       if (st == Status::unreachable) return finish(out, r);
-      totals.add(st);
+      totals.add(st, r.get_truthy("changed"));
       if (const Value* f = r.find("ansible_facts"); f && f->is_map())
         for (const auto& [k, v] : f->as_map()) facts_from_items.set(k, v);
       secrets::Redactor::global().add_marked(r);
@@ -751,7 +811,9 @@ output::Status status_of(const Value& result) {
   return Status::ok;
 }
 
-bool is_dynamic_include(std::string_view action) { return action == "include_tasks" || action == "include_role"; }
+bool is_dynamic_include(std::string_view action) { return is_include_tasks(action) || action == "include_role"; }
+
+bool is_include_tasks(std::string_view action) { return action == "include_tasks" || action == "include"; }
 
 // Ansible's Task.get_search_path(): the roles of the dependency chain, then the folder of the file
 // the task is written in (a role's tasks/, an included file's folder), then the play's.
@@ -764,6 +826,11 @@ std::vector<std::string> task_search_paths(const playbook::Task& task, const Pla
   if (task.where.known()) add(std::filesystem::path(task.where.file).parent_path().string());
   for (const auto& dir : play.search_paths) add(dir);
   return paths;
+}
+
+Value reevaluate_when(const TaskRun& run, Value result) {
+  Executor e(run);
+  return e.reevaluate_when(std::move(result));
 }
 
 TaskOutcome execute_task(const TaskRun& run) {

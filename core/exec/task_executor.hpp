@@ -19,12 +19,20 @@ struct TaskOutcome {
   bool ignored = false;                   // failed (or unreachable), but ignore_errors (or
                                           // ignore_unreachable) said go on
   Value new_facts;                        // facts to merge (setup), or null
-  Value new_vars;                         // host vars to merge (set_fact, include_vars, register)
+  Value new_vars;                         // host vars to merge (set_fact, register)
+  Value new_included_vars;                // include_vars: host vars a layer below set_fact's
   action::MetaAction meta = action::MetaAction::none;  // what `meta:` asked for
   bool diff = false;                      // the task's `diff` for this host (module and callback)
   std::string delegate_host;              // the templated delegate_to, when not the host itself
   std::vector<std::string> warnings;      // e.g. ssh options the connection cannot honour
   std::vector<output::AsyncResult> async_events;  // async with poll: the polls, then ok/failed
+  // `until`: the attempts that failed with more to come, each shown before the item `before_item`
+  // of `items` (items.size(): before the task's result)
+  struct Retry {
+    std::size_t before_item = 0;
+    output::RetryResult retry;
+  };
+  std::vector<Retry> retries;
   std::string facts_host;                 // delegate_facts: the host the facts belong to; empty: this one
 };
 
@@ -43,8 +51,15 @@ struct TaskRun {
 // the strategy then loads what they name (core/exec/includes.cpp).
 TaskOutcome execute_task(const TaskRun& run);
 
+// add_host/group_by once the controller changed the inventory (Ansible's post_process_whens):
+// `result` (the task's, or one loop item's with its loop variables) with changed_when and
+// failed_when evaluated again, now that its `changed` is known.
+Value reevaluate_when(const TaskRun& run, Value result);
+
 // Whether `action` is one the strategy carries out itself after the executor ran it.
 bool is_dynamic_include(std::string_view action);
+// include_tasks, or the deprecated `include` where it is dynamic (a template or a loop).
+bool is_include_tasks(std::string_view action);
 
 // Where a task's `src` files, templates and lookups are looked for: its role's folder (and the
 // folders of the roles it was reached through), then the play's search paths.

@@ -77,6 +77,15 @@ struct AsyncResult {
   Value result;  // poll: the async_status answer (ansible_job_id, started, finished); else the task's result
 };
 
+// An `until` attempt that did not succeed, with attempts left (Ansible's v2_runner_retry): sent
+// before the result of the task, or of the loop item, it belongs to.
+struct RetryResult {
+  std::string host;
+  std::string task_name;  // the templated name, no role prefix; unnamed: "role : action" or the action
+  Value result;           // the attempt's result, with `attempts` and `retries` (the attempts allowed)
+  std::string delegate_host;  // the task ran on this host (delegate_to); empty: on `host`
+};
+
 struct HostStats {
   int ok = 0, changed = 0, unreachable = 0, failures = 0, skipped = 0, rescued = 0, ignored = 0;
 };
@@ -99,6 +108,7 @@ public:
   virtual void on_item_result(const ItemResult&) {}
   virtual void on_include(const IncludeInfo&) {}
   virtual void on_async(const AsyncResult&) {}
+  virtual void on_retry(const RetryResult&) {}
   virtual void on_warning(const std::string& /*message*/) {}
   virtual void on_stats(const RunStats&) {}
   virtual void on_playbook_end() {}

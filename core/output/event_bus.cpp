@@ -110,6 +110,13 @@ void EventBus::on_async(const AsyncResult& async) {
   forward("on_async", [&](Callback& c) { c.on_async(async); });
 }
 
+void EventBus::on_retry(const RetryResult& retry) {
+  secrets::Redactor::global().add_marked(retry.result);
+  RetryResult clean = retry;
+  clean.result = clean_result(retry.result, "");
+  forward("on_retry", [&](Callback& c) { c.on_retry(clean); });
+}
+
 void EventBus::on_warning(const std::string& message) {
   forward("on_warning", [&](Callback& c) { c.on_warning(message); });
 }

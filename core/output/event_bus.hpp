@@ -37,6 +37,7 @@ public:
   // Counts ok for each host, as Ansible's strategy does when it loads an included file.
   void on_include(const IncludeInfo& include) override;
   void on_async(const AsyncResult& async) override;
+  void on_retry(const RetryResult& retry) override;
   void on_warning(const std::string& message) override;
   // Forwards the given stats; emit_stats() forwards the bus's own.
   void on_stats(const RunStats& stats) override;

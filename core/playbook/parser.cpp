@@ -10,9 +10,11 @@
 #include "core/playbook/serial.hpp"
 #include "core/value/python_repr.hpp"
 #include "core/playbook/roles.hpp"
+#include "core/value/boolean.hpp"
 #include "core/value/json.hpp"
 #include "core/template/templar.hpp"
 #include "core/value/yaml.hpp"
+#include "core/vars/scope.hpp"
 
 namespace drover::playbook {
 
@@ -54,7 +56,13 @@ constexpr std::array k_strategies = {"free", "host_pinned", "linear"};
 constexpr std::array k_host_orders = {"inventory", "reverse_inventory", "reverse_sorted", "shuffle", "sorted"};
 
 // The actions the loader and the strategy carry out themselves (no action table row).
-constexpr std::array k_include_actions = {"import_role", "import_tasks", "include_role", "include_tasks"};
+constexpr std::array k_include_actions = {"import_role", "import_tasks", "include", "include_role", "include_tasks"};
+
+// What Ansible 2.14 says, once, when a playbook uses the task-level `include`.
+constexpr const char* k_include_deprecation =
+    "\"include\" is deprecated, use include_tasks/import_tasks instead. See "
+    "https://docs.ansible.com/ansible-core/2.14/user_guide/playbooks_reuse_includes.html for details. This "
+    "feature will be removed in version 2.16.";
 
 // Keywords of a role entry in `roles:` or `meta/main.yml`'s dependencies (Ansible's Role
 // attributes); every other key of the entry is a role parameter.
@@ -114,6 +122,10 @@ struct LoadState {
   std::vector<Task> imported_handlers;   // import_role's, which Ansible appends after them
   std::set<std::string> roles_added;     // role path + from-files + params
   int depth = 0;                         // nested imports and dependencies, to stop cycles
+  Value extra_vars = Value::map();       // -e: for templated role names
+  Value play_vars = Value::map();        // the play's `vars:`, for templated role names
+  bool dynamic = false;                  // loading what include_tasks/include_role brought in at run time
+  std::vector<std::string>* deprecations = nullptr;  // the playbook's (Playbook::deprecations)
 };
 
 // A role entry (`roles:`, a meta dependency, import_role/include_role) before loading.
@@ -125,6 +137,7 @@ struct RoleEntry {
   Task keywords;              // when, tags, become... as on a block
   std::string tasks_from, vars_from, defaults_from, handlers_from;
   bool allow_duplicates = false;  // include_role/import_role's argument
+  bool rolespec_validate = true;  // include_role/import_role's: run the argument spec's validation
 };
 
 std::string json_key(const Value& v) { return dump_json(v); }
@@ -236,7 +249,8 @@ public:
     for (const auto& item : node) {
       Task t = parse(item);
       std::optional<Task> expanded;
-      if (t.action == "import_tasks") expanded = import_tasks(t, item);
+      if (t.action == "include" && legacy_include(t)) expanded = import_tasks(t, item);
+      else if (t.action == "import_tasks") expanded = import_tasks(t, item);
       else if (t.action == "import_role") expanded = import_role(t);
       else {
         if (t.action == "include_role") include_role_entry(t);  // its arguments are checked now
@@ -277,6 +291,27 @@ public:
     return "";
   }
 
+  // The deprecated task-level `include` as Ansible 2.14 reads it: its arguments other than the
+  // file are variables of the include; it is static (an import_tasks, which it becomes: true is
+  // returned) when the file name is no template, it has no loop and nothing above it was
+  // included at run time; else it stays a dynamic `include` (include_tasks at run time).
+  bool legacy_include(Task& t) {
+    if (m_state.deprecations &&
+        std::find(m_state.deprecations->begin(), m_state.deprecations->end(), k_include_deprecation) ==
+            m_state.deprecations->end())
+      m_state.deprecations->push_back(k_include_deprecation);
+    std::string target = t.args.get_string("_raw_params");
+    if (target.empty()) target = t.args.get_string("file");
+    Map vars = t.vars.is_map() ? t.vars.as_map() : Map{};
+    for (const auto& [k, v] : t.args.as_map())
+      if (k != "_raw_params" && k != "file") vars.set(k, v);
+    t.vars = Value(std::move(vars));
+    t.args = Value(Map{{"_raw_params", Value(target)}});
+    const bool is_static = !tmpl::Templar::is_template(target) && !t.has_loop && !m_state.dynamic;
+    if (is_static) t.action = "import_tasks";
+    return is_static;
+  }
+
   // import_tasks: the file's tasks as one block carrying the import's when, tags, vars and other
   // keywords (Ansible copies them onto each imported task). nullopt when the file has no tasks.
   std::optional<Task> import_tasks(const Task& import, const YAML::Node& node) {
@@ -310,9 +345,34 @@ public:
     return b;
   }
 
+  // A role name as Ansible's RoleDefinition reads it: templated, when it is a template, with the
+  // play's `vars:` and the extra vars only (the roles load before any host is known).
+  std::string role_name(const std::string& name, const SourceLocation& where) const {
+    if (!tmpl::Templar::is_template(name)) return name;
+    vars::Scope scope;
+    Map magic;
+    magic.set("playbook_dir", m_state.search.playbook_dir);
+    scope.push_owned(Value(std::move(magic)));
+    scope.push(m_state.play_vars);
+    scope.push(m_state.extra_vars);
+    try {
+      tmpl::Templar templar(scope, tmpl::TemplateOptions{});
+      Value v = templar.template_value(Value(name));
+      if (v.is_string() && !v.as_string().empty()) return v.as_string();
+      throw SourceError(where, "the role name '" + name + "' templates to " + python_repr(v) + ", not a role name",
+                        "a role name must template to a non-empty string", ExitCode::error);
+    } catch (const tmpl::TemplateError& e) {
+      throw SourceError(where, "the role name '" + name + "' cannot be templated: " + e.what(),
+                        "a role name in roles: or import_role may use only the play's vars and extra vars (-e); "
+                        "use include_role for a name from host variables",
+                        ExitCode::error);
+    }
+  }
+
   // import_role: the role's dependencies and tasks as one block, loaded now.
   std::optional<Task> import_role(const Task& import) {
     RoleEntry entry = include_role_entry(import);
+    entry.name = role_name(entry.name, entry.where);
     if (m_state.play) {
       m_state.play->role_names.push_back(role_display_name(entry.name));
     }
@@ -336,6 +396,7 @@ public:
     entry.defaults_from = task.args.get_string("defaults_from");
     entry.handlers_from = task.args.get_string("handlers_from");
     entry.allow_duplicates = task.args.get_truthy("allow_duplicates");
+    if (const Value* v = task.args.find("rolespec_validate")) entry.rolespec_validate = parse_boolean(*v).value_or(true);
     entry.vars = task.vars;
     entry.keywords = task;
     entry.keywords.vars = Value::map();
@@ -348,7 +409,7 @@ public:
     RoleEntry entry;
     entry.where = location_of(node, m_file);
     if (node.IsScalar()) {
-      entry.name = scalar_string(node);
+      entry.name = role_name(scalar_string(node), entry.where);
       return entry;
     }
     if (!node.IsMap()) fail(node, "a role must be a name or a mapping with 'role:', got " + describe(node));
@@ -362,6 +423,7 @@ public:
     if (entry.name.empty())
       fail(node, "role definitions must contain a role name", "write `- role: name` or `- name`");
     check_templates(node);
+    entry.name = role_name(entry.name, entry.where);
     return entry;
   }
 
@@ -426,6 +488,7 @@ public:
     }
     std::vector<Task> children = std::move(deps.blocks);
     std::vector<Task> own = role_tasks(*role, role, "tasks", entry.tasks_from, entry.where);
+    if (std::optional<Task> validation = validation_task(role, entry)) own.insert(own.begin(), std::move(*validation));
     children.insert(children.end(), std::make_move_iterator(own.begin()), std::make_move_iterator(own.end()));
     std::vector<Task> handlers = role_tasks(*role, role, "handlers", entry.handlers_from, entry.where);
     inherit_keywords(handlers, entry.keywords);
@@ -504,6 +567,57 @@ public:
                             subdir + "/ folder",
                         ExitCode::error);
     return file.empty() ? std::vector<Task>{} : parse_file(file, owner);
+  }
+
+  // The argument specs of a role (Role._get_role_argspecs): meta/argument_specs.yml (.yaml,
+  // .json), else the `argument_specs` of meta/main.yml; {} when there are none.
+  Value role_argument_specs(const Role& role) {
+    std::string file;
+    for (const char* ext : {".yml", ".yaml", ".json"}) {
+      fs::path p = fs::path(role.path) / "meta" / (std::string("argument_specs") + ext);
+      if (fs::is_regular_file(p)) {
+        file = p.string();
+        break;
+      }
+    }
+    const bool own_file = !file.empty();
+    if (!own_file) file = role_file(role.path, "meta", "main");
+    if (file.empty()) return Value::map();
+    YAML::Node root = load_yaml_file(file);
+    if (!root.IsMap() || !root["argument_specs"]) return Value::map();
+    Value specs = yaml_to_value(root["argument_specs"], file);
+    return specs.is_map() ? specs : Value::map();
+  }
+
+  // Ansible's implicit first task of a role whose argument spec has an entry for the tasks file
+  // it starts at (Role._prepend_validation_task): validate_argument_spec with that entry's
+  // options and the role's parameters, tagged `always`. nullopt without one, or when the entry
+  // says rolespec_validate: false.
+  std::optional<Task> validation_task(const std::shared_ptr<Role>& role, const RoleEntry& entry) {
+    if (!entry.rolespec_validate) return std::nullopt;
+    const Value specs = role_argument_specs(*role);
+    const std::string entrypoint = entry.tasks_from.empty() ? "main" : entry.tasks_from;
+    const Value* spec = specs.find(entrypoint);
+    if (!spec || !spec->truthy()) return std::nullopt;
+    Task t;
+    t.name = "Validating arguments against arg spec '" + entrypoint + "'";
+    if (const Value* d = spec->find("short_description")) t.name += " - " + python_str(*d);
+    t.action = "validate_argument_spec";
+    t.where = entry.where;
+    t.role = role;
+    t.tags = {"always"};
+    Map context;
+    context.set("type", "role");
+    context.set("name", role->name);
+    context.set("argument_spec_name", entrypoint);
+    context.set("path", role->path);
+    Map args;
+    const Value* options = spec->find("options");
+    args.set("argument_spec", options && !options->is_null() ? *options : Value::map());
+    args.set("provided_arguments", entry.params);
+    args.set("validate_args_context", Value(std::move(context)));
+    t.args = Value(std::move(args));
+    return t;
   }
 
   // meta/main.yml: allow_duplicates and the dependencies, as role entries.
@@ -786,6 +900,8 @@ public:
     m_state.roles_added.clear();
     // roles load first, as Ansible's Play loads them (their names come before import_role's)
     std::vector<Task> role_blocks;
+    const YAML::Node vars = node["vars"];
+    m_state.play_vars = vars && vars.IsMap() ? yaml_to_value(vars, m_file) : Value::map();
     if (YAML::Node roles = node["roles"]) role_blocks = play_roles(roles);
     bool has_hosts = false;
     for (const auto& kv : node) {
@@ -1013,6 +1129,8 @@ Playbook parse_playbook(const std::string& path, const ActionCatalog& known_acti
   pb.dir = fs::absolute(path).parent_path().lexically_normal().string();
   pb.roles_path = options.roles_path;
   LoadState state{known_action, RoleSearch{pb.dir, options.roles_path}};
+  state.extra_vars = options.extra_vars.is_map() ? options.extra_vars : Value::map();
+  state.deprecations = &pb.deprecations;
   parse_into(pb, path, state, 0);
   return pb;
 }
@@ -1033,6 +1151,7 @@ Task parse_task(const YAML::Node& node, const std::string& file, const ActionCat
 std::vector<Task> load_included_tasks(const RuntimeLoader& loader, const std::string& path,
                                       const std::shared_ptr<const Role>& role) {
   LoadState state{loader.known_action, RoleSearch{loader.playbook->dir, loader.playbook->roles_path}};
+  state.dynamic = true;
   TaskParser p(path, state, role);
   return p.parse_file(path, role);
 }
@@ -1040,6 +1159,7 @@ std::vector<Task> load_included_tasks(const RuntimeLoader& loader, const std::st
 IncludedRole load_included_role(const RuntimeLoader& loader, const Value& args, const Value& vars,
                                 const std::shared_ptr<const Role>& parent, const SourceLocation& where) {
   LoadState state{loader.known_action, RoleSearch{loader.playbook->dir, loader.playbook->roles_path}};
+  state.dynamic = true;
   TaskParser p(where.file, state, parent);
   Task task;
   task.action = "include_role";

@@ -20,6 +20,7 @@ using ActionCatalog = std::function<bool(std::string_view action)>;
 
 struct ParseOptions {
   std::vector<std::string> roles_path;  // the roles_path setting, searched after <playbook>/roles
+  Value extra_vars = Value::map();      // -e, for templated role names (`roles: ["{{ r }}"]`)
 };
 
 // Reads and parses a playbook file (import_playbook entries are followed, relative to it).

@@ -105,6 +105,7 @@ struct Playbook {
   std::string dir;   // directory of the playbook (playbook_dir)
   std::vector<std::string> roles_path;  // where include_role looks, after <dir>/roles
   std::vector<Play> plays;
+  std::vector<std::string> deprecations;  // Ansible's deprecation warnings for what it uses (`include`), each once
 };
 
 }  // namespace drover::playbook

@@ -1001,6 +1001,22 @@ bool test_exists(std::string_view name) {
   return builtin_tests().count(name) || ansible_test(name);
 }
 
+namespace {
+
+// What Ansible's plugin loader says of a filter or test name that no plugin may have (a space, a
+// dash...): the name is refused before any lookup.
+void refuse_invalid_plugin_name(std::string_view full) {
+  if (full.find('.') != std::string_view::npos) return;
+  const bool valid = !full.empty() && std::all_of(full.begin(), full.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  });
+  if (!valid)
+    throw TemplateError("TemplateSyntaxError: Could not load \"" + std::string(full) +
+                        "\": 'invalid plugin name: ansible.builtin." + std::string(full) + "'");
+}
+
+}  // namespace
+
 Value apply_filter(Context& ctx, std::string_view full, const Value& input, const CallArgs& args) {
   std::string_view name = short_name(full);
   if (const FilterRow* row = ansible_filter(name)) {
@@ -1012,6 +1028,7 @@ Value apply_filter(Context& ctx, std::string_view full, const Value& input, cons
     if (!it->second.accepts_undefined) require(input);
     return it->second.fn(ctx, input, args);
   }
+  refuse_invalid_plugin_name(full);
   throw TemplateError("template error while templating string: No filter named '" + std::string(full) + "'.");
 }
 
@@ -1026,6 +1043,7 @@ bool apply_test(Context& ctx, std::string_view full, const Value& input, const C
     if (!it->second.accepts_undefined) require(input);
     return it->second.fn(ctx, input, args);
   }
+  refuse_invalid_plugin_name(full);
   throw TemplateError("template error while templating string: No test named '" + std::string(full) + "'.");
 }
 

@@ -38,6 +38,14 @@ struct LexOptions {
   // `{{ }}` before Jinja2 reads it, so `'\1'` written once in YAML reaches regex_replace as a
   // backreference (ansible/template/__init__.py: _escape_backslashes). Not for template files.
   bool escape_backslashes = false;
+  // Jinja2's variable_start_string ... comment_end_string: the template lookup's options and a
+  // `#jinja2:` header may change them.
+  std::string var_open = "{{", var_close = "}}", block_open = "{%", block_close = "%}", comment_open = "{#",
+              comment_close = "#}";
+  bool default_delimiters() const {
+    return var_open == "{{" && var_close == "}}" && block_open == "{%" && block_close == "%}" && comment_open == "{#" &&
+           comment_close == "#}";
+  }
 };
 // Splits a template into tokens; throws TemplateError on an unterminated tag or string.
 std::vector<Token> lex(std::string_view source, const LexOptions& options);

@@ -87,15 +87,32 @@ private:
     throw TemplateError(what + " (line " + std::to_string(m_line) + ")");
   }
 
-  // Finds the next tag opener at or after m_pos; returns npos when none.
-  std::size_t next_tag() const {
-    std::size_t p = m_pos;
-    while ((p = m_src.find('{', p)) != std::string::npos) {
-      if (p + 1 < m_src.size() && (m_src[p + 1] == '{' || m_src[p + 1] == '%' || m_src[p + 1] == '#'))
-        return p;
-      ++p;
+  // Finds the next tag opener at or after m_pos: its place (npos when none) and kind ('{' a
+  // variable, '%' a block, '#' a comment). With other delimiters, the longest opener wins a tie.
+  std::pair<std::size_t, char> next_tag() const {
+    if (m_opt.default_delimiters()) {
+      std::size_t p = m_pos;
+      while ((p = m_src.find('{', p)) != std::string::npos) {
+        if (p + 1 < m_src.size() && (m_src[p + 1] == '{' || m_src[p + 1] == '%' || m_src[p + 1] == '#'))
+          return {p, m_src[p + 1]};
+        ++p;
+      }
+      return {std::string::npos, 0};
     }
-    return std::string::npos;
+    std::pair<std::size_t, char> best{std::string::npos, 0};
+    std::size_t best_len = 0;
+    for (auto [open, kind] : {std::pair{&m_opt.var_open, '{'}, {&m_opt.block_open, '%'}, {&m_opt.comment_open, '#'}}) {
+      std::size_t p = m_src.find(*open, m_pos);
+      if (p < best.first || (p == best.first && p != std::string::npos && open->size() > best_len)) {
+        best = {p, kind};
+        best_len = open->size();
+      }
+    }
+    return best;
+  }
+
+  const std::string& opener(char kind) const {
+    return kind == '{' ? m_opt.var_open : kind == '%' ? m_opt.block_open : m_opt.comment_open;
   }
 
   void emit_data(std::string text) {
@@ -136,67 +153,69 @@ private:
   }
 
   void step() {
-    std::size_t tag = next_tag();
+    auto [tag, kind] = next_tag();
     if (tag == std::string::npos) {
       m_pos = m_src.size();
       return;
     }
-    char kind = m_src[tag + 1];
-    char modifier = tag + 2 < m_src.size() && (m_src[tag + 2] == '-' || m_src[tag + 2] == '+') ? m_src[tag + 2] : 0;
+    const std::size_t open = tag + opener(kind).size();
+    char modifier = open < m_src.size() && (m_src[open] == '-' || m_src[open] == '+') ? m_src[open] : 0;
     if (kind == '%' && try_raw(tag, modifier)) return;
     flush_data(tag, modifier, kind != '{');
-    std::size_t p = tag + 2 + (modifier ? 1 : 0);
+    std::size_t p = open + (modifier ? 1 : 0);
     if (kind == '#') return lex_comment(p);
     lex_tag(p, kind);
   }
 
   void lex_comment(std::size_t p) {
-    std::size_t end = m_src.find("#}", p);
+    std::size_t end = m_src.find(m_opt.comment_close, p);
     if (end == std::string::npos) fail("Missing end of comment tag");
     char modifier = end > p && (m_src[end - 1] == '-' || m_src[end - 1] == '+') ? m_src[end - 1] : 0;
     count_lines(p, end);
-    after_tag(end + 2, modifier, true);
+    after_tag(end + m_opt.comment_close.size(), modifier, true);
   }
 
   // `{% raw %}...{% endraw %}`: everything between is data.
   bool try_raw(std::size_t tag, char modifier) {
-    std::size_t p = tag + 2 + (modifier ? 1 : 0);
+    const std::string& open = m_opt.block_open;
+    const std::string& close = m_opt.block_close;
+    std::size_t p = tag + open.size() + (modifier ? 1 : 0);
     while (p < m_src.size() && is_space(m_src[p])) ++p;
     if (m_src.compare(p, 3, "raw") != 0) return false;
     p += 3;
     while (p < m_src.size() && is_space(m_src[p])) ++p;
     char close_mod = 0;
     if (p < m_src.size() && (m_src[p] == '-' || m_src[p] == '+')) close_mod = m_src[p++];
-    if (m_src.compare(p, 2, "%}") != 0) return false;
+    if (m_src.compare(p, close.size(), close) != 0) return false;
     flush_data(tag, modifier, true);
-    p += 2;
+    p += close.size();
     std::size_t body_start = p;
     // the raw tag's own `-%}` strips the start of the body (trim_blocks does not apply here)
     if (close_mod == '-')
       while (body_start < m_src.size() && is_space(m_src[body_start])) ++body_start;
     std::size_t search = body_start;
     while (true) {
-      std::size_t end = m_src.find("{%", search);
+      std::size_t end = m_src.find(open, search);
       if (end == std::string::npos) fail("Missing end of raw directive");
-      std::size_t q = end + 2;
+      std::size_t q = end + open.size();
       char end_mod = 0;
       if (q < m_src.size() && (m_src[q] == '-' || m_src[q] == '+')) end_mod = m_src[q++];
       while (q < m_src.size() && is_space(m_src[q])) ++q;
       if (m_src.compare(q, 6, "endraw") != 0) {
-        search = end + 2;
+        search = end + open.size();
         continue;
       }
       q += 6;
       while (q < m_src.size() && is_space(m_src[q])) ++q;
       char tail_mod = 0;
       if (q < m_src.size() && (m_src[q] == '-' || m_src[q] == '+')) tail_mod = m_src[q++];
-      if (m_src.compare(q, 2, "%}") != 0) fail("Missing end of raw directive");
+      if (m_src.compare(q, close.size(), close) != 0) fail("Missing end of raw directive");
       std::string_view body(m_src.data() + body_start, end - body_start);
       if (end_mod == '-')
         while (!body.empty() && is_space(body.back())) body.remove_suffix(1);
-      count_lines(tag, q + 2);
+      count_lines(tag, q + close.size());
       emit_data(std::string(body));
-      after_tag(q + 2, tail_mod, true);
+      after_tag(q + close.size(), tail_mod, true);
       return true;
     }
   }
@@ -204,7 +223,7 @@ private:
   void lex_tag(std::size_t p, char kind) {
     m_tag = kind;
     m_tokens.push_back({kind == '{' ? Tok::var_begin : Tok::block_begin, "", m_line});
-    const char* close = kind == '{' ? "}}" : "%}";
+    const std::string& close = kind == '{' ? m_opt.var_close : m_opt.block_close;
     int balance = 0;
     while (true) {
       while (p < m_src.size()) {
@@ -221,9 +240,9 @@ private:
       if (balance == 0) {
         char mod = m_src[p] == '-' || (m_src[p] == '+' && kind == '%') ? m_src[p] : 0;
         std::size_t q = p + (mod ? 1 : 0);
-        if (m_src.compare(q, 2, close) == 0) {
+        if (m_src.compare(q, close.size(), close) == 0) {
           m_tokens.push_back({kind == '{' ? Tok::var_end : Tok::block_end, "", m_line});
-          after_tag(q + 2, mod, kind == '%');
+          after_tag(q + close.size(), mod, kind == '%');
           return;
         }
       }

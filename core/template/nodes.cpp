@@ -838,7 +838,11 @@ std::shared_ptr<const V> cached(std::unordered_map<CacheKey, std::shared_ptr<con
 std::shared_ptr<const Template> compile(std::string_view source, const std::string& name, const LexOptions& options) {
   static std::unordered_map<CacheKey, std::shared_ptr<const Template>, CacheKeyHash> cache;
   static std::shared_mutex mutex;
-  CacheKey key{std::string(source), options.trim_blocks, options.lstrip_blocks, options.keep_trailing_newline,
+  std::string text(source);
+  if (!options.default_delimiters())  // other delimiters: another template from the same text
+    text = "\x01" + options.var_open + "\x01" + options.var_close + "\x01" + options.block_open + "\x01" +
+           options.block_close + "\x01" + options.comment_open + "\x01" + options.comment_close + "\x01" + text;
+  CacheKey key{std::move(text), options.trim_blocks, options.lstrip_blocks, options.keep_trailing_newline,
                options.escape_backslashes};
   return cached(cache, mutex, std::move(key), [&] {
     auto t = std::make_shared<Template>();

@@ -62,8 +62,16 @@ std::string to_str(const Value& v) {
 
 std::string to_repr(const Value& v) {
   std::string out;
-  if (v.is_object()) {
-    if (auto* u = as_undefined(v)) u->fail();
+  // repr() of an undefined does not fail (Jinja2's Undefined.__repr__); Ansible's names what
+  // is missing: AnsibleUndefined(hint=None, obj=missing, name='x')
+  if (auto* u = as_undefined(v)) {
+    const std::string msg = u->message();
+    const std::string k_suffix = "' is undefined";
+    if (msg.size() > k_suffix.size() + 1 && msg.front() == '\'' &&
+        msg.compare(msg.size() - k_suffix.size(), k_suffix.size(), k_suffix) == 0)
+      return "AnsibleUndefined(hint=None, obj=missing, name=" +
+             python_repr(Value(msg.substr(1, msg.size() - k_suffix.size() - 1))) + ")";
+    return "AnsibleUndefined(hint=" + python_repr(Value(msg)) + ", obj=missing, name=None)";
   }
   append_python_repr(out, v, append_engine_object);
   return out;

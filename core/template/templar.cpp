@@ -3,6 +3,7 @@
 #include "core/template/templar.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <cctype>
 #include <cmath>
@@ -11,7 +12,9 @@
 
 #include "core/fs.hpp"
 #include "core/template/engine.hpp"
+#include "core/template/render_options.hpp"
 #include "core/value/python_literal.hpp"
+#include "core/value/python_repr.hpp"
 #include "core/value/text.hpp"
 #include "core/template/nodes.hpp"
 
@@ -84,6 +87,21 @@ void apply_header_option(std::string_view pair, LexOptions& options) {
   if (!value)
     throw TemplateError("the jinja2 override " + std::string(key) + ": " + std::string(text) +
                         " is not a Python literal (write True or False)");
+  static const std::array<std::pair<std::string_view, std::string LexOptions::*>, 6> k_delimiters = {{
+      {"variable_start_string", &LexOptions::var_open},
+      {"variable_end_string", &LexOptions::var_close},
+      {"block_start_string", &LexOptions::block_open},
+      {"block_end_string", &LexOptions::block_close},
+      {"comment_start_string", &LexOptions::comment_open},
+      {"comment_end_string", &LexOptions::comment_close},
+  }};
+  for (const auto& [name, member] : k_delimiters)
+    if (key == name) {
+      if (!value->is_string() || value->as_string().empty())
+        throw TemplateError("the jinja2 override " + std::string(key) + " must be a non-empty string");
+      options.*member = value->as_string();
+      return;
+    }
   bool on = value->truthy();
   if (key == "trim_blocks") options.trim_blocks = on;
   else if (key == "lstrip_blocks") options.lstrip_blocks = on;
@@ -538,5 +556,18 @@ List Templar::query(std::string_view name, const Value& terms) {
   lc.terms_mapping = terms.is_map();
   return row->fn(terms.is_list() ? terms.as_list() : List{terms}, Map{}, lc);
 }
+
+std::string with_jinja2_overrides(std::string_view source,
+                                  const std::vector<std::pair<std::string, Value>>& overrides) {
+  if (overrides.empty()) return std::string(source);
+  std::string pairs;
+  for (const auto& [key, value] : overrides) pairs += (pairs.empty() ? "" : ", ") + key + ":" + python_repr(value);
+  constexpr std::string_view k_header = "#jinja2:";
+  if (source.rfind(k_header, 0) == 0)
+    return std::string(k_header) + pairs + ", " + std::string(source.substr(k_header.size()));
+  return std::string(k_header) + pairs + "\n" + std::string(source);
+}
+
+Value literal_text_result(const Value& text) { return text.is_string() ? ansible_text_result(text) : text; }
 
 }  // namespace drover::tmpl

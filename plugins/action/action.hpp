@@ -37,6 +37,7 @@ Value run_synchronize(ActionContext&);
 Value run_template(ActionContext&);
 Value run_unarchive(ActionContext&);
 Value run_uri(ActionContext&);
+Value run_validate_argument_spec(ActionContext&);
 Value run_wait_for_connection(ActionContext&);
 
 // The documentation of the control-side actions (`drover doc`), defined beside each. The actions
@@ -55,6 +56,7 @@ extern const ActionDoc script_doc;
 extern const ActionDoc set_fact_doc;
 extern const ActionDoc synchronize_doc;
 extern const ActionDoc template_doc;
+extern const ActionDoc validate_argument_spec_doc;
 extern const ActionDoc wait_for_connection_doc;
 
 // A boolean argument read as Ansible's boolean() reads it: a bool, or a string such as

@@ -54,6 +54,7 @@ constexpr std::array k_actions = {
     ActionRow{"unarchive", run_unarchive, "unpack a zip or tar archive (from the control node or the target)"},
     ActionRow{"uri", run_uri, "send an HTTP(S) request from the target", "ansible.builtin", Async::supported},
     ActionRow{"user", run_module, "add, change or remove a user account", "ansible.builtin", Async::supported},
+    ActionRow{"validate_argument_spec", run_validate_argument_spec, "check arguments against an argument spec", "ansible.builtin", Async::unsupported, &validate_argument_spec_doc},
     ActionRow{"wait_for", run_module, "wait for a port, a file or some time on the target", "ansible.builtin", Async::supported},
     ActionRow{"wait_for_connection", run_wait_for_connection, "wait until the target answers again", "ansible.builtin", Async::unsupported, &wait_for_connection_doc},
 };

@@ -18,6 +18,8 @@
 #include "core/secrets/secrets_options.hpp"
 #include "core/secrets/vault.hpp"
 #include "core/template/ansible_support.hpp"
+#include "core/template/render_options.hpp"
+#include "core/value/python_repr.hpp"
 #include "core/secrets/crypto.hpp"
 #include "core/value/json.hpp"
 #include "plugins/action/action.hpp"
@@ -427,6 +429,22 @@ std::string display_path(const std::vector<std::string>& search_paths, const std
   return path;
 }
 
+namespace {
+
+// The template action's Jinja2 options (delimiters, trim_blocks, lstrip_blocks), as the
+// `#jinja2:` header the template's own header may further change.
+std::vector<std::pair<std::string, Value>> template_overrides(const Value& args) {
+  std::vector<std::pair<std::string, Value>> out;
+  for (const char* key : {"variable_start_string", "variable_end_string", "block_start_string", "block_end_string",
+                          "comment_start_string", "comment_end_string"})
+    if (const Value* v = args.find(key); v && !v->is_null()) out.emplace_back(key, Value(python_str(*v)));
+  for (const char* key : {"trim_blocks", "lstrip_blocks"})
+    if (const Value* v = args.find(key); v && !v->is_null()) out.emplace_back(key, Value(bool_arg(args, key)));
+  return out;
+}
+
+}  // namespace
+
 Value run_template(ActionContext& ctx) {
   std::string src = ctx.args.get_string("src");
   std::string dest = ctx.args.get_string("dest");
@@ -443,7 +461,8 @@ Value run_template(ActionContext& ctx) {
     options.result_types = ctx.result_types;
     options.lookups = ctx.templar.lookups();
     tmpl::Templar templar(vars, options);
-    rendered = templar.render(*source, display_path(ctx.search_paths, path));
+    rendered = templar.render(tmpl::with_jinja2_overrides(*source, template_overrides(ctx.args)),
+                              display_path(ctx.search_paths, path));
   } catch (const tmpl::TemplateError& e) {
     return failed_result(e.what());  // "templates/x.j2:3: 'str object' has no attribute 'z'"
   }
@@ -466,6 +485,8 @@ Value run_template(ActionContext& ctx) {
   m.erase("variable_end_string");
   m.erase("block_start_string");
   m.erase("block_end_string");
+  m.erase("comment_start_string");
+  m.erase("comment_end_string");
   m.erase("output_encoding");
   return send_content(ctx, std::move(args), rendered);
 }
@@ -495,9 +516,15 @@ constexpr OptionDoc k_template_options[] = {
     {.name = "mode", .type = "raw", .description = "The file's permissions (an octal string such as \"0644\", or symbolic)."},
     {.name = "owner", .description = "The file's owner."},
     {.name = "group", .description = "The file's group."},
-    {.name = "trim_blocks", .type = "bool", .description = "Accepted for compatibility; drover renders with Ansible's default (true).", .default_value = "true"},
-    {.name = "lstrip_blocks", .type = "bool", .description = "Accepted for compatibility; drover renders with Ansible's default (false).", .default_value = "false"},
+    {.name = "trim_blocks", .type = "bool", .description = "Remove the first newline after a block tag.", .default_value = "true"},
+    {.name = "lstrip_blocks", .type = "bool", .description = "Strip spaces and tabs from the start of a line up to a block tag.", .default_value = "false"},
     {.name = "output_encoding", .description = "Accepted for compatibility; the file is written as UTF-8.", .default_value = "utf-8"},
+    {.name = "variable_start_string", .description = "What starts an expression in the template.", .default_value = "{{"},
+    {.name = "variable_end_string", .description = "What ends an expression.", .default_value = "}}"},
+    {.name = "block_start_string", .description = "What starts a statement block.", .default_value = "{%"},
+    {.name = "block_end_string", .description = "What ends a statement block.", .default_value = "%}"},
+    {.name = "comment_start_string", .description = "What starts a comment.", .default_value = "{#"},
+    {.name = "comment_end_string", .description = "What ends a comment.", .default_value = "#}"},
 };
 constexpr ReturnFieldDoc k_template_returns[] = {
     {"dest", "str", "success", "The file written."},

@@ -118,6 +118,21 @@ public:
     }
   }
 
+  // v2_runner_retry: "FAILED - RETRYING: [web1]: wait (3 retries left).", with the attempt's
+  // result run on at -vvv ("...left).Result was: {...}", no space, as Ansible prints it).
+  void on_retry(const RetryResult& retry) override {
+    HostResult as_host;
+    as_host.host = retry.host;
+    as_host.result = retry.result;
+    as_host.delegated = !retry.delegate_host.empty();
+    as_host.delegate_host = retry.delegate_host;
+    const std::int64_t left = retry.result.get("retries").as_int() - retry.result.get("attempts").as_int();
+    std::string msg = "FAILED - RETRYING: [" + host_label(as_host) + "]: " + retry.task_name + " (" +
+                      std::to_string(left) + " retries left).";
+    if (run_is_verbose(retry.result, m_options.verbosity, 2)) msg += "Result was: " + dump_result(retry.result, m_options.verbosity);
+    m_display.display(msg, color::debug);
+  }
+
   void on_stats(const RunStats& stats) override {
     m_display.banner("PLAY RECAP");
     for (const auto& [host, s] : stats.hosts) {

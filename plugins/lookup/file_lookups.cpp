@@ -5,6 +5,9 @@
 
 #include "core/fs.hpp"
 #include "core/template/ansible_support.hpp"
+#include "core/template/render_options.hpp"
+#include "core/value/boolean.hpp"
+#include "core/value/python_repr.hpp"
 #include "plugins/lookup/lookup_support.hpp"
 
 namespace drover::lookup {
@@ -188,14 +191,26 @@ List first_found(const List& terms, const Map& kwargs, LookupContext& ctx) {
   throw TemplateError("No file was found when using first_found.");
 }
 
-List template_(const List& terms, const Map&, LookupContext& ctx) {
+List template_(const List& terms, const Map& kwargs, LookupContext& ctx) {
+  // the delimiters Ansible's lookup takes, passed as the Jinja2 header of the template
+  std::vector<std::pair<std::string, Value>> overrides;
+  for (const char* key : {"variable_start_string", "variable_end_string", "comment_start_string", "comment_end_string"})
+    if (const Value* v = kwargs.find(key); v && !v->is_null()) overrides.emplace_back(key, Value(python_str(*v)));
+  bool convert_data = true;
+  if (const Value* v = kwargs.find("convert_data")) {
+    std::optional<bool> b = parse_boolean(*v);
+    if (!b) throw TemplateError("Invalid type for configuration option convert_data: " + python_str(*v) + " is not a valid boolean");
+    convert_data = *b;
+  }
   List out;
   for (const Value& term : terms) {
     std::string name = term_string(term);
     auto path = find_in_search_path(ctx, "templates", name);
     if (!path) throw TemplateError("the template file " + name + " could not be found for the lookup");
     if (!ctx.render) throw TemplateError("the template lookup needs the template engine");
-    out.emplace_back(ctx.render_file ? ctx.render_file(read_lookup_file(*path), *path) : ctx.render(read_lookup_file(*path)));
+    const std::string source = tmpl::with_jinja2_overrides(read_lookup_file(*path), overrides);
+    Value rendered(ctx.render_file ? ctx.render_file(source, *path) : ctx.render(source));
+    out.push_back(convert_data ? tmpl::literal_text_result(rendered) : rendered);
   }
   return out;
 }

@@ -671,7 +671,8 @@ case_async() {
 # a namespace.name role), import_tasks with when/tags/vars, include_tasks in a loop and per host,
 # include_role with tasks_from, import_role in post_tasks; more.yml has parent role names, a public
 # include_role, includes under rescue, in handlers, in loops with labels, with `apply`, and a
-# failure inside an included file; precedence.yml the variable precedence around roles. On two
+# failure inside an included file; precedence.yml the variable precedence around roles; language.yml
+# until's retry lines, include_vars' precedence, templated role names and argument specs. On two
 # local hosts, drover's whole output (and exit code) must
 # be ansible-playbook's, line for line, and the files site.yml writes the same (names, modes,
 # contents).
@@ -681,7 +682,7 @@ case_roles() {
     local dir=$k_playbooks/roles root_d=$g_work/roles-drover root_a=$g_work/roles-ansible book
     # command results carry times
     local norm='s/"delta": "[^"]*", "end": "[^"]*"/"delta": "T", "end": "T"/;s/"start": "[^"]*"/"start": "T"/'
-    for book in site more precedence; do
+    for book in site more precedence language; do
         local out_d=$g_work/roles-$book-drover.out out_a=$g_work/roles-$book-ansible.out rc_d=0 rc_a=0
         # one fork: results in host order on both sides
         run_playbook "$out_d" -f 1 -i "$dir/hosts.ini" "$dir/$book.yml" -e "out_root=$root_d" || rc_d=$?

@@ -66,3 +66,23 @@ TEST_CASE("display_ok_hosts=false hides ok lines and prints the banner only when
   h.host(Status::changed, R"({"changed": true})");
   CHECK(h.out.str() == "\nTASK [quiet] " + std::string(67, '*') + "\nchanged: [localhost]\n");
 }
+
+TEST_CASE("an until retry prints Ansible's FAILED - RETRYING line; at -vvv the attempt's result follows it") {
+  drover::output::RetryResult retry;
+  retry.host = "web1";
+  retry.task_name = "wait for it";
+  retry.result = drover::testing::json(R"({"attempts": 1, "retries": 4, "changed": false, "rc": 1, "_ansible_retry": true})");
+  {
+    Harness h("default");
+    h.bus.on_retry(retry);
+    CHECK(h.out.str() == "FAILED - RETRYING: [web1]: wait for it (3 retries left).\n");
+  }
+  {
+    Harness h("default", 3);
+    retry.delegate_host = "db1";
+    h.bus.on_retry(retry);
+    CHECK(h.out.str().rfind("FAILED - RETRYING: [web1 -> db1]: wait for it (3 retries left).Result was: {\n", 0) == 0);
+    CHECK(h.out.str().find("\"retries\": 4") != std::string::npos);
+    CHECK(h.out.str().find("_ansible_retry") == std::string::npos);
+  }
+}

@@ -86,6 +86,12 @@ public:
       case output::AsyncEvent::failed: m_lines.push_back("ASYNC FAILED on " + a.host + ": jid=" + jid); break;
     }
   }
+  // "FAILED - RETRYING: [web1]: name (2 retries left)."
+  void on_retry(const output::RetryResult& r) override {
+    const std::int64_t left = r.result.get("retries").as_int() - r.result.get("attempts").as_int();
+    std::string label = r.host + (r.delegate_host.empty() ? "" : " -> " + r.delegate_host);
+    m_lines.push_back("FAILED - RETRYING: [" + label + "]: " + r.task_name + " (" + std::to_string(left) + " retries left).");
+  }
   void on_include(const output::IncludeInfo& inc) override {
     std::string line = "included: " + std::filesystem::path(inc.file).filename().string() + " for ";
     for (std::size_t i = 0; i < inc.hosts.size(); ++i) line += (i ? ", " : "") + inc.hosts[i];
@@ -148,6 +154,7 @@ inline constexpr std::array k_test_actions = {
     action::ActionRow{"count", send_to_runner, "counts its runs per host"},
     action::ActionRow{"facts", send_to_runner, "returns ansible_facts, as service_facts does"},
     action::ActionRow{"group_by", action::run_group_by, "the built-in group_by"},
+    action::ActionRow{"include_vars", action::run_include_vars, "the built-in include_vars"},
     action::ActionRow{"job", send_to_runner, "a module that may run as an async job", "ansible.builtin",
                       action::Async::supported},
     action::ActionRow{"meta", test_meta, "meta"},
@@ -157,6 +164,7 @@ inline constexpr std::array k_test_actions = {
     action::ActionRow{"raw", action::run_raw, "the built-in raw"},
     action::ActionRow{"set_fact", test_set_fact, "sets facts"},
     action::ActionRow{"setup", send_to_runner, "gathers facts"},
+    action::ActionRow{"validate_argument_spec", action::run_validate_argument_spec, "the built-in validate_argument_spec"},
     action::ActionRow{"wait_for_connection", action::run_wait_for_connection, "the built-in wait_for_connection"},
 };
 
@@ -205,7 +213,9 @@ public:
     const auto path = (dir / "play.yml").string();
     std::ofstream(path) << yaml;
     auto known = [](std::string_view name) { return action::find_action(k_test_actions, name) != nullptr; };
-    playbook::Playbook pb = playbook::parse_playbook(path, known);
+    playbook::ParseOptions parse_options;
+    parse_options.extra_vars = m_options.extra_vars;
+    playbook::Playbook pb = playbook::parse_playbook(path, known, parse_options);
     output::EventBus bus(&m_errors);
     bus.set_stdout_callback(std::make_unique<RecordingCallback>(m_events, m_results, &m_warnings));
     exec::RunContext rc;

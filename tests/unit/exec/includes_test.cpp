@@ -369,3 +369,135 @@ TEST_CASE("a failure in an included file under free goes to the enclosing block'
                             "failed: [web1]"});
   CHECK(h.recap("web1") == "ok=2 changed=0 unreachable=0 failed=1 skipped=0 rescued=1 ignored=0");
 }
+
+TEST_CASE("templated role names: roles and import_role read play vars and extra vars, include_role host vars") {
+  ExecHarness h;
+  for (const char* r : {"alpha", "beta", "gamma"})
+    h.write_file(std::string("roles/") + r + "/tasks/main.yml", std::string("- name: in ") + r + "\n  ok:\n");
+  h.options().extra_vars = Value(Map{{"second", Value("beta")}});
+  h.inventory().set_host_var("web1", "third", Value("gamma"));
+  CHECK(h.run(R"(
+- hosts: web1
+  gather_facts: false
+  vars: {first: alpha}
+  roles:
+    - "{{ first }}"
+  tasks:
+    - import_role: {name: "{{ second }}"}
+    - include_role: {name: "{{ third }}"}
+)") == ExitCode::ok);
+  CHECK(h.events() == Lines{"PLAY [web1]", "TASK [alpha : in alpha]", "ok: [web1]", "TASK [beta : in beta]", "ok: [web1]",
+                            "TASK [include_role : {{ third }}]", "TASK [gamma : in gamma]", "ok: [web1]"});
+}
+
+TEST_CASE("a role name that cannot be templated when the playbook loads is an error naming it") {
+  ExecHarness h;
+  CHECK_THROWS_WITH_AS(h.run("- hosts: web1\n  gather_facts: false\n  roles: [\"{{ nosuch }}\"]\n"),
+                       doctest::Contains("the role name '{{ nosuch }}' cannot be templated: 'nosuch' is undefined"),
+                       SourceError);
+}
+
+namespace {
+void write_spec_role(ExecHarness& h) {
+  h.write_file("roles/svc/meta/argument_specs.yml", R"(argument_specs:
+  main:
+    short_description: The service
+    options:
+      port: {type: int, required: true}
+      mode: {type: str, choices: [a, b]}
+      names: {type: list, elements: str}
+      flag: {type: bool}
+  other:
+    options:
+      x: {required: true}
+)");
+  h.write_file("roles/svc/tasks/main.yml", "- name: main\n  ok: {port: \"{{ port }}\"}\n");
+  h.write_file("roles/svc/tasks/other.yml", "- name: other\n  ok:\n");
+}
+}  // namespace
+
+TEST_CASE("a role's argument spec is validated by a first task, as Ansible's, with its messages") {
+  ExecHarness h;
+  write_spec_role(h);
+  CHECK(h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - include_role: {name: svc}
+      vars: {port: "81", names: "a,b", flag: "yes"}
+    - import_role: {name: svc, tasks_from: other}
+      vars: {x: 1}
+    - import_role: {name: svc, rolespec_validate: false}
+      vars: {port: 1}
+    - include_role: {name: svc}
+      vars: {port: abc, mode: c, flag: maybe, names: {a: 1}, unrelated: 1}
+)") == ExitCode::host_failed);
+  CHECK(h.events() == Lines{"PLAY [web1]", "TASK [include_role : svc]",
+                            "TASK [svc : Validating arguments against arg spec 'main' - The service]", "ok: [web1]",
+                            "TASK [svc : main]", "ok: [web1]",
+                            "TASK [svc : Validating arguments against arg spec 'other']", "ok: [web1]",
+                            "TASK [svc : other]", "ok: [web1]", "TASK [svc : main]", "ok: [web1]",
+                            "TASK [include_role : svc]",
+                            "TASK [svc : Validating arguments against arg spec 'main' - The service]",
+                            "failed: [web1]"});
+  const Value& failed = h.last_result("web1").result;
+  CHECK(failed.get_string("msg") ==
+        "Validation of arguments failed:\n"
+        "argument 'port' is of type <class 'ansible.parsing.yaml.objects.AnsibleUnicode'> and we were unable to "
+        "convert to int: <class 'ansible.parsing.yaml.objects.AnsibleUnicode'> cannot be converted to an int\n"
+        "argument 'names' is of type <class 'dict'> and we were unable to convert to list: <class 'dict'> cannot be "
+        "converted to a list\n"
+        "argument 'flag' is of type <class 'ansible.parsing.yaml.objects.AnsibleUnicode'> and we were unable to "
+        "convert to bool: The value 'maybe' is not a valid boolean.  Valid booleans include: 0, 1, '0', 'false', "
+        "'no', '1', 'n', 'f', 'y', 'on', 'yes', 'off', 'true', 't'\n"
+        "value of mode must be one of: a, b, got: c");
+  CHECK(failed.get("validate_args_context").get_string("argument_spec_name") == "main");
+  CHECK(failed.get("argument_errors").as_list().size() == 4);
+}
+
+TEST_CASE("role parameters outside the argument spec and missing required ones are errors") {
+  ExecHarness h;
+  write_spec_role(h);
+  CHECK(h.run(R"(
+- hosts: web1
+  gather_facts: false
+  roles:
+    - {role: svc, extra: 1, mode: a}
+)") == ExitCode::host_failed);
+  CHECK(h.last_result("web1").result.get("argument_errors") ==
+        Value(List{Value("missing required arguments: port"),
+                   Value("extra. Supported parameters include: flag, mode, names, port.")}));
+}
+
+TEST_CASE("the deprecated include: static without a template or loop (its k=v are vars), else dynamic") {
+  ExecHarness h;
+  h.write_file("t.yml", "- name: in t\n  ok: {x: \"{{ x | default('nox') }}\"}\n");
+  CHECK(h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - include: t.yml
+    - include: t.yml x=1
+    - include: "{{ 't.yml' }}"
+    - include: t.yml
+      loop: [1]
+    - include: t.yml
+      vars: {x: 2}
+)") == ExitCode::ok);
+  CHECK(h.events() == Lines{"PLAY [web1]", "TASK [in t]", "ok: [web1]", "TASK [in t]", "ok: [web1]", "TASK [include]",
+                            "included: t.yml for web1", "TASK [in t]", "ok: [web1]", "TASK [include]",
+                            "included: t.yml for web1 (item=1)", "TASK [in t]", "ok: [web1]", "TASK [in t]",
+                            "ok: [web1]"});
+  std::vector<std::string> xs;
+  for (const Value& r : h.requests("web1")) xs.push_back(r.get("args").get_string("x"));
+  CHECK(xs == std::vector<std::string>{"nox", "1", "nox", "nox", "2"});
+}
+
+TEST_CASE("the deprecated include is reported once, with Ansible's words, when the playbook loads") {
+  ExecHarness h;
+  h.write_file("t.yml", "- ok:\n");
+  h.write_file("play.yml", "- hosts: web1\n  tasks:\n    - include: t.yml\n    - include: t.yml\n");
+  playbook::Playbook pb = playbook::parse_playbook((h.dir() / "play.yml").string(), [](std::string_view) { return true; });
+  REQUIRE(pb.deprecations.size() == 1);
+  CHECK(pb.deprecations[0].rfind("\"include\" is deprecated, use include_tasks/import_tasks instead.", 0) == 0);
+}

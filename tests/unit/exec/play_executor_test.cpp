@@ -237,7 +237,7 @@ TEST_CASE("until retries the task until the condition holds and records the atte
   CHECK(h.last_result("web1").result.get("attempts") == Value(3));
 }
 
-TEST_CASE("until that never holds fails after retries + 1 attempts") {
+TEST_CASE("until that never holds fails after retries + 1 attempts and reports attempts = retries, as Ansible") {
   ExecHarness h;
   CHECK(h.run(R"(
 - hosts: web1
@@ -250,7 +250,65 @@ TEST_CASE("until that never holds fails after retries + 1 attempts") {
       delay: 0
 )") == ExitCode::host_failed);
   CHECK(h.requests("web1").size() == 3);
+  CHECK(h.last_result("web1").result.get("attempts") == Value(2));
+  CHECK(h.events() == Lines{"PLAY [web1]", "TASK [count]", "FAILED - RETRYING: [web1]: count (2 retries left).",
+                            "FAILED - RETRYING: [web1]: count (1 retries left).", "failed: [web1]"});
+}
+
+TEST_CASE("until: each failed attempt with attempts left is announced before the result, with the task's templated name") {
+  ExecHarness h;
+  h.run(R"(
+- hosts: web1
+  gather_facts: false
+  vars: {what: counter}
+  tasks:
+    - name: wait for {{ what }}
+      count:
+      register: c
+      until: c.count >= 3
+      retries: 5
+      delay: 0
+)");
+  CHECK(h.events() == Lines{"PLAY [web1]", "TASK [wait for counter]",
+                            "FAILED - RETRYING: [web1]: wait for counter (5 retries left).",
+                            "FAILED - RETRYING: [web1]: wait for counter (4 retries left).", "ok: [web1]"});
   CHECK(h.last_result("web1").result.get("attempts") == Value(3));
+  CHECK(h.last_result("web1").result.find("retries") == nullptr);
+}
+
+TEST_CASE("until with retries 0 makes one attempt and does not evaluate until, as Ansible") {
+  ExecHarness h;
+  CHECK(h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - count:
+      register: c
+      until: c.count > 100
+      retries: 0
+      delay: 0
+)") == ExitCode::ok);
+  CHECK(h.requests("web1").size() == 1);
+  CHECK(h.events() == Lines{"PLAY [web1]", "TASK [count]", "ok: [web1]"});
+  CHECK(h.last_result("web1").result.get("attempts") == Value(1));
+}
+
+TEST_CASE("until in a loop: an item's retries come before that item's result") {
+  ExecHarness h;
+  h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - count:
+      register: c
+      until: c.count % 2 == 0
+      retries: 3
+      delay: 0
+      loop: [a, b]
+)");
+  CHECK(h.events() == Lines{"PLAY [web1]", "TASK [count]", "FAILED - RETRYING: [web1]: count (3 retries left).",
+                            "item ok: [web1] (a)", "FAILED - RETRYING: [web1]: count (3 retries left).",
+                            "item ok: [web1] (b)", "ok: [web1]"});
 }
 
 TEST_CASE("changed_when and failed_when see the registered result") {
@@ -334,8 +392,8 @@ TEST_CASE("failed_when sees attempts under until, and a skipped item is not over
       when: false
       failed_when: true
 )") == ExitCode::ok);
-  CHECK(h.events() == Lines{"PLAY [web1]", "TASK [retried]", "ok: [web1]", "TASK [skips]", "item skipped: [web1] (1)",
-                            "skipped: [web1]"});
+  CHECK(h.events() == Lines{"PLAY [web1]", "TASK [retried]", "FAILED - RETRYING: [web1]: retried (3 retries left).",
+                            "ok: [web1]", "TASK [skips]", "item skipped: [web1] (1)", "skipped: [web1]"});
 }
 
 TEST_CASE("loop_control.pause waits between items and takes a float") {
@@ -891,4 +949,42 @@ TEST_CASE("a task's search path is its roles, the folder of its file, then the p
   task.role = nullptr;
   task.where.file = "/p/site.yml";
   CHECK(exec::task_search_paths(task, play) == std::vector<std::string>{"/p"});
+}
+
+TEST_CASE("changed_when on add_host and group_by is evaluated after the inventory changed, per loop item") {
+  ExecHarness h;
+  CHECK(h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - group_by: {key: "cw_{{ inventory_hostname }}"}
+      register: plain
+    - group_by: {key: "cw2_{{ inventory_hostname }}"}
+      changed_when: false
+      register: quiet
+    - add_host: {name: "host_{{ item }}"}
+      loop: [1, 2]
+      changed_when: item == 2
+      register: loop_res
+    - add_host: {name: host_3}
+      changed_when: again is changed
+      register: again
+    - ok: {v: "{{ plain is changed }} {{ quiet is changed }} {{ loop_res.results | map(attribute='changed') | list }} {{ loop_res is changed }} {{ again is changed }}"}
+)") == ExitCode::ok);
+  CHECK(h.last_result("web1").result.get("args").get_string("v") == "True False [False, True] True True");
+}
+
+TEST_CASE("a loop whose failed item says changed is changed, as Ansible aggregates it (an ignored failure counts it)") {
+  ExecHarness h;
+  CHECK(h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - change:
+      loop: [a]
+      failed_when: true
+      ignore_errors: true
+)") == ExitCode::ok);
+  CHECK(h.last_result("web1").result.get("changed") == Value(true));
+  CHECK(h.recap("web1") == "ok=1 changed=1 unreachable=0 failed=0 skipped=0 rescued=0 ignored=1");
 }

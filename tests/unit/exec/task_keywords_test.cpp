@@ -150,7 +150,8 @@ TEST_CASE("async_status reports a fire-and-forget job; until/retries loop on it 
     - async_status: {jid: "{{ started.ansible_job_id }}", mode: cleanup}
       register: gone
 )") == ExitCode::ok);
-  CHECK(h.events() == Lines{"PLAY [web1]", "TASK [job]", "changed: [web1]", "TASK [async_status]", "changed: [web1]",
+  CHECK(h.events() == Lines{"PLAY [web1]", "TASK [job]", "changed: [web1]", "TASK [async_status]",
+                            "FAILED - RETRYING: [web1]: async_status (3 retries left).", "changed: [web1]",
                             "TASK [async_status]", "ok: [web1]"});
   REQUIRE(h.results().size() == 3);
   const Value& job = h.results()[1].result;

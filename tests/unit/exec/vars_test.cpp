@@ -270,3 +270,23 @@ TEST_CASE("hash_behaviour = merge: a dict variable merges across inventory, play
   CHECK(r.run(play) == ExitCode::ok);
   CHECK(dump_json(echoed(r, "web1").get("cfg")) == R"({"extra": 1})");
 }
+
+TEST_CASE("include_vars has its own layer: above task vars, below set_fact and register, in hostvars too") {
+  ExecHarness h;
+  h.write_file("more.yml", "x: from_include\ny: from_include\n");
+  CHECK(h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - set_fact: {x: from_set_fact}
+    - include_vars: {file: more.yml}
+    - ok: {v: "{{ x }} {{ y }} {{ hostvars.web1.x }} {{ hostvars.web1.y }}"}
+      vars: {y: from_task_vars}
+    - set_fact: {y: from_set_fact}
+    - include_vars: {file: more.yml}
+    - ok: {v: "{{ x }} {{ y }}"}
+)") == ExitCode::ok);
+  REQUIRE(h.results().size() == 6);
+  CHECK(h.results()[2].result.get("args").get_string("v") == "from_set_fact from_include from_set_fact from_include");
+  CHECK(h.results()[5].result.get("args").get_string("v") == "from_set_fact from_set_fact");
+}

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/template/filter_api.hpp"
+#include "core/template/templar.hpp"
 #include "core/value/json.hpp"
 #include "plugins/lookup/lookup_table.hpp"
 
@@ -240,4 +241,39 @@ TEST_CASE("list returns its terms, random_choice one of them, unvault a plain fi
   CHECK(json(p.run("random_choice", {"only"})) == R"(["only"])");
   CHECK(json(p.run("random_choice", {})) == "[]");
   CHECK(json(p.run("unvault", {"a.txt"})) == R"(["in files\n\n"])");
+}
+
+TEST_CASE("the template lookup takes other delimiters and converts {..} text unless convert_data is false") {
+  Playground p;
+  p.write("templates/delims.txt", "Hello [% my_var %]! {{ kept }} [# gone #]{# not a comment here #}");
+  p.write("templates/dict.j2", "{\"foo\": \"{{ 'bar' }}\"}");
+  MapVariables vars(Value(Map{{"my_var", Value("world")}}));
+  TemplateOptions options;
+  options.search_paths = {p.root.string()};
+  options.lookups = lookup::lookup_table();
+  Templar t(vars, options);
+  CHECK(t.template_value(Value("{{ lookup('template', 'delims.txt', variable_start_string='[%', "
+                               "variable_end_string='%]', comment_start_string='[#', comment_end_string='#]') }}")) ==
+        Value("Hello world! {{ kept }} {# not a comment here #}"));
+  CHECK(t.condition("lookup('template', 'dict.j2') is mapping"));
+  CHECK(t.condition("lookup('template', 'dict.j2', convert_data=True) is mapping"));
+  CHECK(t.condition("lookup('template', 'dict.j2', convert_data=False) is not mapping"));
+  CHECK(t.evaluate("lookup('template', 'dict.j2')") == Value(Map{{"foo", Value("bar")}}));
+}
+
+TEST_CASE("the config lookup reads a plugin option from the plugin's variables first, typed") {
+  Playground p;
+  p.ctx.render = [](const std::string& s) { return s; };
+  p.vars.set("ansible_ssh_user", Value("lola"));
+  p.vars.set("ansible_ssh_port", Value("2022"));
+  p.vars.set("ansible_remote_tmp", Value("yolo"));
+  CHECK(json(p.run("config", {"remote_user", "port"}, Map{{"plugin_type", "connection"}, {"plugin_name", "ssh"}})) ==
+        R"(["lola", 2022])");
+  CHECK(json(p.run("config", {"remote_tmp"}, Map{{"plugin_type", "shell"}, {"plugin_name", "sh"}})) == R"(["yolo"])");
+  CHECK_THROWS_WITH_AS(p.run("config", {"ConfigManager"}), "Invalid setting \"ConfigManager\" attempted", TemplateError);
+  CHECK(p.run("config", {"ANSIBLE_COW_ACCEPTLIST"})[0].as_list().size() == 30);
+  CHECK_THROWS_WITH_AS(p.run("config", {"NO_SUCH"}, Map{{"on_missing", "boo"}}),
+                       "Invalid value \"boo\" for configuration option \"plugin_type: lookup plugin: config setting: "
+                       "on_missing \", valid values are: error, skip, warn",
+                       TemplateError);
 }

@@ -376,3 +376,23 @@ TEST_CASE("regression: a no-break space inside a tag is whitespace, as Python's 
   // outside tags it is text like any other
   CHECK(render("a\xc2\xa0{{ name }}") == "a\xc2\xa0web");
 }
+
+TEST_CASE("repr of an undefined names it, as AnsibleUndefined's repr does; other uses still fail") {
+  CHECK(render("{{ '%r' | format(undefined_variable) }}") ==
+        "AnsibleUndefined(hint=None, obj=missing, name='undefined_variable')");
+  CHECK(error_of("{{ '%s' | format(undefined_variable) }}") == "'undefined_variable' is undefined");
+}
+
+TEST_CASE("a #jinja2: header may change the delimiters, as Ansible's template header sets environment options") {
+  CHECK(render("#jinja2: variable_start_string:'[[', variable_end_string:']]'\n[[ name ]] {{ name }}") ==
+        "web {{ name }}");
+  CHECK(render("#jinja2: block_start_string:'<%', block_end_string:'%>'\n<% if enabled %>on<% endif %> {% x %}") ==
+        "on {% x %}");
+}
+
+TEST_CASE("a test or filter name no plugin may have is refused with Ansible's plugin loader words") {
+  CHECK(error_of("{{ [{'failed': false}] | selectattr('failed', 'asdf ', true) | list }}") ==
+        "TemplateSyntaxError: Could not load \"asdf \": 'invalid plugin name: ansible.builtin.asdf '");
+  CHECK(error_of("{{ [1] | select('nosuchtest') | list }}") ==
+        "template error while templating string: No test named 'nosuchtest'.");
+}
