@@ -10,6 +10,7 @@ namespace drover::modules {
 namespace {
 
 constexpr std::array k_modules{
+    ModuleEntry{"alternatives", run_alternatives, "Manage alternatives with update-alternatives", &alternatives_doc},
     ModuleEntry{"assemble", run_assemble, "Assemble a file from the fragments in a directory", &assemble_doc},
     ModuleEntry{"async_status", run_async_status, "Report (or clean up) a job started with async", &async_status_doc},
     ModuleEntry{"authorized_key", run_authorized_key, "Add or remove SSH authorized keys", &authorized_key_doc},
@@ -19,16 +20,23 @@ constexpr std::array k_modules{
     ModuleEntry{"file", run_file, "Manage files, directories, links and their attributes", &file_doc},
     ModuleEntry{"find", run_find, "Find files by name, age, size, type or content", &find_doc},
     ModuleEntry{"get_url", run_get_url, "Download a file over HTTP or HTTPS", &get_url_doc},
+    ModuleEntry{"hostname", run_hostname, "Set the system's host name", &hostname_doc},
     ModuleEntry{"ini_file", run_ini_file, "Set or remove options and sections in INI files", &ini_file_doc},
     ModuleEntry{"known_hosts", run_known_hosts, "Add or remove a host key in a known_hosts file", &known_hosts_doc},
     ModuleEntry{"lineinfile", run_lineinfile, "Make sure a line is in a file, or is not", &lineinfile_doc},
+    ModuleEntry{"locale_gen", run_locale_gen, "Generate or remove locales", &locale_gen_doc},
+    ModuleEntry{"modprobe", run_modprobe, "Load or unload kernel modules", &modprobe_doc},
+    ModuleEntry{"mount", run_mount, "Manage fstab entries and mounted file systems", &mount_doc},
+    ModuleEntry{"package_facts", run_package_facts, "Gather the installed packages as facts", &package_facts_doc},
     ModuleEntry{"ping", run_ping, "Check that the runner answers", &ping_doc},
     ModuleEntry{"replace", run_replace, "Replace every match of a regular expression in a file", &replace_doc},
     ModuleEntry{"setup", run_setup, "Gather facts about the target", &setup_doc},
     ModuleEntry{"shell", run_shell, "Execute a command through /bin/sh", &shell_doc},
     ModuleEntry{"slurp", run_slurp, "Read a file, base64-encoded", &slurp_doc},
     ModuleEntry{"stat", run_stat, "Retrieve file or file system status", &stat_doc},
+    ModuleEntry{"sysctl", run_sysctl, "Manage keys in sysctl files and the running kernel", &sysctl_doc},
     ModuleEntry{"tempfile", run_tempfile, "Create a temporary file or directory", &tempfile_doc},
+    ModuleEntry{"timezone", run_timezone, "Set the system time zone and the hardware clock mode", &timezone_doc},
     ModuleEntry{"uri", run_uri, "Interact with web services", &uri_doc},
     ModuleEntry{"wait_for", run_wait_for, "Wait for a port, a file or some time", &wait_for_doc},
 };

@@ -23,6 +23,9 @@ void collect_storage_ids(json& facts);   // fibre_channel_wwn, iscsi_iqn, hostnq
 void collect_network(json& facts);       // interfaces, per-interface facts, default_ipv4, all_ipv4_addresses
 void collect_virtual(json& facts);       // virtualization_type / role (containers only)
 
+// Python's socket.getfqdn() for `name`, as /etc/hosts answers it (the hostname module's facts too).
+std::string fqdn_from_hosts(const std::string& name);
+
 // ansible_local: the facts of the *.fact files in `fact_path` (run when executable; JSON or INI).
 // A fact that cannot be read or parsed holds the error text, which is also added to `warnings`.
 json local_facts(const std::string& fact_path, json& warnings);
