@@ -20,7 +20,7 @@ const std::array k_spec{
     ArgSpec{.name = "gather_subset", .type = ArgType::list, .default_value = json::array({"all"}), .description = "Which facts to gather: all, min, hardware, network, virtual... or !name to leave some out."},
     ArgSpec{.name = "gather_timeout", .type = ArgType::integer, .default_value = 10, .description = "Seconds a fact collector may take."},
     ArgSpec{.name = "filter", .type = ArgType::list, .default_value = json::array(), .description = "Only return facts whose names match these shell-style patterns."},
-    ArgSpec{.name = "fact_path", .type = ArgType::path, .default_value = "/etc/ansible/facts.d", .description = "Where local facts (*.fact files) are read from. drover does not read them yet (ansible_local is {})."},
+    ArgSpec{.name = "fact_path", .type = ArgType::path, .default_value = "/etc/ansible/facts.d", .description = "Where local facts (*.fact files) are read from: each becomes ansible_local.NAME, the output of the file when it is executable, else its content, parsed as JSON or else as INI."},
 };
 
 // drover's collectors: each gathers a group of facts (bare names, without `ansible_`).
@@ -66,16 +66,16 @@ const std::vector<AnsibleCollector>& ansible_collectors() {
       {"dns", "system", {"dns"}, true, {}, {}},
       {"env", "env", {"*"}, true, {}, {}},
       {"facter", "", {}, false, {}, {}},
-      {"fibre_channel_wwn", "", {}, false, {}, {}},
+      {"fibre_channel_wwn", "system", {"fibre_channel_wwn"}, false, {}, {}},
       {"fips", "system", {"fips"}, true, {}, {}},
       {"hardware", "hardware", {"*"}, false, {"processor", "processor_cores", "processor_count", "mounts", "devices", "loadavg"},
        {"platform"}},
-      {"iscsi", "", {}, false, {}, {}},
+      {"iscsi", "system", {"iscsi_iqn"}, false, {}, {}},
       {"local", "system", {"local"}, true, {}, {}},
       {"lsb", "distribution", {"lsb"}, true, {}, {}},
       {"network", "network", {"*"}, false,
        {"interfaces", "default_ipv4", "default_ipv6", "all_ipv4_addresses", "all_ipv6_addresses"}, {"distribution", "platform"}},
-      {"nvme", "", {}, false, {}, {}},
+      {"nvme", "system", {"hostnqn"}, false, {}, {}},
       {"ohai", "", {}, false, {}, {}},
       {"pkg_mgr", "system", {"pkg_mgr"}, true, {}, {}},
       {"platform", "platform", {"*"}, true,
@@ -216,9 +216,14 @@ json run_setup(const json& raw_args, const ModuleContext&) {
       if (fact_selected(name, fact, selected) && matches_filter(prefixed, args["filter"])) facts[prefixed] = value;
     }
   }
+  json warnings = json::array();
+  if (selected.count("local") && matches_filter("ansible_local", args["filter"]))
+    facts["ansible_local"] = facts::local_facts(arg_string(args, "fact_path"), warnings);
   facts["gather_subset"] = args["gather_subset"];
   facts["module_setup"] = true;
-  return {{"ansible_facts", facts}, {"changed", false}};
+  json result = {{"ansible_facts", facts}, {"changed", false}};
+  if (!warnings.empty()) result["warnings"] = warnings;
+  return result;
 }
 
 namespace {

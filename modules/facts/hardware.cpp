@@ -1,3 +1,5 @@
+#include <cstdlib>
+#include <iterator>
 #include <map>
 #include <set>
 #include <sstream>
@@ -92,10 +94,10 @@ void collect_mounts(json& facts) {
       entry["block_size"] = vfs.f_bsize;
       entry["block_total"] = vfs.f_blocks;
       entry["block_available"] = vfs.f_bavail;
-      entry["block_used"] = vfs.f_blocks - vfs.f_bfree;
+      entry["block_used"] = vfs.f_blocks - vfs.f_bavail;
       entry["inode_total"] = vfs.f_files;
       entry["inode_available"] = vfs.f_favail;
-      entry["inode_used"] = vfs.f_files - vfs.f_ffree;
+      entry["inode_used"] = vfs.f_files - vfs.f_favail;
       entry["size_total"] = static_cast<unsigned long long>(vfs.f_frsize) * vfs.f_blocks;
       entry["size_available"] = static_cast<unsigned long long>(vfs.f_frsize) * vfs.f_bavail;
     }
@@ -121,6 +123,21 @@ void collect_dmi(json& facts) {
     auto value = read_file(std::string("/sys/class/dmi/id/") + file);
     facts[fact] = value ? trim(*value) : "NA";
   }
+  // SMBIOS chassis types, as Ansible names them
+  constexpr const char* k_form_factors[] = {
+      "Unknown", "Other", "Unknown", "Desktop", "Low Profile Desktop", "Pizza Box", "Mini Tower", "Tower",
+      "Portable", "Laptop", "Notebook", "Hand Held", "Docking Station", "All In One", "Sub Notebook",
+      "Space-saving", "Lunch Box", "Main Server Chassis", "Expansion Chassis", "Sub Chassis",
+      "Bus Expansion Chassis", "Peripheral Chassis", "RAID Chassis", "Rack Mount Chassis", "Sealed-case PC",
+      "Multi-system", "CompactPCI", "AdvancedTCA", "Blade", "Blade Enclosure", "Tablet", "Convertible",
+      "Detachable", "IoT Gateway", "Embedded PC", "Mini PC", "Stick PC"};
+  if (auto type = read_file("/sys/class/dmi/id/chassis_type")) {
+    std::string text = trim(*type);
+    unsigned long index = std::strtoul(text.c_str(), nullptr, 10);
+    facts["form_factor"] = index < std::size(k_form_factors) ? std::string(k_form_factors[index]) : "unknown (" + text + ")";
+  } else {
+    facts["form_factor"] = "NA";
+  }
 }
 
 }  // namespace
@@ -130,6 +147,9 @@ void collect_hardware(json& facts) {
   collect_processors(facts);
   collect_memory(facts);
   collect_mounts(facts);
+  collect_devices(facts);
+  // drover does not run LVM's tools: Ansible's value when it does not either (not root, no vgs)
+  facts["lvm"] = "N/A";
   std::istringstream uptime(read_file("/proc/uptime").value_or("0"));
   double seconds = 0;
   uptime >> seconds;

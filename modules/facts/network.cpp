@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <map>
 #include <sstream>
+#include <vector>
 
 #include <arpa/inet.h>
 #include <ifaddrs.h>
@@ -51,6 +52,14 @@ json base_interface(const std::string& name) {
   if (!mtu.empty()) facts["mtu"] = std::atol(mtu.c_str());
   std::string mac = sys_value(name, "address");
   if (!mac.empty() && type_code != "772") facts["macaddress"] = mac;
+  const std::string dir = "/sys/class/net/" + name;
+  std::error_code error;
+  if (auto module = std::filesystem::canonical(dir + "/device/driver/module", error); !error)
+    facts["module"] = module.filename().string();
+  if (auto device = std::filesystem::read_symlink(dir + "/device", error); !error)
+    facts["pciid"] = device.filename().string();
+  // reading speed fails (EINVAL) on interfaces that are down or have none: then no fact, as Ansible
+  if (auto speed = read_file(dir + "/speed"); speed && !trim(*speed).empty()) facts["speed"] = std::atol(speed->c_str());
   return facts;
 }
 
@@ -78,6 +87,28 @@ void add_ipv6(json& facts, const ifaddrs& entry) {
   facts["ipv6"].push_back({{"address", text}, {"prefix", std::to_string(prefix)}, {"scope", ipv6_scope(address)}});
 }
 
+std::string ipv6_text(const std::string& hex) {
+  in6_addr address{};
+  for (std::size_t i = 0; i < 16 && 2 * i + 1 < hex.size(); ++i)
+    address.s6_addr[i] = static_cast<unsigned char>(std::stoul(hex.substr(2 * i, 2), nullptr, 16));
+  char text[INET6_ADDRSTRLEN];
+  ::inet_ntop(AF_INET6, &address, text, sizeof text);
+  return text;
+}
+
+// The IPv6 default route's interface and gateway from /proc/net/ipv6_route (destination ::/0).
+std::pair<std::string, std::string> default_route6() {
+  std::istringstream stream(read_file("/proc/net/ipv6_route").value_or(""));
+  std::string line;
+  while (std::getline(stream, line)) {
+    std::vector<std::string> fields = split_words(line);
+    if (fields.size() < 10 || fields[0] != std::string(32, '0') || fields[1] != "00") continue;
+    if (fields[9] == "lo") continue;
+    return {fields[9], ipv6_text(fields[4])};
+  }
+  return {};
+}
+
 // The default route's interface and gateway from /proc/net/route.
 std::pair<std::string, std::string> default_route() {
   std::istringstream stream(read_file("/proc/net/route").value_or(""));
@@ -102,16 +133,22 @@ std::string fact_name(std::string interface) {
 
 void collect_network(json& facts) {
   std::map<std::string, json> interfaces;
+  json names = json::array();  // in directory order, as Ansible lists them
   std::error_code error;
-  for (const auto& entry : std::filesystem::directory_iterator("/sys/class/net", error))
+  for (const auto& entry : std::filesystem::directory_iterator("/sys/class/net", error)) {
     interfaces[entry.path().filename().string()] = base_interface(entry.path().filename().string());
+    names.push_back(entry.path().filename().string());
+  }
   json all_ipv4 = json::array(), all_ipv6 = json::array();
   ifaddrs* list = nullptr;
   if (::getifaddrs(&list) == 0) {
     for (ifaddrs* entry = list; entry; entry = entry->ifa_next) {
       if (!entry->ifa_addr) continue;
       std::string name = entry->ifa_name;
-      if (!interfaces.count(name)) interfaces[name] = base_interface(name);
+      if (!interfaces.count(name)) {
+        interfaces[name] = base_interface(name);
+        names.push_back(name);
+      }
       json& facts_of = interfaces[name];
       if (entry->ifa_addr->sa_family == AF_INET) {
         add_ipv4(facts_of, *entry);
@@ -126,11 +163,7 @@ void collect_network(json& facts) {
     }
     ::freeifaddrs(list);
   }
-  json names = json::array();
-  for (auto& [name, data] : interfaces) {
-    names.push_back(name);
-    facts[fact_name(name)] = data;
-  }
+  for (auto& [name, data] : interfaces) facts[fact_name(name)] = data;
   facts["interfaces"] = names;
   facts["all_ipv4_addresses"] = all_ipv4;
   facts["all_ipv6_addresses"] = all_ipv6;
@@ -146,7 +179,23 @@ void collect_network(json& facts) {
       if (data.contains(key)) default_ipv4[key] = data[key];
   }
   facts["default_ipv4"] = default_ipv4;
-  facts["default_ipv6"] = json::object();
+  json default_ipv6 = json::object();
+  auto [route6_interface, gateway6] = default_route6();
+  if (!route6_interface.empty() && interfaces.count(route6_interface)) {
+    const json& data = interfaces[route6_interface];
+    // Ansible takes the source address the kernel would pick; drover the interface's first global one
+    if (data.contains("ipv6"))
+      for (const auto& address : data["ipv6"])
+        if (address["scope"] == "global") {
+          default_ipv6 = address;
+          break;
+        }
+    default_ipv6["interface"] = route6_interface;
+    default_ipv6["gateway"] = gateway6;
+    for (const char* key : {"macaddress", "mtu", "type"})
+      if (data.contains(key)) default_ipv6[key] = data[key];
+  }
+  facts["default_ipv6"] = default_ipv6;
 }
 
 }  // namespace drover::modules::facts

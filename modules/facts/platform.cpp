@@ -20,6 +20,7 @@ std::vector<std::string> words(const std::string& line) {
   }
   return result;
 }
+}  // namespace
 
 // Python's socket.getfqdn() as /etc/hosts answers it: the address of `name`, then the first
 // hosts line for that address; its first name holding a dot, else its first name.
@@ -46,8 +47,6 @@ std::string fqdn_from_hosts(const std::string& name) {
   }
   return name;
 }
-
-}  // namespace
 
 void collect_platform(json& facts) {
   struct utsname names{};

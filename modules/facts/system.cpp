@@ -1,13 +1,16 @@
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <sstream>
 
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "modules/facts/collectors.hpp"
+#include "modules/util/process.hpp"
 #include "modules/util/users.hpp"
 
 extern char** environ;
@@ -73,16 +76,74 @@ json resolv_conf() {
   return dns;
 }
 
-json kernel_cmdline() {
+// /proc/cmdline as a map; with Repeated::as_list a key given twice keeps all its values in a list
+// (Ansible's proc_cmdline), otherwise the last one (its cmdline).
+enum class Repeated { last_wins, as_list };
+json kernel_cmdline(Repeated repeated) {
   json cmdline = json::object();
   std::istringstream stream(read_file("/proc/cmdline").value_or(""));
   std::string word;
   while (stream >> word) {
     auto eq = word.find('=');
-    if (eq == std::string::npos) cmdline[word] = true;
-    else cmdline[word.substr(0, eq)] = word.substr(eq + 1);
+    if (eq == std::string::npos) {
+      cmdline[word] = true;
+      continue;
+    }
+    std::string key = word.substr(0, eq), value = word.substr(eq + 1);
+    if (repeated == Repeated::last_wins || !cmdline.contains(key) || cmdline[key].is_boolean()) cmdline[key] = value;
+    else if (cmdline[key].is_array()) cmdline[key].push_back(value);
+    else cmdline[key] = json::array({cmdline[key], value});
   }
   return cmdline;
+}
+
+// Ansible's is_chroot: / is not the root of process 1; when that cannot be read, whether / is the
+// root inode of its file system (2; 256 on btrfs, 128 on xfs).
+bool is_chroot() {
+  if (std::getenv("debian_chroot")) return true;
+  struct stat root{}, init_root{};
+  if (::stat("/", &root) != 0) return false;
+  if (::stat("/proc/1/root/.", &init_root) == 0) return root.st_ino != init_root.st_ino || root.st_dev != init_root.st_dev;
+  struct statfs fs{};
+  ino_t root_inode = 2;
+  if (::statfs("/", &fs) == 0) {
+    if (fs.f_type == 0x9123683E) root_inode = 256;       // BTRFS_SUPER_MAGIC
+    else if (fs.f_type == 0x58465342) root_inode = 128;  // XFS_SUPER_MAGIC
+  }
+  return root.st_ino != root_inode;
+}
+
+// Ansible's caps collector: the "Current:" line of `capsh --print` (the one fact drover gathers
+// with a child process, and only where capsh is installed, as Ansible).
+void capabilities(json& facts) {
+  facts["system_capabilities_enforced"] = "N/A";
+  facts["system_capabilities"] = "N/A";
+  ProcessSpec spec;
+  spec.argv = {"capsh", "--print"};
+  ProcessResult capsh = run_process(spec);
+  if (capsh.start_failure != StartFailure::none || capsh.rc != 0) return;
+  std::string enforced = "NA";
+  json caps = json::array();
+  std::istringstream lines(capsh.stdout_text);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.starts_with("Current:")) continue;
+    if (trim(line.substr(line.find(':') + 1)) == "=ep") {
+      enforced = "False";
+      continue;
+    }
+    enforced = "True";
+    caps = json::array();
+    std::string list = line.substr(line.find('=') == std::string::npos ? line.size() : line.find('=') + 1);
+    std::size_t start = 0;
+    while (true) {
+      auto comma = list.find(',', start);
+      caps.push_back(trim(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start)));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  facts["system_capabilities_enforced"] = enforced;
+  facts["system_capabilities"] = caps;
 }
 
 void ssh_host_keys(json& facts) {
@@ -156,15 +217,14 @@ void collect_system(json& facts) {
   facts["pkg_mgr"] = package_manager();
   facts["service_mgr"] = service_manager();
   facts["dns"] = resolv_conf();
-  facts["cmdline"] = kernel_cmdline();
-  facts["proc_cmdline"] = facts["cmdline"];
-  struct stat root{}, init_root{};
-  if (::stat("/", &root) == 0 && ::stat("/proc/1/root/.", &init_root) == 0)
-    facts["is_chroot"] = root.st_ino != init_root.st_ino || root.st_dev != init_root.st_dev;
+  facts["cmdline"] = kernel_cmdline(Repeated::last_wins);
+  facts["proc_cmdline"] = kernel_cmdline(Repeated::as_list);
+  facts["is_chroot"] = is_chroot();
+  capabilities(facts);
+  collect_storage_ids(facts);
   facts["fips"] = trim(read_file("/proc/sys/crypto/fips_enabled").value_or("0")) == "1";
   facts["apparmor"] = {{"status", exists("/sys/kernel/security/apparmor") ? "enabled" : "disabled"}};
   facts["selinux"] = {{"status", exists("/sys/fs/selinux/enforce") ? "enabled" : "disabled"}};
-  facts["local"] = json::object();
   ssh_host_keys(facts);
 }
 

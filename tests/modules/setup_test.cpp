@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <filesystem>
 
 #include <unistd.h>
 
@@ -108,4 +109,36 @@ TEST_CASE("setup's default_ipv4 matches the default route when there is one") {
     CHECK(std::find(facts["ansible_all_ipv4_addresses"].begin(), facts["ansible_all_ipv4_addresses"].end(),
                     route["address"]) != facts["ansible_all_ipv4_addresses"].end());
   }
+}
+
+TEST_CASE("setup reads local facts from fact_path: JSON, INI, executable, and an unreadable one as its error") {
+  TempDir dir;
+  write_text(dir / "app.fact", R"({"tier": "web", "ports": [80]})");
+  write_text(dir / "conf.fact", "[main]\nName = one\ncolour: blue\n");
+  write_text(dir / "gen.fact", "#!/bin/sh\necho '{\"from\": \"script\"}'\n");
+  std::filesystem::permissions(dir / "gen.fact", std::filesystem::perms::owner_all);
+  write_text(dir / "bad.fact", "neither\n");
+  write_text(dir / "other.txt", "{}");
+  json result = run_module("setup", {{"gather_subset", "!all"}, {"fact_path", dir.path().string()}});
+  const json& local = result["ansible_facts"]["ansible_local"];
+  CHECK(local["app"] == json({{"tier", "web"}, {"ports", {80}}}));
+  CHECK(local["conf"] == json({{"main", {{"name", "one"}, {"colour", "blue"}}}}));
+  CHECK(local["gen"] == json({{"from", "script"}}));
+  CHECK(local["bad"] == "error loading facts as JSON or ini - please check content: " + (dir / "bad.fact"));
+  CHECK(!local.contains("other"));
+  CHECK(result["warnings"].size() == 1);
+  // a missing fact_path is no error: no local facts
+  CHECK(run_module("setup", {{"fact_path", dir / "none"}})["ansible_facts"]["ansible_local"] == json::object());
+}
+
+TEST_CASE("setup's hardware facts include block devices and Ansible's mount usage arithmetic") {
+  json facts = run_module("setup", {{"gather_subset", {"!all", "hardware"}}})["ansible_facts"];
+  CHECK(facts["ansible_devices"].is_object());
+  CHECK(facts["ansible_device_links"].contains("uuids"));
+  CHECK(facts["ansible_lvm"] == "N/A");
+  for (const auto& mount : facts["ansible_mounts"])
+    if (mount.contains("block_total"))
+      CHECK(mount["block_used"].get<long long>() == mount["block_total"].get<long long>() - mount["block_available"].get<long long>());
+  json proc = run_module("setup", {{"gather_subset", {"!all", "cmdline"}}})["ansible_facts"];
+  CHECK(proc["ansible_proc_cmdline"].is_object());
 }
