@@ -10,19 +10,27 @@ namespace drover::modules {
 namespace {
 
 constexpr std::array k_modules{
+    ModuleEntry{"apk", run_apk, "Manage Alpine packages with apk", &apk_doc},
+    ModuleEntry{"apt", run_apt, "Manage Debian packages with apt-get and dpkg", &apt_doc},
+    ModuleEntry{"apt_key", run_apt_key, "Add or remove an apt key", &apt_key_doc},
+    ModuleEntry{"apt_repository", run_apt_repository, "Add or remove an apt source line", &apt_repository_doc},
     ModuleEntry{"assemble", run_assemble, "Assemble a file from the fragments in a directory", &assemble_doc},
     ModuleEntry{"async_status", run_async_status, "Report (or clean up) a job started with async", &async_status_doc},
     ModuleEntry{"authorized_key", run_authorized_key, "Add or remove SSH authorized keys", &authorized_key_doc},
     ModuleEntry{"blockinfile", run_blockinfile, "Insert, update or remove a block of lines between markers", &blockinfile_doc},
     ModuleEntry{"command", run_command, "Execute a command without a shell", &command_doc},
     ModuleEntry{"copy", run_copy, "Write content to a file on the target", &copy_doc},
+    ModuleEntry{"dnf", run_dnf, "Manage RPM packages with dnf", &dnf_doc},
+    ModuleEntry{"dpkg_selections", run_dpkg_selections, "Set a package's dpkg selection", &dpkg_selections_doc},
     ModuleEntry{"file", run_file, "Manage files, directories, links and their attributes", &file_doc},
     ModuleEntry{"find", run_find, "Find files by name, age, size, type or content", &find_doc},
     ModuleEntry{"get_url", run_get_url, "Download a file over HTTP or HTTPS", &get_url_doc},
     ModuleEntry{"ini_file", run_ini_file, "Set or remove options and sections in INI files", &ini_file_doc},
     ModuleEntry{"known_hosts", run_known_hosts, "Add or remove a host key in a known_hosts file", &known_hosts_doc},
     ModuleEntry{"lineinfile", run_lineinfile, "Make sure a line is in a file, or is not", &lineinfile_doc},
+    ModuleEntry{"package", run_package, "Manage packages with the target's package manager", &package_doc},
     ModuleEntry{"ping", run_ping, "Check that the runner answers", &ping_doc},
+    ModuleEntry{"pip", run_pip, "Manage Python packages with pip", &pip_doc},
     ModuleEntry{"replace", run_replace, "Replace every match of a regular expression in a file", &replace_doc},
     ModuleEntry{"setup", run_setup, "Gather facts about the target", &setup_doc},
     ModuleEntry{"shell", run_shell, "Execute a command through /bin/sh", &shell_doc},
@@ -31,6 +39,7 @@ constexpr std::array k_modules{
     ModuleEntry{"tempfile", run_tempfile, "Create a temporary file or directory", &tempfile_doc},
     ModuleEntry{"uri", run_uri, "Interact with web services", &uri_doc},
     ModuleEntry{"wait_for", run_wait_for, "Wait for a port, a file or some time", &wait_for_doc},
+    ModuleEntry{"yum", run_yum, "Manage RPM packages with yum", &yum_doc},
 };
 
 }  // namespace

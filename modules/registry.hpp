@@ -27,9 +27,15 @@ const ModuleEntry* find_module(std::string_view name);
 
 // Runs one module call and always returns a result map: a ModuleFailure or any other exception
 // becomes {"failed": true, "msg": ...}; an unknown module name too.
+json run_apk(const json& args, const ModuleContext& ctx);
+json run_apt_key(const json& args, const ModuleContext& ctx);
+json run_apt_repository(const json& args, const ModuleContext& ctx);
+json run_dnf(const json& args, const ModuleContext& ctx);
+json run_dpkg_selections(const json& args, const ModuleContext& ctx);
 json run_module(std::string_view name, const json& args, const ModuleContext& ctx);
 
 // The module functions, one per file in modules/.
+json run_apt(const json& args, const ModuleContext& ctx);
 json run_assemble(const json& args, const ModuleContext& ctx);
 json run_async_status(const json& args, const ModuleContext& ctx);
 json run_authorized_key(const json& args, const ModuleContext& ctx);
@@ -42,7 +48,9 @@ json run_get_url(const json& args, const ModuleContext& ctx);
 json run_ini_file(const json& args, const ModuleContext& ctx);
 json run_known_hosts(const json& args, const ModuleContext& ctx);
 json run_lineinfile(const json& args, const ModuleContext& ctx);
+json run_package(const json& args, const ModuleContext& ctx);
 json run_ping(const json& args, const ModuleContext& ctx);
+json run_pip(const json& args, const ModuleContext& ctx);
 json run_replace(const json& args, const ModuleContext& ctx);
 json run_setup(const json& args, const ModuleContext& ctx);
 json run_shell(const json& args, const ModuleContext& ctx);
@@ -51,21 +59,30 @@ json run_stat(const json& args, const ModuleContext& ctx);
 json run_tempfile(const json& args, const ModuleContext& ctx);
 json run_uri(const json& args, const ModuleContext& ctx);
 json run_wait_for(const json& args, const ModuleContext& ctx);
+json run_yum(const json& args, const ModuleContext& ctx);
 
 // Their documentation (modules/module_doc.hpp), defined beside each module.
+extern const ModuleDoc apk_doc;
+extern const ModuleDoc apt_doc;
+extern const ModuleDoc apt_key_doc;
+extern const ModuleDoc apt_repository_doc;
 extern const ModuleDoc assemble_doc;
 extern const ModuleDoc async_status_doc;
 extern const ModuleDoc authorized_key_doc;
 extern const ModuleDoc blockinfile_doc;
 extern const ModuleDoc command_doc;
 extern const ModuleDoc copy_doc;
+extern const ModuleDoc dnf_doc;
+extern const ModuleDoc dpkg_selections_doc;
 extern const ModuleDoc file_doc;
 extern const ModuleDoc find_doc;
 extern const ModuleDoc get_url_doc;
 extern const ModuleDoc ini_file_doc;
 extern const ModuleDoc known_hosts_doc;
 extern const ModuleDoc lineinfile_doc;
+extern const ModuleDoc package_doc;
 extern const ModuleDoc ping_doc;
+extern const ModuleDoc pip_doc;
 extern const ModuleDoc replace_doc;
 extern const ModuleDoc setup_doc;
 extern const ModuleDoc shell_doc;
@@ -74,5 +91,6 @@ extern const ModuleDoc stat_doc;
 extern const ModuleDoc tempfile_doc;
 extern const ModuleDoc uri_doc;
 extern const ModuleDoc wait_for_doc;
+extern const ModuleDoc yum_doc;
 
 }  // namespace drover::modules

@@ -1,5 +1,6 @@
 #include "modules/util/process.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -7,8 +8,11 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "modules/util/text.hpp"
 
 extern char** environ;
 
@@ -151,6 +155,38 @@ ProcessResult run_process(const ProcessSpec& spec) {
   if (WIFEXITED(wait_status)) result.rc = WEXITSTATUS(wait_status);
   else if (WIFSIGNALED(wait_status)) result.rc = -WTERMSIG(wait_status);
   return result;
+}
+
+}  // namespace drover::modules
+
+namespace drover::modules {
+
+std::string find_executable(const std::string& name) {
+  auto executable = [](const std::string& path) {
+    struct stat st{};
+    return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
+  };
+  if (name.find('/') != std::string::npos) return executable(name) ? name : "";
+  std::vector<std::string> dirs;
+  std::string path = environment_variable("PATH").value_or("");
+  for (size_t start = 0; start <= path.size();) {
+    size_t end = path.find(':', start);
+    if (end == std::string::npos) end = path.size();
+    if (end > start) dirs.push_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  for (const char* extra : {"/sbin", "/usr/sbin", "/usr/local/sbin"})
+    if (std::find(dirs.begin(), dirs.end(), extra) == dirs.end()) dirs.emplace_back(extra);
+  for (const auto& dir : dirs)
+    if (executable(dir + "/" + name)) return dir + "/" + name;
+  return "";
+}
+
+ProcessResult run_command_line(const std::string& line, const std::map<std::string, std::string>& environment) {
+  ProcessSpec spec;
+  spec.argv = shlex_split(line);
+  spec.environment = environment;
+  return run_process(spec);
 }
 
 }  // namespace drover::modules

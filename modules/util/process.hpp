@@ -32,3 +32,16 @@ struct ProcessResult {
 ProcessResult run_process(const ProcessSpec& spec);
 
 }  // namespace drover::modules
+
+namespace drover::modules {
+
+// Ansible's get_bin_path: the first executable `name` on PATH or in /sbin, /usr/sbin,
+// /usr/local/sbin (which Ansible always adds); `name` itself when it holds a slash and is
+// executable. Empty when there is none.
+std::string find_executable(const std::string& name);
+
+// Ansible's run_command for a command given as one string: the words of shlex.split(line) run
+// without a shell, with `environment` added. Never throws for a failing child.
+ProcessResult run_command_line(const std::string& line, const std::map<std::string, std::string>& environment = {});
+
+}  // namespace drover::modules
