@@ -28,7 +28,7 @@ const std::array k_spec{
 
 json run_apk(const json& raw_args, const ModuleContext& ctx) {
   json args = check_args(raw_args, k_spec, "apk");
-  check_mutually_exclusive(args, {"name", "upgrade"});
+  if (is_set(args, "name") && arg_bool(args, "upgrade")) throw ModuleFailure("parameters are mutually exclusive: name|upgrade");
   PackageTool tool;
   tool.module = "apk";
   tool.executable = "apk";

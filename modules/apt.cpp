@@ -234,8 +234,7 @@ std::vector<std::string> providers(const std::string& name) {
   for (const auto& entry : split_lines(r.stdout_text)) {
     std::string text = entry.get<std::string>();
     if (text.starts_with("Reverse Provides:")) { in_section = true; continue; }
-    if (!in_section || text.empty()) continue;
-    if (text[0] != ' ') break;
+    if (!in_section || trim(text).empty()) continue;
     auto parts = split_words(text);
     if (!parts.empty() && std::find(out.begin(), out.end(), parts[0]) == out.end()) out.push_back(parts[0]);
   }

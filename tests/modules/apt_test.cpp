@@ -67,6 +67,13 @@ struct Scratch {
   }
 };
 
+// Ansible's file names for sources: every character but letters and digits becomes "_".
+std::string underscored(std::string text) {
+  for (char& c : text)
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  return text;
+}
+
 }  // namespace
 
 TEST_CASE("apt installs with dependencies, is idempotent, and removes with autoremove") {
@@ -94,8 +101,8 @@ TEST_CASE("apt installs with dependencies, is idempotent, and removes with autor
 
   json removed = scratch.run("apt", {{"name", "drover-b"}, {"state", "absent"}, {"autoremove", true}});
   CHECK(removed["changed"] == true);
-  CHECK(scratch.status("drover-b") == "not-installed ");
-  CHECK(scratch.status("drover-c") == "not-installed ");
+  CHECK(scratch.status("drover-b") == "");
+  CHECK(scratch.status("drover-c") == "");
   CHECK(scratch.run("apt", {{"name", "drover-b"}, {"state", "absent"}})["changed"] == false);
 
   json unknown = scratch.run("apt", {{"name", "drover-nope"}});
@@ -149,7 +156,7 @@ TEST_CASE("apt purge removes what a plain removal leaves; dpkg_selections holds 
   CHECK(scratch.run("apt", {{"name", "drover-c"}})["changed"] == true);
   json checked = scratch.run("dpkg_selections", {{"name", "drover-c"}, {"selection", "hold"}}, Check::yes);
   CHECK(checked == json{{"changed", true}, {"before", "install"}, {"after", "hold"}});
-  CHECK(scratch.shell("dpkg --get-selections drover-c") == "drover-c\t\t\t\t\t\tinstall\n");
+  CHECK(scratch.shell("dpkg --get-selections drover-c | tr -s '\\t' ' '") == "drover-c install\n");
   CHECK(scratch.run("dpkg_selections", {{"name", "drover-c"}, {"selection", "hold"}})["changed"] == true);
   CHECK(scratch.shell("apt-mark showhold") == "drover-c\n");
   CHECK(scratch.run("dpkg_selections", {{"name", "drover-c"}, {"selection", "hold"}})["changed"] == false);
@@ -191,7 +198,7 @@ TEST_CASE("apt update_cache honours cache_valid_time; apt_repository adds, names
   std::string line = "deb [trusted=yes] file://" + scratch.path() + "/repo/ ./";
   json added = scratch.run("apt_repository", {{"repo", line}}, Check::no, Diff::yes);
   CHECK(added["changed"] == true);
-  std::string file = "/etc/apt/sources.list.d/" + std::string("tmp_") + scratch.dir.path().filename().string() + "_repo.list";
+  std::string file = "/etc/apt/sources.list.d/" + std::string("tmp_") + underscored(scratch.dir.path().filename().string()) + "_repo.list";
   REQUIRE(added["diff"].is_array());
   CHECK(added["diff"].back()["after_header"] == file);
   CHECK(scratch.shell("cat " + file) == line + "\n");
@@ -205,7 +212,7 @@ TEST_CASE("apt update_cache honours cache_valid_time; apt_repository adds, names
                                               {"update_cache", false}, {"mode", "0600"}});
   CHECK(named["changed"] == true);
   CHECK(scratch.shell("stat -c %a /etc/apt/sources.list.d/example.list") == "600\n");
-  CHECK(scratch.run("apt_repository", {{"repo", "deb"}})["msg"] == "Invalid repository string: deb");
+  CHECK(scratch.run("apt_repository", {{"repo", "not a source"}})["msg"] == "Invalid repository string: not a source");
   CHECK(scratch.run("apt_repository", {{"repo", "ppa:owner/name"}})["msg"].get<std::string>().starts_with("drover's apt_repository cannot add ppa:owner/name"));
 }
 
@@ -218,7 +225,7 @@ TEST_CASE("dnf, yum and apk fail clearly where their tool is not installed") {
   }
 }
 
-TEST_CASE("pip creates a virtualenv and says clearly when pip or the virtualenv command is missing") {
+TEST_CASE("pip creates a virtualenv and says clearly when the virtualenv command or pip is missing") {
   TempDir dir;
   json missing = run_module("pip", {{"name", "x"}, {"virtualenv", dir / "venv"}, {"virtualenv_command", "/nonexistent/virtualenv"}});
   CHECK(missing["failed"] == true);
@@ -226,14 +233,11 @@ TEST_CASE("pip creates a virtualenv and says clearly when pip or the virtualenv 
   CHECK(run_module("pip", {{"name", "x"}, {"requirements", "r.txt"}})["msg"] == "parameters are mutually exclusive: name|requirements");
   CHECK(run_module("pip", {{"name", "x"}, {"state", "latest"}, {"version", "1"}})["msg"] == "version is incompatible with state=latest");
   if (drover::modules::find_executable("python3").empty()) return;
-  json created = run_module("pip", {{"name", "drover-not-installed"}, {"state", "absent"}, {"virtualenv", dir / "venv"},
-                                    {"virtualenv_command", "python3 -m venv"}});
-  INFO(created.dump());
-  CHECK(created["changed"] == true);  // the virtualenv was made; nothing was uninstalled
+  // a virtualenv without pip (quick to make): created, then pip is missing from it
+  json created = run_module("pip", {{"name", "x"}, {"virtualenv", dir / "venv"}, {"virtualenv_command", "python3 -m venv --without-pip"}});
   CHECK(std::filesystem::exists(dir / "venv/bin/activate"));
-  json again = run_module("pip", {{"name", "drover-not-installed"}, {"state", "absent"}, {"virtualenv", dir / "venv"}});
-  CHECK(again["changed"] == false);
-  CHECK(again["cmd"] == dir / "venv/bin/pip3" + " uninstall -y drover-not-installed");
+  CHECK(created["msg"] == "Unable to find pip in the virtualenv, " + (dir / "venv") +
+                              ", under any of these names: pip3, pip. Make sure pip is present in the virtualenv.");
 }
 
 TEST_CASE("apt_key adds a key file to a keyring, once, and removes it") {
