@@ -365,6 +365,12 @@ void mark_installed_manually(const Apt& apt, const std::vector<std::string>& nam
                         {{"stdout", r.stdout_text}, {"stderr", r.stderr_text}, {"rc", r.rc}});
 }
 
+// A failure Ansible's install() returns rather than raises: the caller adds the cache fields.
+class InstallFailure : public ModuleFailure {
+public:
+  using ModuleFailure::ModuleFailure;
+};
+
 struct InstallOptions {
   bool upgrade = false;
   bool build_dep = false;
@@ -389,7 +395,7 @@ json install(Apt& apt, const std::vector<std::string>& requested, const InstallO
     Status status = package_status(apt, spec, Purpose::install);
     if (!status.installed && options.only_upgrade) continue;
     if (!status.version_installed && !status.installable)
-      throw ModuleFailure("no available installation candidate for " + package);
+      throw InstallFailure("no available installation candidate for " + package);
     bool wanted = (!status.installed && !options.only_upgrade) || options.upgrade || !status.version_installed;
     if (status.installable && wanted) {
       if (!status.installable->empty()) items.push_back("'" + spec.name + "=" + *status.installable + "'");
@@ -425,8 +431,8 @@ json install(Apt& apt, const std::vector<std::string>& requested, const InstallO
       r = run(apt, line);
     }
     if (r.rc != 0)
-      throw ModuleFailure("'" + line + "' failed: " + r.stderr_text,
-                          {{"stdout", r.stdout_text}, {"stderr", r.stderr_text}, {"rc", r.rc}});
+      throw InstallFailure("'" + line + "' failed: " + r.stderr_text,
+                           {{"stdout", r.stdout_text}, {"stderr", r.stderr_text}, {"rc", r.rc}});
     bool changed = !options.build_dep || r.stdout_text.find(k_apt_get_zero) == std::string::npos;
     data = {{"changed", changed}, {"stdout", r.stdout_text}, {"stderr", r.stderr_text}, {"diff", diff_of(apt, r.stdout_text)}};
   }
@@ -752,7 +758,11 @@ json run_apt_checked(Apt& apt) {
   options.autoremove = apt.flag("autoremove");
   options.only_upgrade = apt.flag("only_upgrade");
   options.dpkg_options = apt.dpkg_options;
-  return with_cache_fields(install(apt, packages, options), updated, update_time);
+  try {
+    return with_cache_fields(install(apt, packages, options), updated, update_time);
+  } catch (const InstallFailure& failure) {
+    throw ModuleFailure(failure.what(), with_cache_fields(failure.fields(), updated, update_time));
+  }
 }
 
 }  // namespace

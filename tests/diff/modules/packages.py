@@ -13,9 +13,13 @@ FIELDS = ("changed", "failed", "msg", "rc", "before", "after", "repo", "state", 
 PRESENCE = ("cache_updated", "cache_update_time", "stdout", "stderr", "diff")
 
 
+def underscored(text):
+    return "".join(c if c.isalnum() else "_" for c in text)
+
+
 def norm(value, root):
     if isinstance(value, str):
-        return value.replace(root, "ROOT")
+        return value.replace(root, "ROOT").replace(underscored(root.strip("/")), "ROOT")
     if isinstance(value, list):
         return [norm(v, root) for v in value]
     if isinstance(value, dict):
@@ -31,7 +35,8 @@ def view(result, root):
     for field in PRESENCE:
         out["has_" + field] = field in result
     if isinstance(result.get("diff"), list):
-        out["diff"] = norm(result["diff"], root)
+        # one entry per sources file, in Python's set order (random): compared sorted
+        out["diff"] = sorted(norm(result["diff"], root), key=lambda d: (d["before_header"], d["after_header"]))
     if "stdout_lines" in result and "rc" in result and "cmd" in result:
         out["stdout_lines"] = result["stdout_lines"]
     return out
