@@ -30,24 +30,37 @@ std::string target_package_manager() {
   return "unknown";
 }
 
+// Whether the module `entry` takes an argument named `key` (by its name or an alias).
+bool accepts(const ModuleEntry* entry, const std::string& key) {
+  if (!entry || !entry->doc) return false;
+  for (const auto& arg : entry->doc->options) {
+    if (arg.name == key) return true;
+    for (const auto& alias : arg.aliases)
+      if (alias == key) return true;
+  }
+  return false;
+}
+
+bool is_backend(const std::string& use) { return use == "apt" || use == "dnf" || use == "yum" || use == "apk"; }
+
 }  // namespace
 
 json run_package(const json& raw_args, const ModuleContext& ctx) {
-  // The manager module checks the other arguments: only `use` is package's own.
-  json own = json::object();
-  for (const char* name : {"name", "state", "use"})
-    if (raw_args.contains(name)) own[name] = raw_args[name];
-  json args = check_args(own, k_spec, "package");
-  std::string use = arg_string(args, "use");
+  std::string use = raw_args.contains("use") && raw_args["use"].is_string() ? raw_args["use"].get<std::string>() : "auto";
   if (use == "auto") use = target_package_manager();
+  const ModuleEntry* backend = is_backend(use) ? find_module(use) : nullptr;
+  // The arguments the manager's module takes go to it; package checks the rest (its own three,
+  // and anything neither knows, refused with package's list of arguments).
+  json own = json::object();
+  for (const auto& [key, value] : raw_args.items())
+    if (key == "name" || key == "state" || key == "use" || !accepts(backend, key)) own[key] = value;
+  json args = check_args(own, k_spec, "package");
   if (use == "unknown")
     throw ModuleFailure("Could not detect which package manager to use. Try gathering facts or setting the \"use\" option.");
-  const ModuleEntry* entry = find_module(use == "yum4" ? "dnf" : use);
-  if (!entry || (use != "apt" && use != "dnf" && use != "yum" && use != "yum4" && use != "apk"))
-    throw ModuleFailure("Could not find a module for " + use + ".");
+  if (!backend) throw ModuleFailure("Could not find a module for " + use + ".");
   json forwarded = raw_args;
   forwarded.erase("use");
-  return entry->run(forwarded, ctx);
+  return backend->run(forwarded, ctx);
 }
 
 namespace {
