@@ -64,7 +64,9 @@ json run_package(const json& raw_args, const ModuleContext& ctx) {
 }
 
 namespace {
-const std::array<ReturnDoc, 0> k_returns{};
+const std::array<ReturnDoc, 1> k_returns{{
+    ReturnDoc{"changed", "bool", "always", "Whether the manager's module changed anything; every other field is that module's (apt, dnf, yum, apk)."},
+}};
 }  // namespace
 
 const ModuleDoc package_doc{
