@@ -11,6 +11,10 @@ namespace {
 
 constexpr std::array k_modules{
     ModuleEntry{"alternatives", run_alternatives, "Manage alternatives with update-alternatives", &alternatives_doc},
+    ModuleEntry{"apk", run_apk, "Manage Alpine packages with apk", &apk_doc},
+    ModuleEntry{"apt", run_apt, "Manage Debian packages with apt-get and dpkg", &apt_doc},
+    ModuleEntry{"apt_key", run_apt_key, "Add or remove an apt key", &apt_key_doc},
+    ModuleEntry{"apt_repository", run_apt_repository, "Add or remove an apt source line", &apt_repository_doc},
     ModuleEntry{"archive", run_archive, "Create a compressed archive of files or trees", &archive_doc},
     ModuleEntry{"assemble", run_assemble, "Assemble a file from the fragments in a directory", &assemble_doc},
     ModuleEntry{"async_status", run_async_status, "Report (or clean up) a job started with async", &async_status_doc},
@@ -19,6 +23,8 @@ constexpr std::array k_modules{
     ModuleEntry{"command", run_command, "Execute a command without a shell", &command_doc},
     ModuleEntry{"copy", run_copy, "Write content to a file on the target", &copy_doc},
     ModuleEntry{"cron", run_cron, "Manage cron jobs and crontab variables", &cron_doc},
+    ModuleEntry{"dnf", run_dnf, "Manage RPM packages with dnf", &dnf_doc},
+    ModuleEntry{"dpkg_selections", run_dpkg_selections, "Set a package's dpkg selection", &dpkg_selections_doc},
     ModuleEntry{"file", run_file, "Manage files, directories, links and their attributes", &file_doc},
     ModuleEntry{"find", run_find, "Find files by name, age, size, type or content", &find_doc},
     ModuleEntry{"get_url", run_get_url, "Download a file over HTTP or HTTPS", &get_url_doc},
@@ -31,8 +37,10 @@ constexpr std::array k_modules{
     ModuleEntry{"locale_gen", run_locale_gen, "Generate or remove locales", &locale_gen_doc},
     ModuleEntry{"modprobe", run_modprobe, "Load or unload kernel modules", &modprobe_doc},
     ModuleEntry{"mount", run_mount, "Manage fstab entries and mounted file systems", &mount_doc},
+    ModuleEntry{"package", run_package, "Manage packages with the target's package manager", &package_doc},
     ModuleEntry{"package_facts", run_package_facts, "Gather the installed packages as facts", &package_facts_doc},
     ModuleEntry{"ping", run_ping, "Check that the runner answers", &ping_doc},
+    ModuleEntry{"pip", run_pip, "Manage Python packages with pip", &pip_doc},
     ModuleEntry{"replace", run_replace, "Replace every match of a regular expression in a file", &replace_doc},
     ModuleEntry{"service", run_service, "Manage services (systemd, sysvinit, OpenRC)", &service_doc},
     ModuleEntry{"service_facts", run_service_facts, "Return the services and their states as facts", &service_facts_doc},
@@ -49,6 +57,7 @@ constexpr std::array k_modules{
     ModuleEntry{"uri", run_uri, "Interact with web services", &uri_doc},
     ModuleEntry{"user", run_user, "Add, change or remove a user account", &user_doc},
     ModuleEntry{"wait_for", run_wait_for, "Wait for a port, a file or some time", &wait_for_doc},
+    ModuleEntry{"yum", run_yum, "Manage RPM packages with yum", &yum_doc},
 };
 
 }  // namespace

@@ -35,6 +35,13 @@ json run_module(std::string_view name, const json& args, const ModuleContext& ct
 // The module functions, one per file in modules/.
 json run_alternatives(const json& args, const ModuleContext& ctx);
 json run_archive(const json& args, const ModuleContext& ctx);
+json run_apk(const json& args, const ModuleContext& ctx);
+json run_apt_key(const json& args, const ModuleContext& ctx);
+json run_apt_repository(const json& args, const ModuleContext& ctx);
+json run_dnf(const json& args, const ModuleContext& ctx);
+json run_dpkg_selections(const json& args, const ModuleContext& ctx);
+
+json run_apt(const json& args, const ModuleContext& ctx);
 json run_assemble(const json& args, const ModuleContext& ctx);
 json run_async_status(const json& args, const ModuleContext& ctx);
 json run_authorized_key(const json& args, const ModuleContext& ctx);
@@ -51,8 +58,10 @@ json run_lineinfile(const json& args, const ModuleContext& ctx);
 json run_locale_gen(const json& args, const ModuleContext& ctx);
 json run_modprobe(const json& args, const ModuleContext& ctx);
 json run_mount(const json& args, const ModuleContext& ctx);
+json run_package(const json& args, const ModuleContext& ctx);
 json run_package_facts(const json& args, const ModuleContext& ctx);
 json run_ping(const json& args, const ModuleContext& ctx);
+json run_pip(const json& args, const ModuleContext& ctx);
 json run_replace(const json& args, const ModuleContext& ctx);
 json run_service(const json& args, const ModuleContext& ctx);
 json run_service_facts(const json& args, const ModuleContext& ctx);
@@ -68,10 +77,15 @@ json run_unarchive(const json& args, const ModuleContext& ctx);
 json run_uri(const json& args, const ModuleContext& ctx);
 json run_user(const json& args, const ModuleContext& ctx);
 json run_wait_for(const json& args, const ModuleContext& ctx);
+json run_yum(const json& args, const ModuleContext& ctx);
 
 // Their documentation (modules/module_doc.hpp), defined beside each module.
 extern const ModuleDoc archive_doc;
 extern const ModuleDoc alternatives_doc;
+extern const ModuleDoc apk_doc;
+extern const ModuleDoc apt_doc;
+extern const ModuleDoc apt_key_doc;
+extern const ModuleDoc apt_repository_doc;
 extern const ModuleDoc assemble_doc;
 extern const ModuleDoc async_status_doc;
 extern const ModuleDoc authorized_key_doc;
@@ -79,6 +93,8 @@ extern const ModuleDoc blockinfile_doc;
 extern const ModuleDoc command_doc;
 extern const ModuleDoc copy_doc;
 extern const ModuleDoc cron_doc;
+extern const ModuleDoc dnf_doc;
+extern const ModuleDoc dpkg_selections_doc;
 extern const ModuleDoc file_doc;
 extern const ModuleDoc find_doc;
 extern const ModuleDoc get_url_doc;
@@ -92,7 +108,9 @@ extern const ModuleDoc locale_gen_doc;
 extern const ModuleDoc modprobe_doc;
 extern const ModuleDoc mount_doc;
 extern const ModuleDoc package_facts_doc;
+extern const ModuleDoc package_doc;
 extern const ModuleDoc ping_doc;
+extern const ModuleDoc pip_doc;
 extern const ModuleDoc replace_doc;
 extern const ModuleDoc service_doc;
 extern const ModuleDoc service_facts_doc;
@@ -108,5 +126,6 @@ extern const ModuleDoc timezone_doc;
 extern const ModuleDoc uri_doc;
 extern const ModuleDoc user_doc;
 extern const ModuleDoc wait_for_doc;
+extern const ModuleDoc yum_doc;
 
 }  // namespace drover::modules

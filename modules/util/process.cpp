@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "modules/module.hpp"
+#include "modules/util/text.hpp"
 
 extern char** environ;
 
@@ -162,8 +163,7 @@ namespace {
 
 std::vector<std::string> executable_search_path() {
   std::vector<std::string> dirs;
-  const char* path = std::getenv("PATH");
-  std::string text = path ? path : "";
+  const std::string text = environment_variable("PATH").value_or("");
   std::size_t start = 0;
   while (start <= text.size()) {
     std::size_t colon = text.find(':', start);
@@ -195,6 +195,13 @@ std::string require_executable(const std::string& name) {
   std::string paths;
   for (const auto& dir : executable_search_path()) paths += (paths.empty() ? "" : ":") + dir;
   throw ModuleFailure("Failed to find required executable \"" + name + "\" in paths: " + paths);
+}
+
+ProcessResult run_command_line(const std::string& line, const std::map<std::string, std::string>& environment) {
+  ProcessSpec spec;
+  spec.argv = shlex_split(line);
+  spec.environment = environment;
+  return run_process(spec);
 }
 
 }  // namespace drover::modules

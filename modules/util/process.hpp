@@ -39,4 +39,8 @@ std::string find_executable(const std::string& name);
 // executable "NAME" in paths: ...`.
 std::string require_executable(const std::string& name);
 
+// Ansible's run_command for a command given as one string: the words of shlex.split(line) run
+// without a shell, with `environment` added. Never throws for a failing child.
+ProcessResult run_command_line(const std::string& line, const std::map<std::string, std::string>& environment = {});
+
 }  // namespace drover::modules

@@ -12,6 +12,10 @@ namespace {
 constexpr std::array k_actions = {
     ActionRow{"add_host", run_add_host, "add a host (and groups) to the inventory of this run", "ansible.builtin", Async::unsupported, &add_host_doc},
     ActionRow{"alternatives", run_module, "manage alternatives of a generic command name", "community.general", Async::supported},
+    ActionRow{"apk", run_module, "manage Alpine packages with apk", "community.general", Async::supported},
+    ActionRow{"apt", run_module, "manage Debian packages with apt-get and dpkg", "ansible.builtin", Async::supported},
+    ActionRow{"apt_key", run_module, "add or remove an apt key", "ansible.builtin", Async::supported},
+    ActionRow{"apt_repository", run_module, "add or remove an apt source line", "ansible.builtin", Async::supported},
     ActionRow{"archive", run_module, "create a compressed archive of files or trees on the target", "community.general", Async::supported},
     ActionRow{"assemble", run_assemble, "assemble a file from fragments in a directory (target or control node)"},
     ActionRow{"assert", run_assert, "fail unless the given expressions are true", "ansible.builtin", Async::unsupported, &assert_doc},
@@ -22,6 +26,8 @@ constexpr std::array k_actions = {
     ActionRow{"copy", run_copy, "copy content or a local file to the target"},
     ActionRow{"cron", run_module, "manage cron jobs and crontab variables", "ansible.builtin", Async::supported},
     ActionRow{"debug", run_debug, "print a message or a variable", "ansible.builtin", Async::unsupported, &debug_doc},
+    ActionRow{"dnf", run_module, "manage RPM packages with dnf", "ansible.builtin", Async::supported},
+    ActionRow{"dpkg_selections", run_module, "set a package's dpkg selection (install, hold, deinstall, purge)", "ansible.builtin", Async::supported},
     ActionRow{"fail", run_fail, "fail with a message", "ansible.builtin", Async::unsupported, &fail_doc},
     ActionRow{"fetch", run_fetch, "copy a file from the target to the control node", "ansible.builtin", Async::unsupported, &fetch_doc},
     ActionRow{"file", run_module, "manage files, directories, links and their attributes", "ansible.builtin", Async::supported},
@@ -39,9 +45,11 @@ constexpr std::array k_actions = {
     ActionRow{"meta", run_meta, "control the run (noop, flush_handlers, end_play, end_batch, end_host)", "ansible.builtin", Async::unsupported, &meta_doc},
     ActionRow{"modprobe", run_module, "load or unload kernel modules", "community.general", Async::supported},
     ActionRow{"mount", run_module, "manage fstab entries and mounted file systems", "ansible.posix", Async::supported},
+    ActionRow{"package", run_module, "manage packages with the target's package manager", "ansible.builtin", Async::supported},
     ActionRow{"package_facts", run_module, "gather the installed packages as facts", "ansible.builtin", Async::supported},
     ActionRow{"pause", run_pause, "wait some time, or for the user to press Enter", "ansible.builtin", Async::unsupported, &pause_doc},
     ActionRow{"ping", run_module, "check that the target can run modules", "ansible.builtin", Async::supported},
+    ActionRow{"pip", run_module, "manage Python packages with pip", "ansible.builtin", Async::supported},
     ActionRow{"raw", run_raw, "run a command over the connection without the runner", "ansible.builtin", Async::unsupported, &raw_doc},
     ActionRow{"replace", run_module, "replace every match of a regular expression in a file", "ansible.builtin", Async::supported},
     ActionRow{"script", run_script, "upload a local script to the target and run it", "ansible.builtin", Async::unsupported, &script_doc},
@@ -65,6 +73,7 @@ constexpr std::array k_actions = {
     ActionRow{"validate_argument_spec", run_validate_argument_spec, "check arguments against an argument spec", "ansible.builtin", Async::unsupported, &validate_argument_spec_doc},
     ActionRow{"wait_for", run_module, "wait for a port, a file or some time on the target", "ansible.builtin", Async::supported},
     ActionRow{"wait_for_connection", run_wait_for_connection, "wait until the target answers again", "ansible.builtin", Async::unsupported, &wait_for_connection_doc},
+    ActionRow{"yum", run_module, "manage RPM packages with yum", "ansible.builtin", Async::supported},
 };
 
 }  // namespace
