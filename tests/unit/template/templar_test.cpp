@@ -376,3 +376,25 @@ TEST_CASE("regression: a no-break space inside a tag is whitespace, as Python's 
   // outside tags it is text like any other
   CHECK(render("a\xc2\xa0{{ name }}") == "a\xc2\xa0web");
 }
+
+TEST_CASE("regression (fuzz): deep nesting is a template error, not a stack overflow") {
+  auto nested = [](int depth, const std::string& open, const std::string& inner, const std::string& close) {
+    std::string s;
+    for (int i = 0; i < depth; ++i) s += open;
+    s += inner;
+    for (int i = 0; i < depth; ++i) s += close;
+    return s;
+  };
+  CHECK(render("{{ " + nested(100, "(", "1", ")") + " }}") == "1");
+  CHECK(render("{{ " + nested(100, "[", "1", "]") + " | flatten }}") == "[1]");
+  const std::string too_deep = "expressions and blocks nested too deeply (more than 256 levels)";
+  for (const std::string& src : {"{{ " + nested(20000, "(", "1", ")") + " }}",
+                                 "{{ " + nested(20000, "[", "1", "]") + " }}",
+                                 "{{ " + nested(20000, "-", "1", "") + " }}",
+                                 "{{ " + nested(20000, "not ", "1", "") + " }}",
+                                 "{{ " + nested(20000, "{'a': ", "1", "}") + " }}",
+                                 nested(20000, "{% if 1 %}", "x", "{% endif %}")}) {
+    CAPTURE(src.substr(0, 20));
+    CHECK(error_of(src).find(too_deep) != std::string::npos);
+  }
+}
