@@ -398,3 +398,24 @@ TEST_CASE("regression (fuzz): deep nesting is a template error, not a stack over
     CHECK(error_of(src).find(too_deep) != std::string::npos);
   }
 }
+
+TEST_CASE("regression (fuzz): integer arithmetic past 64 bits is an error, not undefined behaviour") {
+  const std::string overflow = "integer overflow in '";
+  for (const char* src : {"{{ 9223372036854775807 + 1 }}", "{{ -9223372036854775807 - 2 }}",
+                          "{{ 4611686018427387904 * 2 }}", "{{ 2 ** 63 }}", "{{ 3 ** 40 }}",
+                          "{{ (-9223372036854775807 - 1) // -1 }}", "{{ -(-9223372036854775807 - 1) }}"}) {
+    CAPTURE(src);
+    CHECK(error_of(src).find(overflow) != std::string::npos);
+  }
+  CHECK(render("{{ 2 ** 62 }} {{ (-2) ** 63 }} {{ 1 ** 9223372036854775807 }} {{ 0 ** 5 }} {{ 7 ** 0 }}") ==
+        "4611686018427387904 -9223372036854775808 1 0 1");
+  CHECK(render("{{ (-9223372036854775807 - 1) % -1 }} {{ -7 % 3 }} {{ 7 // -2 }}") == "0 2 -4");
+  CHECK(render("{{ range(9223372036854775800, 9223372036854775807, 5) | list }}") ==
+        "[9223372036854775800, 9223372036854775805]");
+}
+
+TEST_CASE("regression (fuzz): repeating a string or list past the size limit is an error, not an allocation failure") {
+  CHECK(error_of("{{ 'ab' * 1000000000000 }}").find("repeated str is too long") != std::string::npos);
+  CHECK(error_of("{{ [1, 2] * 9223372036854775807 }}").find("repeated list is too long") != std::string::npos);
+  CHECK(render("{{ ('ab' * 3) ~ ([1] * 2) | string ~ ('x' * -1) }}") == "ababab[1, 1]");
+}
