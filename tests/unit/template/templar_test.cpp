@@ -419,3 +419,12 @@ TEST_CASE("regression (fuzz): repeating a string or list past the size limit is 
   CHECK(error_of("{{ [1, 2] * 9223372036854775807 }}").find("repeated list is too long") != std::string::npos);
   CHECK(render("{{ ('ab' * 3) ~ ([1] * 2) | string ~ ('x' * -1) }}") == "ababab[1, 1]");
 }
+
+TEST_CASE("regression (fuzz): 0b, 0o and 0x read only their base's digits, and a prefix without digits is 0") {
+  // `0b` followed by other characters threw std::invalid_argument from the lexer (fuzz: a crash)
+  CHECK(error_of("{{ 0b\xf3\xf3" "101 }}").find("template error while templating string") != std::string::npos);
+  CHECK(error_of("{{ 0b }}").find("expected token 'end of print statement', got 'b'") != std::string::npos);
+  CHECK(render("{{ 0b101 }} {{ 0o17 }} {{ 0x1f }} {{ 0x_1_f }} {{ 0B11 }}") == "5 15 31 31 3");
+  // past 64 bits: a float, as a decimal literal past 64 bits already was
+  CHECK(render("{{ 0x10000000000000000 }}") == "1.8446744073709552e+19");
+}
