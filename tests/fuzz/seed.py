@@ -3,8 +3,9 @@
 
 usage: tests/fuzz/seed.py OUT [SHARED_TESTDATA]
 
-The seeds come from the test data in this repository: example inventories and playbooks, the
-Jinja2 differential cases, the string literals of the unit tests of each parser, the protocol
+The seeds come from the test data in this repository: tests/fuzz/regressions/TARGET/ (the
+inputs of crashes found and fixed), example inventories and playbooks, the Jinja2 differential
+cases, the string literals of the unit tests of each parser, the protocol
 examples of docs/protocol.md. When SHARED_TESTDATA (the shared interop vectors: age-cctv/,
 sops/, ansible-vault/) is given and exists, its files are added; nothing of it is copied into
 the repository.
@@ -95,6 +96,9 @@ class Corpus:
 
 
 def seed_repo(c):
+    # the inputs of crashes found and fixed (each is also a unit test)
+    for p in sorted((ROOT / "tests/fuzz/regressions").glob("*/*")):
+        c.add(p.parent.name, p.read_bytes())
     for p in repo_files(".yml", ".yaml"):
         c.add("yaml", p.read_bytes())
     for p in repo_files(".ini"):
