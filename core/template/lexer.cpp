@@ -1,6 +1,7 @@
 // The lexer: template text → data and tag tokens, with Jinja2's whitespace control
 // (`{%-`, `-%}`, `+%}`, trim_blocks, lstrip_blocks) and raw blocks applied here.
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
 
 #include "core/template/engine.hpp"
@@ -310,14 +311,12 @@ private:
     }
     std::string text = strip(m_src.substr(p, q - p));
     Token t{is_float ? Tok::floating : Tok::integer, text, m_line};
-    if (is_float) t.fval = std::stod(text);
-    else {
-      try {
-        t.ival = std::stoll(text);
-      } catch (const std::out_of_range&) {
-        t.type = Tok::floating;  // Python would keep a big int; we degrade to float
-        t.fval = std::stod(text);
-      }
+    // strtod, not stod: past the double range it is inf (and 1e-400 is 0.0) as in Python, where
+    // stod threw std::out_of_range (fuzz)
+    if (is_float) t.fval = std::strtod(text.c_str(), nullptr);
+    else if (std::from_chars(text.data(), text.data() + text.size(), t.ival).ec != std::errc()) {
+      t.type = Tok::floating;  // Python would keep a big int; we degrade to float
+      t.fval = std::strtod(text.c_str(), nullptr);
     }
     m_tokens.push_back(t);
     return q;

@@ -428,3 +428,9 @@ TEST_CASE("regression (fuzz): 0b, 0o and 0x read only their base's digits, and a
   // past 64 bits: a float, as a decimal literal past 64 bits already was
   CHECK(render("{{ 0x10000000000000000 }}") == "1.8446744073709552e+19");
 }
+
+TEST_CASE("regression (fuzz): a float literal past the double range is inf, as in Python") {
+  // std::stod threw std::out_of_range from the lexer (fuzz: a crash)
+  CHECK(render("{{ 1e3000 }} {{ -1e3000 }} {{ 1e-400 }}") == "inf -inf 0.0");
+  CHECK(render("{{ 1" + std::string(400, '0') + " > 1e300 }}") == "True");
+}
