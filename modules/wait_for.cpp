@@ -228,7 +228,7 @@ int active_connections(const Wait& wait) {
       auto local_colon = local.find(':'), remote_colon = remote.find(':');
       if (local.substr(local_colon + 1) != port_hex) continue;
       std::string local_ip = local.substr(0, local_colon), remote_ip = remote.substr(0, remote_colon);
-      auto listed = [&](const std::vector<std::pair<int, std::string>>& list, const std::string& ip) {
+      auto listed = [&, &family = family](const std::vector<std::pair<int, std::string>>& list, const std::string& ip) {
         return std::find(list.begin(), list.end(), std::pair{family, ip}) != list.end();
       };
       if (listed(excluded, remote_ip)) continue;

@@ -65,7 +65,7 @@ std::optional<Value> check_action_args(const Value& args, const ActionDoc& doc, 
   for (const auto& [key, value] : args.as_map()) {
     if (key == "_raw_params" || key.starts_with("_ansible_")) continue;
     if (std::none_of(doc.options.begin(), doc.options.end(),
-                     [&](const OptionDoc& option) { return names_option(option, key); }))
+                     [&key = key](const OptionDoc& option) { return names_option(option, key); }))
       unknown.push_back(key);
   }
   if (unknown.empty()) return std::nullopt;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 
 #include "core/value/regex.hpp"
 
@@ -76,6 +77,15 @@ std::optional<Address> parse_address(std::string_view text) {
 
 bool has_range(std::string_view name) { return name.find('[') != std::string_view::npos; }
 
+// Ansible expands any range; drover stops past this many names (a typo such as [1:99999][1:99999]
+// would otherwise exhaust memory).
+constexpr std::size_t k_max_range_hosts = 1'000'000;
+
+void check_range_size(std::size_t count) {
+  if (count > k_max_range_hosts)
+    throw RangeError("host range expands to more than " + std::to_string(k_max_range_hosts) + " hosts");
+}
+
 std::vector<std::string> expand_host_range(const std::string& name) {
   auto open = name.find('[');
   auto close = name.find(']', open);
@@ -103,8 +113,10 @@ std::vector<std::string> expand_host_range(const std::string& name) {
     if (bi > ei) throw RangeError("host range must have begin <= end");
     for (auto i = bi; i <= ei; i += static_cast<std::size_t>(step)) seq.emplace_back(1, k_letters[i]);
   } else {
-    int b = to_int(beg), e = to_int(end);
-    for (int i = b; i <= e; i += step) {
+    // 64-bit steps: `i += step` past INT_MAX would be undefined (and never end)
+    const std::int64_t b = to_int(beg), e = to_int(end);
+    for (std::int64_t i = b; i <= e; i += step) {
+      check_range_size(seq.size() + 1);
       std::string n = std::to_string(i);
       if (n.size() < width) n.insert(0, width - n.size(), '0');
       seq.push_back(n);
@@ -115,6 +127,7 @@ std::vector<std::string> expand_host_range(const std::string& name) {
     std::string h = head + part + tail;
     if (has_range(h)) {
       auto more = expand_host_range(h);
+      check_range_size(out.size() + more.size());
       out.insert(out.end(), more.begin(), more.end());
     } else {
       out.push_back(h);

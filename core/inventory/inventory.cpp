@@ -104,10 +104,11 @@ Host& Inventory::add_host(const std::string& name, const std::string& group, std
     for (auto& d : m_playbook_dirs) load_vars_files(d);
   }
   if (port) h->vars.mutable_map().set("ansible_port", *port);
-  if (!group.empty()) {
-    Group& g = add_group(group);
-    if (std::find(g.hosts.begin(), g.hosts.end(), name) == g.hosts.end()) g.hosts.push_back(name);
-    if (std::find(h->groups.begin(), h->groups.end(), group) == h->groups.end()) h->groups.push_back(group);
+  // A group's hosts and a host's groups change together, here only: the host's list (short) says
+  // whether the group's (up to every host: searching it made a 100,000-host range quadratic) has it.
+  if (!group.empty() && std::find(h->groups.begin(), h->groups.end(), group) == h->groups.end()) {
+    add_group(group).hosts.push_back(name);
+    h->groups.push_back(group);
   }
   return *h;
 }

@@ -1065,9 +1065,10 @@ Value g_range(Context&, CallArgs& a) {
   }
   if (step == 0) throw TemplateError("range() arg 3 must not be zero");
   List out;
-  for (std::int64_t i = start; step > 0 ? i < stop : i > stop; i += step) {
+  for (std::int64_t i = start; step > 0 ? i < stop : i > stop;) {
     if (out.size() >= 100000) throw TemplateError("Range too big. The sandbox blocks ranges larger than MAX_RANGE (100000).");
     out.emplace_back(i);
+    if (__builtin_add_overflow(i, step, &i)) break;  // past the 64-bit range: past `stop` too
   }
   return Value(std::move(out));
 }

@@ -1,5 +1,7 @@
 // The lexer: template text → data and tag tokens, with Jinja2's whitespace control
 // (`{%-`, `-%}`, `+%}`, trim_blocks, lstrip_blocks) and raw blocks applied here.
+#include <charconv>
+#include <cstdlib>
 #include <cstring>
 
 #include "core/template/engine.hpp"
@@ -290,13 +292,27 @@ private:
       return s;
     };
     if (m_src[p] == '0' && p + 1 < m_src.size() && std::strchr("xXoObB", m_src[p + 1]) && m_src[p + 1]) {
-      int base = std::tolower(m_src[p + 1]) == 'x' ? 16 : std::tolower(m_src[p + 1]) == 'o' ? 8 : 2;
+      const int base = std::tolower(m_src[p + 1]) == 'x' ? 16 : std::tolower(m_src[p + 1]) == 'o' ? 8 : 2;
+      auto digit_at = [&](std::size_t i) {
+        if (i >= m_src.size()) return false;
+        const char c = m_src[i];
+        return base == 16 ? std::isxdigit(static_cast<unsigned char>(c)) != 0 : c >= '0' && c < '0' + base;
+      };
+      // Jinja2's `0b(_?[01])+`, `0o(_?[0-7])+`, `0x(_?[0-9a-f])+`; without a digit after the
+      // prefix (`0b`, `0x_`) it is the integer 0 and then a name, as in Jinja2
       std::size_t q = p + 2;
-      while (q < m_src.size() && (std::isxdigit(static_cast<unsigned char>(m_src[q])) || m_src[q] == '_')) ++q;
-      Token t{Tok::integer, m_src.substr(p, q - p), m_line};
-      t.ival = std::stoll(strip(m_src.substr(p + 2, q - p - 2)), nullptr, base);
-      m_tokens.push_back(t);
-      return q;
+      while (digit_at(q) || (m_src[q] == '_' && digit_at(q + 1))) ++q;
+      if (q > p + 2) {
+        Token t{Tok::integer, m_src.substr(p, q - p), m_line};
+        const std::string body = strip(m_src.substr(p + 2, q - p - 2));
+        if (std::from_chars(body.data(), body.data() + body.size(), t.ival, base).ec != std::errc()) {
+          t.type = Tok::floating;  // past 64 bits, as below: Python would keep a big int
+          t.fval = 0;
+          for (char c : body) t.fval = t.fval * base + std::stoi(std::string(1, c), nullptr, 16);
+        }
+        m_tokens.push_back(t);
+        return q;
+      }
     }
     std::size_t q = digits(p);
     bool is_float = false;
@@ -314,14 +330,12 @@ private:
     }
     std::string text = strip(m_src.substr(p, q - p));
     Token t{is_float ? Tok::floating : Tok::integer, text, m_line};
-    if (is_float) t.fval = std::stod(text);
-    else {
-      try {
-        t.ival = std::stoll(text);
-      } catch (const std::out_of_range&) {
-        t.type = Tok::floating;  // Python would keep a big int; we degrade to float
-        t.fval = std::stod(text);
-      }
+    // strtod, not stod: past the double range it is inf (and 1e-400 is 0.0) as in Python, where
+    // stod threw std::out_of_range (fuzz)
+    if (is_float) t.fval = std::strtod(text.c_str(), nullptr);
+    else if (std::from_chars(text.data(), text.data() + text.size(), t.ival).ec != std::errc()) {
+      t.type = Tok::floating;  // Python would keep a big int; we degrade to float
+      t.fval = std::strtod(text.c_str(), nullptr);
     }
     m_tokens.push_back(t);
     return q;

@@ -46,6 +46,26 @@ private:
   std::vector<MacroStmt*> m_macros;      // macros being parsed (for caller/varargs/kwargs)
   std::vector<const BlockStmt*> m_blocks;  // blocks parsed so far, in source order
   bool m_has_extends = false;
+  std::size_t m_depth = 0;  // expressions and statements being parsed, outermost first
+
+  // Jinja2 stops at Python's recursion limit (about 80 nested parentheses); this recursive
+  // descent, and the evaluator and destructors that walk its tree, would run out of stack in the
+  // thousands of levels (a crash), so a template nested deeper than this is an error.
+  static constexpr std::size_t k_max_nesting = 256;
+  class Nested {
+  public:
+    explicit Nested(Parser& p) : m_p(p) {
+      if (++m_p.m_depth <= k_max_nesting) return;
+      --m_p.m_depth;
+      m_p.fail("expressions and blocks nested too deeply (more than " + std::to_string(k_max_nesting) + " levels)");
+    }
+    ~Nested() { --m_p.m_depth; }
+    Nested(const Nested&) = delete;
+    Nested& operator=(const Nested&) = delete;
+
+  private:
+    Parser& m_p;
+  };
 
   const Token& cur() const { return m_t[m_i]; }
   const Token& peek(std::size_t n = 1) const { return m_t[std::min(m_i + n, m_t.size() - 1)]; }
@@ -174,6 +194,7 @@ private:
         {"set", &Parser::parse_set},     {"with", &Parser::parse_with},
     };
     if (cur().type != Tok::name) fail("tag name expected");
+    Nested nested(*this);
     auto it = k_statements.find(cur().text);
     if (it == k_statements.end()) {
       if (!m_end_stack.empty())
@@ -502,6 +523,7 @@ private:
 
   ExprPtr parse_not() {
     if (at_name("not")) {
+      Nested nested(*this);
       auto n = node<Not>();
       ++m_i;
       n->operand = parse_not();
@@ -605,6 +627,7 @@ private:
   }
 
   ExprPtr parse_unary(bool with_filter = true) {
+    Nested nested(*this);
     ExprPtr e;
     if (at_op("-") || at_op("+")) {
       auto u = node<Unary>();

@@ -149,9 +149,26 @@ Value same_sequence_kind(const Value& like, List items) {
   return like.is_tuple() ? make_tuple(std::move(items)) : Value(std::move(items));
 }
 
+// drover's integers are 64-bit where Python's are unbounded: a result outside that range is an
+// error, not a wrapped number (signed overflow is undefined behaviour in C++).
+[[noreturn]] static void integer_overflow(const char* op) {
+  throw TemplateError(std::string("integer overflow in '") + op + "': the result does not fit in 64 bits");
+}
+
+// Python raises MemoryError where `'x' * n` or `[x] * n` outgrows memory; drover refuses results
+// past these sizes before it starts.
+constexpr std::size_t k_max_repeat_bytes = std::size_t{256} << 20;
+constexpr std::size_t k_max_repeat_items = 10'000'000;
+
 static Value repeat(const Value& seq, std::int64_t n) {
+  const std::size_t size = seq.is_string() ? seq.as_string().size() : seq.as_list().size();
+  const std::size_t limit = seq.is_string() ? k_max_repeat_bytes : k_max_repeat_items;
+  if (n > 0 && size > 0 && static_cast<std::uint64_t>(n) > limit / size)
+    throw TemplateError("repeated " + py_type(seq) + " is too long (more than " + std::to_string(limit) +
+                        (seq.is_string() ? " bytes)" : " items)"));
   if (seq.is_string()) {
     std::string out;
+    out.reserve(n > 0 ? size * static_cast<std::size_t>(n) : 0);
     for (std::int64_t i = 0; i < n; ++i) out += seq.as_string();
     return Value(std::move(out));
   }
@@ -163,7 +180,11 @@ static Value repeat(const Value& seq, std::int64_t n) {
 Value py_add(const Value& a, const Value& b) {
   require(a);
   require(b);
-  if (integral(a) && integral(b)) return Value(inum(a) + inum(b));
+  if (integral(a) && integral(b)) {
+    std::int64_t r;
+    if (__builtin_add_overflow(inum(a), inum(b), &r)) integer_overflow("+");
+    return Value(r);
+  }
   if (numeric(a) && numeric(b)) return Value(num(a) + num(b));
   if (a.is_string() && b.is_string()) {
     Value r(a.as_string() + b.as_string());
@@ -183,7 +204,11 @@ Value py_add(const Value& a, const Value& b) {
 Value py_sub(const Value& a, const Value& b) {
   require(a);
   require(b);
-  if (integral(a) && integral(b)) return Value(inum(a) - inum(b));
+  if (integral(a) && integral(b)) {
+    std::int64_t r;
+    if (__builtin_sub_overflow(inum(a), inum(b), &r)) integer_overflow("-");
+    return Value(r);
+  }
   if (numeric(a) && numeric(b)) return Value(num(a) - num(b));
   type_error("-", a, b);
 }
@@ -191,7 +216,11 @@ Value py_sub(const Value& a, const Value& b) {
 Value py_mul(const Value& a, const Value& b) {
   require(a);
   require(b);
-  if (integral(a) && integral(b)) return Value(inum(a) * inum(b));
+  if (integral(a) && integral(b)) {
+    std::int64_t r;
+    if (__builtin_mul_overflow(inum(a), inum(b), &r)) integer_overflow("*");
+    return Value(r);
+  }
   if (numeric(a) && numeric(b)) return Value(num(a) * num(b));
   if ((a.is_string() || a.is_list()) && integral(b)) return repeat(a, inum(b));
   if ((b.is_string() || b.is_list()) && integral(a)) return repeat(b, inum(a));
@@ -213,6 +242,7 @@ Value py_floordiv(const Value& a, const Value& b) {
   if (integral(a) && integral(b)) {
     std::int64_t x = inum(a), y = inum(b);
     if (y == 0) throw TemplateError("integer division or modulo by zero");
+    if (y == -1 && x == std::numeric_limits<std::int64_t>::min()) integer_overflow("//");
     std::int64_t q = x / y;
     if ((x % y != 0) && ((x < 0) != (y < 0))) --q;
     return Value(q);
@@ -229,6 +259,7 @@ Value py_mod(const Value& a, const Value& b) {
   if (integral(a) && integral(b)) {
     std::int64_t x = inum(a), y = inum(b);
     if (y == 0) throw TemplateError("integer division or modulo by zero");
+    if (y == -1) return Value(std::int64_t{0});  // x % -1 overflows in C++ for the smallest x
     std::int64_t r = x % y;
     if (r != 0 && ((r < 0) != (y < 0))) r += y;
     return Value(r);
@@ -245,8 +276,12 @@ Value py_pow(const Value& a, const Value& b) {
   require(b);
   if (!numeric(a) || !numeric(b)) type_error("** or pow()", a, b);
   if (integral(a) && integral(b) && inum(b) >= 0) {
+    // by squaring: a huge exponent costs 63 steps, not a loop of that many multiplications
     std::int64_t r = 1, base = inum(a);
-    for (std::int64_t e = inum(b); e > 0; --e) r *= base;
+    for (std::int64_t e = inum(b); e > 0; e >>= 1) {
+      if ((e & 1) && __builtin_mul_overflow(r, base, &r)) integer_overflow("**");
+      if (e > 1 && __builtin_mul_overflow(base, base, &base)) integer_overflow("**");
+    }
     return Value(r);
   }
   return Value(std::pow(num(a), num(b)));
@@ -254,7 +289,10 @@ Value py_pow(const Value& a, const Value& b) {
 
 Value py_neg(const Value& a) {
   require(a);
-  if (integral(a)) return Value(-inum(a));
+  if (integral(a)) {
+    if (inum(a) == std::numeric_limits<std::int64_t>::min()) integer_overflow("-");
+    return Value(-inum(a));
+  }
   if (a.is_float()) return Value(-a.as_float());
   throw TemplateError("bad operand type for unary -: '" + py_type(a) + "'");
 }

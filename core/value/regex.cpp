@@ -573,6 +573,10 @@ std::optional<RegexMatch> Regex::run(Scan& scan, std::size_t pos, unsigned optio
                      " (the pattern backtracks too much, as nested repetition like (a+)+ does)");
   if (rc < 0) throw RegexError("regular expression " + quoted(m_pattern) + ": " + pcre2_message(rc));
   const PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(scan.data);
+  // With PCRE2_MATCH_INVALID_UTF, PCRE2 (10.42) skips invalid bytes to find a start even when the
+  // match is anchored: match("\xff9") of `[0-9]` found the 9 (fuzz). An anchored match is at pos.
+  if (((options & PCRE2_ANCHORED) && ovector[0] != pos) || ((options & PCRE2_ENDANCHORED) && ovector[1] != text.size()))
+    return std::nullopt;
   std::vector<std::size_t> spans(2 * (m_group_count + 1), RegexMatch::npos);
   for (std::size_t i = 0; i < 2 * static_cast<std::size_t>(rc) && i < spans.size(); ++i) spans[i] = ovector[i];
   return RegexMatch(text, *this, std::move(spans));

@@ -1,5 +1,6 @@
 #include "core/value/yaml.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <sstream>
@@ -44,7 +45,14 @@ bool parse_int(const std::string& s, std::int64_t& out) {
     std::int64_t total = 0;
     std::stringstream ss(strip_underscores(body));
     std::string part;
-    while (std::getline(ss, part, ':')) total = total * 60 + std::stoll(part);
+    while (std::getline(ss, part, ':')) {
+      std::int64_t digit_group = 0;
+      std::from_chars(part.data(), part.data() + part.size(), digit_group);
+      // past 64 bits it stays a string, as a too-big decimal does (signed overflow is undefined)
+      if (__builtin_mul_overflow(total, 60, &total) || __builtin_add_overflow(total, digit_group, &total) ||
+          part.size() > 18)
+        return false;
+    }
     out = neg ? -total : total;
     return true;
   }
@@ -55,6 +63,8 @@ bool parse_int(const std::string& s, std::int64_t& out) {
     neg = t[0] == '-';
     t = t.substr(1);
   }
+  // `0b_` and `0x__` match the pattern but hold no digit (PyYAML fails on them): a string
+  if (t == "0b" || t == "0x") return false;
   try {
     std::int64_t v;
     if (t.rfind("0b", 0) == 0) v = std::stoll(t.substr(2), nullptr, 2);

@@ -659,7 +659,7 @@ HttpResponse fetch_url(const HttpRequest& request) {
   bool send_auth_now = !user.empty() && request.force_basic_auth;
   for (const auto& [name, value] : request.headers) {
     bool unredirected = std::any_of(request.unredirected.begin(), request.unredirected.end(),
-                                    [&](const std::string& n) { return same_name(n, name); });
+                                    [&name = name](const std::string& n) { return same_name(n, name); });
     set_header(unredirected ? attempt.unredirected : attempt.headers, name, value);
   }
   if (send_auth_now && !has_header(attempt.headers, "authorization"))

@@ -12,6 +12,7 @@
 #include <map>
 #include <sstream>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -228,6 +229,8 @@ public:
     rc.load_inventory = m_load_inventory;
     rc.ask_var = m_var_prompt;
     rc.make_target = [this](const connection::ConnectionSpec& spec) {
+      // called from the worker threads: m_specs and m_hosts are shared (ThreadSanitizer)
+      std::lock_guard lock(m_make_target_mutex);
       m_specs.push_back(spec);
       return std::make_unique<transport::Target>(spec, std::make_unique<FakeConnection>(host(spec.inventory_name)),
                                                  runner_binary(), become::become_methods());
@@ -315,6 +318,7 @@ private:
   decltype(exec::RunContext::ask_var) m_var_prompt;
   std::map<std::string, FakeHost> m_hosts;
   std::vector<connection::ConnectionSpec> m_specs;
+  std::mutex m_make_target_mutex;
   std::function<inventory::Inventory()> m_load_inventory;
   std::map<std::string, std::int64_t> m_counts;
   std::vector<std::string> m_events;

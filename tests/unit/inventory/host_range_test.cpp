@@ -44,3 +44,11 @@ TEST_CASE("parse_address splits host and port and keeps IPv6 whole") {
   CHECK(!parse_address("web:db"));
   CHECK(!parse_address("a:&b"));
 }
+
+TEST_CASE("regression (fuzz): a range past a million names, or up to INT_MAX, is an error, not a hang") {
+  CHECK_THROWS_WITH_AS(expand_host_range("x[1:2000][1:2000]"), "host range expands to more than 1000000 hosts",
+                       RangeError);
+  // the step past INT_MAX was a signed overflow (undefined: the loop never ended)
+  CHECK(expand_host_range("x[2147483640:2147483647:4]") == Names{"x2147483640", "x2147483644"});
+  CHECK(expand_host_range("y[0:999999]").size() == 1000000);
+}

@@ -118,3 +118,10 @@ TEST_CASE("ansible_group_priority is not a var but orders groups of the same dep
   CHECK(inv.find_group("a")->vars.find("ansible_group_priority") == nullptr);
   CHECK(inv.host_json("h").get("x") == Value("a"));
 }
+
+TEST_CASE("regression (fuzz): a 100,000-host range joins its group in linear time") {
+  // each host used to be searched for in the group's whole list of hosts (fuzz: a timeout)
+  auto inv = ini("[web]\nweb[1:100000].example.com\n");
+  CHECK(inv.select("web").size() == 100000);
+  CHECK(names(inv.select("web[99999]")) == Names{"web100000.example.com"});
+}

@@ -395,4 +395,60 @@ TEST_CASE("a test or filter name no plugin may have is refused with Ansible's pl
         "TemplateSyntaxError: Could not load \"asdf \": 'invalid plugin name: ansible.builtin.asdf '");
   CHECK(error_of("{{ [1] | select('nosuchtest') | list }}") ==
         "template error while templating string: No test named 'nosuchtest'.");
+TEST_CASE("regression (fuzz): deep nesting is a template error, not a stack overflow") {
+  auto nested = [](int depth, const std::string& open, const std::string& inner, const std::string& close) {
+    std::string s;
+    for (int i = 0; i < depth; ++i) s += open;
+    s += inner;
+    for (int i = 0; i < depth; ++i) s += close;
+    return s;
+  };
+  CHECK(render("{{ " + nested(100, "(", "1", ")") + " }}") == "1");
+  CHECK(render("{{ " + nested(100, "[", "1", "]") + " | flatten }}") == "[1]");
+  const std::string too_deep = "expressions and blocks nested too deeply (more than 256 levels)";
+  for (const std::string& src : {"{{ " + nested(20000, "(", "1", ")") + " }}",
+                                 "{{ " + nested(20000, "[", "1", "]") + " }}",
+                                 "{{ " + nested(20000, "-", "1", "") + " }}",
+                                 "{{ " + nested(20000, "not ", "1", "") + " }}",
+                                 "{{ " + nested(20000, "{'a': ", "1", "}") + " }}",
+                                 nested(20000, "{% if 1 %}", "x", "{% endif %}")}) {
+    CAPTURE(src.substr(0, 20));
+    CHECK(error_of(src).find(too_deep) != std::string::npos);
+  }
+}
+
+TEST_CASE("regression (fuzz): integer arithmetic past 64 bits is an error, not undefined behaviour") {
+  const std::string overflow = "integer overflow in '";
+  for (const char* src : {"{{ 9223372036854775807 + 1 }}", "{{ -9223372036854775807 - 2 }}",
+                          "{{ 4611686018427387904 * 2 }}", "{{ 2 ** 63 }}", "{{ 3 ** 40 }}",
+                          "{{ (-9223372036854775807 - 1) // -1 }}", "{{ -(-9223372036854775807 - 1) }}"}) {
+    CAPTURE(src);
+    CHECK(error_of(src).find(overflow) != std::string::npos);
+  }
+  CHECK(render("{{ 2 ** 62 }} {{ (-2) ** 63 }} {{ 1 ** 9223372036854775807 }} {{ 0 ** 5 }} {{ 7 ** 0 }}") ==
+        "4611686018427387904 -9223372036854775808 1 0 1");
+  CHECK(render("{{ (-9223372036854775807 - 1) % -1 }} {{ -7 % 3 }} {{ 7 // -2 }}") == "0 2 -4");
+  CHECK(render("{{ range(9223372036854775800, 9223372036854775807, 5) | list }}") ==
+        "[9223372036854775800, 9223372036854775805]");
+}
+
+TEST_CASE("regression (fuzz): repeating a string or list past the size limit is an error, not an allocation failure") {
+  CHECK(error_of("{{ 'ab' * 1000000000000 }}").find("repeated str is too long") != std::string::npos);
+  CHECK(error_of("{{ [1, 2] * 9223372036854775807 }}").find("repeated list is too long") != std::string::npos);
+  CHECK(render("{{ ('ab' * 3) ~ ([1] * 2) | string ~ ('x' * -1) }}") == "ababab[1, 1]");
+}
+
+TEST_CASE("regression (fuzz): 0b, 0o and 0x read only their base's digits, and a prefix without digits is 0") {
+  // `0b` followed by other characters threw std::invalid_argument from the lexer (fuzz: a crash)
+  CHECK(error_of("{{ 0b\xf3\xf3" "101 }}").find("template error while templating string") != std::string::npos);
+  CHECK(error_of("{{ 0b }}").find("expected token 'end of print statement', got 'b'") != std::string::npos);
+  CHECK(render("{{ 0b101 }} {{ 0o17 }} {{ 0x1f }} {{ 0x_1_f }} {{ 0B11 }}") == "5 15 31 31 3");
+  // past 64 bits: a float, as a decimal literal past 64 bits already was
+  CHECK(render("{{ 0x10000000000000000 }}") == "1.8446744073709552e+19");
+}
+
+TEST_CASE("regression (fuzz): a float literal past the double range is inf, as in Python") {
+  // std::stod threw std::out_of_range from the lexer (fuzz: a crash)
+  CHECK(render("{{ 1e3000 }} {{ -1e3000 }} {{ 1e-400 }}") == "inf -inf 0.0");
+  CHECK(render("{{ 1" + std::string(400, '0') + " > 1e300 }}") == "True");
 }

@@ -182,3 +182,16 @@ TEST_CASE("bytes that are not UTF-8 match nothing but do not stop the search") {
   CHECK(Regex("b").sub("x", "a\xff" "b") == "a\xff" "x");
   CHECK_FALSE(Regex("^.$").search("\xff"));
 }
+
+TEST_CASE("regression (fuzz): match and fullmatch stay anchored in text that is not valid UTF-8") {
+  // PCRE2 skipped the invalid bytes to a later start: the YAML typing read "\xff\xff\xff" "9" as an
+  // integer pattern and then failed to convert it
+  const Regex digits("[0-9]+");
+  CHECK_FALSE(digits.fullmatch("\xff\xff\xff" "9"));
+  CHECK_FALSE(digits.match("\xff" "9"));
+  CHECK_FALSE(digits.fullmatch("9\xff"));
+  REQUIRE(digits.search("\xff" "9"));
+  CHECK(digits.search("\xff" "9")->start() == 1);
+  REQUIRE(digits.match("\xff" "9", 1));
+  CHECK(digits.match("\xff" "9", 1)->end() == 2);
+}

@@ -130,3 +130,14 @@ TEST_CASE("floats print as Python's repr") {
   CHECK(python_float_repr(0.00001) == "1e-05");
   CHECK(python_float_repr(-2.5) == "-2.5");
 }
+
+TEST_CASE("regression (fuzz): integer-looking plain scalars without digits, or past 64 bits, stay strings") {
+  // `0b_` matched the integer pattern and then threw std::invalid_argument (fuzz: a crash)
+  CHECK(resolve_plain_scalar("0b_") == Value("0b_"));
+  CHECK(resolve_plain_scalar("-0x__") == Value("-0x__"));
+  CHECK(resolve_plain_scalar("0b1_0") == Value(2));
+  // base 60 past 64 bits overflowed (undefined behaviour) or threw std::out_of_range
+  CHECK(resolve_plain_scalar("1:00:00:00:00:00:00:00:00:00:00:00").is_string());
+  CHECK(resolve_plain_scalar("99999999999999999999:00").is_string());
+  CHECK(resolve_plain_scalar("-1:00:00") == Value(-3600));
+}
