@@ -8,6 +8,7 @@
 
 #include "core/exec/async_job.hpp"
 #include "core/exec/keywords.hpp"
+#include "core/interrupt.hpp"
 #include "core/secrets/redactor.hpp"
 #include "core/transport/runner_client.hpp"
 #include "core/value/json.hpp"
@@ -275,7 +276,7 @@ private:
         result.mutable_map().set("failed", true);
         return result;
       }
-      std::this_thread::sleep_for(std::chrono::duration<double>(delay));
+      if (!sleep_unless_interrupted(delay)) throw Interrupted();
     }
   }
 
@@ -671,7 +672,7 @@ private:
     LoopTotals totals;
     Map facts_from_items;
     for (std::size_t i = 0; i < items.size(); ++i) {
-      if (i > 0 && pause > 0) std::this_thread::sleep_for(std::chrono::duration<double>(pause));
+      if (g_interrupted || (i > 0 && pause > 0 && !sleep_unless_interrupted(pause))) throw Interrupted();
       Value r = run_item(items, i, facts_from_items, hide);
       Status st = status_of(r);
       if (st == Status::unreachable) return finish(out, r);
@@ -764,9 +765,21 @@ std::vector<std::string> task_search_paths(const playbook::Task& task, const Pla
   return paths;
 }
 
+// A task that starts after Ctrl-C runs nothing; one that was running when it came (its runner
+// stopped: Interrupted) or that finished after it is not reported: Ansible shows neither.
 TaskOutcome execute_task(const TaskRun& run) {
-  Executor e(run);
-  return e.execute();
+  TaskOutcome o;
+  o.host = run.host->name;
+  o.interrupted = true;
+  if (g_interrupted) return o;
+  try {
+    Executor e(run);
+    o = e.execute();
+  } catch (const Interrupted&) {
+    o.interrupted = true;
+  }
+  if (g_interrupted) o.interrupted = true;
+  return o;
 }
 
 }  // namespace drover::exec
