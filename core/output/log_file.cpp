@@ -4,6 +4,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -52,10 +53,33 @@ std::string LogFile::open(const std::string& path) {
   return "";
 }
 
+namespace {
+
+// The SGR colour sequences (ESC [ digits and ; m) a callback put into its text itself: Ansible
+// logs the recap and the other pre-coloured lines without colour.
+std::string without_colour(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\x1b' && i + 1 < text.size() && text[i + 1] == '[') {
+      std::size_t j = i + 2;
+      while (j < text.size() && (std::isdigit(static_cast<unsigned char>(text[j])) || text[j] == ';')) ++j;
+      if (j < text.size() && text[j] == 'm') {
+        i = j;
+        continue;
+      }
+    }
+    out += text[i];
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string LogFile::record(std::string_view message, const std::string& asctime, long pid, const std::string& user) {
   while (!message.empty() && message.front() == '\n') message.remove_prefix(1);
   if (!message.empty() && message.back() == '\n') message.remove_suffix(1);
-  return asctime + " p=" + std::to_string(pid) + " u=" + user + " n=ansible | " + std::string(message) + "\n";
+  return asctime + " p=" + std::to_string(pid) + " u=" + user + " n=ansible | " + without_colour(message) + "\n";
 }
 
 void LogFile::write(std::string_view message) {

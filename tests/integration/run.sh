@@ -1072,13 +1072,36 @@ fault_runner_cache() {
     return "$bad"
 }
 
+# A full disk (a 64 KiB tmpfs in a private mount namespace, as root): a copy that does not fit
+# fails, and leaves the old file and no temp file.
+fault_full_disk() {
+    if [[ $(id -u) -ne 0 ]] || ! unshare -m true 2>/dev/null; then echo "    (full disk: needs root and mount namespaces; skipped)"; return 0; fi
+    local dir=$g_work/full-disk out rc=0
+    mkdir -p "$dir/mnt"
+    { printf '{"dest": "%s", "content": "' "$dir/mnt/data.txt"; head -c 200000 /dev/zero | tr '\0' x; printf '"}'; } > "$dir/args.json"
+    cat > "$dir/run.sh" <<'SCRIPT'
+set -e
+dir=$1 runner=$2
+mount -t tmpfs -o size=64k none "$dir/mnt"
+echo old > "$dir/mnt/data.txt"
+"$runner" copy "$dir/args.json"
+echo "content=$(cat "$dir/mnt/data.txt") files=$(ls -A "$dir/mnt" | tr '\n' ' ')"
+SCRIPT
+    out=$(unshare -m bash "$dir/run.sh" "$dir" "$g_runner" 2>&1) || rc=$?
+    [[ $rc -eq 0 ]] || { echo "    full disk: the test could not run (rc=$rc): $out"; return 1; }
+    local bad=0
+    [[ $out == *'"failed":true'* && $out == *'No space left on device'* ]] || { echo "    full disk: copy did not fail with ENOSPC: ${out:0:300}"; bad=1; }
+    [[ $out == *'content=old files=data.txt ' ]] || { echo "    full disk: the old file or its folder changed: ${out: -200}"; bad=1; }
+    return "$bad"
+}
+
 case_faults() {
     [[ $g_mode == drover ]] || { echo "    (drover's fault handling; Ansible's differs: docs/differences.md)"; return 77; }
     g_fault_inventory=$g_work/faults.ini
     sed -n '/^host0[1-9] /p;/^\[all:vars\]/,$p' "$FLEET_INVENTORY" > "$g_fault_inventory"
     local bad=0 step
     for step in "fault_interrupt ctrl-c INT 41" "fault_interrupt sigterm TERM 42" fault_double_interrupt \
-                fault_blackhole fault_sshd_dies fault_runner_killed fault_runner_cache; do
+                fault_blackhole fault_sshd_dies fault_runner_killed fault_runner_cache fault_full_disk; do
         local start=$SECONDS rc=0
         $step || rc=$?
         (( rc == 0 )) || { echo "    ^ $step failed"; bad=1; }

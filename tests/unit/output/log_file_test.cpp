@@ -28,6 +28,7 @@ std::string read_all(const std::filesystem::path& p) {
 TEST_CASE("a log record has the format of Ansible's display logger") {
   CHECK(LogFile::record("\nTASK [ping] ***\n", "2026-12-03 15:39:24,123", 4242, "alice") ==
         "2026-12-03 15:39:24,123 p=4242 u=alice n=ansible | TASK [ping] ***\n");
+  CHECK(LogFile::record("\x1b[0;32mok=1\x1b[0m   changed=0", "T", 1, "u") == "T p=1 u=u n=ansible | ok=1   changed=0\n");
 }
 
 TEST_CASE("log_path gets every displayed message without colour, secrets masked") {
@@ -39,12 +40,13 @@ TEST_CASE("log_path gets every displayed message without colour, secrets masked"
     drover::testing::Harness h("default", 0, false, true);  // colour on: the log has none
     h.bus.on_play_start(PlayInfo{"Play", "localhost"});
     h.task("say", "debug");
-    h.host(Status::ok, R"({"msg": "the secret is Log-s3cret-7781"})");
+    h.host(Status::ok, R"({"msg": "the secret is Log-s3cret-7781", "_ansible_verbose_always": true})");
     h.bus.emit_stats();
   }
   LogFile::close();
   const std::string log = read_all(path);
   std::filesystem::remove(path);
+  INFO("the log:\n" << log);
   CHECK(log.find("n=ansible | PLAY [Play] ***") != std::string::npos);
   CHECK(log.find("n=ansible | ok: [") != std::string::npos);
   CHECK(log.find("Log-s3cret-7781") == std::string::npos);
