@@ -18,6 +18,7 @@
 #include "modules/util/args.hpp"
 #include "modules/util/atomic_write.hpp"
 #include "modules/util/fs.hpp"
+#include "modules/util/interrupt.hpp"
 
 namespace drover::modules {
 
@@ -151,6 +152,7 @@ TimedResult run_with_timeout(std::string_view module, const json& args, const Mo
     ::_exit(0);
   }
   ::setpgid(child, child);  // also here: the kill below must find the group whichever runs first
+  track_child_group(child);  // a stopped runner ends it (modules/util/interrupt.hpp)
   ::close(out[1]);
   const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   std::string data;
@@ -169,6 +171,7 @@ TimedResult run_with_timeout(std::string_view module, const json& args, const Mo
     else data.append(chunk, static_cast<std::size_t>(got));
   }
   ::close(out[0]);
+  track_child_group(0);
   if (!done) {
     ::killpg(child, SIGKILL);
     ::waitpid(child, nullptr, 0);

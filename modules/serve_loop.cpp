@@ -13,6 +13,7 @@
 #include "modules/async_wrapper.hpp"
 #include "modules/registry.hpp"
 #include "modules/util/fs.hpp"
+#include "modules/util/interrupt.hpp"
 
 namespace drover::modules {
 
@@ -173,13 +174,19 @@ json answer_request(const std::string& line, bool& exit_requested) {
 int serve(int in_fd, int out_fd) {
   // A child that closes its stdin early must not kill the runner.
   std::signal(SIGPIPE, SIG_IGN);
+  install_stop_handlers();
+  watch_client(out_fd);
   if (!write_all(out_fd, to_line(hello_message()))) return 0;
   LineReader reader(in_fd);
   std::string line;
   bool exit_requested = false;
   while (!exit_requested && reader.next(line)) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    if (!write_all(out_fd, to_line(answer_request(line, exit_requested)))) break;
+    set_busy(true);
+    if (peer_gone()) break;  // nobody reads the answer: run nothing
+    const bool written = write_all(out_fd, to_line(answer_request(line, exit_requested)));
+    set_busy(false);
+    if (!written) break;
   }
   return 0;
 }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/output/log_file.hpp"
 #include "core/allocator.hpp"
 #include "core/cli/commands.hpp"
 #include "core/cli/config_command.hpp"
@@ -14,6 +15,7 @@
 #include "core/cli/inventory_command.hpp"
 #include "core/cli/secrets_command.hpp"
 #include "core/error.hpp"
+#include "core/output/log_file.hpp"
 #include "core/plugin_set.hpp"
 #include "core/secrets/redactor.hpp"
 #include "core/transport/target.hpp"
@@ -74,7 +76,9 @@ int main(int argc, char** argv) {
       if (args[0] == s.name) return s.run({args.begin() + 1, args.end()}, plugins);
     return drover::cli::run_adhoc_command(args, plugins);
   } catch (const drover::Fatal& e) {
-    std::cerr << "ERROR! " << drover::secrets::Redactor::global().mask(e.what()) << "\n";
+    const std::string message = "ERROR! " + drover::secrets::Redactor::global().mask(e.what());
+    std::cerr << message << "\n";
+    drover::output::LogFile::write(message);
     return static_cast<int>(e.code());
   } catch (const std::exception& e) {
     std::cerr << "ERROR! unexpected error: " << drover::secrets::Redactor::global().mask(e.what()) << "\n";

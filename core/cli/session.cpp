@@ -1,23 +1,30 @@
 #include "core/cli/session.hpp"
 
 #include <csignal>
+#include <iostream>
 #include <unistd.h>
 
 #include "core/output/display.hpp"
 #include "core/output/callback_table.hpp"
+#include "core/output/log_file.hpp"
 
 namespace drover::cli {
 
 namespace {
 
+// The first SIGINT or SIGTERM stops the run (no new task; the runners on the targets are told to
+// stop; the recap prints; exit 99); the second ends the process at once (the targets' runners
+// see their channels close and stop on their own).
 void on_sigint(int) {
-  if (exec::g_interrupted.exchange(true)) _exit(static_cast<int>(ExitCode::interrupted));
+  if (g_interrupted.exchange(true)) _exit(static_cast<int>(ExitCode::interrupted));
   const char msg[] = "\n [ERROR]: User interrupted execution\n";
   (void)!write(STDERR_FILENO, msg, sizeof msg - 1);
 }
 
 std::unique_ptr<output::EventBus> make_bus(const exec::RunOptions& o, bool adhoc, output::CallbackTable callbacks) {
   config::Config& cfg = cli_config();
+  if (const std::string warning = output::LogFile::open(cfg.get("defaults.log_path")); !warning.empty())
+    std::cerr << "[WARNING]: " << warning << "\n";
   std::string stdout_name = adhoc && !cfg.get_truthy("defaults.bin_ansible_callbacks")
                                 ? "minimal"
                                 : cfg.get("defaults.stdout_callback");
@@ -76,6 +83,7 @@ void install_interrupt_handler() {
   sa.sa_handler = on_sigint;
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
 }
 
 }  // namespace drover::cli

@@ -22,7 +22,7 @@ struct Session {
 // selects the minimal stdout callback unless configured otherwise.
 std::unique_ptr<Session> make_session(const RunFlags& flags, bool adhoc, const Plugins& plugins);
 
-// Installs the SIGINT handler that stops new work (exit 99).
+// Installs the SIGINT and SIGTERM handler that stops the run (exit 99); a second signal exits at once.
 void install_interrupt_handler();
 
 }  // namespace drover::cli

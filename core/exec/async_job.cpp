@@ -12,13 +12,6 @@ namespace drover::exec {
 
 namespace {
 
-// Sleeps `seconds`, in short steps so that Ctrl-C is not kept waiting.
-void sleep_unless_interrupted(std::int64_t seconds) {
-  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-  while (!g_interrupted && std::chrono::steady_clock::now() < until)
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-}
-
 std::int64_t int_field(const Value& result, std::string_view key) {
   const Value* v = result.find(key);
   if (!v) return 0;
@@ -73,7 +66,7 @@ Value poll_async_job(const Value& started, std::int64_t async_seconds, std::int6
   if (!started.find("ansible_job_id")) return action::failed_result("No job id was returned by the async task");
   Value answer = Value::map();
   for (std::int64_t time_left = async_seconds; time_left > 0 && !g_interrupted;) {
-    sleep_unless_interrupted(poll);
+    sleep_unless_interrupted(static_cast<double>(poll));
     try {
       answer = status("status");
     } catch (const connection::Unreachable&) {

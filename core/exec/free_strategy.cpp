@@ -52,6 +52,7 @@ void FreeStrategy::run() {
   // submits, not the size of the play.
   std::size_t in_flight = 0;
   for (;;) {
+    if (g_interrupted) throw RunInterrupted{};
     if (in_flight == 0 && m_unreachable == m_hosts.size()) {
       m_bus.on_no_hosts_remaining();
       break;
@@ -84,9 +85,10 @@ void FreeStrategy::run() {
       if (m_idle.empty() || m_end_play) break;
       continue;  // host_pinned let a waiting host in
     }
-    process(m_pool.next_result());
+    process(next_outcome(m_pool));
     --in_flight;
     while (auto more = m_pool.try_next_result()) {
+      if (more->interrupted) throw RunInterrupted{};
       process(std::move(*more));
       --in_flight;
     }

@@ -105,7 +105,7 @@ void PlayExecutor::run_include(const playbook::Task& task, const Frame& frame, c
   });
   std::vector<TaskOutcome> outcomes;
   for (std::size_t i = 0; i < hosts.size(); ++i) {
-    TaskOutcome o = m_pool.next_result();
+    TaskOutcome o = next_outcome(m_pool);
     show_include_outcome(o, info, frame);
     outcomes.push_back(std::move(o));
   }

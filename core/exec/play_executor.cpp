@@ -135,6 +135,7 @@ bool tags_selected(const std::vector<std::string>& tags, const std::vector<std::
 
 void PlayExecutor::run_list(const std::vector<playbook::Task>& tasks, const Frame& frame) {
   for (const auto& task : tasks) {
+    if (g_interrupted) throw RunInterrupted{};
     if (m_end_play) return;
     if (active_hosts().empty()) return;
     if (task.is_block()) {
@@ -256,7 +257,7 @@ void PlayExecutor::run_meta_task(const playbook::Task& task, const Frame& frame,
     m_bus.on_task_start(info);
     if (ignores_when) warn_once(task.args.get_string("_raw_params") + " task does not support when conditional");
     m_pool.submit([run = TaskRun{run_task, frame.vars, h, &m_ctx, is_handler, frame.include_vars}] { return execute_task(run); });
-    TaskOutcome o = m_pool.next_result();
+    TaskOutcome o = next_outcome(m_pool);
     if (o.status != Status::ok && o.status != Status::changed) {
       output::HostResult hr{o.host, info, o.status, o.result};
       hr.counted = o.status != Status::skipped;
@@ -336,6 +337,7 @@ void PlayExecutor::change_inventory(TaskOutcome& o, const TaskRun& run) {
 void PlayExecutor::run_task(const playbook::Task& task, const Frame& frame, bool is_handler,
                             const std::vector<HostState*>& hosts) {
   if (hosts.empty()) return;
+  if (g_interrupted) throw RunInterrupted{};
   if (task.action == "meta") return run_meta_task(task, frame, is_handler, hosts);
   if (is_dynamic_include(task.action)) return run_include(task, frame, hosts);
   if (!step_allows(task, is_handler)) return;
@@ -367,7 +369,7 @@ void PlayExecutor::run_task(const playbook::Task& task, const Frame& frame, bool
   const bool changes_inventory = task.action == "add_host" || task.action == "group_by";
   std::vector<TaskOutcome> outcomes;
   for (std::size_t i = 0; i < targets.size(); ++i) {
-    TaskOutcome o = m_pool.next_result();
+    TaskOutcome o = next_outcome(m_pool);
     if (submitted < targets.size()) submit_next();
     if (!changes_inventory) emit_outcome(o, info, frame);
     outcomes.push_back(std::move(o));

@@ -9,6 +9,7 @@
 
 #include "core/exec/strategy.hpp"
 #include "core/output/display.hpp"
+#include "core/output/log_file.hpp"
 #include "core/playbook/serial.hpp"
 #include "core/secrets/vars_file.hpp"
 #include "core/template/ansible_support.hpp"
@@ -19,8 +20,6 @@
 namespace drover::exec {
 
 namespace fs = std::filesystem;
-
-std::atomic<bool> g_interrupted{false};
 
 namespace {
 
@@ -272,7 +271,12 @@ PlayEnd run_batch(const playbook::Play& play, const std::string& strategy, const
     };
   ctx.fact_cache = &fact_cache;
   std::unique_ptr<PlayExecutor> executor = make_strategy(strategy, play, ctx, *rc.bus, pool, *hostvars, batch);
-  executor->run();
+  try {
+    executor->run();
+  } catch (const RunInterrupted&) {
+    pool.drain();  // the jobs still running point into this play's state
+    return PlayEnd::ended;
+  }
   return executor->end();
 }
 
@@ -354,6 +358,7 @@ ExitCode run_playbook(const playbook::Playbook& pb, RunContext& rc) {
     }
   }
   registry.close_all();
+  if (g_interrupted) output::LogFile::write("[ERROR]: User interrupted execution");  // the handler printed it
   bus.emit_stats();
   bus.on_playbook_end();
   if (start_at.pending() && !g_interrupted)

@@ -9,14 +9,16 @@
 #include "core/error.hpp"
 #include "core/exec/play_context.hpp"
 #include "core/exec/run_options.hpp"
+#include "core/interrupt.hpp"
 #include "core/inventory/inventory.hpp"
 #include "core/output/event_bus.hpp"
 #include "core/playbook/task.hpp"
 
 namespace drover::exec {
 
-// Set by the SIGINT handler: no new task starts; running ones finish; the recap prints; exit 99.
-extern std::atomic<bool> g_interrupted;
+// g_interrupted (core/interrupt.hpp), set by the SIGINT/SIGTERM handler: no new task starts,
+// running ones are stopped on their targets, the recap prints, exit 99.
+using drover::g_interrupted;
 
 // What a run is given: the drover executable fills it from the command line and the built-in
 // plugins; unit tests fill it with fakes (an action table of their own, Targets over a fake

@@ -8,6 +8,7 @@
 
 #include "core/exec/async_job.hpp"
 #include "core/exec/keywords.hpp"
+#include "core/interrupt.hpp"
 #include "core/secrets/redactor.hpp"
 #include "core/transport/runner_client.hpp"
 #include "core/value/json.hpp"
@@ -301,7 +302,7 @@ private:
       if (until_holds(scope, result)) return result;
       if (attempt < allowed) {
         record_retry(templar, result, allowed);
-        std::this_thread::sleep_for(std::chrono::duration<double>(delay));
+        if (!sleep_unless_interrupted(delay)) throw Interrupted();
       }
     }
     result.mutable_map().set("attempts", allowed - 1);
@@ -732,7 +733,7 @@ private:
     LoopTotals totals;
     Map facts_from_items;
     for (std::size_t i = 0; i < items.size(); ++i) {
-      if (i > 0 && pause > 0) std::this_thread::sleep_for(std::chrono::duration<double>(pause));
+      if (g_interrupted || (i > 0 && pause > 0 && !sleep_unless_interrupted(pause))) throw Interrupted();
       m_item_index = i;
       Value r = run_item(items, i, facts_from_items, hide);
       Status st = status_of(r);
@@ -833,9 +834,21 @@ Value reevaluate_when(const TaskRun& run, Value result) {
   return e.reevaluate_when(std::move(result));
 }
 
+// A task that starts after Ctrl-C runs nothing; one that was running when it came (its runner
+// stopped: Interrupted) or that finished after it is not reported: Ansible shows neither.
 TaskOutcome execute_task(const TaskRun& run) {
-  Executor e(run);
-  return e.execute();
+  TaskOutcome o;
+  o.host = run.host->name;
+  o.interrupted = true;
+  if (g_interrupted) return o;
+  try {
+    Executor e(run);
+    o = e.execute();
+  } catch (const Interrupted&) {
+    o.interrupted = true;
+  }
+  if (g_interrupted) o.interrupted = true;
+  return o;
 }
 
 }  // namespace drover::exec

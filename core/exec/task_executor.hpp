@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/exec/play_context.hpp"
+#include "core/interrupt.hpp"
 #include "core/output/callback.hpp"
 
 namespace drover::exec {
@@ -34,7 +35,21 @@ struct TaskOutcome {
   };
   std::vector<Retry> retries;
   std::string facts_host;                 // delegate_facts: the host the facts belong to; empty: this one
+  bool interrupted = false;               // the run was interrupted before or while it ran: not
+                                          // shown, not counted (the strategy stops; RunInterrupted)
 };
+
+// Thrown by a strategy that met an interrupted outcome or the interrupt flag: the play ends
+// there (run_playbook prints the recap and exits 99).
+struct RunInterrupted {};
+
+// The pool's next outcome; throws RunInterrupted for an outcome the interrupt cut short.
+template <typename Pool>
+TaskOutcome next_outcome(Pool& pool) {
+  TaskOutcome o = pool.next_result();
+  if (o.interrupted) throw RunInterrupted{};
+  return o;
+}
 
 struct TaskRun {
   const playbook::Task* task = nullptr;

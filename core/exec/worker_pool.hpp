@@ -47,6 +47,14 @@ public:
     return r;
   }
 
+  // Waits until every submitted job has finished and drops their results: what an interrupted
+  // strategy does before the state its jobs point into goes away.
+  void drain() {
+    std::unique_lock lock(m_mutex);
+    m_results_cv.wait(lock, [this] { return m_jobs.empty() && m_busy == 0; });
+    m_results.clear();
+  }
+
   // A finished job's result if there is one now, else nullopt (does not wait).
   std::optional<Result> try_next_result() {
     std::lock_guard lock(m_mutex);
@@ -66,13 +74,15 @@ private:
         if (m_jobs.empty()) return;
         job = std::move(m_jobs.front());
         m_jobs.pop_front();
+        ++m_busy;
       }
       Result r = job();
       {
         std::lock_guard lock(m_mutex);
         m_results.push_back(std::move(r));
+        --m_busy;
       }
-      m_results_cv.notify_one();
+      m_results_cv.notify_all();
     }
   }
 
@@ -82,6 +92,7 @@ private:
   std::deque<Result> m_results;
   std::vector<std::thread> m_threads;
   bool m_stopping = false;
+  int m_busy = 0;  // jobs running now
 };
 
 }  // namespace drover::exec

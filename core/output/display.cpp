@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "core/output/log_file.hpp"
 #include "core/secrets/redactor.hpp"
 #include "core/value/boolean.hpp"
 
@@ -114,6 +115,7 @@ Display::Display(const CallbackOptions& options)
 void Display::display(std::string_view text, std::string_view code, bool to_stderr) {
   std::string masked = secrets::Redactor::global().mask(text);
   if (!masked.empty() && masked.back() == '\n') masked.pop_back();
+  LogFile::write(masked);
   if (m_color && !code.empty()) masked = colorize_text(masked, code);
   masked += '\n';
   std::ostream& os = to_stderr ? *m_err : *m_out;

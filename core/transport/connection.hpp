@@ -43,6 +43,12 @@ struct ConnectionSpec {
   bool host_key_checking = true;
   std::string known_hosts_file;  // empty = ~/.ssh/known_hosts
   int timeout_s = 10;            // connect timeout
+  // Keepalive for a peer that stops answering (OpenSSH's ServerAliveInterval/CountMax, from the
+  // ssh args): after `server_alive_interval_s` seconds without a byte from the host a keepalive
+  // asks for an answer; `server_alive_count_max` of them unanswered make the host unreachable.
+  // 0 turns it off. drover's default is on (OpenSSH's is off): a silent host never hangs a run.
+  int server_alive_interval_s = 15;
+  int server_alive_count_max = 3;
   std::string proxy_jump;        // [user@]host[:port][,more hops], as OpenSSH's -J
   std::string password;          // ansible_ssh_pass / ansible_password; empty = keys only
   std::string ssh_config_file;   // empty = ~/.ssh/config; "none" = read no user config
@@ -65,7 +71,8 @@ struct ConnectionDefaults {
 // ansible_host_key_checking (also ansible_ssh_host_key_checking), ansible_timeout; then
 // ~/.ssh/config (Port and User when the vars give none) and the defaults.
 // `-o Key=Value` options libssh honours: UserKnownHostsFile, StrictHostKeyChecking,
-// IdentityFile, IdentitiesOnly, ProxyJump, ConnectTimeout, Port, User (also `-J`, `-p`, `-i`,
+// IdentityFile, IdentitiesOnly, ProxyJump, ConnectTimeout, Port, User, ServerAliveInterval,
+// ServerAliveCountMax (also `-J`, `-p`, `-i`,
 // `-l`); anything else adds a one-line warning to spec.warnings.
 // A localhost name (localhost, 127.0.0.1, ::1) with no ansible_connection becomes "local" only
 // when `implicit_localhost` is set (the implicit localhost, as Ansible does).
@@ -104,7 +111,9 @@ public:
   // Starts a long-lived command with line I/O.
   virtual std::unique_ptr<Process> spawn(const std::string& command) = 0;
   // Writes `data` to `remote_path` atomically (a temp name in the same folder, chmod `mode`,
-  // rename); creates the parent folder (mode 0700) when missing. Throws std::runtime_error
+  // rename) and verified: the temp copy gets the final name only when its size and sha256 match
+  // `data`, so an upload cut short never leaves a partial file under `remote_path`; creates the
+  // parent folder (mode 0700) when missing. Throws std::runtime_error
   // with the remote stderr when the write fails, Unreachable when the host is lost.
   virtual void upload(std::string_view data, const std::string& remote_path, int mode) = 0;
   virtual void close() = 0;

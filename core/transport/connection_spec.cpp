@@ -86,7 +86,7 @@ std::vector<std::string> ssh_arg_words(const std::string& text) {
 // What the ssh args say, before merging: the first value of each option wins.
 struct SshArgs {
   std::optional<std::string> user, known_hosts, proxy_jump;
-  std::optional<int> port, timeout;
+  std::optional<int> port, timeout, alive_interval, alive_count;
   std::optional<bool> strict, identities_only;
   std::vector<std::string> identity_files;
 };
@@ -117,6 +117,11 @@ void apply_option(SshArgs& a, const std::string& key, const std::string& value,
     if (!n || *n <= 0) warn_bad();
     else if (k == "port" && !a.port) a.port = n;
     else if (k == "connecttimeout" && !a.timeout) a.timeout = n;
+  } else if (k == "serveraliveinterval" || k == "serveralivecountmax") {
+    auto n = parse_int(value);
+    if (!n || *n < 0) warn_bad();
+    else if (k == "serveraliveinterval" && !a.alive_interval) a.alive_interval = n;
+    else if (k == "serveralivecountmax" && !a.alive_count) a.alive_count = n;
   } else if (k == "user") {
     if (!a.user) a.user = value;
   } else {
@@ -247,6 +252,8 @@ ConnectionSpec spec_from_vars(const std::string& host, const Value& vars, const 
   else if (args.timeout)
     spec.timeout_s = *args.timeout;
 
+  spec.server_alive_interval_s = args.alive_interval.value_or(spec.server_alive_interval_s);
+  spec.server_alive_count_max = args.alive_count.value_or(spec.server_alive_count_max);
   spec.proxy_jump = args.proxy_jump.value_or("");
   spec.password = var_string(vars, {"ansible_ssh_pass", "ansible_password", "ansible_ssh_password"}).value_or("");
   if (spec.connection == "ssh") read_ssh_config(spec, !port, !user);

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "core/interrupt.hpp"
 #include "core/value/json.hpp"
 
 namespace drover::transport {
@@ -9,6 +10,7 @@ namespace {
 
 constexpr std::size_t k_tail_lines = 20;
 constexpr int k_prompt_poll_ms = 50;  // how often the hello wait looks at stderr for a become prompt
+constexpr int k_interrupt_poll_ms = 200;  // how often a wait for an answer looks at g_interrupted
 
 std::string last_lines(const std::string& text, std::size_t count) {
   std::size_t end = text.size();
@@ -97,7 +99,11 @@ Value Runner::request(Value message) {
   const std::string line = to_json(Value(std::move(m))).dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
   m_process->write(line);
   for (;;) {
-    auto answer = m_process->read_line(-1);
+    auto answer = m_process->read_line(k_interrupt_poll_ms);
+    if (!answer && !m_process->exited()) {
+      if (g_interrupted) stop_for_interrupt();
+      continue;
+    }
     if (!answer) died("running a module");
     auto v = parse_line(*answer);
     if (!v) continue;  // not a protocol line: the runner never writes those, but be lenient
@@ -130,6 +136,14 @@ void Runner::exit() {
   }
   m_process->close();
   m_process.reset();
+}
+
+// Closing the runner's stdin (the channel's EOF and close) is its stop signal while it runs a
+// request: it kills the module's processes, removes its temp files and exits (docs/protocol.md).
+void Runner::stop_for_interrupt() {
+  m_process->close();
+  m_process.reset();
+  throw Interrupted();
 }
 
 void Runner::died(const std::string& doing) {

@@ -51,7 +51,8 @@ public:
   // Sends one request and waits for its response; returns the `result` map. `extra` holds more
   // request fields (docs/protocol.md: async, timeout), or is null.
   // Throws RunnerFailure when the runner dies or answers nonsense, RunnerTimeout when the runner
-  // killed the module for its timeout, Unreachable.
+  // killed the module for its timeout, Unreachable; Interrupted (core/interrupt.hpp) when the run
+  // was interrupted while waiting: the runner was told to stop and this Runner is finished.
   Value call(const std::string& module, const Value& args, bool check, bool diff, const Value& environment,
              const Value& extra = Value());
   // {"op":"exit"}, a short wait for the answer, then the process is released. Never throws.
@@ -63,6 +64,7 @@ private:
   Value request(Value message);
   void answer_prompts(const BecomePrompt& become, std::size_t& answered);
   [[noreturn]] void died(const std::string& doing);
+  [[noreturn]] void stop_for_interrupt();
   std::string stderr_tail();
 
   std::unique_ptr<connection::Process> m_process;

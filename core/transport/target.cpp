@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/fs.hpp"
+#include "core/interrupt.hpp"
 #include "core/secrets/crypto.hpp"
 #include "core/transport/runner_client.hpp"
 
@@ -23,13 +24,16 @@ std::string machine() {
   return ::uname(&u) == 0 ? u.machine : "unknown";
 }
 
-// Shell builtins only when the runner is cached (the warm path: no process besides the shell, since
-// process creation dominates first contact); `uname -m` runs only before an upload. A cached runner
-// is named by its sha256, so it was checked for this architecture when it was uploaded.
-std::string probe_command(const std::string& sha) {
+// The warm path runs one process besides the shell (`wc -c`: process creation dominates first
+// contact); `uname -m` runs only before an upload. A cached runner counts as present only when
+// its size is the size of this drover's runner: a truncated copy (an upload cut short by an older
+// drover, a full disk, a hand edit) reads as absent and is replaced, never executed. Uploads are
+// checked against the sha256 before they get the final name (SshConnection::upload).
+std::string probe_command(const std::string& sha, std::size_t size) {
   const std::string runner = "\"$HOME/.cache/drover/" + sha + "/" + k_runner_name + "\"";
   const std::string p = k_probe_prefix;
-  return "if [ -x " + runner + " ]; then printf '" + p + "home=%s\\n" + p + "runner=present\\n' \"$HOME\"; " +
+  return "if [ -x " + runner + " ] && [ \"$(wc -c < " + runner + " 2>/dev/null)\" -eq " + std::to_string(size) +
+         " ] 2>/dev/null; then printf '" + p + "home=%s\\n" + p + "runner=present\\n' \"$HOME\"; " +
          "else printf '" + p + "arch=%s\\n" + p + "home=%s\\n" + p + "runner=absent\\n' \"$(uname -m)\" \"$HOME\"; fi";
 }
 
@@ -54,7 +58,9 @@ Value failed_result(const std::string& msg, const std::string& stderr_tail = {},
 RunnerBinary RunnerBinary::at(const std::string& path) {
   RunnerBinary b;
   b.path = path;
-  b.sha256 = secrets::hex_encode(secrets::sha256(read_file_or_fatal(path)));
+  const std::string content = read_file_or_fatal(path);
+  b.sha256 = secrets::hex_encode(secrets::sha256(content));
+  b.size = content.size();
   b.arch = machine();
   return b;
 }
@@ -87,7 +93,7 @@ Target::~Target() { close(); }
 void Target::ensure_connected() { m_connection->connect(); }
 
 Target::Probe Target::probe() {
-  const connection::ExecResult r = m_connection->exec(probe_command(m_binary.sha256));
+  const connection::ExecResult r = m_connection->exec(probe_command(m_binary.sha256, m_binary.size));
   Probe p;
   bool have_runner_line = false;
   std::istringstream lines(r.out);
@@ -123,7 +129,14 @@ void Target::bootstrap() {
                           "");
     m_runner_path = p.home + "/.cache/drover/" + m_binary.sha256 + "/" + k_runner_name;
     if (!p.runner_present) {
-      m_connection->upload(m_binary.read_content(), m_runner_path, 0700);
+      // The file is read again for the upload: it must still be the runner this run started with
+      // (a rebuild or an upgrade meanwhile would put other content under this hash's name).
+      const std::string content = m_binary.read_content();
+      if (content.size() != m_binary.size || secrets::hex_encode(secrets::sha256(content)) != m_binary.sha256)
+        throw RunnerFailure(m_binary.path + " changed since this run started (rebuilt or upgraded?): its sha256 is no "
+                                "longer " + m_binary.sha256 + "; run drover again",
+                            "");
+      m_connection->upload(content, m_runner_path, 0700);
       ++m_uploads;
     }
   }
@@ -170,11 +183,16 @@ Value Target::run(const ModuleCall& call) {
     } catch (const RunnerFailure&) {
       m_runners.erase(runner_key(call.become));  // the next call starts a fresh one
       throw;
+    } catch (const Interrupted&) {
+      m_runners.erase(runner_key(call.become));  // stopped on the target already
+      throw;
     }
   } catch (const connection::Unreachable&) {
     reset();
     throw;
   } catch (const RunnerTimeout&) {
+    throw;
+  } catch (const Interrupted&) {
     throw;
   } catch (const RunnerFailure& f) {
     return failed_result(f.what(), f.stderr_tail(), f.rc());

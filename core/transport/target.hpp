@@ -3,8 +3,10 @@
 //
 // The bootstrap, on first use (see docs/connections.md):
 //   1. ONE probe command: `uname -m`, `id -u`, `$HOME`, and whether
-//      ~/.cache/drover/<sha256>/drover-modules is already there;
-//   2. upload of the runner only when it is absent (temp name, chmod 0700, rename: atomic);
+//      ~/.cache/drover/<sha256>/drover-modules is already there with the runner's size;
+//   2. upload of the runner only when it is absent or of another size (temp name, size and
+//      sha256 checked on the target, chmod 0700, rename: a half-written runner never has the
+//      final name);
 //   3. `<runner> --serve` started once (per become user, through the become method: sudo, su)
 //      and kept for the run.
 // Over the local connection the runner is started from its path on the control node: no probe,
@@ -28,6 +30,7 @@ struct RunnerBinary {
   std::string path;    // drover-modules on the control node
   std::string sha256;  // hex digest of its content: its version, and its folder on targets
   std::string arch;    // the machine it runs on (uname -m of the control node)
+  std::size_t size = 0;  // bytes: the probe's cheap check of a cached copy
   // `drover-modules` beside the running executable (/proc/self/exe), else $DROVER_MODULES_BIN.
   // Computed once per process (later calls return the same value). Throws std::runtime_error
   // saying where it looked when there is none.

@@ -1,5 +1,8 @@
 // Writing a file so that readers see the old content or the new, never half: a temp file in the
-// same directory, fsync, rename over the destination, fsync of the directory.
+// same directory, fsync, rename over the destination, fsync of the directory. The temp file
+// (`.NAME.drover-XXXXXX`) is removed when the write is abandoned, when the runner is stopped
+// (modules/util/interrupt.hpp), and — after a SIGKILL, which nothing can catch — by the next
+// write to the same destination (a temp file is flock'ed by its writer while it lives).
 #pragma once
 
 #include <string>
@@ -11,7 +14,8 @@ namespace drover::modules {
 // AtomicFile removes the temp file and leaves `dest` untouched (e.g. when validation fails).
 class AtomicFile {
 public:
-  // Creates the temp file. Throws ModuleFailure when the directory is missing or not writable.
+  // Creates the temp file and removes the stale ones of `dest` that no live writer holds. Throws
+  // ModuleFailure when the directory is missing or not writable.
   explicit AtomicFile(std::string dest);
   ~AtomicFile();
   AtomicFile(const AtomicFile&) = delete;
@@ -28,6 +32,8 @@ public:
   void commit();
 
 private:
+  void remove_stale_temp_files(const std::string& prefix) const;
+
   std::string m_dest;
   std::string m_temp;
   int m_fd = -1;

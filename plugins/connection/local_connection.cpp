@@ -95,6 +95,9 @@ public:
 
   void close() override {
     close_fd(m_in);
+    // Nobody reads its answers any more: a runner in the middle of a request (an interrupted
+    // run) sees that, stops its module's processes and removes its temp files.
+    close_fd(m_out);
     if (!m_child.valid()) return;
     // The runner exits on EOF; give it a moment, then make sure it is gone (no zombies).
     std::error_code ec;

@@ -2,10 +2,15 @@
 
 #include <poll.h>
 
+#include <libssh/server.h>  // ssh_send_keepalive, a client call declared there
+
 #include <chrono>
 #include <filesystem>
 #include <mutex>
 #include <sstream>
+
+#include "core/interrupt.hpp"
+#include "core/secrets/crypto.hpp"
 
 namespace drover::connection {
 namespace {
@@ -83,6 +88,7 @@ bool drain_stream(SshConnection& conn, ssh_channel ch, std::string& buf, bool is
   for (;;) {
     int n = ssh_channel_read_nonblocking(ch, chunk, sizeof chunk, is_stderr ? 1 : 0);
     if (n > 0) {
+      conn.heard();
       buf.append(chunk, static_cast<std::size_t>(n));
       if (bounded && is_stderr && buf.size() > k_stderr_keep) buf.erase(0, buf.size() - k_stderr_keep);
       continue;
@@ -100,11 +106,13 @@ class SshProcess : public Process {
 public:
   SshProcess(SshConnection& conn, ssh_channel ch) : m_conn(conn), m_channel(ch), m_generation(conn.generation()) {}
 
-  // For exec: closes stdin, collects both streams to their end and the exit status.
+  // For exec: closes stdin, collects both streams to their end and the exit status. An interrupt
+  // throws Interrupted and the channel closes (an upload cut short that way removes its copy).
   ExecResult run_to_end() {
     ssh_channel_send_eof(m_channel);
     bool err_open = true;
     while (!m_stdout_done || err_open) {
+      if (g_interrupted) throw Interrupted();
       if (err_open) err_open = drain_stream(m_conn, m_channel, m_err_all, true, false);
       if (!m_stdout_done) m_stdout_done = !drain_stream(m_conn, m_channel, m_out, false);
       if (!m_stdout_done || err_open) m_conn.wait_readable(k_max_wait_slice_ms);
@@ -223,11 +231,39 @@ void SshConnection::lost(const std::string& what) {
                     (detail.empty() ? "" : " (" + detail + ")"));
 }
 
+void SshConnection::heard() {
+  m_last_heard = std::chrono::steady_clock::now();
+  m_unanswered_keepalives = 0;
+}
+
+// OpenSSH's ServerAliveInterval: silence for an interval sends a keepalive that wants a reply
+// (the reply, like any byte from the host, makes the socket readable: heard()); CountMax of them
+// unanswered and another interval of silence mean the host is gone. Sent before the poll, so the
+// reply wakes this very wait.
+void SshConnection::keep_alive() {
+  if (m_spec.server_alive_interval_s <= 0) return;
+  const auto now = std::chrono::steady_clock::now();
+  const auto interval = std::chrono::seconds(m_spec.server_alive_interval_s);
+  if (now - std::max(m_last_heard, m_last_keepalive) < interval) return;
+  if (m_unanswered_keepalives >= m_spec.server_alive_count_max)
+    lost("Timeout, server " + m_spec.address + " not responding (no answer to " + std::to_string(m_unanswered_keepalives) +
+         " keepalives " + std::to_string(m_spec.server_alive_interval_s) + " s apart: ServerAliveInterval, ServerAliveCountMax)");
+  // Nonblocking: libssh sends the request and returns; a call that finds the last reply
+  // consumes it instead of sending, hence the second call.
+  ssh_set_blocking(m_session, 0);
+  ssh_send_keepalive(m_session);
+  ssh_send_keepalive(m_session);
+  ssh_set_blocking(m_session, 1);
+  m_last_keepalive = now;
+  ++m_unanswered_keepalives;
+}
+
 void SshConnection::wait_readable(int timeout_ms) {
   if (!m_session) lost("the connection was closed");
+  keep_alive();
   pollfd fd{ssh_get_fd(m_session), POLLIN, 0};
   if (fd.fd < 0) lost("the connection was closed");
-  ::poll(&fd, 1, timeout_ms);
+  if (::poll(&fd, 1, timeout_ms) > 0) heard();
 }
 
 void SshConnection::set_options() {
@@ -267,6 +303,7 @@ void SshConnection::connect() {
          ssh_get_error(m_session));
   verify_host_key();
   authenticate();
+  heard();
 }
 
 void SshConnection::verify_host_key() {
@@ -352,15 +389,28 @@ std::unique_ptr<Process> SshConnection::spawn(const std::string& command) {
   return std::make_unique<SshProcess>(*this, open_channel(command));
 }
 
-void SshConnection::upload(std::string_view data, const std::string& remote_path, int mode) {
+// The content goes through `cat` into a temp name beside the destination, and gets the final name
+// only once its size (and, where the target has sha256sum, its sha256) matches what was sent: a
+// client killed mid-upload leaves `cat` a short file at end of input, which is removed, never
+// renamed. Concurrent uploads of the same file each write their own temp name ($$) and rename
+// the same verified content.
+std::string upload_command(const std::string& remote_path, int mode, std::size_t size, const std::string& sha256) {
   const std::size_t slash = remote_path.rfind('/');
   const std::string dir = slash == std::string::npos ? "." : remote_path.substr(0, slash);
   char mode_text[8];
   std::snprintf(mode_text, sizeof mode_text, "%04o", mode & 07777);
-  const std::string command = "umask 077 && mkdir -p " + shell_quote(dir) + " && t=" + shell_quote(remote_path) +
-                              ".tmp.$$ && { cat > \"$t\" && chmod " + mode_text + " \"$t\" && mv -f \"$t\" " +
-                              shell_quote(remote_path) + " || { rm -f \"$t\"; exit 1; }; }";
-  ExecResult r = exec(command, data);
+  const std::string verify = "[ \"$(wc -c < \"$t\")\" -eq " + std::to_string(size) +
+                             " ] && { ! command -v sha256sum >/dev/null 2>&1 || [ \"$(sha256sum < \"$t\" | cut -c1-64)\" = " +
+                             sha256 + " ]; }";
+  return "umask 077 && mkdir -p " + shell_quote(dir) + " && t=" + shell_quote(remote_path) + ".tmp.$$ && { cat > \"$t\" && " +
+         verify + " && chmod " + mode_text + " \"$t\" && mv -f \"$t\" " + shell_quote(remote_path) +
+         " || { rm -f \"$t\"; echo 'the copy on the target is incomplete or differs (expected " + std::to_string(size) +
+         " bytes, sha256 " + sha256 + "); removed it' >&2; exit 1; }; }";
+}
+
+void SshConnection::upload(std::string_view data, const std::string& remote_path, int mode) {
+  const std::string sha = secrets::hex_encode(secrets::sha256(data));
+  ExecResult r = exec(upload_command(remote_path, mode, data.size(), sha), data);
   if (r.rc != 0)
     throw std::runtime_error("cannot write " + remote_path + " on " + m_spec.inventory_name + " (rc=" +
                              std::to_string(r.rc) + "): " + r.err);

@@ -12,6 +12,7 @@
 // - Processes spawned here borrow the session: close them before the connection.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 
 #include <libssh/libssh.h>
@@ -19,6 +20,11 @@
 #include "core/transport/connection.hpp"
 
 namespace drover::connection {
+
+// The shell command behind SshConnection::upload (the data on its stdin): writes a temp name
+// beside `remote_path`, checks the copy's size and sha256 (when the target has sha256sum), then
+// chmods and renames it; a short or different copy is removed and the command exits 1.
+std::string upload_command(const std::string& remote_path, int mode, std::size_t size, const std::string& sha256);
 
 class SshConnection : public Connection {
 public:
@@ -39,8 +45,12 @@ public:
   // Changes whenever the session is closed: channels of an older generation were freed with it.
   std::uint64_t generation() const { return m_generation; }
   [[noreturn]] void lost(const std::string& what);
-  // Waits until the session's socket is readable or timeout_ms passes (< 0: forever).
+  // Waits until the session's socket is readable or timeout_ms passes (< 0: forever); sends the
+  // keepalives of the spec's ServerAliveInterval, and throws Unreachable (lost) when
+  // ServerAliveCountMax of them went unanswered.
   void wait_readable(int timeout_ms);
+  // Something arrived from the host: it is alive.
+  void heard();
 
 private:
   void set_options();
@@ -49,10 +59,13 @@ private:
   std::string destination() const;  // "[host]:port" or "host", as OpenSSH names it
   [[noreturn]] void fail(const std::string& message);
   ssh_channel open_channel(const std::string& command);
+  void keep_alive();
 
   ConnectionSpec m_spec;
   ssh_session m_session = nullptr;
   std::uint64_t m_generation = 0;
+  std::chrono::steady_clock::time_point m_last_heard{}, m_last_keepalive{};
+  int m_unanswered_keepalives = 0;
 };
 
 }  // namespace drover::connection

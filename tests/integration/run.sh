@@ -7,7 +7,7 @@
 #                                                      in drover's place: proves the playbooks and the
 #                                                      expected outputs are right (slow: ~3 min)
 # Cases: provision unreachable failing local adhoc static differential types keywords execution errors
-#        secrets roles scripts http transfer async vars synchronize
+#        secrets roles scripts http transfer async vars synchronize faults
 #
 # Brings up a 20-host fleet (fleet.sh), plus one extra inventory host on a closed port for the
 # unreachable case, runs the cases, prints PASS/FAIL/SKIP per case (with the diff of expected vs
@@ -25,7 +25,7 @@ readonly k_expected=$k_here/expected
 readonly k_hosts=20
 readonly k_timeout=300           # seconds for any single drover invocation
 readonly k_ansible_timeout=3600  # Ansible on 20 hosts takes minutes on a loaded 2-core machine
-readonly k_all_cases="provision unreachable failing local adhoc static differential types keywords execution errors secrets roles scripts http transfer async vars synchronize"
+readonly k_all_cases="provision unreachable failing local adhoc static differential types keywords execution errors secrets roles scripts http transfer async vars synchronize faults"
 
 g_mode=drover                    # drover | ansible
 g_build=""
@@ -35,6 +35,8 @@ g_work=""
 g_roots=()                       # per-run target folders to remove on exit
 g_root=""                        # the last one made by new_root
 g_failed=0
+g_pid=0                          # a drover started in the background (faults)
+g_rc=0                           # its exit code
 
 usage() { awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0" >&2; exit 5; }
 
@@ -836,6 +838,276 @@ case_secrets() {
     if [[ -n $leaked ]]; then
         echo "    plaintext secrets found in files written on the control node:"; printf '      %s\n' $leaked; bad=1
     fi
+    return "$bad"
+}
+
+# ---------------------------------------------------------------------------------------------
+# faults: what breaks mid-run (playbooks/faults/hold.yml holds every host in a `sleep` while the
+# case breaks something). Each scenario checks the exit code, the recap, that the run ended long
+# before the hold would have (never hangs), and that no runner, command or temp file is left on the
+# targets (pgrep on the target side: the fleet shares this machine).
+
+# wait_files FILE...: up to 60 s until every FILE exists and is not empty
+wait_files() {
+    local i f missing
+    for (( i = 0; i < 600; i++ )); do
+        missing=0
+        for f in "$@"; do [[ -s $f ]] || missing=1; done
+        (( missing == 0 )) && return 0
+        sleep 0.1
+    done
+    echo "    timed out waiting for: $*"
+    return 1
+}
+
+# wait_output OUT REGEX: up to 60 s until a line of OUT matches REGEX
+wait_output() {
+    local i
+    for (( i = 0; i < 600; i++ )); do
+        grep -qE -- "$2" "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "    timed out waiting for /$2/ in ${1#"$g_work/"}"
+    return 1
+}
+
+# no_process WHAT PATTERN: within 10 s no process of the fleet user matches PATTERN (pgrep -f)
+no_process() {
+    local i
+    for (( i = 0; i < 100; i++ )); do
+        pgrep -u "$FLEET_USER" -f -- "$2" > /dev/null || return 0
+        sleep 0.1
+    done
+    echo "    $1 still running on the target: $(pgrep -a -u "$FLEET_USER" -f -- "$2" | head -3 | tr '\n' ';')"
+    return 1
+}
+
+# start_drover OUT ARGS...: drover ARGS in the background (its pid in g_pid), output in OUT
+start_drover() {
+    local out=$1; shift
+    (cd "$g_work" && exec env -u ANSIBLE_CONFIG NO_COLOR=1 "$g_drover" "$@") > "$out" 2>&1 &
+    g_pid=$!
+}
+
+# finish_drover SECONDS: waits up to SECONDS for $g_pid; its exit code in g_rc (124: still
+# running, then killed)
+finish_drover() {
+    local i
+    for (( i = 0; i < $1 * 10; i++ )); do
+        kill -0 "$g_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "$g_pid" 2>/dev/null; then kill -9 "$g_pid"; wait "$g_pid" 2>/dev/null || true; g_rc=124; return; fi
+    g_rc=0
+    wait "$g_pid" || g_rc=$?
+}
+
+# recap_line HOST OK CHANGED UNREACHABLE FAILED: one line of Ansible's PLAY RECAP
+recap_line() {
+    printf '%-26s : ok=%-4s changed=%-4s unreachable=%-4s failed=%-4s skipped=%-4s rescued=%-4s ignored=%-4s\n' \
+        "$1" "$2" "$3" "$4" "$5" 0 0 0
+}
+
+# expect_recap_lines OUT LINE...: the recap is exactly these lines
+expect_recap_lines() {
+    local out=$1; shift
+    local want; want=$(printf '%s\n' "$@")
+    local got; got=$(recap "$out")
+    [[ $got == "$want" ]] && return 0
+    echo "    PLAY RECAP differs (--- expected, +++ actual):"
+    diff -u <(printf '%s\n' "$want") <(printf '%s\n' "$got") | sed '1,2d;s/^/      /' || true
+    return 1
+}
+
+# no_temp_files ROOT: no drover temp file (.NAME.drover-XXXXXX, runner uploads) under ROOT
+no_temp_files() {
+    local left; left=$(find "$1" -name '.*.drover-*' -o -name '*.tmp.*' 2>/dev/null)
+    [[ -z $left ]] && return 0
+    echo "    temp files left: $left"
+    return 1
+}
+
+g_fault_inventory=""
+# fault_run NAME HOLD VICTIM ARGS...: starts hold.yml on host01-03 in the background (output in
+# $g_work/faults-NAME.out, target files in a new root $g_root)
+fault_run() {
+    local name=$1 hold=$2 victim=$3; shift 3
+    new_root "$FLEET_HOME" "$FLEET_USER"
+    local extra=(-e "fleet_root=$g_root" -e "hold=$hold")
+    [[ -n $victim ]] && extra+=(-e "victim=$victim")
+    start_drover "$g_work/faults-$name.out" playbook -i "$g_fault_inventory" -l host01,host02,host03 \
+        "${extra[@]}" "$@" "$k_playbooks/faults/hold.yml"
+}
+
+# Ctrl-C, SIGTERM: no new task, the held command and its runner stopped, the recap of what ran, 99
+fault_interrupt() {  # fault_interrupt NAME SIGNAL HOLD
+    local name=$1 sig=$2 hold=$3 bad=0 out=$g_work/faults-$1.out
+    fault_run "$name" "$hold" host02; local root=$g_root
+    wait_files "$root/host02.runner" && wait_output "$out" '^changed: \[host03\]' && wait_output "$out" '^changed: \[host01\]' || bad=1
+    local runner; runner=$(cat "$root/host02.runner" 2>/dev/null)
+    local start=$SECONDS
+    kill "-$sig" "$g_pid"
+    finish_drover 20
+    expect_rc "$name" 99 "$g_rc" || bad=1
+    (( SECONDS - start < 10 )) || { echo "    $name: drover took $(( SECONDS - start )) s to stop"; bad=1; }
+    expect_line "$out" 'User interrupted execution' 1 || bad=1
+    expect_recap_lines "$out" "$(recap_line host01 1 1 0 0)" "$(recap_line host03 1 1 0 0)" || bad=1
+    no_process "$name: the held command" "sleep $hold" || bad=1
+    local i; for (( i = 0; i < 50; i++ )); do kill -0 "$runner" 2>/dev/null || break; sleep 0.1; done
+    if [[ -z $runner ]] || kill -0 "$runner" 2>/dev/null; then echo "    $name: host02's runner ($runner) still runs"; bad=1; fi
+    ls "$root"/*.after > /dev/null 2>&1 && { echo "    $name: a task ran after the interrupt"; bad=1; }
+    no_temp_files "$root" || bad=1
+    (( bad == 0 )) || show_output "$out"
+    return "$bad"
+}
+
+# A second Ctrl-C ends drover at once; the targets' runners see their client gone and stop.
+fault_double_interrupt() {
+    local bad=0 out=$g_work/faults-double.out
+    fault_run double 43 ""; local root=$g_root
+    wait_files "$root/host01.runner" "$root/host02.runner" "$root/host03.runner" || bad=1
+    kill -INT "$g_pid"; sleep 0.05; kill -INT "$g_pid"
+    finish_drover 5
+    expect_rc "second Ctrl-C" 99 "$g_rc" || bad=1
+    no_process "after a second Ctrl-C: the held commands" "sleep 43" || bad=1
+    (( bad == 0 )) || show_output "$out"
+    return "$bad"
+}
+
+# A host whose sshd session stops answering (SIGSTOP) is UNREACHABLE after the keepalives; the
+# others finish. Then its sshd goes on, finds the client gone, and its runner stops too.
+fault_blackhole() {
+    local bad=0 out=$g_work/faults-blackhole.out
+    local args; args="-o UserKnownHostsFile=$FLEET_KNOWN_HOSTS -o StrictHostKeyChecking=yes -o ServerAliveInterval=1 -o ServerAliveCountMax=2"
+    fault_run blackhole 44 host02 -e "{\"ansible_ssh_common_args\": \"$args\"}"; local root=$g_root
+    wait_files "$root/host02.sshd" "$root/host02.runner" || bad=1
+    local sshd; sshd=$(cat "$root/host02.sshd" 2>/dev/null)
+    kill -STOP "$sshd"
+    finish_drover 30
+    kill -CONT "$sshd" 2>/dev/null || true
+    expect_rc "blackhole" 4 "$g_rc" || bad=1
+    expect_line "$out" '^fatal: \[host02\]: UNREACHABLE! => .*Timeout, server 127\.[0-9.]+ not responding' 1 || bad=1
+    expect_recap_lines "$out" "$(recap_line host01 2 2 0 0)" "$(recap_line host02 0 0 1 0)" "$(recap_line host03 2 2 0 0)" || bad=1
+    no_process "after the blackhole: the held command" "sleep 44" || bad=1
+    (( bad == 0 )) || show_output "$out"
+    return "$bad"
+}
+
+# A host whose sshd session dies mid-task is UNREACHABLE; its runner stops (its client is gone).
+fault_sshd_dies() {
+    local bad=0 out=$g_work/faults-sshd.out
+    fault_run sshd 45 host03; local root=$g_root
+    wait_files "$root/host03.sshd" "$root/host03.runner" || bad=1
+    kill -KILL "$(cat "$root/host03.sshd")"
+    finish_drover 30
+    expect_rc "sshd killed" 4 "$g_rc" || bad=1
+    expect_line "$out" '^fatal: \[host03\]: UNREACHABLE!' 1 || bad=1
+    expect_recap_lines "$out" "$(recap_line host01 2 2 0 0)" "$(recap_line host02 2 2 0 0)" "$(recap_line host03 0 0 1 0)" || bad=1
+    no_process "after its sshd died: the held command" "sleep 45" || bad=1
+    (( bad == 0 )) || show_output "$out"
+    return "$bad"
+}
+
+# A runner killed mid-task fails that task (MODULE FAILURE with the exit); the others finish.
+fault_runner_killed() {
+    local bad=0 out=$g_work/faults-runner.out
+    fault_run runner 46 host01; local root=$g_root
+    wait_files "$root/host01.runner" || bad=1
+    kill -KILL "$(cat "$root/host01.runner")"
+    finish_drover 30
+    pkill -u "$FLEET_USER" -f 'sleep 46' || true  # SIGKILL leaves the command: nothing can stop that
+    expect_rc "runner killed" 2 "$g_rc" || bad=1
+    expect_line "$out" '^fatal: \[host01\]: FAILED! => .*MODULE FAILURE: the drover-modules runner exited' 1 || bad=1
+    expect_recap_lines "$out" "$(recap_line host01 0 0 0 1)" "$(recap_line host02 2 2 0 0)" "$(recap_line host03 2 2 0 0)" || bad=1
+    (( bad == 0 )) || show_output "$out"
+    return "$bad"
+}
+
+# The runner cache: a truncated cached runner is replaced (never run), an upload cut short by a
+# killed drover leaves no runner and no temp file, two runs on a cold cache both succeed. Also:
+# the next write to a file removes the temp file a killed writer left, and DROVER_LOG_PATH logs.
+fault_runner_cache() {
+    local bad=0 out sha cache size
+    sha=$(sha256sum < "$g_runner" | cut -c1-64); size=$(stat -c %s "$g_runner")
+    cache=$FLEET_HOME/.cache/drover/$sha
+    # truncated
+    [[ -f $cache/drover-modules ]] || { echo "    no cached runner at $cache"; return 1; }
+    truncate -s 4096 "$cache/drover-modules"
+    out=$g_work/faults-truncated.out; g_rc=0
+    (cd "$g_work" && env -u ANSIBLE_CONFIG NO_COLOR=1 DROVER_LOG_PATH="$g_work/faults.log" "$g_drover" host01 \
+        -i "$g_fault_inventory" -m ping) > "$out" 2>&1 || g_rc=$?
+    expect_rc "truncated runner" 0 "$g_rc" || { bad=1; show_output "$out"; }
+    [[ $(stat -c %s "$cache/drover-modules") == "$size" ]] || { echo "    the truncated runner was not replaced"; bad=1; }
+    grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8},[0-9]{3} p=[0-9]+ u=[^ ]+ n=ansible \| host01 \| SUCCESS => \{' "$g_work/faults.log" \
+        || { echo "    DROVER_LOG_PATH: no record of the ping in Ansible's format"; bad=1; }
+    # an upload cut short
+    rm -rf "$cache"
+    start_drover "$g_work/faults-killed-upload.out" host01 -i "$g_fault_inventory" -m ping
+    local i; for (( i = 0; i < 300; i++ )); do compgen -G "$cache/drover-modules.tmp.*" > /dev/null && break; sleep 0.01; done
+    kill -9 "$g_pid"; wait "$g_pid" 2>/dev/null || true
+    sleep 1
+    if [[ -e $cache/drover-modules && $(stat -c %s "$cache/drover-modules") != "$size" ]]; then
+        echo "    a killed upload left a partial runner under the final name"; bad=1
+    fi
+    no_temp_files "$cache" || bad=1
+    # two runs on a cold cache
+    rm -rf "$cache"
+    local pid1 rc1=0 rc2=0
+    start_drover "$g_work/faults-concurrent-1.out" 'host01:host02:host03:host04' -i "$g_fault_inventory" -m ping; pid1=$g_pid
+    start_drover "$g_work/faults-concurrent-2.out" 'host01:host02:host03:host04' -i "$g_fault_inventory" -m ping
+    wait "$pid1" || rc1=$?
+    wait "$g_pid" || rc2=$?
+    expect_rc "first concurrent run" 0 "$rc1" || { bad=1; show_output "$g_work/faults-concurrent-1.out"; }
+    expect_rc "second concurrent run" 0 "$rc2" || { bad=1; show_output "$g_work/faults-concurrent-2.out"; }
+    [[ $(sha256sum < "$cache/drover-modules" | cut -c1-64) == "$sha" ]] || { echo "    the cached runner is not the uploaded one"; bad=1; }
+    no_temp_files "$cache" || bad=1
+    # a temp file left by a writer killed mid-copy goes with the next write to the file
+    new_root "$FLEET_HOME" "$FLEET_USER"; local root=$g_root
+    head -c 100000 /dev/zero > "$root/.data.txt.drover-Ab12Cd"; chown "$FLEET_USER" "$root/.data.txt.drover-Ab12Cd"
+    out=$g_work/faults-stale.out; g_rc=0
+    (cd "$g_work" && env -u ANSIBLE_CONFIG NO_COLOR=1 "$g_drover" host01 -i "$g_fault_inventory" -m copy \
+        -a "content=new dest=$root/data.txt") > "$out" 2>&1 || g_rc=$?
+    expect_rc "copy beside a stale temp file" 0 "$g_rc" || { bad=1; show_output "$out"; }
+    [[ $(cat "$root/data.txt" 2>/dev/null) == new ]] || { echo "    copy did not write data.txt"; bad=1; }
+    no_temp_files "$root" || bad=1
+    return "$bad"
+}
+
+# A full disk (a 64 KiB tmpfs in a private mount namespace, as root): a copy that does not fit
+# fails, and leaves the old file and no temp file.
+fault_full_disk() {
+    if [[ $(id -u) -ne 0 ]] || ! unshare -m true 2>/dev/null; then echo "    (full disk: needs root and mount namespaces; skipped)"; return 0; fi
+    local dir=$g_work/full-disk out rc=0
+    mkdir -p "$dir/mnt"
+    { printf '{"dest": "%s", "content": "' "$dir/mnt/data.txt"; head -c 200000 /dev/zero | tr '\0' x; printf '"}'; } > "$dir/args.json"
+    cat > "$dir/run.sh" <<'SCRIPT'
+set -e
+dir=$1 runner=$2
+mount -t tmpfs -o size=64k none "$dir/mnt"
+echo old > "$dir/mnt/data.txt"
+"$runner" copy "$dir/args.json"
+echo "content=$(cat "$dir/mnt/data.txt") files=$(ls -A "$dir/mnt" | tr '\n' ' ')"
+SCRIPT
+    out=$(unshare -m bash "$dir/run.sh" "$dir" "$g_runner" 2>&1) || rc=$?
+    [[ $rc -eq 0 ]] || { echo "    full disk: the test could not run (rc=$rc): $out"; return 1; }
+    local bad=0
+    [[ $out == *'"failed":true'* && $out == *'No space left on device'* ]] || { echo "    full disk: copy did not fail with ENOSPC: ${out:0:300}"; bad=1; }
+    [[ $out == *'content=old files=data.txt ' ]] || { echo "    full disk: the old file or its folder changed: ${out: -200}"; bad=1; }
+    return "$bad"
+}
+
+case_faults() {
+    [[ $g_mode == drover ]] || { echo "    (drover's fault handling; Ansible's differs: docs/differences.md)"; return 77; }
+    g_fault_inventory=$g_work/faults.ini
+    sed -n '/^host0[1-9] /p;/^\[all:vars\]/,$p' "$FLEET_INVENTORY" > "$g_fault_inventory"
+    local bad=0 step
+    for step in "fault_interrupt ctrl-c INT 41" "fault_interrupt sigterm TERM 42" fault_double_interrupt \
+                fault_blackhole fault_sshd_dies fault_runner_killed fault_runner_cache fault_full_disk; do
+        local start=$SECONDS rc=0
+        $step || rc=$?
+        (( rc == 0 )) || { echo "    ^ $step failed"; bad=1; }
+        [[ ${DROVER_IT_VERBOSE:-0} == 1 ]] && echo "    $step: $(( SECONDS - start ))s"
+    done
     return "$bad"
 }
 

@@ -294,9 +294,7 @@ private:
     static const transport::RunnerBinary binary = [] {
       const auto p = std::filesystem::temp_directory_path() / ("drover-exec-fake-runner-" + std::to_string(::getpid()));
       std::ofstream(p) << "#!/bin/false\n";
-      transport::RunnerBinary b;
-      b.path = p.string();
-      b.sha256 = "feedc0de";
+      transport::RunnerBinary b = transport::RunnerBinary::at(p.string());  // its real sha256 and size
       b.arch = "x86_64";
       return b;
     }();

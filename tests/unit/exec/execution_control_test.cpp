@@ -619,3 +619,60 @@ TEST_CASE("--step asks before each task: no skips it on every host, continue sto
   CHECK(h.events() == Lines{"PLAY [web]", "TASK [one]", "ok: [web1]", "ok: [web2]", "TASK [three 3]", "ok: [web1]",
                             "ok: [web2]", "TASK [four]", "ok: [web1]", "ok: [web2]", "PLAY [web1]"});
 }
+
+namespace {
+
+// Ctrl-C while `host` runs its module: the run's flag is set as the module answers.
+void interrupt_during(ExecHarness& h, const std::string& host) {
+  h.host(host).respond = [](const std::string&, const Value&) {
+    g_interrupted = true;
+    return Value(Map{{"changed", true}});
+  };
+}
+
+}  // namespace
+
+TEST_CASE("regression: after Ctrl-C no new task starts, the interrupted result is not shown, exit 99") {
+  for (const char* strategy : {"linear", "free"}) {
+    CAPTURE(strategy);
+    ExecHarness h;
+    interrupt_during(h, "web2");
+    const ExitCode code = h.run(std::string(R"(
+- hosts: all
+  gather_facts: false
+  strategy: )") + strategy + R"(
+  tasks:
+    - {name: one, ok: }
+    - {name: two, ok: }
+- hosts: all
+  gather_facts: false
+  tasks:
+    - {name: next play, ok: }
+)");
+    g_interrupted = false;
+    CHECK(code == ExitCode::interrupted);
+    CHECK(count_of(h.events(), "ok: [web1]") <= 2);
+    CHECK(std::find(h.events().begin(), h.events().end(), "changed: [web2]") == h.events().end());
+    CHECK(std::find(h.events().begin(), h.events().end(), "TASK [next play]") == h.events().end());
+    if (std::string(strategy) == "linear")
+      CHECK(h.events() == Lines{"PLAY [all]", "TASK [one]", "ok: [web1]"});
+  }
+}
+
+TEST_CASE("an interrupt during a loop stops before the next item") {
+  ExecHarness h;
+  int items_run = 0;
+  h.host("web1").respond = [&items_run](const std::string&, const Value&) {
+    if (++items_run == 2) g_interrupted = true;
+    return Value(Map{{"changed", false}});
+  };
+  const ExitCode code = h.run(R"(
+- hosts: web1
+  gather_facts: false
+  tasks:
+    - {name: loop, ok: , loop: [1, 2, 3, 4]}
+)");
+  g_interrupted = false;
+  CHECK(code == ExitCode::interrupted);
+  CHECK(items_run == 2);
+}

@@ -151,3 +151,19 @@ TEST_CASE("shell_quote survives single quotes") {
   CHECK(shell_quote("a b") == "'a b'");
   CHECK(shell_quote("it's") == "'it'\\''s'");
 }
+
+TEST_CASE("ServerAliveInterval and ServerAliveCountMax set the keepalive; drover's default is on") {
+  auto defaults = spec_from_vars("h", Value::map(), no_user_config(), false);
+  CHECK(defaults.server_alive_interval_s == 15);
+  CHECK(defaults.server_alive_count_max == 3);
+  auto spec = spec_from_vars("h", vars({{"ansible_ssh_common_args", "-o ServerAliveInterval=2 -o ServerAliveCountMax=1"},
+                                        {"ansible_ssh_extra_args", "-o ServerAliveInterval=9"}}),
+                             no_user_config(), false);
+  CHECK(spec.server_alive_interval_s == 2);  // the first value wins, as in OpenSSH
+  CHECK(spec.server_alive_count_max == 1);
+  CHECK(spec.warnings.empty());
+  CHECK(spec_from_vars("h", vars({{"ansible_ssh_common_args", "-o ServerAliveInterval=0"}}), no_user_config(), false)
+            .server_alive_interval_s == 0);
+  auto bad = spec_from_vars("h", vars({{"ansible_ssh_common_args", "-o ServerAliveInterval=soon"}}), no_user_config(), false);
+  CHECK(has_warning_about(bad, "ServerAliveInterval=soon"));
+}

@@ -3,6 +3,7 @@
 // protocol (hello, then one response per request line).
 #pragma once
 
+#include <cstdio>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -25,6 +26,7 @@ struct FakeHost {
   int connects = 0;
   bool down = false;                   // connect() throws Unreachable
   std::string probe_home_override;     // when set, the probe reports this $HOME
+  std::string shell_home;              // when set, the probe really runs in /bin/sh with this $HOME
   int runner_hello_version = 1;
   bool needs_sudo_password = false;    // sudo prompts (marker on stderr) and wants "secret"
   std::string su_password;             // when set, su prompts "Password: " and wants this line
@@ -140,7 +142,8 @@ public:
   }
   connection::ExecResult exec(const std::string& command, std::string_view input = {}) override {
     m_host.commands.push_back(command);
-    if (command.find("drover-probe:") != std::string::npos) return probe(command);
+    if (command.find("drover-probe:") != std::string::npos)
+      return m_host.shell_home.empty() ? probe(command) : run_in_shell(command);
     return {0, "ran: " + command + (input.empty() ? "" : " <<" + std::string(input)), ""};
   }
   std::unique_ptr<connection::Process> spawn(const std::string& command) override {
@@ -157,6 +160,15 @@ public:
   std::string kind() const override { return m_kind; }
 
 private:
+  connection::ExecResult run_in_shell(const std::string& command) {
+    FILE* p = ::popen(("HOME=" + connection::shell_quote(m_host.shell_home) + " /bin/sh -c " +
+                       connection::shell_quote(command)).c_str(), "r");
+    std::string out;
+    char buf[4096];
+    for (std::size_t n; p && (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+    const int status = p ? ::pclose(p) : -1;
+    return {status == 0 ? 0 : 1, out, ""};
+  }
   connection::ExecResult probe(const std::string& command) {
     const std::string home = m_host.probe_home_override.empty() ? m_host.home : m_host.probe_home_override;
     bool present = false;

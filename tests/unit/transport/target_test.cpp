@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/secrets/crypto.hpp"
 #include "core/transport/target.hpp"
 #include "plugins/become/registry.hpp"
 #include "tests/unit/transport/fake_connection.hpp"
@@ -17,13 +18,14 @@ using drover::testing::FakeHost;
 
 namespace {
 
-const std::string k_sha = "ab12cd34ef";
+const std::string k_runner_text = "#!/bin/false\n";
+const std::string k_sha = secrets::hex_encode(secrets::sha256(k_runner_text));  // the Target checks it before an upload
 
 // A stand-in runner file: the Target reads it for the upload.
 std::string fake_runner_file() {
   static const std::string path = [] {
     const auto p = std::filesystem::temp_directory_path() / ("drover-fake-runner-" + std::to_string(::getpid()));
-    std::ofstream(p) << "#!/bin/false\n";
+    std::ofstream(p) << k_runner_text;
     return p.string();
   }();
   return path;
@@ -33,6 +35,7 @@ RunnerBinary fake_binary() {
   RunnerBinary b;
   b.path = fake_runner_file();
   b.sha256 = k_sha;
+  b.size = k_runner_text.size();
   b.arch = "x86_64";
   return b;
 }
@@ -311,4 +314,54 @@ TEST_CASE("raw runs the command without any runner, through sudo when becoming")
   CHECK(become.out == "ran: sudo -H -S -p '' -u 'root' /bin/sh -c 'id -u' <<pw\n");
   CHECK(count_prefix(host.commands, "spawn:") == 0);
   CHECK(count_prefix(host.commands, "upload:") == 0);
+}
+
+namespace {
+
+// A $HOME holding a cached runner of `size` bytes, executable, where the probe looks for it.
+std::string home_with_cached_runner(const std::filesystem::path& home, std::size_t size) {
+  const auto dir = home / ".cache/drover" / k_sha;
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "drover-modules") << std::string(size, 'x');
+  std::filesystem::permissions(dir / "drover-modules", std::filesystem::perms::owner_all);
+  return home.string();
+}
+
+}  // namespace
+
+TEST_CASE("regression: a truncated cached runner reads as absent and is uploaded again, never started first") {
+  const auto home = std::filesystem::temp_directory_path() / ("drover-probe-home-" + std::to_string(::getpid()));
+  FakeHost host = fresh_host();
+  host.shell_home = home_with_cached_runner(home, 5);  // cut short: 5 of 13 bytes
+  host.home = host.shell_home;
+  auto target = target_on(host);
+  CHECK(target->run(call("ping")).get_string("module") == "ping");
+  REQUIRE(host.commands.size() >= 3);
+  CHECK(host.commands[1] == "upload: " + host.home + "/.cache/drover/" + k_sha + "/drover-modules");
+  CHECK(host.commands[2].rfind("spawn: ", 0) == 0);
+  std::filesystem::remove_all(home);
+}
+
+TEST_CASE("a cached runner of the right size is used as it is") {
+  const auto home = std::filesystem::temp_directory_path() / ("drover-probe-home2-" + std::to_string(::getpid()));
+  FakeHost host = fresh_host();
+  host.shell_home = home_with_cached_runner(home, 13);
+  host.home = host.shell_home;
+  auto target = target_on(host);
+  target->run(call("ping"));
+  CHECK(target->uploads() == 0);
+  CHECK(count_prefix(host.commands, "upload:") == 0);
+  std::filesystem::remove_all(home);
+}
+
+TEST_CASE("a runner file that changed since the run started is not uploaded under the old hash") {
+  FakeHost host = fresh_host();
+  RunnerBinary stale = fake_binary();
+  stale.sha256 = std::string(64, 'f');  // what the file hashed to when the run started
+  auto target = std::make_unique<Target>(spec_for("web01"), std::make_unique<FakeConnection>(host), stale,
+                                         become::become_methods());
+  Value r = target->run(call("ping"));
+  CHECK(r.get_truthy("failed"));
+  CHECK(r.get_string("msg").find("changed since this run started") != std::string::npos);
+  CHECK(host.uploads.empty());
 }
