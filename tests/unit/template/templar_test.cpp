@@ -395,6 +395,8 @@ TEST_CASE("a test or filter name no plugin may have is refused with Ansible's pl
         "TemplateSyntaxError: Could not load \"asdf \": 'invalid plugin name: ansible.builtin.asdf '");
   CHECK(error_of("{{ [1] | select('nosuchtest') | list }}") ==
         "template error while templating string: No test named 'nosuchtest'.");
+}
+
 TEST_CASE("regression (fuzz): deep nesting is a template error, not a stack overflow") {
   auto nested = [](int depth, const std::string& open, const std::string& inner, const std::string& close) {
     std::string s;
