@@ -41,6 +41,9 @@ struct ConnectionSpec {
   std::vector<std::string> identity_files;
   bool identities_only = false;
   bool host_key_checking = true;
+  // StrictHostKeyChecking=accept-new (with checking on): an unknown host's key is accepted and
+  // appended to the known_hosts file; a changed key is still refused.
+  bool accept_new_host_keys = false;
   std::string known_hosts_file;  // empty = ~/.ssh/known_hosts
   int timeout_s = 10;            // connect timeout
   std::string proxy_jump;        // [user@]host[:port][,more hops], as OpenSSH's -J
@@ -64,7 +67,8 @@ struct ConnectionDefaults {
 // ansible_ssh_common_args, ansible_ssh_extra_args, ansible_ssh_pass/ansible_password,
 // ansible_host_key_checking (also ansible_ssh_host_key_checking), ansible_timeout; then
 // ~/.ssh/config (Port and User when the vars give none) and the defaults.
-// `-o Key=Value` options libssh honours: UserKnownHostsFile, StrictHostKeyChecking,
+// `-o Key=Value` options libssh honours: UserKnownHostsFile, StrictHostKeyChecking (yes, ask,
+// accept-new, no),
 // IdentityFile, IdentitiesOnly, ProxyJump, ConnectTimeout, Port, User (also `-J`, `-p`, `-i`,
 // `-l`); anything else adds a one-line warning to spec.warnings.
 // A localhost name (localhost, 127.0.0.1, ::1) with no ansible_connection becomes "local" only

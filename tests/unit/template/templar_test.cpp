@@ -376,3 +376,37 @@ TEST_CASE("regression: a no-break space inside a tag is whitespace, as Python's 
   // outside tags it is text like any other
   CHECK(render("a\xc2\xa0{{ name }}") == "a\xc2\xa0web");
 }
+
+// Regression (issue 11): deeply nested expressions overflowed the stack in the parser.
+TEST_CASE("an expression nested thousands deep is a template error, not a stack overflow") {
+  const std::string deep_parens = "{{ " + std::string(10000, '(') + "1" + std::string(10000, ')') + " }}";
+  CHECK(error_of(deep_parens).find("the template nests deeper than 400 levels") != std::string::npos);
+  std::string deep_list = "{{ " + std::string(10000, '[') + std::string(10000, ']') + " }}";
+  CHECK(error_of(deep_list).find("nests deeper than 400 levels") != std::string::npos);
+  std::string long_sum = "{{ 1";
+  for (int i = 0; i < 10000; ++i) long_sum += "+1";
+  CHECK(error_of(long_sum + " }}").find("nests deeper than 400 levels") != std::string::npos);
+  std::string filters = "{{ 'a'";
+  for (int i = 0; i < 10000; ++i) filters += " | upper";
+  CHECK(error_of(filters + " }}").find("nests deeper than 400 levels") != std::string::npos);
+  std::string nots = "{{ ";
+  for (int i = 0; i < 10000; ++i) nots += "not ";
+  CHECK(error_of(nots + "1 }}").find("nests deeper than 400 levels") != std::string::npos);
+  std::string ifs;
+  for (int i = 0; i < 5000; ++i) ifs += "{% if true %}";
+  CHECK(error_of(ifs).find("nests deeper than 400 levels") != std::string::npos);
+  // what Jinja2 itself handles still renders
+  CHECK(render("{{ " + std::string(90, '(') + "7" + std::string(90, ')') + " }}") == "7");
+  std::string sum = "{{ 0";
+  for (int i = 0; i < 300; ++i) sum += "+1";
+  CHECK(render(sum + " }}") == "300");
+}
+
+TEST_CASE("from_json of text nested 30,000 deep is a template error") {
+  Value m = vars();
+  m.mutable_map().set("deep", Value(std::string(30000, '[') + std::string(30000, ']')));
+  MapVariables v(m);
+  Templar t(v);
+  CHECK_THROWS_WITH_AS(t.template_value(Value("{{ deep | from_json }}")),
+                       doctest::Contains("from_json: JSON nested deeper than 1000 levels"), TemplateError);
+}
