@@ -365,6 +365,8 @@ private:
     const action::ActionRow* row = action::find_action(m_play.actions, m_task.action);
     if (!row) return failed_result("couldn't resolve module/action '" + m_task.action + "'");
     Value args = remove_omitted(templar.template_value(m_task.args));
+    // a target may echo a tainted argument back (or print it): mask it before anything runs
+    secrets::Redactor::global().add_marked(args);
     if (!args.is_map()) return failed_result("the arguments of '" + m_task.action + "' must be a mapping");
     const bool check = bool_keyword(templar, "check_mode", m_task.check_mode, m_opts.check);
     m_diff = bool_keyword(templar, "diff", m_task.diff, m_opts.diff);

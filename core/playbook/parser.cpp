@@ -1073,7 +1073,9 @@ void parse_into(Playbook& pb, const std::string& path, LoadState& state, int dep
   if (depth > 32)
     throw Fatal(path + ": import_playbook nests more than 32 levels (an import cycle?)");
   YAML::Node root = load_yaml_file(path);
-  if (root.IsNull()) return;  // an empty playbook runs nothing
+  if (root.IsNull())  // Ansible's AnsibleParserError: exit 4, the path made absolute
+    throw Fatal("Empty playbook, nothing to do: " + fs::weakly_canonical(fs::absolute(path)).string(),
+                ExitCode::host_unreachable);
   if (!root.IsSequence())
     throw SourceError(location_of(root, path), "a playbook must be a list of plays",
                       "start each play with `- hosts: ...`");
@@ -1124,6 +1126,8 @@ std::string short_action_name(std::string_view name) {
 
 Playbook parse_playbook(const std::string& path, const ActionCatalog& known_action, const ParseOptions& options) {
   if (!fs::exists(path)) throw Fatal("the playbook: " + path + " could not be found", ExitCode::error);
+  if (!fs::is_regular_file(path) && !fs::is_fifo(path))
+    throw Fatal("the playbook: " + path + " does not appear to be a file", ExitCode::error);
   Playbook pb;
   pb.path = path;
   pb.dir = fs::absolute(path).parent_path().lexically_normal().string();

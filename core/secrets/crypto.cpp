@@ -96,23 +96,31 @@ std::optional<std::string> hex_digest(std::string_view algorithm, std::string_vi
   return hex_encode(evp_digest(md, data));
 }
 
-std::string hmac_sha256(std::string_view key, std::string_view data) {
+namespace {
+
+std::string hmac(const char* digest, std::size_t size, std::string_view key, std::string_view data) {
   EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
   if (!mac) throw CryptoError("OpenSSL: HMAC unavailable");
   EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(mac);
   EVP_MAC_free(mac);
-  char digest_name[] = "SHA256";
-  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
+  std::string digest_name(digest);
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name.data(), 0),
                          OSSL_PARAM_construct_end()};
-  std::string out(32, '\0');
+  std::string out(size, '\0');
   std::size_t n = 0;
   bool ok = ctx && EVP_MAC_init(ctx, u8(key), key.size(), params) > 0 &&
             EVP_MAC_update(ctx, u8(data), data.size()) > 0 &&
             EVP_MAC_final(ctx, u8(out), &n, out.size()) > 0;
   EVP_MAC_CTX_free(ctx);
-  if (!ok) throw CryptoError("OpenSSL: HMAC-SHA256 failed");
+  if (!ok) throw CryptoError(std::string("OpenSSL: HMAC-") + digest + " failed");
   return out;
 }
+
+}  // namespace
+
+std::string hmac_sha256(std::string_view key, std::string_view data) { return hmac("SHA256", 32, key, data); }
+
+std::string hmac_sha1(std::string_view key, std::string_view data) { return hmac("SHA1", 20, key, data); }
 
 std::string hkdf_sha256(std::string_view ikm, std::string_view salt, std::string_view info,
                         std::size_t length) {

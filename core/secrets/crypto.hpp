@@ -27,6 +27,7 @@ std::string sha512(std::string_view data);
 // "sha1", "sha256", "sha512", ...) in lowercase hex; nullopt for a name OpenSSL does not know.
 std::optional<std::string> hex_digest(std::string_view algorithm, std::string_view data);
 std::string hmac_sha256(std::string_view key, std::string_view data);
+std::string hmac_sha1(std::string_view key, std::string_view data);  // hashed known_hosts names
 std::string hkdf_sha256(std::string_view ikm, std::string_view salt, std::string_view info,
                         std::size_t length);
 std::string scrypt(std::string_view passphrase, std::string_view salt, std::uint64_t n,

@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "core/fs.hpp"
+#include "core/secrets/redactor.hpp"
 
 namespace drover::secrets {
 namespace {
@@ -25,6 +26,11 @@ void add_text(Keyring& ring, const std::string& text, const std::string& source)
 
 }  // namespace
 
+const std::vector<std::string>& secret_environment_variables() {
+  static const std::vector<std::string> names{"DROVER_AGE_KEY", "SOPS_AGE_KEY"};
+  return names;
+}
+
 std::vector<X25519Identity> read_identity_file(const std::string& path) {
   std::string text = read_file_or_fatal(path, "the age key file");
   try {
@@ -36,8 +42,8 @@ std::vector<X25519Identity> read_identity_file(const std::string& path) {
 
 Keyring load_keyring() {
   Keyring ring;
-  for (const char* var : {"DROVER_AGE_KEY", "SOPS_AGE_KEY"})
-    if (auto text = env(var); !text.empty()) add_text(ring, text, std::string("$") + var);
+  for (const auto& var : secret_environment_variables())
+    if (auto text = env(var.c_str()); !text.empty()) add_text(ring, text, "$" + var);
   for (const char* var : {"DROVER_AGE_KEY_FILE", "SOPS_AGE_KEY_FILE"}) {
     auto path = env(var);
     if (path.empty()) continue;
@@ -54,6 +60,7 @@ Keyring load_keyring() {
     for (auto& id : read_identity_file(default_file.string())) ring.identities.x25519.push_back(std::move(id));
     ring.sources.push_back(default_file.string());
   }
+  for (const auto& id : ring.identities.x25519) Redactor::global().add(id.str());  // masked if ever printed
   return ring;
 }
 

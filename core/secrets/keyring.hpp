@@ -19,6 +19,11 @@ struct Keyring {
 // holds something that is not an identity.
 Keyring load_keyring();
 
+// The environment variables that carry key material itself (DROVER_AGE_KEY, SOPS_AGE_KEY): the
+// control node's child processes (local connection commands, scripts) run without them unless a
+// task's `environment:` passes them on.
+const std::vector<std::string>& secret_environment_variables();
+
 // Reads an identity file; throws Fatal naming it.
 std::vector<X25519Identity> read_identity_file(const std::string& path);
 

@@ -1,8 +1,13 @@
 #include "core/secrets/redactor.hpp"
 
+#include <sys/prctl.h>
+
 #include <mutex>
 
+#include "core/secrets/crypto.hpp"
 #include "core/value/json.hpp"
+#include "core/value/unicode_case.hpp"
+#include "core/value/url.hpp"
 
 namespace drover::secrets {
 namespace {
@@ -31,12 +36,30 @@ void Redactor::add_form(std::string_view form) {
   m_first_bytes.set(static_cast<unsigned char>(form.front()));
 }
 
+// Once a secret is in memory the process must not dump core (a core file would hold it in
+// plaintext) nor be readable through ptrace by the same user's other processes.
+namespace {
+void keep_out_of_core_dumps() {
+  static std::once_flag once;
+  std::call_once(once, [] { ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); });
+}
+}  // namespace
+
 void Redactor::add(std::string_view secret) {
   if (secret.size() < k_min_length) return;
+  keep_out_of_core_dumps();
   std::unique_lock lock(m_mutex);
   add_form(secret);
   add_form(json_escaped(secret, false));
   add_form(json_escaped(secret, true));
+  // Forms a target's command may print when it transformed the secret where no taint can follow
+  // (`tr a-z A-Z`, `base64`, a URL built in a shell): masked too.
+  add_form(unicode::upper(secret));
+  add_form(unicode::lower(secret));
+  add_form(base64_encode(secret));
+  add_form(base64_encode(std::string(secret) + "\n"));  // `echo "$SECRET" | base64`
+  add_form(url_quote(secret, "/", SpaceAs::percent));
+  add_form(url_quote(secret, "", SpaceAs::plus));
   if (secret.find('\n') != std::string_view::npos) {
     std::size_t start = 0;
     while (start < secret.size()) {

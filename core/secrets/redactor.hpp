@@ -4,8 +4,11 @@
 //
 // What counts as an occurrence (see docs/secrets.md): the secret itself, its JSON-escaped form
 // (results are printed as JSON, so a secret with quotes, backslashes or newlines appears
-// escaped), its \uXXXX form for non-ASCII text, and each line (8+ bytes) of a multi-line secret
-// (diffs and logs print line by line). Secrets shorter than 3 bytes are not registered: masking
+// escaped), its \uXXXX form for non-ASCII text, each line (8+ bytes) of a multi-line secret
+// (diffs and logs print line by line), and the forms a command on a target may turn it into where
+// no taint can follow: upper and lower case, base64 (also of the secret plus echo's newline) and
+// URL-escaped. The first registration makes the process undumpable (PR_SET_DUMPABLE 0): no core
+// file holds a secret. Secrets shorter than 3 bytes are not registered: masking
 // every "1" or "no" in the output would make it unreadable, and such values carry no secrecy.
 // mask() scans the text once; at a position whose byte starts some secret it looks the text up in
 // one hash set per distinct secret length (longest first), so its cost grows with the text and

@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "core/fs.hpp"
+#include "core/secrets/redactor.hpp"
 #include "core/value/text.hpp"
 
 namespace drover::secrets {
@@ -95,6 +96,7 @@ void configure(const SecretsOptions& options) {
   if (secrets.empty())
     if (const char* env = std::getenv("ANSIBLE_VAULT_PASSWORD_FILE"); env && *env)
       secrets.push_back({"default", read_vault_password_file(env, "default")});
+  for (const auto& s : secrets) Redactor::global().add(s.password);  // masked if ever printed
   std::lock_guard lock(g_mutex);
   g_vault_secrets = std::move(secrets);
 }

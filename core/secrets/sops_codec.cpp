@@ -232,7 +232,11 @@ Value parse_sops_document(std::string_view text, SopsFormat format, const std::s
     } catch (const std::exception& e) {
       throw Fatal(file + ": not valid JSON: " + e.what());
     }
-    doc = json_to_sops_value(j);
+    try {
+      doc = json_to_sops_value(j);
+    } catch (const Fatal& e) {  // nested too deep
+      throw Fatal(file + ": " + e.what());
+    }
   } else {
     doc = yaml_node_to_value(parse_yaml(text, file), file);
   }

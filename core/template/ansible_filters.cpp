@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/error.hpp"
 #include "core/secrets/crypto.hpp"
 #include "core/template/ansible_support.hpp"
 #include "core/template/engine.hpp"
@@ -292,6 +293,8 @@ Value from_json(const Value& in, const CallArgs&) {
   try {
     return drover::from_json(Json::parse(python_str(in)));
   } catch (const Json::parse_error& e) {
+    throw TemplateError(std::string("from_json: ") + e.what());
+  } catch (const Fatal& e) {  // nested too deep
     throw TemplateError(std::string("from_json: ") + e.what());
   }
 }

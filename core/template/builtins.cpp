@@ -11,6 +11,7 @@
 #include "core/value/json.hpp"
 #include "core/value/text.hpp"
 #include "core/value/unicode_case.hpp"
+#include "core/value/url.hpp"
 
 namespace drover::tmpl::detail {
 
@@ -639,30 +640,15 @@ Value f_truncate(Context&, const Value& v, const CallArgs& a) {
   return Value(head + end);
 }
 
-std::string url_quote(const std::string& s, const char* safe, bool plus_for_space = false) {
-  std::string out;
-  char buf[4];
-  for (unsigned char c : s) {
-    if (plus_for_space && c == ' ') {
-      out += '+';
-    } else if (std::isalnum(c) || std::strchr("_.-~", c) || (c && std::strchr(safe, c))) {
-      out += static_cast<char>(c);
-    } else {
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
 Value f_urlencode(Context&, const Value& v, const CallArgs&) {
-  if (v.is_string()) return Value(url_quote(v.as_string(), "/"));
+  if (v.is_string()) return Value(url_quote(v.as_string(), "/", SpaceAs::percent));
   std::vector<std::pair<std::string, std::string>> pairs;
   if (v.is_map())
     for (const auto& [k, x] : v.as_map()) pairs.emplace_back(k, to_str(x));
   else
     for (const Value& kv : iterate(v)) pairs.emplace_back(to_str(kv.as_list().at(0)), to_str(kv.as_list().at(1)));
   std::string out;
-  for (const auto& [k, x] : pairs) out += (out.empty() ? "" : "&") + url_quote(k, "", true) + "=" + url_quote(x, "", true);
+  for (const auto& [k, x] : pairs) out += (out.empty() ? "" : "&") + url_quote(k, "", SpaceAs::plus) + "=" + url_quote(x, "", SpaceAs::plus);
   return Value(out);
 }
 

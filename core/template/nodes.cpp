@@ -3,6 +3,7 @@
 #include <shared_mutex>
 #include <unordered_map>
 
+#include "core/value/marks.hpp"
 #include "core/template/objects.hpp"
 
 namespace drover::tmpl::detail {
@@ -50,6 +51,28 @@ Value Context::lookup(std::string_view name) {
 }
 
 // ---------------------------------------------------------------- expressions
+namespace {
+
+// Taint (docs/secrets.md): whatever an expression computes from a secret is secret. A container
+// result that already holds secrets passed them through with their own marks (dict2items,
+// select, a list slice) and is kept as it is; otherwise every string in the result is new text
+// made from the secret (upper, b64encode, split, map('upper')) and is marked.
+Value tainted(Value out) {
+  if (out.is_string()) return out.add_mark(Mark::secret);
+  if ((out.is_list() || out.is_map()) && !out.contains_secret()) return mark_deep(std::move(out), Mark::secret);
+  return out;
+}
+
+bool any_secret(const CallArgs& args) {
+  for (const Value& v : args.positional)
+    if (v.contains_secret()) return true;
+  for (const auto& [k, v] : args.keyword)
+    if (v.contains_secret()) return true;
+  return false;
+}
+
+}  // namespace
+
 Value Name::eval(Context& ctx) const { return ctx.lookup(name); }
 
 const Value* Name::ref(Context& ctx, Value& storage) const {
@@ -111,7 +134,8 @@ const Value* Attr::probe(Context& ctx, Value& storage) const {
 
 Value Item::eval(Context& ctx) const {
   Value o = obj->eval(ctx);
-  return getitem(ctx, o, key->eval(ctx));
+  Value r = getitem(ctx, o, key->eval(ctx));
+  return o.is_string() && o.is_secret() && r.is_string() ? tainted(std::move(r)) : r;
 }
 
 namespace {
@@ -151,7 +175,8 @@ Value SliceExpr::eval(Context& ctx) const {
     auto chars = utf8_chars(o.as_string());
     std::string out;
     walk_slice(static_cast<std::int64_t>(chars.size()), a, b, c, [&](std::size_t i) { out += chars[i]; });
-    return Value(std::move(out));
+    Value r(std::move(out));
+    return o.is_secret() ? tainted(std::move(r)) : r;
   }
   if (o.is_list()) {
     const List& l = o.as_list();
@@ -204,8 +229,9 @@ Value Call::eval(Context& ctx) const {
     if (self->is_string() || self->is_list() || self->is_map()) {
       CallArgs args = eval_args(ctx, this->args);
       bool found = false;
+      bool secret = self->contains_secret() || any_secret(args);
       Value r = call_method(ctx, *self, attr->name, args, &found);
-      if (found) return r;
+      if (found) return secret ? tainted(std::move(r)) : r;
     }
     Value fn = getattr(ctx, *self, attr->name);
     CallArgs args = eval_args(ctx, this->args);
@@ -219,7 +245,11 @@ Value Call::eval(Context& ctx) const {
 Value call_value(Context& ctx, const Value& callee, CallArgs& args) {
   require(callee);
   if (callee.is_object())
-    if (auto* t = as_template_object(callee); t && t->callable()) return t->call(ctx, args);
+    if (auto* t = as_template_object(callee); t && t->callable()) {
+      bool secret = any_secret(args);
+      Value r = t->call(ctx, args);
+      return secret ? tainted(std::move(r)) : r;
+    }
   throw TemplateError("'" + py_type(callee) + "' object is not callable");
 }
 
@@ -244,11 +274,14 @@ std::optional<CallArgs> constant_args(const Args& args) {
 Value FilterExpr::apply(Context& ctx, const Value& in) const {
   CallArgs evaluated;
   const CallArgs& a = constants ? *constants : (evaluated = eval_args(ctx, args));
+  Value r;
   if (builtin) {
     if (!accepts_undefined) require(in);
-    return builtin(ctx, in, a);
+    r = builtin(ctx, in, a);
+  } else {
+    r = apply_filter(ctx, name, in, a);
   }
-  return apply_filter(ctx, name, in, a);
+  return in.contains_secret() || any_secret(a) ? tainted(std::move(r)) : r;
 }
 
 // What a probed input that is missing stands for; `default` and `defined` only ask whether it
@@ -283,6 +316,11 @@ Value TestExpr::eval(Context& ctx) const {
 Value Binary::eval(Context& ctx) const {
   Value a = left->eval(ctx);
   Value b = right->eval(ctx);
+  Value r = apply(a, b);
+  return a.contains_secret() || b.contains_secret() ? tainted(std::move(r)) : r;
+}
+
+Value Binary::apply(const Value& a, const Value& b) const {
   switch (op) {
     case BinOp::add: return py_add(a, b);
     case BinOp::sub: return py_sub(a, b);
@@ -300,7 +338,7 @@ Value Concat::eval(Context& ctx) const {
   bool secret = false;
   for (const auto& p : parts) {
     Value v = p->eval(ctx);
-    secret = secret || v.is_secret();
+    secret = secret || v.contains_secret();
     append_str(out, v);
   }
   Value r(std::move(out));

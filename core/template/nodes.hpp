@@ -98,6 +98,7 @@ struct TestExpr : Expr {
 enum class BinOp : std::uint8_t { add, sub, mul, div, floordiv, mod, pow };
 struct Binary : Expr {
   Value eval(Context& ctx) const override;
+  Value apply(const Value& a, const Value& b) const;
   BinOp op;
   ExprPtr left, right;
 };

@@ -18,6 +18,12 @@ const char* describe(Tok t) {
   }
 }
 
+// How deep a template's tree may nest: brackets, `not`/`-` chains, statement blocks and chains
+// of operators, attributes or filters each add a level, and the tree is built and evaluated
+// recursively, so deeper input would overflow the stack. Jinja2 itself gives up near 100 nested
+// brackets (Python's recursion limit).
+constexpr int k_max_nesting = 400;
+
 class Parser {
 public:
   Parser(std::vector<Token> tokens, std::string name) : m_t(std::move(tokens)), m_name(std::move(name)) {}
@@ -46,25 +52,26 @@ private:
   std::vector<MacroStmt*> m_macros;      // macros being parsed (for caller/varargs/kwargs)
   std::vector<const BlockStmt*> m_blocks;  // blocks parsed so far, in source order
   bool m_has_extends = false;
-  std::size_t m_depth = 0;  // expressions and statements being parsed, outermost first
+  int m_depth = 0;  // the nesting levels open at the current token (see k_max_nesting)
 
-  // Jinja2 stops at Python's recursion limit (about 80 nested parentheses); this recursive
-  // descent, and the evaluator and destructors that walk its tree, would run out of stack in the
-  // thousands of levels (a crash), so a template nested deeper than this is an error.
-  static constexpr std::size_t k_max_nesting = 256;
-  class Nested {
+  // Counts nesting levels for the scope of a parse function; each link() adds one more (a link
+  // of an operator or filter chain).
+  class Nesting {
   public:
-    explicit Nested(Parser& p) : m_p(p) {
-      if (++m_p.m_depth <= k_max_nesting) return;
-      --m_p.m_depth;
-      m_p.fail("expressions and blocks nested too deeply (more than " + std::to_string(k_max_nesting) + " levels)");
+    explicit Nesting(Parser& p) : m_p(p) {}
+    Nesting(const Nesting&) = delete;
+    Nesting& operator=(const Nesting&) = delete;
+    ~Nesting() { m_p.m_depth -= m_links; }
+    void link() {
+      ++m_links;
+      if (++m_p.m_depth > k_max_nesting)
+        m_p.fail("the template nests deeper than " + std::to_string(k_max_nesting) +
+                 " levels (brackets, blocks or chained operators); split it into smaller expressions");
     }
-    ~Nested() { --m_p.m_depth; }
-    Nested(const Nested&) = delete;
-    Nested& operator=(const Nested&) = delete;
 
   private:
     Parser& m_p;
+    int m_links = 0;
   };
 
   const Token& cur() const { return m_t[m_i]; }
@@ -116,6 +123,8 @@ private:
   // ------------------------------------------------------------ statements
   // Parses until a `{% tag %}` with tag in `ends`; leaves m_i at that tag's name.
   Body parse_body(std::initializer_list<const char*> ends) {
+    Nesting nesting(*this);
+    nesting.link();
     Body body;
     while (true) {
       const Token& t = cur();
@@ -194,7 +203,6 @@ private:
         {"set", &Parser::parse_set},     {"with", &Parser::parse_with},
     };
     if (cur().type != Tok::name) fail("tag name expected");
-    Nested nested(*this);
     auto it = k_statements.find(cur().text);
     if (it == k_statements.end()) {
       if (!m_end_stack.empty())
@@ -481,11 +489,17 @@ private:
     return t.type == Tok::string || t.type == Tok::integer || t.type == Tok::floating;
   }
 
-  ExprPtr parse_expression() { return parse_condexpr(); }
+  ExprPtr parse_expression() {
+    Nesting nesting(*this);
+    nesting.link();
+    return parse_condexpr();
+  }
 
   ExprPtr parse_condexpr() {
+    Nesting nesting(*this);
     ExprPtr e = parse_or();
     while (at_name("if")) {
+      nesting.link();
       auto c = node<CondExpr>();
       ++m_i;
       c->then = std::move(e);
@@ -497,8 +511,10 @@ private:
   }
 
   ExprPtr parse_or() {
+    Nesting nesting(*this);
     ExprPtr left = parse_and();
     while (at_name("or")) {
+      nesting.link();
       auto n = node<Logical>();
       ++m_i;
       n->is_and = false;
@@ -510,8 +526,10 @@ private:
   }
 
   ExprPtr parse_and() {
+    Nesting nesting(*this);
     ExprPtr left = parse_not();
     while (at_name("and")) {
+      nesting.link();
       auto n = node<Logical>();
       ++m_i;
       n->left = std::move(left);
@@ -523,7 +541,8 @@ private:
 
   ExprPtr parse_not() {
     if (at_name("not")) {
-      Nested nested(*this);
+      Nesting nesting(*this);
+      nesting.link();
       auto n = node<Not>();
       ++m_i;
       n->operand = parse_not();
@@ -580,8 +599,10 @@ private:
   }
 
   ExprPtr parse_math1() {
+    Nesting nesting(*this);
     ExprPtr left = parse_concat();
     while (at_op("+") || at_op("-")) {
+      nesting.link();
       BinOp op = at_op("+") ? BinOp::add : BinOp::sub;
       int line = cur().line;
       ++m_i;
@@ -602,6 +623,7 @@ private:
   }
 
   ExprPtr parse_math2() {
+    Nesting nesting(*this);
     ExprPtr left = parse_pow();
     while (true) {
       BinOp op;
@@ -610,6 +632,7 @@ private:
       else if (at_op("//")) op = BinOp::floordiv;
       else if (at_op("%")) op = BinOp::mod;
       else return left;
+      nesting.link();
       int line = cur().line;
       ++m_i;
       left = binary(op, std::move(left), parse_pow(), line);
@@ -617,8 +640,10 @@ private:
   }
 
   ExprPtr parse_pow() {
+    Nesting nesting(*this);
     ExprPtr left = parse_unary();
     while (at_op("**")) {
+      nesting.link();
       int line = cur().line;
       ++m_i;
       left = binary(BinOp::pow, std::move(left), parse_unary(), line);
@@ -627,9 +652,10 @@ private:
   }
 
   ExprPtr parse_unary(bool with_filter = true) {
-    Nested nested(*this);
     ExprPtr e;
+    Nesting nesting(*this);
     if (at_op("-") || at_op("+")) {
+      nesting.link();
       auto u = node<Unary>();
       u->negative = at_op("-");
       ++m_i;
@@ -735,7 +761,9 @@ private:
   }
 
   ExprPtr parse_postfix(ExprPtr e) {
+    Nesting nesting(*this);
     while (true) {
+      nesting.link();
       int line = cur().line;
       if (at_op(".")) {
         ++m_i;
@@ -829,7 +857,9 @@ private:
   }
 
   ExprPtr parse_filter_expr(ExprPtr e) {
+    Nesting nesting(*this);
     while (true) {
+      nesting.link();
       if (skip_op("|")) {
         e = parse_filter_call(std::move(e));
       } else if (at_name("is")) {

@@ -10,9 +10,16 @@
 #include <mutex>
 #include <random>
 
+#include <openssl/crypto.h>
+
+#include "core/error.hpp"
 #include "core/fs.hpp"
+#include "core/secrets/redactor.hpp"
+#include "core/secrets/secrets_options.hpp"
+#include "core/secrets/vault.hpp"
 #include "core/template/engine.hpp"
 #include "core/template/render_options.hpp"
+#include "core/value/marks.hpp"
 #include "core/value/python_literal.hpp"
 #include "core/value/python_repr.hpp"
 #include "core/value/text.hpp"
@@ -56,7 +63,8 @@ bool needs_templating(const Value& v) {
 
 bool scan_for_templates(const Value& v) {
   switch (v.kind()) {
-    case Kind::string: return !v.is_unsafe() && Templar::is_template(v.as_string());
+    case Kind::string:
+      return has_mark(v.mark(), Mark::vault) || (!v.is_unsafe() && Templar::is_template(v.as_string()));
     case Kind::list:
       return std::any_of(v.as_list().begin(), v.as_list().end(), needs_templating);
     case Kind::map:
@@ -272,35 +280,6 @@ bool is_string_type_filter(const Expr* e) {
   return false;
 }
 
-bool contains_mark(const Value& v, Mark m) {
-  if (has_mark(v.mark(), m)) return true;
-  if (v.is_list())
-    return std::any_of(v.as_list().begin(), v.as_list().end(), [m](const Value& x) { return contains_mark(x, m); });
-  if (v.is_map())
-    for (const auto& [k, x] : v.as_map())
-      if (contains_mark(x, m)) return true;
-  return false;
-}
-
-// Marks v and every string inside it (wrap_var for unsafe; the redactor's mark for secret).
-Value mark_deep(Value v, Mark m) {
-  if (v.is_list()) {
-    List out;
-    for (const Value& x : v.as_list()) out.push_back(mark_deep(x, m));
-    Value r(std::move(out));
-    r.add_mark(v.mark());
-    r.add_mark(m);
-    return r;
-  }
-  if (v.is_map()) {
-    Map out;
-    for (const auto& [k, x] : v.as_map()) out.set(k, mark_deep(x, m));
-    return Value(std::move(out)).add_mark(m);
-  }
-  v.add_mark(m);
-  return v;
-}
-
 // True when Python's repr of v reads back as v (so Ansible's str()-then-literal_eval round trip
 // is the identity and can be skipped).
 bool round_trips(const Value& v) {
@@ -382,6 +361,22 @@ Value ansible_single_result(Value v, const Expr* expr) {
 
 namespace {
 
+// An inline `!vault` value that reached the engine still encrypted (play, block and task vars,
+// module and set_fact arguments, inventory vars): opened when it is read, as Ansible opens its
+// AnsibleVaultEncryptedUnicode, and secret from then on.
+Value open_inline_vault(const Value& s) {
+  std::string plain;
+  try {
+    plain = secrets::vault_decrypt(s.as_string(), secrets::vault_secrets(), "an inline !vault value");
+  } catch (const Fatal& e) {
+    throw TemplateError(e.what());
+  }
+  secrets::Redactor::global().add(plain);
+  Value out(plain, Mark::secret);
+  OPENSSL_cleanse(plain.data(), plain.size());
+  return out;
+}
+
 // The engine's syntax errors read "template error while templating string: MSG. line N" (parser)
 // or "MSG (line N)" (lexer): Jinja2's message and line, apart.
 std::pair<std::string, int> split_syntax_error(std::string_view what) {
@@ -425,6 +420,7 @@ void Templar::check_syntax(std::string_view text, Expression kind) {
 }
 
 Value Templar::template_string(const Value& s) {
+  if (has_mark(s.mark(), Mark::vault)) return open_inline_vault(s);
   if (s.is_unsafe() || !is_template(s.as_string())) return s;
   const std::string& text = s.as_string();
   // Ansible returns a variable's bool/number/None as it is, without templating

@@ -41,6 +41,9 @@ struct ConnectionSpec {
   std::vector<std::string> identity_files;
   bool identities_only = false;
   bool host_key_checking = true;
+  // StrictHostKeyChecking=accept-new (with checking on): an unknown host's key is accepted and
+  // appended to the known_hosts file; a changed key is still refused.
+  bool accept_new_host_keys = false;
   std::string known_hosts_file;  // empty = ~/.ssh/known_hosts
   int timeout_s = 10;            // connect timeout
   // Keepalive for a peer that stops answering (OpenSSH's ServerAliveInterval/CountMax, from the
@@ -70,9 +73,9 @@ struct ConnectionDefaults {
 // ansible_ssh_common_args, ansible_ssh_extra_args, ansible_ssh_pass/ansible_password,
 // ansible_host_key_checking (also ansible_ssh_host_key_checking), ansible_timeout; then
 // ~/.ssh/config (Port and User when the vars give none) and the defaults.
-// `-o Key=Value` options libssh honours: UserKnownHostsFile, StrictHostKeyChecking,
-// IdentityFile, IdentitiesOnly, ProxyJump, ConnectTimeout, Port, User, ServerAliveInterval,
-// ServerAliveCountMax (also `-J`, `-p`, `-i`,
+// `-o Key=Value` options libssh honours: UserKnownHostsFile, StrictHostKeyChecking (yes, ask,
+// accept-new, no), IdentityFile, IdentitiesOnly, ProxyJump, ConnectTimeout, Port, User,
+// ServerAliveInterval, ServerAliveCountMax (also `-J`, `-p`, `-i`,
 // `-l`); anything else adds a one-line warning to spec.warnings.
 // A localhost name (localhost, 127.0.0.1, ::1) with no ansible_connection becomes "local" only
 // when `implicit_localhost` is set (the implicit localhost, as Ansible does).

@@ -88,6 +88,7 @@ struct SshArgs {
   std::optional<std::string> user, known_hosts, proxy_jump;
   std::optional<int> port, timeout, alive_interval, alive_count;
   std::optional<bool> strict, identities_only;
+  bool accept_new = false;  // StrictHostKeyChecking=accept-new (set with strict)
   std::vector<std::string> identity_files;
 };
 
@@ -99,11 +100,17 @@ void apply_option(SshArgs& a, const std::string& key, const std::string& value,
     if (!a.known_hosts) a.known_hosts = ssh_arg_words(value).empty() ? value : ssh_arg_words(value)[0];
   } else if (k == "stricthostkeychecking") {
     std::string v = lower(value);
-    if (v == "accept-new") v = "no";  // unknown keys accepted; drover records none
-    if (v == "ask") v = "yes";
+    // accept-new: checking stays on for known hosts (a changed key is refused); an unknown key
+    // is recorded. ask: no one is there to ask, so it is yes.
+    const bool accept_new = v == "accept-new";
+    if (accept_new || v == "ask") v = "yes";
     auto b = parse_boolean(v);
-    if (!b) warn_bad();
-    else if (!a.strict) a.strict = b;
+    if (!b) {
+      warn_bad();
+    } else if (!a.strict) {
+      a.strict = b;
+      a.accept_new = accept_new;
+    }
   } else if (k == "identityfile") {
     a.identity_files.push_back(value);
   } else if (k == "identitiesonly") {
@@ -244,6 +251,7 @@ ConnectionSpec spec_from_vars(const std::string& host, const Value& vars, const 
     checking = parse_boolean(*v).value_or(checking);
   // Ansible adds StrictHostKeyChecking=no ahead of the user's args when checking is off.
   spec.host_key_checking = checking ? args.strict.value_or(true) : false;
+  spec.accept_new_host_keys = spec.host_key_checking && args.accept_new;
   spec.known_hosts_file = args.known_hosts.value_or("");
 
   spec.timeout_s = defaults.timeout_s;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "core/error.hpp"
 #include "core/interrupt.hpp"
 #include "core/value/json.hpp"
 
@@ -25,7 +26,11 @@ std::string last_lines(const std::string& text, std::size_t count) {
 std::optional<Value> parse_line(const std::string& line) {
   Json j = Json::parse(line, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return std::nullopt;
-  return from_json(j);
+  try {
+    return from_json(j);
+  } catch (const Fatal& e) {  // nested too deep: a failure of this host, not of the run
+    throw RunnerFailure(std::string("the runner's answer could not be read: ") + e.what(), "");
+  }
 }
 
 }  // namespace

@@ -31,7 +31,15 @@ Json to_json(const Value& v) {
   return nullptr;
 }
 
-Value from_json(const Json& j) {
+namespace {
+
+// How deep JSON may nest on its way to a Value: the conversion recurses (deeper input would
+// overflow the stack), and Python's json gives up near this depth too (its recursion limit).
+constexpr int k_max_json_depth = 1000;
+
+Value from_json_at(const Json& j, int depth) {
+  if (depth > k_max_json_depth)
+    throw Fatal("JSON nested deeper than " + std::to_string(k_max_json_depth) + " levels");
   switch (j.type()) {
     case Json::value_t::null: return Value();
     case Json::value_t::boolean: return Value(j.get<bool>());
@@ -42,23 +50,30 @@ Value from_json(const Json& j) {
     case Json::value_t::array: {
       List l;
       l.reserve(j.size());
-      for (const auto& item : j) l.push_back(from_json(item));
+      for (const auto& item : j) l.push_back(from_json_at(item, depth + 1));
       return Value(std::move(l));
     }
     case Json::value_t::object: {
       Map m;
-      for (auto it = j.begin(); it != j.end(); ++it) m.set(it.key(), from_json(it.value()));
+      for (auto it = j.begin(); it != j.end(); ++it) m.set(it.key(), from_json_at(it.value(), depth + 1));
       return Value(std::move(m));
     }
     default: return Value();
   }
 }
 
+}  // namespace
+
+// Throws Fatal when j nests deeper than k_max_json_depth.
+Value from_json(const Json& j) { return from_json_at(j, 0); }
+
 Value parse_json(std::string_view text, const std::string& what) {
   try {
     return from_json(Json::parse(text));
   } catch (const Json::parse_error& e) {
     throw Fatal(what + ": invalid JSON: " + e.what());
+  } catch (const Fatal& e) {
+    throw Fatal(what + ": " + e.what());
   }
 }
 

@@ -13,9 +13,12 @@ namespace drover {
 using Json = nlohmann::ordered_json;
 
 Json to_json(const Value& v);
+// Throws Fatal when j nests deeper than 1,000 levels (the conversion recurses; Python's json gives
+// up near that depth too).
 Value from_json(const Json& j);
 
-// Parses JSON text; throws Fatal naming `what` (a file name or "-e argument") on bad input.
+// Parses JSON text; throws Fatal naming `what` (a file name or "-e argument") on bad input or on
+// input nested deeper than 1,000 levels.
 Value parse_json(std::string_view text, const std::string& what);
 
 struct JsonStyle {

@@ -1,8 +1,11 @@
 #include "core/value/value.hpp"
 
+#include <algorithm>
 #include <atomic>
 
 #include <cmath>
+
+#include "core/value/marks.hpp"
 
 namespace drover {
 
@@ -41,6 +44,35 @@ std::string Value::get_string(std::string_view key, std::string_view fallback) c
 bool Value::get_truthy(std::string_view key, bool fallback) const {
   const Value* v = find(key);
   return v && !v->is_null() ? v->truthy() : fallback;
+}
+
+bool contains_mark(const Value& v, Mark m) {
+  if (has_mark(v.mark(), m)) return true;
+  if (v.is_list())
+    return std::any_of(v.as_list().begin(), v.as_list().end(), [m](const Value& x) { return contains_mark(x, m); });
+  if (v.is_map())
+    for (const auto& [k, x] : v.as_map())
+      if (contains_mark(x, m)) return true;
+  return false;
+}
+
+Value mark_deep(Value v, Mark m) {
+  if (v.is_list()) {
+    List out;
+    out.reserve(v.as_list().size());
+    for (const Value& x : v.as_list()) out.push_back(mark_deep(x, m));
+    Value r(std::move(out));
+    r.add_mark(v.mark());
+    r.add_mark(m);
+    return r;
+  }
+  if (v.is_map()) {
+    Map out;
+    for (const auto& [k, x] : v.as_map()) out.set(k, mark_deep(x, m));
+    return Value(std::move(out)).add_mark(m);
+  }
+  v.add_mark(m);
+  return v;
 }
 
 bool Value::contains_secret() const {

@@ -3,7 +3,14 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <iostream>
+#include <mutex>
+#include <optional>
+#include <set>
 #include <sstream>
+#include <vector>
+
+#include <yaml-cpp/depthguard.h>
 
 #include "core/fs.hpp"
 #include "core/value/regex.hpp"
@@ -13,6 +20,9 @@ namespace drover {
 namespace {
 
 constexpr std::size_t k_max_nodes = 5'000'000;  // "billion laughs" bound
+// How deep collections may nest: the conversion recurses (yaml-cpp's own parser stops at 2,000),
+// and PyYAML gives up near this depth too (Python's recursion limit).
+constexpr int k_max_depth = 1000;
 
 bool is_null_word(const std::string& s) {
   return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL";
@@ -95,9 +105,31 @@ bool parse_float(const std::string& s, double& out) {
   return true;
 }
 
+std::mutex& warning_mutex() {
+  static std::mutex m;
+  return m;
+}
+
+YamlWarningSink& warning_sink() {
+  static YamlWarningSink s = [](const std::string& m) { std::cerr << "[WARNING]: " << m << "\n"; };
+  return s;
+}
+
+void warn_once(const std::string& message) {
+  static std::set<std::string> seen;
+  YamlWarningSink sink;
+  {
+    std::lock_guard lock(warning_mutex());
+    if (!seen.insert(message).second) return;
+    sink = warning_sink();
+  }
+  sink(message);
+}
+
 struct Converter {
   const std::string& file;
   std::size_t nodes = 0;
+  int depth = 0;  // collections open above the node being converted
   // inside a sequence or mapping tagged !unsafe: every string in it is unsafe (Ansible wraps the
   // whole node), and so is the container, whose keys are then never templated either
   bool in_unsafe = false;
@@ -149,6 +181,13 @@ struct Converter {
     }
   }
 
+  // Ansible's words (AnsibleConstructor.construct_mapping), at the mapping's own position.
+  void warn_duplicate(const YAML::Node& mapping, const std::string& key) {
+    SourceLocation at = location_of(mapping, file);
+    warn_once("While constructing a mapping from " + file + ", line " + std::to_string(at.line) + ", column " +
+              std::to_string(at.column) + ", found a duplicate dict key (" + key + "). Using last defined value only.");
+  }
+
   std::string key_text(const YAML::Node& k) {
     if (k.IsScalar()) {
       Value v = scalar(k);
@@ -184,6 +223,18 @@ struct Converter {
         return Value();
       }
       case YAML::NodeType::Scalar: return scalar(n);
+      default: break;
+    }
+    if (++depth > k_max_depth)
+      fail(n, "the document nests collections deeper than " + std::to_string(k_max_depth) + " levels",
+           "flatten the data; no playbook or vars file needs this depth");
+    Value v = convert_collection(n);
+    --depth;
+    return v;
+  }
+
+  Value convert_collection(const YAML::Node& n) {
+    switch (n.Type()) {
       case YAML::NodeType::Sequence: {
         List l;
         l.reserve(n.size());
@@ -198,17 +249,82 @@ struct Converter {
             merges.push_back(kv.second);
             continue;
           }
-          m.set(key_text(kv.first), convert(kv.second));
+          std::string key = key_text(kv.first);
+          if (m.contains(key)) warn_duplicate(n, key);
+          m.set(key, convert(kv.second));
         }
         for (const auto& src : merges) merge_into(m, src, src);
         return Value(std::move(m));
       }
+      default: return Value();
     }
-    return Value();
   }
 };
 
+// The mark of the quoted scalar that starts last in the text, if any. Each collection is visited
+// once (aliases share their anchor's position), so an alias bomb costs nothing here.
+std::optional<YAML::Mark> last_quoted_scalar(const YAML::Node& root, std::string_view text) {
+  std::optional<YAML::Mark> last;
+  std::set<int> visited;
+  std::vector<YAML::Node> todo{root};
+  auto note = [&](const YAML::Node& n) {
+    const YAML::Mark m = n.Mark();
+    if (m.is_null() || m.pos < 0 || static_cast<std::size_t>(m.pos) >= text.size() || n.Tag() != "!") return;
+    char c = text[static_cast<std::size_t>(m.pos)];
+    if ((c == '"' || c == '\'') && (!last || m.pos > last->pos)) last = m;
+  };
+  while (!todo.empty()) {
+    YAML::Node n = todo.back();
+    todo.pop_back();
+    if (n.IsScalar() || n.IsNull()) {
+      note(n);
+      continue;
+    }
+    if (!n.IsSequence() && !n.IsMap()) continue;
+    if (!n.Mark().is_null() && !visited.insert(n.Mark().pos).second) continue;
+    if (n.IsSequence()) {
+      for (const auto& item : n) todo.push_back(item);
+    } else {
+      for (const auto& kv : n) {
+        todo.push_back(kv.first);
+        todo.push_back(kv.second);
+      }
+    }
+  }
+  return last;
+}
+
+// True when the quoted scalar opening at text[pos] is closed before the end of the text.
+bool quote_closes(std::string_view text, std::size_t pos) {
+  const char quote = text[pos];
+  for (std::size_t i = pos + 1; i < text.size(); ++i) {
+    if (quote == '"' && text[i] == '\\') {
+      ++i;  // an escaped character
+    } else if (text[i] == quote) {
+      if (quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+        ++i;  // '' is a quote inside single quotes
+        continue;
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
+void check_quotes_closed(const YAML::Node& root, std::string_view text, const std::string& file) {
+  auto mark = last_quoted_scalar(root, text);
+  if (!mark || quote_closes(text, static_cast<std::size_t>(mark->pos))) return;
+  throw SourceError({file, mark->line + 1, mark->column + 1},
+                    "YAML syntax error: found unexpected end of stream while scanning a quoted scalar",
+                    "close the quote that opens here; without it the rest of the file is this one string");
+}
+
 }  // namespace
+
+void set_yaml_warning_sink(YamlWarningSink sink) {
+  std::lock_guard lock(warning_mutex());
+  warning_sink() = std::move(sink);
+}
 
 SourceLocation location_of(const YAML::Node& node, const std::string& file) {
   auto mark = node.Mark();
@@ -218,7 +334,13 @@ SourceLocation location_of(const YAML::Node& node, const std::string& file) {
 
 YAML::Node parse_yaml(std::string_view text, const std::string& file) {
   try {
-    return YAML::Load(std::string(text));
+    YAML::Node root = YAML::Load(std::string(text));
+    check_quotes_closed(root, text, file);
+    return root;
+  } catch (const YAML::DeepRecursion& e) {
+    SourceLocation where{file, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1};
+    throw SourceError(where, "the document nests collections deeper than " + std::to_string(e.depth()) + " levels",
+                      "flatten the data; no playbook or vars file needs this depth");
   } catch (const YAML::Exception& e) {
     SourceLocation where{file, e.mark.is_null() ? 0 : e.mark.line + 1,
                          e.mark.is_null() ? 0 : e.mark.column + 1};

@@ -12,6 +12,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/process.hpp>
 
+#include "core/secrets/keyring.hpp"
 #include "core/value/boolean.hpp"
 #include "core/value/python_repr.hpp"
 #include "core/value/shlex.hpp"
@@ -129,8 +130,10 @@ struct Output {
 Output run(const std::vector<std::string>& argv) {
   boost::asio::io_context io;
   std::future<std::string> out, err;
-  bp::child child(argv.front(), bp::args(std::vector<std::string>(argv.begin() + 1, argv.end())), bp::std_in.close(),
-                  bp::std_out > out, bp::std_err > err, io);
+  bp::environment env = boost::this_process::environment();  // without age keys
+  for (const auto& name : secrets::secret_environment_variables()) env.erase(name);
+  bp::child child(argv.front(), bp::args(std::vector<std::string>(argv.begin() + 1, argv.end())), env,
+                  bp::std_in.close(), bp::std_out > out, bp::std_err > err, io);
   io.run();
   child.wait();
   return {child.exit_code(), out.get(), err.get()};

@@ -16,6 +16,8 @@
 
 #include <boost/process.hpp>
 
+#include "core/secrets/keyring.hpp"
+
 namespace drover::connection {
 namespace {
 
@@ -40,8 +42,12 @@ public:
   explicit LocalProcess(const std::string& command) {
     ignore_sigpipe_once();
     bp::pipe in, out, err;
+    // age keys held in drover's environment are not the command's (a task's `environment:` may
+    // pass one on explicitly)
+    bp::environment env = boost::this_process::environment();
+    for (const auto& name : secrets::secret_environment_variables()) env.erase(name);
     try {
-      m_child = bp::child("/bin/sh", std::vector<std::string>{"-c", command}, bp::std_in < in,
+      m_child = bp::child("/bin/sh", std::vector<std::string>{"-c", command}, env, bp::std_in < in,
                           bp::std_out > out, bp::std_err > err);
     } catch (const std::exception& e) {
       throw std::runtime_error("cannot start /bin/sh -c " + command + ": " + e.what());

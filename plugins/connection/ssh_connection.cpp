@@ -6,11 +6,13 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <sstream>
 
 #include "core/interrupt.hpp"
 #include "core/secrets/crypto.hpp"
+#include "plugins/connection/known_hosts.hpp"
 
 namespace drover::connection {
 namespace {
@@ -71,6 +73,7 @@ std::string proxy_command(const ConnectionSpec& spec) {
   };
   std::string cmd = "ssh -o BatchMode=yes";
   if (!spec.host_key_checking) cmd += " -o StrictHostKeyChecking=no";
+  else if (spec.accept_new_host_keys) cmd += " -o StrictHostKeyChecking=accept-new";
   if (!spec.known_hosts_file.empty()) cmd += " -o UserKnownHostsFile=" + shell_quote(spec.known_hosts_file);
   for (const auto& f : spec.identity_files) cmd += " -i " + shell_quote(f);
   if (hops.size() > 1) {
@@ -80,6 +83,43 @@ std::string proxy_command(const ConnectionSpec& spec) {
   }
   cmd += " -W '[%h]:%p' " + shell_quote(as_destination(hops.back()));
   return cmd;
+}
+
+std::string base64_blob(ssh_key key) {
+  char* b64 = nullptr;
+  if (ssh_pki_export_pubkey_base64(key, &b64) != SSH_OK) return "";
+  std::string out = b64 ? b64 : "";
+  ssh_string_free_char(b64);
+  return out;
+}
+
+// The known_hosts files libssh reads for this session (the user's, then the global one).
+std::vector<std::string> known_hosts_files(ssh_session session) {
+  std::vector<std::string> out;
+  for (auto option : {SSH_OPTIONS_KNOWNHOSTS, SSH_OPTIONS_GLOBAL_KNOWNHOSTS}) {
+    char* path = nullptr;
+    if (ssh_options_get(session, option, &path) == SSH_OK && path) out.emplace_back(path);
+    ssh_string_free_char(path);
+  }
+  return out;
+}
+
+struct FileMarker {
+  std::string file;
+  MarkedHostKey key;
+};
+
+// The @revoked / @cert-authority lines of the session's known_hosts files that name `host`.
+std::vector<FileMarker> file_markers(ssh_session session, const std::string& host) {
+  std::vector<FileMarker> out;
+  for (const auto& file : known_hosts_files(session)) {
+    std::ifstream in(file);
+    if (!in) continue;
+    std::stringstream text;
+    text << in.rdbuf();
+    for (auto& key : marked_host_keys(text.str(), host)) out.push_back({file, std::move(key)});
+  }
+  return out;
 }
 
 // Moves whatever libssh has for one stream of `ch` into `buf`. Returns false at that stream's end.
@@ -306,15 +346,35 @@ void SshConnection::connect() {
   heard();
 }
 
+// OpenSSH's order: a revoked key is refused whatever the checking mode; a known key passes; with
+// checking off anything passes; accept-new records an unknown key; everything else is refused
+// with the command that fixes it.
 void SshConnection::verify_host_key() {
   ssh_key key = nullptr;
   if (ssh_get_server_publickey(m_session, &key) != SSH_OK) fail(std::string("no host key: ") + ssh_get_error(m_session));
-  const std::string type = key_type_name(key), fp = fingerprint(key);
+  const std::string type = key_type_name(key), fp = fingerprint(key), blob = base64_blob(key);
   ssh_key_free(key);
+  const std::vector<FileMarker> markers = file_markers(m_session, known_hosts_name(m_spec.address, m_spec.port));
+  for (const auto& m : markers)
+    if (m.key.marker == KnownHostsMarker::revoked && !blob.empty() && m.key.key_base64 == blob)
+      fail("WARNING: REVOKED HOST KEY DETECTED! The " + type + " host key for " + destination() + " (" + fp +
+           ") is marked @revoked in " + m.file + " line " + std::to_string(m.key.line) +
+           "; a stolen key may be impersonating this host. Host key verification failed.");
   const ssh_known_hosts_e state = ssh_session_is_known_server(m_session);
   if (state == SSH_KNOWN_HOSTS_OK || !m_spec.host_key_checking) return;
   const std::string file = m_spec.known_hosts_file.empty() ? "~/.ssh/known_hosts" : m_spec.known_hosts_file;
   const std::string port_flag = m_spec.port == 22 ? "" : "-p " + std::to_string(m_spec.port) + " ";
+  const bool unknown = state == SSH_KNOWN_HOSTS_NOT_FOUND || state == SSH_KNOWN_HOSTS_UNKNOWN;
+  if (unknown && m_spec.accept_new_host_keys) {
+    record_host_key(file);
+    return;
+  }
+  std::string ca_note;
+  for (const auto& m : markers)
+    if (m.key.marker == KnownHostsMarker::cert_authority)
+      ca_note = " (" + m.file + " line " + std::to_string(m.key.line) +
+                " names a @cert-authority for this host, but drover's ssh connection (libssh) cannot verify host "
+                "certificates: record the host's own key)";
   switch (state) {
     case SSH_KNOWN_HOSTS_CHANGED:
     case SSH_KNOWN_HOSTS_OTHER:
@@ -328,11 +388,21 @@ void SshConnection::verify_host_key() {
       fail("No " + type + " host key is known for " + destination() +
            " and you have requested strict checking. Host key verification failed. The host presented " + fp +
            "; if that is its key, add it to " + file + " (e.g. `ssh-keyscan " + port_flag + m_spec.address +
-           " >> " + file + "`), or turn checking off with host_key_checking=False / ANSIBLE_HOST_KEY_CHECKING=False.");
+           " >> " + file + "`), or turn checking off with host_key_checking=False / ANSIBLE_HOST_KEY_CHECKING=False." +
+           ca_note);
     default:
       fail(std::string("cannot check the host key of ") + destination() + " against " + file + ": " +
            ssh_get_error(m_session));
   }
+}
+
+// accept-new: appends the host's key to the user's known_hosts file, as OpenSSH does (one writer
+// at a time in this process: workers may meet new hosts together).
+void SshConnection::record_host_key(const std::string& file) {
+  static std::mutex writing;
+  std::lock_guard lock(writing);
+  if (ssh_session_update_known_hosts(m_session) != SSH_OK)
+    fail("cannot record the new host key of " + destination() + " in " + file + ": " + ssh_get_error(m_session));
 }
 
 void SshConnection::authenticate() {

@@ -55,6 +55,7 @@ public:
 private:
   void set_options();
   void verify_host_key();
+  void record_host_key(const std::string& file);
   void authenticate();
   std::string destination() const;  // "[host]:port" or "host", as OpenSSH names it
   [[noreturn]] void fail(const std::string& message);

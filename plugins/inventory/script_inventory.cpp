@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "core/error.hpp"
+#include "core/secrets/keyring.hpp"
 #include "core/value/json.hpp"
 #include "plugins/inventory/registry.hpp"
 
@@ -20,7 +21,9 @@ std::string run_inventory_script(const std::string& script, const std::string& a
   try {
     std::vector<std::string> args = arg == "--list" ? std::vector<std::string>{"--list"}
                                                     : std::vector<std::string>{"--host", arg};
-    bp::child c(script, bp::args(args), bp::std_out > out, bp::std_err > err);
+    bp::environment env = boost::this_process::environment();  // without age keys
+    for (const auto& name : secrets::secret_environment_variables()) env.erase(name);
+    bp::child c(script, bp::args(args), env, bp::std_out > out, bp::std_err > err);
     std::thread drain([&] {
       std::string l;
       while (std::getline(err, l)) errors += l + "\n";

@@ -818,6 +818,17 @@ case_secrets() {
             echo "    the $cb callback printed a secret:"; grep -nF -e "$sops_secret" -e "$vault_secret" "$out" | head -5 | sed 's/^/      /'
             bad=1
         fi
+        # forms derived from the secrets (playbooks/secrets.yml): upper case, base64, a prefix,
+        # reversed, a regex_replace, and a target command's upper-case and base64 output
+        local derived form
+        derived=("${sops_secret^^}" "${vault_secret^^}" "$(printf %s "$vault_secret" | base64)" "${sops_secret:0:12}"
+                 "$(printf %s "$vault_secret" | rev)" "SOPS${sops_secret#sops}")
+        for form in "${derived[@]}"; do
+            if grep -qF -e "$form" "$out"; then
+                echo "    the $cb callback printed a value derived from a secret: $(grep -nF -e "$form" "$out" | head -2)"
+                bad=1
+            fi
+        done
         grep -qF '********' "$out" || { echo "    the $cb output shows no masked value"; bad=1; }
         (( bad == 0 )) || show_output "$out"
     done

@@ -455,3 +455,90 @@ TEST_CASE("local: exec, spawn and the runner round trip without ssh") {
   CHECK(rt.median_us < 20000);
   t.close();
 }
+
+namespace {
+
+// "[127.0.1.1]:PORT ssh-ed25519 AAAA…" for the fleet's real host key.
+std::string fleet_host_key_line() {
+  return "[127.0.1.1]:" + std::to_string(Fleet::get().port()) + " " +
+         trim(sh("cut -d' ' -f1,2 " + Fleet::get().dir() + "/ssh_host_ed25519_key.pub").out);
+}
+
+std::string other_key_blob() {
+  const std::string dir = Fleet::get().dir();
+  sh("test -f " + dir + "/other_key || ssh-keygen -q -t ed25519 -N '' -f " + dir + "/other_key");
+  return trim(sh("cut -d' ' -f1,2 " + dir + "/other_key.pub").out);
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+// Regression (issue 11): accept-new was treated as "no" and connected to a host whose key changed.
+TEST_CASE("ssh: StrictHostKeyChecking=accept-new refuses a changed host key") {
+  REQUIRE_FLEET();
+  ConnectionSpec spec = Fleet::get().spec();
+  spec.known_hosts_file = Fleet::get().dir() + "/accept_new_changed";
+  std::ofstream(spec.known_hosts_file) << "[127.0.1.1]:" << Fleet::get().port() << " " << other_key_blob() << "\n";
+  spec.accept_new_host_keys = true;
+  const std::string msg = unreachable_message(spec);
+  CHECK(msg.find("REMOTE HOST IDENTIFICATION HAS CHANGED") != std::string::npos);
+  CHECK(msg.find("ssh-keygen -R '[127.0.1.1]:" + std::to_string(Fleet::get().port()) + "'") != std::string::npos);
+}
+
+TEST_CASE("ssh: StrictHostKeyChecking=accept-new accepts an unknown host and records its key") {
+  REQUIRE_FLEET();
+  ConnectionSpec spec = Fleet::get().spec();
+  spec.known_hosts_file = Fleet::get().dir() + "/accept_new_unknown";
+  std::ofstream(spec.known_hosts_file).close();
+  spec.accept_new_host_keys = true;
+  {
+    SshConnection c(spec);
+    CHECK(c.exec("echo ok").out == "ok\n");
+  }
+  CHECK(read_text(spec.known_hosts_file).find(fleet_host_key_line()) != std::string::npos);
+  spec.accept_new_host_keys = false;  // now known: strict checking passes
+  SshConnection again(spec);
+  CHECK(again.exec("echo ok").out == "ok\n");
+}
+
+TEST_CASE("ssh: a hashed known_hosts entry is honoured") {
+  REQUIRE_FLEET();
+  ConnectionSpec spec = Fleet::get().spec();
+  spec.known_hosts_file = Fleet::get().dir() + "/hashed_known_hosts";
+  std::ofstream(spec.known_hosts_file) << fleet_host_key_line() << "\n";
+  REQUIRE(sh("ssh-keygen -q -H -f " + spec.known_hosts_file + " 2>&1").rc == 0);
+  REQUIRE(read_text(spec.known_hosts_file).rfind("|1|", 0) == 0);
+  SshConnection c(spec);
+  CHECK(c.exec("echo ok").out == "ok\n");
+}
+
+TEST_CASE("ssh: a @revoked host key is refused, even with checking off") {
+  REQUIRE_FLEET();
+  ConnectionSpec spec = Fleet::get().spec();
+  spec.known_hosts_file = Fleet::get().dir() + "/revoked_known_hosts";
+  const std::string key = trim(sh("cut -d' ' -f1,2 " + Fleet::get().dir() + "/ssh_host_ed25519_key.pub").out);
+  std::ofstream(spec.known_hosts_file) << fleet_host_key_line() << "\n@revoked * " << key << "\n";
+  for (bool checking : {true, false}) {
+    CAPTURE(checking);
+    spec.host_key_checking = checking;
+    const std::string msg = unreachable_message(spec);
+    CHECK(msg.find("REVOKED HOST KEY DETECTED") != std::string::npos);
+    CHECK(msg.find("revoked_known_hosts line 2") != std::string::npos);
+  }
+}
+
+TEST_CASE("ssh: a host covered only by a @cert-authority line is refused, and the message says why") {
+  REQUIRE_FLEET();
+  ConnectionSpec spec = Fleet::get().spec();
+  spec.known_hosts_file = Fleet::get().dir() + "/ca_known_hosts";
+  std::ofstream(spec.known_hosts_file) << "@cert-authority [127.0.1.1]:* " << other_key_blob() << "\n";
+  const std::string msg = unreachable_message(spec);
+  CHECK(msg.find("No ED25519 host key is known") != std::string::npos);
+  CHECK(msg.find("@cert-authority") != std::string::npos);
+}

@@ -234,3 +234,28 @@ TEST_CASE("serial, order, strategy and max_fail_percentage are read; bad values 
   CHECK(error_of("mfp.yml", "- hosts: all\n  max_fail_percentage: lots\n  tasks: []\n")
             .find("invalid max_fail_percentage value 'lots': it must be a percentage") != std::string::npos);
 }
+
+// Regression (issue 11): an empty playbook or a directory ran nothing and exited 0.
+TEST_CASE("an empty playbook, or one of comments only, is Ansible's parse error; a directory is no playbook") {
+  for (const char* text : {"", "# nothing here\n", "---\n"}) {
+    CAPTURE(text);
+    const std::string path = write_temp("empty.yml", text);
+    try {
+      parse_playbook(path, known);
+      FAIL("no error");
+    } catch (const Fatal& e) {
+      CHECK(std::string(e.what()) ==
+            "Empty playbook, nothing to do: " + std::filesystem::weakly_canonical(path).string());
+      CHECK(e.code() == ExitCode::host_unreachable);  // 4, as ansible-playbook exits
+    }
+  }
+  const auto dir = std::filesystem::temp_directory_path() / "drover-parser-test" / "a-directory";
+  std::filesystem::create_directories(dir);
+  try {
+    parse_playbook(dir.string(), known);
+    FAIL("no error");
+  } catch (const Fatal& e) {
+    CHECK(std::string(e.what()) == "the playbook: " + dir.string() + " does not appear to be a file");
+    CHECK(e.code() == ExitCode::error);
+  }
+}

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <sys/prctl.h>
+
 #include <chrono>
 
 #include "core/secrets/redactor.hpp"
@@ -58,4 +60,24 @@ TEST_CASE("masking stays fast with thousands of secrets") {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
   CHECK(masked.ends_with("********"));
   CHECK(ms < 2000);
+}
+
+// Regression (issue 11): a command on a target that transformed a secret (`tr a-z A-Z`,
+// `base64`, a URL built in a shell) printed it unmasked: no taint follows text through a target.
+TEST_CASE("the forms a command may turn a secret into are masked too") {
+  Redactor r;
+  r.add("Hunter 2/x");
+  CHECK(r.mask("HUNTER 2/X") == "********");
+  CHECK(r.mask("hunter 2/x") == "********");
+  CHECK(r.mask("SHVudGVyIDIveA==") == "********");      // base64
+  CHECK(r.mask("SHVudGVyIDIveAo=") == "********");      // echo "$S" | base64
+  CHECK(r.mask("u=Hunter%202/x") == "u=********");      // quote
+  CHECK(r.mask("u=Hunter+2%2Fx") == "u=********");      // quote_plus
+  CHECK(r.mask("Hunter 2") == "Hunter 2");
+}
+
+TEST_CASE("once a secret is registered the process no longer dumps core") {
+  Redactor r;
+  r.add("a-secret-value");
+  CHECK(::prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 0);
 }

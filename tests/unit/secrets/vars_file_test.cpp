@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
+#include <fstream>
 
 #include "core/error.hpp"
 #include "core/secrets/redactor.hpp"
@@ -59,4 +60,15 @@ TEST_CASE("sops vars files decrypt with the key from SOPS_AGE_KEY_FILE") {
   CHECK(Redactor::global().mask("user eve pw c4r1b0u (clear text)") == "user ******** pw ******** (clear text)");
   CHECK_THROWS_WITH_AS(load_vars_file((*dir / "pgp_format.enc.json").string()),
                        doctest::Contains("no age recipient; this file can only be opened with PGP"), Fatal);
+}
+
+// Regression (issue 11): `-e @deep.json` or a group_vars JSON file 30,000 levels deep crashed drover.
+TEST_CASE("a JSON vars file nested 30,000 deep is an error naming the file") {
+  TempDir dir;
+  const std::string path = (dir.path() / "deep.json").string();
+  std::ofstream(path) << "{\"a\": " << std::string(30000, '[') << std::string(30000, ']') << "}";
+  CHECK_THROWS_WITH_AS(load_vars_file(path), (path + ": JSON nested deeper than 1000 levels").c_str(), Fatal);
+  const std::string yaml = (dir.path() / "deep.yml").string();
+  std::ofstream(yaml) << "a: " << std::string(30000, '[') << std::string(30000, ']') << "\n";
+  CHECK_THROWS_WITH_AS(load_vars_file(yaml), doctest::Contains((yaml + ":1:").c_str()), SourceError);
 }

@@ -167,3 +167,24 @@ TEST_CASE("ServerAliveInterval and ServerAliveCountMax set the keepalive; drover
   auto bad = spec_from_vars("h", vars({{"ansible_ssh_common_args", "-o ServerAliveInterval=soon"}}), no_user_config(), false);
   CHECK(has_warning_about(bad, "ServerAliveInterval=soon"));
 }
+
+// Regression (issue 11): accept-new was read as "no", so a changed host key was accepted.
+TEST_CASE("StrictHostKeyChecking=accept-new keeps checking on and records unknown keys") {
+  auto spec = spec_from_vars("h", vars({{"ansible_ssh_common_args", "-o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=/tmp/kh"}}),
+                             no_user_config(), false);
+  CHECK(spec.host_key_checking);
+  CHECK(spec.accept_new_host_keys);
+  CHECK(spec.known_hosts_file == "/tmp/kh");
+  auto ask = spec_from_vars("h", vars({{"ansible_ssh_common_args", "-o StrictHostKeyChecking=ask"}}), no_user_config(), false);
+  CHECK(ask.host_key_checking);
+  CHECK_FALSE(ask.accept_new_host_keys);
+  auto off = spec_from_vars("h", vars({{"ansible_ssh_common_args", "-o StrictHostKeyChecking=accept-new"},
+                                       {"ansible_host_key_checking", "false"}}),
+                            no_user_config(), false);
+  CHECK_FALSE(off.host_key_checking);
+  CHECK_FALSE(off.accept_new_host_keys);
+  auto first_wins = spec_from_vars("h", vars({{"ansible_ssh_common_args", "-o StrictHostKeyChecking=yes"},
+                                              {"ansible_ssh_extra_args", "-o StrictHostKeyChecking=accept-new"}}),
+                                   no_user_config(), false);
+  CHECK_FALSE(first_wins.accept_new_host_keys);
+}
